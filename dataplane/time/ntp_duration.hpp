@@ -51,8 +51,14 @@ class NtpDuration {
   constexpr NtpDuration operator-() const { return NtpDuration(-raw_); }
   constexpr NtpDuration operator+(NtpDuration o) const { return NtpDuration(raw_ + o.raw_); }
   constexpr NtpDuration operator-(NtpDuration o) const { return NtpDuration(raw_ - o.raw_); }
-  constexpr NtpDuration& operator+=(NtpDuration o) { raw_ += o.raw_; return *this; }
-  constexpr NtpDuration& operator-=(NtpDuration o) { raw_ -= o.raw_; return *this; }
+  constexpr NtpDuration& operator+=(NtpDuration o) {
+    raw_ += o.raw_;
+    return *this;
+  }
+  constexpr NtpDuration& operator-=(NtpDuration o) {
+    raw_ -= o.raw_;
+    return *this;
+  }
   // Halving as used by the offset formula; arithmetic shift rounds toward -infinity, which
   // keeps (a + b) / 2 exact to one unit without overflow concerns in the callers.
   constexpr NtpDuration half() const { return NtpDuration(raw_ >> 1); }

@@ -36,8 +36,8 @@ UnixNanos NtpTimestamp::to_unix_nanos(UnixNanos pivot) const {
   int64_t best_distance = -1;
   for (int64_t era = pivot_era - 1; era <= pivot_era + 1; ++era) {
     const int64_t candidate = era * kEraSeconds + seconds();
-    const int64_t distance =
-        candidate > pivot_ntp_seconds ? candidate - pivot_ntp_seconds : pivot_ntp_seconds - candidate;
+    const int64_t distance = candidate > pivot_ntp_seconds ? candidate - pivot_ntp_seconds
+                                                           : pivot_ntp_seconds - candidate;
     if (best_distance < 0 || distance < best_distance) {  // strict: ties keep the earlier era
       best = candidate;
       best_distance = distance;

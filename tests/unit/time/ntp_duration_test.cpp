@@ -6,9 +6,9 @@ namespace wiretime {
 namespace {
 
 TEST(NtpDuration, NanosRoundTrip) {
-  for (int64_t ns : {int64_t{0}, int64_t{1}, int64_t{-1}, int64_t{999'999'999},
-                     int64_t{-999'999'999}, int64_t{1'500'000'000}, int64_t{-2'000'000'001},
-                     int64_t{86'400'000'000'000}}) {
+  for (int64_t ns :
+       {int64_t{0}, int64_t{1}, int64_t{-1}, int64_t{999'999'999}, int64_t{-999'999'999},
+        int64_t{1'500'000'000}, int64_t{-2'000'000'001}, int64_t{86'400'000'000'000}}) {
     EXPECT_EQ(NtpDuration::from_nanos(ns).to_nanos(), ns) << ns;
   }
 }

@@ -1,0 +1,89 @@
+// Builds complete frames in place in a TX buffer, with lengths and checksums filled in.
+// Every encoder returns the frame length, or 0 when `out` is too small or a parameter is
+// invalid; nothing is written past the returned length. Pure: no allocation.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "dataplane/wire/addresses.hpp"
+#include "dataplane/wire/frame_decoder.hpp"
+#include "dataplane/wire/ntp_packet.hpp"
+
+namespace wiretime::wire {
+
+inline constexpr size_t kEthernetHeaderSize = 14;
+inline constexpr size_t kVlanTagSize = 4;
+inline constexpr size_t kIpv4HeaderSize = 20;  // encoders write no options
+inline constexpr size_t kIpv6HeaderSize = 40;
+inline constexpr size_t kUdpHeaderSize = 8;
+inline constexpr size_t kArpPayloadSize = 28;
+// Frames shorter than this are zero-padded up to it (64 bytes on the wire with the FCS).
+inline constexpr size_t kMinEthernetFrameSize = 60;
+
+struct EthernetSpec {
+  MacAddress dst;
+  MacAddress src;
+  bool has_vlan = false;  // one 802.1Q tag
+  uint16_t vlan_tci = 0;  // PCP/DEI/VID as on the wire
+};
+
+struct Ipv4UdpSpec {
+  EthernetSpec eth;
+  Ipv4Address src_ip;
+  Ipv4Address dst_ip;
+  uint16_t src_port = kNtpPort;
+  uint16_t dst_port = kNtpPort;
+  uint8_t ttl = 64;
+  uint8_t tos = 0;
+  uint16_t identification = 0;
+  bool dont_fragment = true;
+};
+
+struct Ipv6UdpSpec {
+  EthernetSpec eth;
+  Ipv6Address src_ip;
+  Ipv6Address dst_ip;
+  uint16_t src_port = kNtpPort;
+  uint16_t dst_port = kNtpPort;
+  uint8_t hop_limit = 64;
+  uint8_t traffic_class = 0;
+  uint32_t flow_label = 0;
+};
+
+// Offset of the UDP payload in a frame built from these specs (where the NTP header goes).
+constexpr size_t udp_payload_offset(const EthernetSpec& eth, IpVersion version) {
+  return kEthernetHeaderSize + (eth.has_vlan ? kVlanTagSize : 0) +
+         (version == IpVersion::kV6 ? kIpv6HeaderSize : kIpv4HeaderSize) + kUdpHeaderSize;
+}
+
+// ARP over Ethernet. A gratuitous ARP is a request whose sender and target IP are both the
+// announced address, broadcast, with a zero target MAC.
+size_t encode_arp(std::span<uint8_t> out, const EthernetSpec& eth, const ArpPacket& arp);
+size_t encode_arp_request(std::span<uint8_t> out, const EthernetSpec& eth, MacAddress sender_mac,
+                          Ipv4Address sender_ip, Ipv4Address target_ip);
+size_t encode_arp_reply(std::span<uint8_t> out, const EthernetSpec& eth, const ArpPacket& request,
+                        MacAddress own_mac);
+size_t encode_gratuitous_arp(std::span<uint8_t> out, const EthernetSpec& eth, MacAddress own_mac,
+                             Ipv4Address own_ip);
+
+// UDP datagrams with an arbitrary payload copied in.
+size_t encode_ipv4_udp(std::span<uint8_t> out, const Ipv4UdpSpec& spec,
+                       std::span<const uint8_t> payload);
+size_t encode_ipv6_udp(std::span<uint8_t> out, const Ipv6UdpSpec& spec,
+                       std::span<const uint8_t> payload);
+
+// UDP datagrams carrying an NTP header (+ MAC), encoded directly into the frame.
+size_t encode_ipv4_ntp(std::span<uint8_t> out, const Ipv4UdpSpec& spec, const NtpHeader& header,
+                       const NtpMac* mac = nullptr);
+size_t encode_ipv6_ntp(std::span<uint8_t> out, const Ipv6UdpSpec& spec, const NtpHeader& header,
+                       const NtpMac* mac = nullptr);
+
+// Rewrites the NTP transmit timestamp of a frame built by encode_ipv4_ntp/encode_ipv6_ntp
+// (or decoded by decode_frame) and patches the UDP checksum incrementally (RFC 1624), so
+// T3 can be taken as late as possible. `udp_offset` is the UDP header's offset in `frame`.
+// A zero UDP checksum over IPv4 stays zero. Returns false if the frame is too short.
+bool restamp_ntp_transmit(std::span<uint8_t> frame, size_t udp_offset, NtpTimestamp transmit);
+
+}  // namespace wiretime::wire

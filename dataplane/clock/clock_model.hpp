@@ -11,9 +11,10 @@
 
 namespace wiretime::clock {
 
-// 2^-32 ns: fine enough that re-basing the map at every update loses nothing measurable.
-__extension__ using Fns = __int128;
-inline constexpr Fns kFnsPerNano = Fns{1} << 32;
+// Time since the Unix epoch in units of 2^-64 s. NTP timestamps are the top 64 bits of the
+// same fixed-point format (after the epoch shift), so the per-packet conversion is a shift,
+// and re-basing the map at every update loses nothing measurable.
+__extension__ using Fixed = __int128;
 
 class ClockModel {
  public:
@@ -22,7 +23,7 @@ class ClockModel {
   static ClockModel from_rate(uint64_t tick0, UnixNanos utc0, double ticks_per_second);
 
   UnixNanos utc_nanos(uint64_t ticks) const;
-  Fns utc_fns(uint64_t ticks) const;
+  Fixed utc_fixed(uint64_t ticks) const;
   NtpTimestamp ntp(uint64_t ticks) const;
   // Ticks are counted with wrap-around, so only differences matter.
   NtpDuration elapsed(uint64_t from_ticks, uint64_t to_ticks) const;
@@ -40,8 +41,8 @@ class ClockModel {
 
  private:
   uint64_t tick0_ = 0;
-  Fns utc0_ = 0;
-  // fns per tick = mult_ / 2^shift_; the shift keeps mult_ in [2^62, 2^63) for full precision.
+  Fixed utc0_ = 0;
+  // 2^-64 s per tick = mult_ / 2^shift_; the shift keeps mult_ in [2^62, 2^63) for full precision.
   uint64_t mult_ = 0;
   uint64_t nominal_mult_ = 0;
   uint32_t shift_ = 0;

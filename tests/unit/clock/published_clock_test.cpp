@@ -32,10 +32,10 @@ TEST(PublishedClock, ConcurrentReadersSeeNoTornOrBackwardTimeDuringSlews) {
   std::vector<std::thread> readers;
   for (int r = 0; r < 2; ++r) {
     readers.emplace_back([&] {
-      clock::Fns last = 0;
+      clock::Fixed last = 0;
       while (!stop.load(std::memory_order_relaxed)) {
         const ClockReading now = pc.now(ticks);
-        const clock::Fns v = now.model.utc_fns(now.ticks);
+        const clock::Fixed v = now.model.utc_fixed(now.ticks);
         // A torn model would map to a wildly wrong value; a race would run time backwards.
         const UnixNanos ns = now.model.utc_nanos(now.ticks);
         if (v < last || ns < kStart || ns > kStart + 1'000'000'000'000LL) {

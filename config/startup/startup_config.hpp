@@ -1,0 +1,63 @@
+// The daemon's start-up YAML: hardware inventory (EAL arguments, interfaces), clock driver,
+// logging, and the NTP associations to run. Schema and examples: docs/operations.md.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/startup/config_error.hpp"
+#include "config/startup/ipv4_text.hpp"
+#include "config/startup/ntp_section.hpp"
+
+namespace wiretime::config {
+
+struct DataplaneSection {
+  std::vector<std::string> eal_args;  // passed to rte_eal_init after argv[0]
+  std::optional<unsigned> lcore;      // dataplane lcore; default: first worker lcore
+};
+
+struct InterfaceSection {
+  std::string name;                    // as the CLI knows it, e.g. "GE1/0/1"
+  std::string devargs;                 // DPDK device arguments; empty when port_index is set
+  std::optional<uint16_t> port_index;  // "devargs: 0" selects an already probed port by index
+  Ipv4Prefix ipv4;
+  std::optional<Ipv4Address> gateway;
+};
+
+enum class ClockDriver { kVirtual };
+
+struct ClockSection {
+  ClockDriver driver = ClockDriver::kVirtual;
+  // Test knobs: an error deliberately put into the virtual clock at start, so that tests can
+  // check that the measured offset sees it.
+  int64_t test_initial_offset_ns = 0;
+  double test_initial_frequency_ppb = 0;
+};
+
+enum class LogLevel { kError, kWarning, kInfo, kDebug };
+
+struct LogSection {
+  LogLevel level = LogLevel::kInfo;
+  std::string measurements;  // file for one line per sample; empty: none
+};
+
+struct StartupConfig {
+  DataplaneSection dataplane;
+  std::vector<InterfaceSection> interfaces;
+  ClockSection clock;
+  LogSection log;
+  NtpSection ntp;
+};
+
+// `file_name` is only used in messages.
+ConfigResult<StartupConfig> load_startup_config_text(std::string_view text,
+                                                     const std::string& file_name);
+ConfigResult<StartupConfig> load_startup_config_file(const std::string& path);
+
+std::optional<LogLevel> parse_log_level(std::string_view text);
+const char* to_string(LogLevel level);
+
+}  // namespace wiretime::config

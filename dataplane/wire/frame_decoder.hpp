@@ -92,8 +92,8 @@ struct DecodedFrame {
   IpAddress outer_dst_ip;
 
   // Offsets into the frame, for in-place rewriting: the (inner) IP header, the L4 header.
-  uint16_t l3_offset = 0;
-  uint16_t l4_offset = 0;
+  uint32_t l3_offset = 0;
+  uint32_t l4_offset = 0;
   std::span<const uint8_t> l4;  // the IP payload (bounded by the IP length), any protocol
 
   // UDP.

@@ -58,13 +58,17 @@ constexpr size_t udp_payload_offset(const EthernetSpec& eth, IpVersion version) 
          (version == IpVersion::kV6 ? kIpv6HeaderSize : kIpv4HeaderSize) + kUdpHeaderSize;
 }
 
-// ARP over Ethernet. A gratuitous ARP is a request whose sender and target IP are both the
-// announced address, broadcast, with a zero target MAC.
+// ARP over Ethernet (RFC 826), padded to the 60-byte minimum frame.
 size_t encode_arp(std::span<uint8_t> out, const EthernetSpec& eth, const ArpPacket& arp);
-size_t encode_arp_request(std::span<uint8_t> out, const EthernetSpec& eth, MacAddress sender_mac,
-                          Ipv4Address sender_ip, Ipv4Address target_ip);
+// Who-has `target_ip`: broadcast, zero target MAC. Only the VLAN fields of `eth` are used.
+size_t encode_arp_request(std::span<uint8_t> out, const EthernetSpec& eth, MacAddress own_mac,
+                          Ipv4Address own_ip, Ipv4Address target_ip);
+// Answer to `request` (which asked for our address): unicast to the requester. Only the VLAN
+// fields of `eth` are used.
 size_t encode_arp_reply(std::span<uint8_t> out, const EthernetSpec& eth, const ArpPacket& request,
                         MacAddress own_mac);
+// Gratuitous ARP (RFC 5227 announcement): a broadcast request whose sender and target IP are
+// both `own_ip`, zero target MAC. Only the VLAN fields of `eth` are used.
 size_t encode_gratuitous_arp(std::span<uint8_t> out, const EthernetSpec& eth, MacAddress own_mac,
                              Ipv4Address own_ip);
 

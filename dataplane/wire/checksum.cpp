@@ -1,0 +1,84 @@
+#include "dataplane/wire/checksum.hpp"
+
+#include "dataplane/wire/byte_order.hpp"
+
+namespace wiretime::wire {
+namespace {
+
+constexpr uint32_t kUdpProtocol = 17;
+
+uint32_t fold(uint32_t sum) {
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return sum;
+}
+
+uint16_t udp_result(uint32_t sum) {
+  const uint16_t c = checksum_finish(sum);
+  return c == 0 ? 0xffff : c;  // RFC 768: a computed zero is sent as all ones
+}
+
+uint32_t pseudo_length(size_t len) {
+  return static_cast<uint32_t>(len >> 16) + static_cast<uint32_t>(len & 0xffff);
+}
+
+// One's-complement sum of pseudo-header and segment, before complementing.
+template <typename Address>
+uint32_t udp_sum(const Address& src, const Address& dst, std::span<const uint8_t> udp_segment) {
+  uint32_t sum = checksum_accumulate(src.bytes);
+  sum = checksum_accumulate(dst.bytes, sum);
+  sum += kUdpProtocol + pseudo_length(udp_segment.size());
+  return checksum_accumulate(udp_segment, sum);
+}
+
+}  // namespace
+
+uint32_t checksum_accumulate(std::span<const uint8_t> bytes, uint32_t sum) {
+  // Fold whenever the top bit is set, so the 32-bit accumulator cannot overflow for any
+  // input length.
+  const size_t n = bytes.size();
+  size_t i = 0;
+  for (; i + 1 < n; i += 2) {
+    sum += load_be16(bytes.data() + i);
+    if (sum & 0x80000000u) sum = fold(sum);
+  }
+  if (i < n) sum += uint32_t{bytes[i]} << 8;
+  return fold(sum);
+}
+
+uint16_t checksum_finish(uint32_t sum) {
+  return static_cast<uint16_t>(~fold(sum) & 0xffff);
+}
+
+uint16_t internet_checksum(std::span<const uint8_t> bytes) {
+  return checksum_finish(checksum_accumulate(bytes));
+}
+
+uint16_t udp_checksum_ipv4(Ipv4Address src, Ipv4Address dst, std::span<const uint8_t> udp_segment) {
+  return udp_result(udp_sum(src, dst, udp_segment));
+}
+
+uint16_t udp_checksum_ipv6(const Ipv6Address& src, const Ipv6Address& dst,
+                           std::span<const uint8_t> udp_segment) {
+  return udp_result(udp_sum(src, dst, udp_segment));
+}
+
+bool udp_checksum_is_valid(const IpAddress& src, const IpAddress& dst,
+                           std::span<const uint8_t> udp_segment) {
+  // Over a segment that carries its correct checksum the one's-complement sum is all ones.
+  if (src.version == IpVersion::kV4 && dst.version == IpVersion::kV4) {
+    return checksum_finish(udp_sum(src.v4, dst.v4, udp_segment)) == 0;
+  }
+  if (src.version == IpVersion::kV6 && dst.version == IpVersion::kV6) {
+    return checksum_finish(udp_sum(src.v6, dst.v6, udp_segment)) == 0;
+  }
+  return false;
+}
+
+uint16_t checksum_update16(uint16_t checksum, uint16_t old_word, uint16_t new_word) {
+  // RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m').
+  const uint32_t sum = uint32_t{static_cast<uint16_t>(~checksum)} +
+                       uint32_t{static_cast<uint16_t>(~old_word)} + new_word;
+  return checksum_finish(sum);
+}
+
+}  // namespace wiretime::wire

@@ -1,0 +1,203 @@
+#include "dataplane/wire/frame_encoder.hpp"
+
+#include <algorithm>
+#include <type_traits>
+
+#include "dataplane/wire/byte_order.hpp"
+#include "dataplane/wire/checksum.hpp"
+
+namespace wiretime::wire {
+namespace {
+
+constexpr size_t kMaxIpv4Total = 0xffff;
+
+size_t ethernet_size(const EthernetSpec& eth) {
+  return kEthernetHeaderSize + (eth.has_vlan ? kVlanTagSize : 0);
+}
+
+// Caller has checked that `out` holds ethernet_size(eth) bytes.
+size_t write_ethernet(uint8_t* p, const EthernetSpec& eth, uint16_t ethertype) {
+  std::copy(eth.dst.bytes.begin(), eth.dst.bytes.end(), p);
+  std::copy(eth.src.bytes.begin(), eth.src.bytes.end(), p + 6);
+  size_t offset = 12;
+  if (eth.has_vlan) {
+    store_be16(p + offset, kEthertypeVlan);
+    store_be16(p + offset + 2, eth.vlan_tci);
+    offset += kVlanTagSize;
+  }
+  store_be16(p + offset, ethertype);
+  return offset + 2;
+}
+
+// Zero-pads a frame to the Ethernet minimum; the pad is not part of the IP packet.
+size_t pad(std::span<uint8_t> out, size_t size) {
+  if (size >= kMinEthernetFrameSize) return size;
+  if (out.size() < kMinEthernetFrameSize) return 0;
+  std::fill(out.begin() + static_cast<std::ptrdiff_t>(size),
+            out.begin() + static_cast<std::ptrdiff_t>(kMinEthernetFrameSize), uint8_t{0});
+  return kMinEthernetFrameSize;
+}
+
+// Writes Ethernet, IPv4 and UDP headers around a payload already at
+// udp_payload_offset(spec.eth, kV4), and fills both checksums.
+size_t finish_ipv4_udp(std::span<uint8_t> out, const Ipv4UdpSpec& spec, size_t payload_len) {
+  const size_t ip_offset = ethernet_size(spec.eth);
+  const size_t udp_len = kUdpHeaderSize + payload_len;
+  const size_t ip_len = kIpv4HeaderSize + udp_len;
+  if (ip_len > kMaxIpv4Total) return 0;
+  uint8_t* p = out.data();
+  write_ethernet(p, spec.eth, kEthertypeIpv4);
+
+  uint8_t* ip = p + ip_offset;
+  ip[0] = 0x45;
+  ip[1] = spec.tos;
+  store_be16(ip + 2, static_cast<uint16_t>(ip_len));
+  store_be16(ip + 4, spec.identification);
+  store_be16(ip + 6, spec.dont_fragment ? 0x4000 : 0);
+  ip[8] = spec.ttl;
+  ip[9] = kIpProtoUdp;
+  store_be16(ip + 10, 0);
+  std::copy(spec.src_ip.bytes.begin(), spec.src_ip.bytes.end(), ip + 12);
+  std::copy(spec.dst_ip.bytes.begin(), spec.dst_ip.bytes.end(), ip + 16);
+  store_be16(ip + 10, internet_checksum({ip, kIpv4HeaderSize}));
+
+  uint8_t* udp = ip + kIpv4HeaderSize;
+  store_be16(udp, spec.src_port);
+  store_be16(udp + 2, spec.dst_port);
+  store_be16(udp + 4, static_cast<uint16_t>(udp_len));
+  store_be16(udp + 6, 0);
+  store_be16(udp + 6, udp_checksum_ipv4(spec.src_ip, spec.dst_ip, {udp, udp_len}));
+  return pad(out, ip_offset + ip_len);
+}
+
+size_t finish_ipv6_udp(std::span<uint8_t> out, const Ipv6UdpSpec& spec, size_t payload_len) {
+  const size_t ip_offset = ethernet_size(spec.eth);
+  const size_t udp_len = kUdpHeaderSize + payload_len;
+  if (udp_len > 0xffff) return 0;  // no jumbograms
+  uint8_t* p = out.data();
+  write_ethernet(p, spec.eth, kEthertypeIpv6);
+
+  uint8_t* ip = p + ip_offset;
+  store_be32(
+      ip, (uint32_t{6} << 28) | (uint32_t{spec.traffic_class} << 20) | (spec.flow_label & 0xfffff));
+  store_be16(ip + 4, static_cast<uint16_t>(udp_len));
+  ip[6] = kIpProtoUdp;
+  ip[7] = spec.hop_limit;
+  std::copy(spec.src_ip.bytes.begin(), spec.src_ip.bytes.end(), ip + 8);
+  std::copy(spec.dst_ip.bytes.begin(), spec.dst_ip.bytes.end(), ip + 24);
+
+  uint8_t* udp = ip + kIpv6HeaderSize;
+  store_be16(udp, spec.src_port);
+  store_be16(udp + 2, spec.dst_port);
+  store_be16(udp + 4, static_cast<uint16_t>(udp_len));
+  store_be16(udp + 6, 0);
+  store_be16(udp + 6, udp_checksum_ipv6(spec.src_ip, spec.dst_ip, {udp, udp_len}));
+  return pad(out, ip_offset + kIpv6HeaderSize + udp_len);
+}
+
+template <typename Spec>
+size_t encode_udp(std::span<uint8_t> out, const Spec& spec, IpVersion version,
+                  std::span<const uint8_t> payload) {
+  const size_t offset = udp_payload_offset(spec.eth, version);
+  if (out.size() < offset + payload.size()) return 0;
+  std::copy(payload.begin(), payload.end(), out.begin() + static_cast<std::ptrdiff_t>(offset));
+  if constexpr (std::is_same_v<Spec, Ipv4UdpSpec>) {
+    return finish_ipv4_udp(out, spec, payload.size());
+  } else {
+    return finish_ipv6_udp(out, spec, payload.size());
+  }
+}
+
+template <typename Spec>
+size_t encode_ntp_frame(std::span<uint8_t> out, const Spec& spec, IpVersion version,
+                        const NtpHeader& header, const NtpMac* mac) {
+  const size_t offset = udp_payload_offset(spec.eth, version);
+  if (out.size() < offset) return 0;
+  const size_t ntp_len = encode_ntp(out.subspan(offset), header, mac);
+  if (ntp_len == 0) return 0;
+  if constexpr (std::is_same_v<Spec, Ipv4UdpSpec>) {
+    return finish_ipv4_udp(out, spec, ntp_len);
+  } else {
+    return finish_ipv6_udp(out, spec, ntp_len);
+  }
+}
+
+}  // namespace
+
+size_t encode_arp(std::span<uint8_t> out, const EthernetSpec& eth, const ArpPacket& arp) {
+  const size_t size = ethernet_size(eth) + kArpPayloadSize;
+  if (out.size() < std::max(size, kMinEthernetFrameSize)) return 0;
+  uint8_t* p = out.data() + write_ethernet(out.data(), eth, kEthertypeArp);
+  store_be16(p, 1);  // Ethernet
+  store_be16(p + 2, kEthertypeIpv4);
+  p[4] = 6;
+  p[5] = 4;
+  store_be16(p + 6, static_cast<uint16_t>(arp.operation));
+  std::copy(arp.sender_mac.bytes.begin(), arp.sender_mac.bytes.end(), p + 8);
+  std::copy(arp.sender_ip.bytes.begin(), arp.sender_ip.bytes.end(), p + 14);
+  std::copy(arp.target_mac.bytes.begin(), arp.target_mac.bytes.end(), p + 18);
+  std::copy(arp.target_ip.bytes.begin(), arp.target_ip.bytes.end(), p + 24);
+  return pad(out, size);
+}
+
+size_t encode_arp_request(std::span<uint8_t> out, const EthernetSpec& eth, MacAddress own_mac,
+                          Ipv4Address own_ip, Ipv4Address target_ip) {
+  EthernetSpec e = eth;
+  e.dst = MacAddress::broadcast();
+  e.src = own_mac;
+  return encode_arp(out, e, {ArpOperation::kRequest, own_mac, own_ip, MacAddress{}, target_ip});
+}
+
+size_t encode_arp_reply(std::span<uint8_t> out, const EthernetSpec& eth, const ArpPacket& request,
+                        MacAddress own_mac) {
+  EthernetSpec e = eth;
+  e.dst = request.sender_mac;
+  e.src = own_mac;
+  return encode_arp(
+      out, e,
+      {ArpOperation::kReply, own_mac, request.target_ip, request.sender_mac, request.sender_ip});
+}
+
+size_t encode_gratuitous_arp(std::span<uint8_t> out, const EthernetSpec& eth, MacAddress own_mac,
+                             Ipv4Address own_ip) {
+  return encode_arp_request(out, eth, own_mac, own_ip, own_ip);
+}
+
+size_t encode_ipv4_udp(std::span<uint8_t> out, const Ipv4UdpSpec& spec,
+                       std::span<const uint8_t> payload) {
+  return encode_udp(out, spec, IpVersion::kV4, payload);
+}
+
+size_t encode_ipv6_udp(std::span<uint8_t> out, const Ipv6UdpSpec& spec,
+                       std::span<const uint8_t> payload) {
+  return encode_udp(out, spec, IpVersion::kV6, payload);
+}
+
+size_t encode_ipv4_ntp(std::span<uint8_t> out, const Ipv4UdpSpec& spec, const NtpHeader& header,
+                       const NtpMac* mac) {
+  return encode_ntp_frame(out, spec, IpVersion::kV4, header, mac);
+}
+
+size_t encode_ipv6_ntp(std::span<uint8_t> out, const Ipv6UdpSpec& spec, const NtpHeader& header,
+                       const NtpMac* mac) {
+  return encode_ntp_frame(out, spec, IpVersion::kV6, header, mac);
+}
+
+bool restamp_ntp_transmit(std::span<uint8_t> frame, size_t udp_offset, NtpTimestamp transmit) {
+  if (frame.size() < udp_offset + kUdpHeaderSize + kNtpHeaderSize) return false;
+  uint8_t* udp = frame.data() + udp_offset;
+  uint8_t* field = udp + kUdpHeaderSize + kNtpTransmitOffset;
+  uint16_t checksum = load_be16(udp + 6);
+  uint8_t fresh[8];
+  store_be64(fresh, transmit.raw());
+  if (checksum != 0) {  // zero means "no checksum" (IPv4) and must stay so
+    for (size_t i = 0; i < 8; i += 2) {
+      checksum = checksum_update16(checksum, load_be16(field + i), load_be16(fresh + i));
+    }
+    store_be16(udp + 6, checksum == 0 ? 0xffff : checksum);
+  }
+  std::copy(fresh, fresh + 8, field);
+  return true;
+}
+
+}  // namespace wiretime::wire

@@ -1,0 +1,136 @@
+#include "dataplane/wire/ntp_packet.hpp"
+
+#include <algorithm>
+
+#include "dataplane/wire/byte_order.hpp"
+
+namespace wiretime::wire {
+namespace {
+
+constexpr size_t kControlHeaderSize = 12;  // mode 6, RFC 1305 appendix B
+constexpr size_t kPrivateHeaderSize = 8;   // mode 7, ntpd's ntp_request.h
+constexpr size_t kMaxExtensionFieldSize = 0xfffc;
+
+// Legacy MAC trailer sizes: crypto-NAK, key id + MD5, key id + SHA-1, key id + 32 bytes.
+constexpr bool is_mac_size(size_t n) {
+  return n == 4 || n == 20 || n == 24 || n == 36;
+}
+
+void set_mac(std::span<const uint8_t> trailer, NtpPacket& out) {
+  out.has_mac = true;
+  out.mac.key_id = load_be32(trailer.data());
+  out.mac.digest = trailer.subspan(kMacKeyIdSize);
+}
+
+DecodeError decode_trailer(std::span<const uint8_t> payload, NtpPacket& out) {
+  std::span<const uint8_t> rest = payload.subspan(kNtpHeaderSize);
+  if (out.header.version < 4) {  // no extension fields before NTPv4
+    if (rest.empty()) return DecodeError::kOk;
+    if (!is_mac_size(rest.size())) return DecodeError::kBadMacLength;
+    set_mac(rest, out);
+    return DecodeError::kOk;
+  }
+  // RFC 7822 section 7: a MAC is at most 24 bytes and an extension field at least 16, so a
+  // remainder of MAC size ends the walk. The 36-byte MAC (32-byte digest) collides with a
+  // single 36-byte field; the field's own length word decides.
+  while (!rest.empty()) {
+    const size_t n = rest.size();
+    if (n == 4 || n == 20 || n == 24) {
+      set_mac(rest, out);
+      return DecodeError::kOk;
+    }
+    if (n < kMinExtensionFieldSize) return DecodeError::kBadMacLength;
+    const uint16_t type = load_be16(rest.data());
+    const uint16_t length = load_be16(rest.data() + 2);
+    if (n == 36 && length != 36) {
+      set_mac(rest, out);
+      return DecodeError::kOk;
+    }
+    if (length < kMinExtensionFieldSize || length % 4 != 0) {
+      return DecodeError::kBadExtensionFieldLength;
+    }
+    if (length > n) return DecodeError::kTruncatedExtensionField;
+    if (out.extension_count == kMaxExtensionFields) return DecodeError::kTooManyExtensionFields;
+    out.extensions[out.extension_count++] = {type, length, rest.subspan(4, length - 4u)};
+    rest = rest.subspan(length);
+  }
+  return DecodeError::kOk;
+}
+
+}  // namespace
+
+DecodeError decode_ntp(std::span<const uint8_t> payload, NtpPacket& out) {
+  out.extension_count = 0;
+  out.has_mac = false;
+  out.mac = {};
+  out.is_time_packet = false;
+  if (payload.empty()) return DecodeError::kNtpTooShort;
+
+  const uint8_t* p = payload.data();
+  NtpHeader& h = out.header;
+  h = NtpHeader{};
+  h.leap = static_cast<LeapIndicator>(p[0] >> 6);
+  h.version = static_cast<uint8_t>((p[0] >> 3) & 7);
+  h.mode = static_cast<NtpMode>(p[0] & 7);
+  if (h.version == 0 || h.version > 4) return DecodeError::kBadNtpVersion;
+
+  if (h.mode == NtpMode::kControl) {
+    return payload.size() < kControlHeaderSize ? DecodeError::kNtpTooShort : DecodeError::kOk;
+  }
+  if (h.mode == NtpMode::kPrivate) {
+    return payload.size() < kPrivateHeaderSize ? DecodeError::kNtpTooShort : DecodeError::kOk;
+  }
+  if (payload.size() < kNtpHeaderSize) return DecodeError::kNtpTooShort;
+
+  out.is_time_packet = true;
+  h.stratum = p[1];
+  h.poll = static_cast<int8_t>(p[2]);
+  h.precision = static_cast<int8_t>(p[3]);
+  h.root_delay = NtpShort::from_raw(load_be32(p + 4));
+  h.root_dispersion = NtpShort::from_raw(load_be32(p + 8));
+  h.reference_id = load_be32(p + 12);
+  h.reference = NtpTimestamp::from_raw(load_be64(p + 16));
+  h.origin = NtpTimestamp::from_raw(load_be64(p + 24));
+  h.receive = NtpTimestamp::from_raw(load_be64(p + 32));
+  h.transmit = NtpTimestamp::from_raw(load_be64(p + kNtpTransmitOffset));
+  return decode_trailer(payload, out);
+}
+
+size_t encode_ntp(std::span<uint8_t> out, const NtpHeader& header, const NtpMac* mac) {
+  const size_t mac_size = mac == nullptr ? 0 : kMacKeyIdSize + mac->digest.size();
+  if (mac != nullptr && mac->digest.size() > kMaxMacDigestSize) return 0;
+  const size_t size = kNtpHeaderSize + mac_size;
+  if (out.size() < size) return 0;
+
+  uint8_t* p = out.data();
+  p[0] = static_cast<uint8_t>((static_cast<uint8_t>(header.leap) & 3) << 6 |
+                              (header.version & 7) << 3 | (static_cast<uint8_t>(header.mode) & 7));
+  p[1] = header.stratum;
+  p[2] = static_cast<uint8_t>(header.poll);
+  p[3] = static_cast<uint8_t>(header.precision);
+  store_be32(p + 4, header.root_delay.raw());
+  store_be32(p + 8, header.root_dispersion.raw());
+  store_be32(p + 12, header.reference_id);
+  store_be64(p + 16, header.reference.raw());
+  store_be64(p + 24, header.origin.raw());
+  store_be64(p + 32, header.receive.raw());
+  store_be64(p + kNtpTransmitOffset, header.transmit.raw());
+  if (mac != nullptr) {
+    store_be32(p + kNtpHeaderSize, mac->key_id);
+    std::copy(mac->digest.begin(), mac->digest.end(), p + kNtpHeaderSize + kMacKeyIdSize);
+  }
+  return size;
+}
+
+size_t encode_ntp_extension_field(std::span<uint8_t> out, uint16_t type,
+                                  std::span<const uint8_t> value) {
+  const size_t size = std::max(kMinExtensionFieldSize, (4 + value.size() + 3) / 4 * 4);
+  if (size > kMaxExtensionFieldSize || out.size() < size) return 0;
+  store_be16(out.data(), type);
+  store_be16(out.data() + 2, static_cast<uint16_t>(size));
+  std::copy(value.begin(), value.end(), out.data() + 4);
+  std::fill(out.data() + 4 + value.size(), out.data() + size, uint8_t{0});
+  return size;
+}
+
+}  // namespace wiretime::wire

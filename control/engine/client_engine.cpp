@@ -1,0 +1,588 @@
+#include "control/engine/client_engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "control/engine/clock_cluster.hpp"
+#include "control/engine/clock_combine.hpp"
+#include "control/engine/clock_select.hpp"
+#include "control/engine/kiss_code.hpp"
+#include "control/engine/leap.hpp"
+#include "control/engine/root_dist.hpp"
+#include "control/engine/system_peer.hpp"
+
+namespace wiretime::engine {
+namespace {
+
+// RFC 5905 section 7.3: an IPv4 system peer's refid is its address.
+uint32_t ipv4_refid(const std::string& text) {
+  uint32_t value = 0;
+  int parts = 0;
+  int octet = -1;
+  for (char ch : text) {
+    if (ch >= '0' && ch <= '9') {
+      octet = (octet < 0 ? 0 : octet * 10) + (ch - '0');
+      if (octet > 255) return 0;
+    } else if (ch == '.' && octet >= 0) {
+      value = (value << 8) | static_cast<uint32_t>(octet);
+      octet = -1;
+      ++parts;
+    } else {
+      return 0;
+    }
+  }
+  if (octet < 0 || parts != 3) return 0;
+  return (value << 8) | static_cast<uint32_t>(octet);
+}
+
+}  // namespace
+
+ClientEngine::ClientEngine(const EngineConfig& config, Prng& prng)
+    : config_(config),
+      prng_(prng),
+      precision_(std::ldexp(1.0, config.precision)),
+      clock_(config.mode, std::ldexp(1.0, config.precision), config.initial_frequency) {}
+
+Association* ClientEngine::find(AssociationId id) {
+  for (auto& a : associations_)
+    if (a.id == id) return &a;
+  return nullptr;
+}
+
+AssociationId ClientEngine::add(const AssociationConfig& config, SteadyNanos now) {
+  Association a;
+  a.id = next_id_++;
+  a.config = config;
+  a.config.min_poll = std::clamp(config.min_poll, kPollFloor, kPollCeiling);
+  a.config.max_poll = std::clamp(config.max_poll, a.config.min_poll, kPollCeiling);
+  a.hpoll = a.config.min_poll;
+  a.resolved = !config.is_domain;
+  a.next_poll = steady_seconds(now);
+  a.selection = a.resolved ? SelectionStatus::kUnreachable : SelectionStatus::kUnresolved;
+  associations_.push_back(a);
+  // The system poll starts at the smallest minpoll (RFC: s.poll = MINPOLL).
+  int min_poll = kPollCeiling;
+  for (const auto& x : associations_) min_poll = std::min(min_poll, x.config.min_poll);
+  if (!clock_.synchronized()) clock_.set_poll(min_poll);
+  return a.id;
+}
+
+bool ClientEngine::remove(AssociationId id) {
+  auto it = std::find_if(associations_.begin(), associations_.end(),
+                         [&](const Association& a) { return a.id == id; });
+  if (it == associations_.end()) return false;
+  if (system_peer_ == static_cast<int>(id)) system_peer_ = -1;
+  associations_.erase(it);
+  return true;
+}
+
+void ClientEngine::on_resolved(AssociationId id, bool ok, SteadyNanos now) {
+  Association* a = find(id);
+  if (a == nullptr) return;
+  a->resolved = ok;
+  a->selection = ok ? SelectionStatus::kUnreachable : SelectionStatus::kUnresolved;
+  a->next_poll =
+      ok ? steady_seconds(now) : steady_seconds(now) + std::ldexp(1.0, a->config.min_poll);
+}
+
+double ClientEngine::next_interval(Association& a) {
+  double interval;
+  if (!synchronized()) {
+    // vrp-ntp-cli.md section 11 Q8: the unsynchronised interval starts at 2^minpoll.
+    interval = a.current_interval <= 0.0 ? std::ldexp(1.0, a.config.min_poll)
+                                         : unsync_next_interval(a.current_interval, config_.unsync);
+  } else {
+    const int hp = host_poll(clock_.poll(), a.rate_floor, a.config.min_poll, a.config.max_poll);
+    a.hpoll = std::min(hp + a.backoff, a.config.max_poll);
+    interval = std::ldexp(1.0, a.hpoll);
+  }
+  if (a.rate_floor > kPollFloor) interval = std::max(interval, std::ldexp(1.0, a.rate_floor));
+  if (!synchronized()) a.hpoll = static_cast<int>(std::lround(std::log2(interval)));
+  a.current_interval = interval;
+  return interval;
+}
+
+void ClientEngine::poll(Association& a, double now, Actions& out) {
+  if (!a.in_burst) {
+    // RFC 5905 section 13 poll(): one shift of the reach register per poll, not per packet.
+    const bool reachable = a.reach != 0;
+    a.reach = static_cast<uint8_t>(a.reach << 1);
+    if (a.reach == 0) {
+      ++a.unreach;
+      // Timeout back-off: after kUnreachBackoff silent polls, poll less often, up to maxpoll.
+      if (a.unreach >= kUnreachBackoff && a.hpoll + a.backoff < a.config.max_poll) ++a.backoff;
+      if (a.have_reply) a.selection = SelectionStatus::kUnreachable;
+      if (system_peer_ == static_cast<int>(a.id)) system_peer_ = -1;
+    }
+    // Three polls without a reply: push a dummy sample so the peer's dispersion grows.
+    if ((a.reach & 0x7) == 0 && a.have_reply) {
+      a.filter.add(FilterSample{0.0, kMaxDisp, kMaxDisp, now}, now, precision_, true);
+    }
+    a.burst_left = 0;
+    if (reachable && a.config.burst) a.burst_left = kBurstCount - 1;
+    if (!reachable && a.config.iburst) a.burst_left = kIburstCount - 1;
+    a.last_poll = now;
+    next_interval(a);
+  } else {
+    --a.burst_left;
+  }
+
+  a.cookie = NtpTimestamp::from_raw(prng_.next() | 1);  // never zero: zero means "not set"
+  a.outstanding = true;
+  a.t1 = NtpTimestamp{};
+  ++a.sent;
+  out.push_back(SendRequest{a.id, a.cookie, a.config.ipv6 ? uint8_t{4} : a.config.version,
+                            static_cast<int8_t>(a.hpoll)});
+
+  if (a.burst_left > 0) {
+    a.in_burst = true;
+    a.next_poll = now + kBurstSpacing;
+  } else {
+    a.in_burst = false;
+    a.next_poll = std::max(a.last_poll + a.current_interval, now + kBurstSpacing);
+  }
+}
+
+void ClientEngine::on_timer(SteadyNanos now_ns, Actions& out) {
+  const double now = steady_seconds(now_ns);
+  if (config_.mode == DisciplineMode::kRfcPllFll) {
+    while (now >= next_adjust_) {
+      const ClockCommand cmd = clock_.adjust();
+      if (cmd.action == ClockAction::kSlew) out.push_back(SlewClock{cmd.slew});
+      next_adjust_ = std::max(next_adjust_ + 1.0, now - 1.0);
+    }
+  }
+  for (auto& a : associations_) {
+    if (a.stopped || now < a.next_poll) continue;
+    if (!a.resolved) {
+      out.push_back(ResolveName{a.id});
+      a.next_poll = now + std::ldexp(1.0, a.config.min_poll);
+      continue;
+    }
+    poll(a, now, out);
+  }
+}
+
+void ClientEngine::on_sent(AssociationId id, NtpTimestamp cookie, NtpTimestamp t1) {
+  Association* a = find(id);
+  if (a != nullptr && a->outstanding && a->cookie == cookie) a->t1 = t1;
+}
+
+void ClientEngine::handle_kiss(Association& a, const wire::NtpHeader& h, double now) {
+  const KissReaction r = kiss_reaction(h.kiss(), a.hpoll, h.poll, a.config.max_poll);
+  if (r.stop) {
+    a.stopped = true;
+    a.stop_code = h.kiss();
+    a.selection = SelectionStatus::kKissDenied;
+    if (system_peer_ == static_cast<int>(a.id)) system_peer_ = -1;
+  }
+  if (r.raise_poll) {
+    a.rate_floor = std::max(a.rate_floor, r.new_poll);
+    a.hpoll = std::max(a.hpoll, r.new_poll);
+    a.next_poll = std::max(a.next_poll, now + std::ldexp(1.0, a.rate_floor));
+    a.burst_left = 0;
+    a.in_burst = false;
+  }
+}
+
+OnWireReason ClientEngine::on_reply(AssociationId id, const wire::NtpPacket& packet,
+                                    NtpTimestamp t4, AuthStatus auth,
+                                    const SampleProvenance& provenance, SteadyNanos now_ns,
+                                    Actions& out) {
+  Association* ap = find(id);
+  if (ap == nullptr) return OnWireReason::kUnexpected;
+  Association& a = *ap;
+  const double now = steady_seconds(now_ns);
+  const wire::NtpHeader& h = packet.header;
+  ++a.received;
+
+  OnWireContext ctx;
+  ctx.request_outstanding = a.outstanding && !a.t1.is_zero();
+  ctx.cookie = a.cookie;
+  ctx.last_transmit = a.last_transmit;
+  ctx.authentication_required = config_.authentication_enabled && a.config.key_id != 0;
+  ctx.auth = auth;
+  ctx.stratum_limit = config_.local_reference_stratum;
+  ctx.max_distance = config_.max_distance;
+  const OnWireReason reason = check_reply(h, ctx);
+  ++a.counters[static_cast<size_t>(reason)];
+
+  switch (reason) {
+    case OnWireReason::kOk:
+      break;
+    case OnWireReason::kKissOfDeath:
+      a.outstanding = false;
+      handle_kiss(a, h, now);
+      return reason;
+    case OnWireReason::kAuthentication:
+      a.auth_error = true;
+      return reason;
+    case OnWireReason::kUnsynchronized:
+    case OnWireReason::kStratum:
+    case OnWireReason::kDistance:
+      // A genuine answer from a server we must not use: show it, but do not count it as
+      // reachable (RFC packet() returns before setting reach).
+      a.outstanding = false;
+      a.peer = h;
+      a.have_reply = true;
+      a.selection = reason == OnWireReason::kUnsynchronized ? SelectionStatus::kUnsynchronized
+                    : reason == OnWireReason::kStratum      ? SelectionStatus::kStratum
+                                                            : SelectionStatus::kDistance;
+      return reason;
+    default:
+      return reason;
+  }
+
+  a.outstanding = false;
+  a.last_transmit = h.transmit;
+  a.reach |= 1;
+  a.unreach = 0;
+  a.backoff = 0;
+  a.auth_error = false;
+  a.have_reply = true;
+  a.peer = h;
+  a.org = a.t1;
+  a.rec = h.receive;
+  a.xmt = h.transmit;
+  a.dst = t4;
+  a.last_rx = now;
+  a.provenance = provenance;
+  ++a.accepted;
+
+  a.last_sample = compute_sample(a.t1, h.receive, h.transmit, t4, h.precision, precision_);
+  const bool unsynchronized = !synchronized();
+  const bool fresh = a.filter.add(
+      FilterSample{a.last_sample.offset, a.last_sample.delay, a.last_sample.dispersion, now}, now,
+      precision_, unsynchronized);
+  a.regression.add(RegressionSample{now, a.last_sample.offset, a.last_sample.delay});
+
+  // RFC: no system update from inside a burst (the burst exists to fill the filter), except
+  // while unsynchronised, where every sample shortens start-up.
+  if (a.in_burst && a.burst_left > 0 && !unsynchronized) return reason;
+  if (config_.mode == DisciplineMode::kRfcPllFll && !fresh) return reason;
+  system_update(now, &a, out);
+  return reason;
+}
+
+bool ClientEngine::fit(Association& a, double now, Candidate& c) {
+  // RFC 5905 A.5.6.3 fit(), plus the VRP preempt rule and kiss-o'-death stop.
+  if (!a.resolved) {
+    a.selection = SelectionStatus::kUnresolved;
+    return false;
+  }
+  if (a.stopped) {
+    a.selection = SelectionStatus::kKissDenied;
+    return false;
+  }
+  if (a.reach == 0) {
+    a.selection = SelectionStatus::kUnreachable;
+    return false;
+  }
+  if (!a.have_reply || a.regression.size() == 0) {
+    a.selection = SelectionStatus::kNoSamples;
+    return false;
+  }
+  if (a.peer.leap == wire::LeapIndicator::kUnsynchronized ||
+      a.peer.stratum >= kStratumUnsynchronized) {
+    a.selection = SelectionStatus::kUnsynchronized;
+    return false;
+  }
+  const double root_delay = a.peer.root_delay.to_seconds();
+  const double root_disp = a.peer.root_dispersion.to_seconds();
+  c.id = static_cast<int>(a.id);
+  c.stratum = a.peer.stratum;
+  c.preferred = a.config.preferred;
+  if (config_.mode == DisciplineMode::kRfcPllFll) {
+    a.distance =
+        root_dist(PeerDistance{root_delay, root_disp, a.filter.delay(), a.filter.dispersion(),
+                               a.filter.jitter(), now - a.filter.time()});
+    c.offset = a.filter.offset();
+    c.jitter = a.filter.jitter();
+    c.distance = a.distance;
+  } else {
+    // The regression's own error bound replaces the worst-case dispersion growth of 15 ppm:
+    // the server's root distance, half the best round trip (the exchange's error bound) and
+    // three standard errors of the estimate (docs/engine.md).
+    const RegressionEstimate est = a.regression.estimate(now, precision_);
+    if (a.regression.size() < 2 && !synchronized()) {
+      a.selection = SelectionStatus::kNoSamples;
+      return false;
+    }
+    a.distance = std::max(kMinDisp, root_delay) / 2.0 + root_disp + est.min_delay / 2.0 +
+                 3.0 * est.offset_sd + precision_;
+    c.offset = est.offset;
+    c.jitter = est.residual_sd;
+    c.frequency = est.frequency;
+    c.frequency_valid = est.frequency_valid;
+    // Only the sample spread counts here, not the distance floor, so that close truechimers
+    // are not all pruned as outliers.
+    c.distance =
+        root_delay / 2.0 + root_disp + est.min_delay / 2.0 + 3.0 * est.offset_sd + precision_;
+  }
+  if (a.distance > config_.max_distance + kPhi * std::ldexp(1.0, clock_.poll())) {
+    a.selection = SelectionStatus::kDistance;
+    return false;
+  }
+  if (a.config.preempt && a.auth_error) {
+    a.selection = SelectionStatus::kAuthentication;
+    return false;
+  }
+  return true;
+}
+
+void ClientEngine::system_update(double now, const Association* trigger, Actions& out) {
+  std::vector<Candidate> candidates;
+  std::vector<Association*> owners;
+  std::vector<Association*> preempted;
+  for (auto& a : associations_) {
+    Candidate c;
+    if (fit(a, now, c)) {
+      candidates.push_back(c);
+      owners.push_back(&a);
+    } else if (a.selection == SelectionStatus::kAuthentication) {
+      preempted.push_back(&a);
+    }
+  }
+  // Preempt (vrp-ntp-cli.md 4.3): a source excluded after an authentication error is eligible
+  // again only when no other association is usable.
+  if (candidates.empty()) {
+    for (Association* a : preempted) {
+      a->auth_error = false;
+      Candidate c;
+      if (fit(*a, now, c)) {
+        candidates.push_back(c);
+        owners.push_back(a);
+      }
+    }
+  }
+  if (candidates.empty()) {
+    system_peer_ = -1;
+    return;
+  }
+
+  const SelectResult sel = clock_select(candidates);
+  if (!sel.majority) {
+    for (Association* a : owners) a->selection = SelectionStatus::kNoMajority;
+    system_peer_ = -1;
+    return;
+  }
+  std::vector<Candidate> truechimers;
+  std::vector<Association*> true_owners;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (sel.truechimer[i]) {
+      truechimers.push_back(candidates[i]);
+      true_owners.push_back(owners[i]);
+    } else {
+      owners[i]->selection = SelectionStatus::kFalseticker;
+    }
+  }
+  const ClusterResult cl = clock_cluster(truechimers, kNmin);
+  for (int i : cl.outliers) true_owners[i]->selection = SelectionStatus::kOutlier;
+  std::vector<Candidate> survivors;
+  std::vector<const Association*> survivor_owners;
+  for (int i : cl.survivors) {
+    survivors.push_back(truechimers[i]);
+    survivor_owners.push_back(true_owners[i]);
+    true_owners[i]->selection = SelectionStatus::kSurvivor;
+  }
+  if (static_cast<int>(survivors.size()) < kNsanity) {
+    system_peer_ = -1;
+    return;
+  }
+  const int peer_index = choose_system_peer(survivors, system_peer_);
+  const Association& peer = *survivor_owners[peer_index];
+  true_owners[cl.survivors[peer_index]]->selection = SelectionStatus::kSystemPeer;
+  system_peer_ = static_cast<int>(peer.id);
+
+  // RFC clock_update: only fresh data from a survivor moves the clock.
+  const bool trigger_survives =
+      trigger == nullptr ||
+      std::find(survivor_owners.begin(), survivor_owners.end(), trigger) != survivor_owners.end();
+  if (!trigger_survives) return;
+  if (config_.mode == DisciplineMode::kRfcPllFll) {
+    if (peer.filter.time() <= last_update_time_) return;
+    last_update_time_ = peer.filter.time();
+  }
+
+  const CombineResult comb = clock_combine(survivors, peer_index);
+  int min_poll = kPollCeiling;
+  int max_poll = kPollFloor;
+  for (const auto& a : associations_) {
+    min_poll = std::min(min_poll, a.config.min_poll);
+    max_poll = std::max(max_poll, a.config.max_poll);
+  }
+  const ClockCommand cmd = clock_.update(
+      ClockUpdate{comb.offset, comb.frequency, comb.frequency_valid, now}, min_poll, max_poll);
+  if (cmd.action == ClockAction::kIgnore) return;
+  if (cmd.action == ClockAction::kPanic) {
+    out.push_back(Panic{comb.offset});
+    return;
+  }
+  apply(cmd, now, out);
+
+  // System variables (RFC 5905 A.5.5.5 clock_update).
+  const wire::NtpHeader& ph = peer.peer;
+  stratum_ = static_cast<uint8_t>(std::min<int>(ph.stratum + 1, kStratumUnsynchronized));
+  reference_id_ =
+      peer.config.ipv6 || peer.config.is_domain ? ph.reference_id : ipv4_refid(peer.config.address);
+  const double peer_delay = config_.mode == DisciplineMode::kRfcPllFll
+                                ? peer.filter.delay()
+                                : peer.regression.estimate(now, precision_).min_delay;
+  root_delay_ = ph.root_delay.to_seconds() + peer_delay;
+  peer_dispersion_ = peer.filter.dispersion();
+  system_jitter_ = comb.jitter;
+  root_dispersion_ =
+      ph.root_dispersion.to_seconds() + peer_dispersion_ + system_jitter_ + std::abs(comb.offset);
+  reference_time_ = peer.dst;
+  update_leap(std::vector<const Association*>(survivor_owners.begin(), survivor_owners.end()), out);
+}
+
+void ClientEngine::apply(const ClockCommand& cmd, double now, Actions& out) {
+  double phase = 0.0;
+  if (cmd.action == ClockAction::kStep) {
+    out.push_back(StepClock{cmd.step});
+    phase = cmd.step;
+  } else if (cmd.slew != 0.0) {
+    out.push_back(SlewClock{cmd.slew});
+    phase = cmd.slew;
+  }
+  if (cmd.frequency_delta != 0.0) out.push_back(SetFrequency{cmd.frequency});
+  // Re-express stored samples in the corrected timescale. The RFC mode only does so for
+  // steps, as ntpd's filter would otherwise hold pre-step offsets.
+  const bool regression = config_.mode == DisciplineMode::kRegression;
+  const double f = regression ? cmd.frequency_delta : 0.0;
+  if (!regression && cmd.action != ClockAction::kStep) return;
+  for (auto& a : associations_) {
+    a.filter.apply_correction(phase, f, now);
+    a.regression.apply_correction(phase, f, now);
+  }
+}
+
+void ClientEngine::update_leap(const std::vector<const Association*>& survivors, Actions& out) {
+  std::vector<wire::LeapIndicator> indicators;
+  for (const Association* a : survivors) indicators.push_back(a->peer.leap);
+  const LeapKind vote = leap_vote(indicators);
+  leap_ = vote == LeapKind::kInsert   ? wire::LeapIndicator::kInsertSecond
+          : vote == LeapKind::kDelete ? wire::LeapIndicator::kDeleteSecond
+                                      : wire::LeapIndicator::kNoWarning;
+  if (vote == scheduled_leap_) return;
+  // The leap applies at the end of the current UTC day if that day ends a month (leap seconds
+  // are only ever scheduled at month ends; an indicator set earlier in the month waits).
+  const UnixNanos utc = reference_time_.to_unix_nanos_rfc4330();
+  if (vote != LeapKind::kNone && !ends_month(utc)) return;
+  scheduled_leap_ = vote;
+  out.push_back(
+      ScheduleLeap{vote, vote == LeapKind::kNone ? 0 : next_utc_midnight(utc), config_.leap_smear});
+}
+
+SteadyNanos ClientEngine::next_wakeup() const {
+  double next = 1e300;
+  if (config_.mode == DisciplineMode::kRfcPllFll) next = next_adjust_;
+  for (const auto& a : associations_)
+    if (!a.stopped) next = std::min(next, a.next_poll);
+  return next >= 1e300 ? INT64_MAX : steady_from_seconds(next);
+}
+
+SystemStatus ClientEngine::system_status(SteadyNanos now_ns) const {
+  const double now = steady_seconds(now_ns);
+  SystemStatus s;
+  const bool synced = synchronized();
+  s.synchronized = synced;
+  s.precision = config_.precision;
+  s.sync_state = clock_.state();
+  s.frequency = clock_.frequency();
+  s.jitter = system_jitter_;
+  s.wander = clock_.wander();
+  s.poll = clock_.poll();
+  s.nominal_frequency_hz = config_.nominal_frequency_hz;
+  s.actual_frequency_hz = config_.nominal_frequency_hz * (1.0 + clock_.frequency());
+  s.clock_offset = clock_.last_offset();
+  if (clock_.state() == ClockState::kSpik)
+    s.spike_countdown = std::max(0.0, kStepout - (now - clock_.spike_started()));
+  if (!synced) return s;
+  s.stratum = stratum_;
+  s.reference_id = reference_id_;
+  for (const auto& a : associations_)
+    if (static_cast<int>(a.id) == system_peer_) s.reference_name = a.config.address;
+  s.root_delay = root_delay_;
+  s.root_dispersion = root_dispersion_ + kPhi * std::max(0.0, now - clock_.last_update());
+  s.peer_dispersion = peer_dispersion_;
+  s.reference_time = reference_time_;
+  s.leap = leap_;
+  return s;
+}
+
+std::vector<AssociationStatus> ClientEngine::association_status(SteadyNanos now_ns) const {
+  const double now = steady_seconds(now_ns);
+  std::vector<AssociationStatus> out;
+  for (const auto& a : associations_) {
+    AssociationStatus st;
+    st.id = a.id;
+    st.source = a.config.address;
+    st.master = a.selection == SelectionStatus::kSystemPeer;
+    st.selected = st.master || a.selection == SelectionStatus::kSurvivor;
+    st.candidate = a.selection == SelectionStatus::kOutlier;
+    st.vpn_instance = !a.config.vpn_instance.empty();
+    st.sane = a.have_reply && a.selection != SelectionStatus::kFalseticker &&
+              a.selection != SelectionStatus::kAuthentication;
+    st.valid = a.reach != 0 && a.have_reply;
+    st.unsynced = a.have_reply && (a.peer.leap == wire::LeapIndicator::kUnsynchronized ||
+                                   a.peer.stratum == 0 || a.peer.stratum >= 16);
+    st.stratum = a.have_reply ? a.peer.stratum : kStratumUnsynchronized;
+    st.reference_id = a.peer.reference_id;
+    st.reach = a.reach;
+    st.current_poll = a.current_interval > 0 ? a.current_interval : std::ldexp(1.0, a.hpoll);
+    st.now = a.have_reply ? now - a.last_rx : 0.0;
+    st.offset = a.filter.offset();
+    st.delay = a.filter.valid_stages() > 0 ? a.filter.delay() : 0.0;
+    st.dispersion = a.filter.valid_stages() > 0 ? a.filter.dispersion() : 0.0;
+    st.jitter = a.filter.jitter();
+    st.local_poll = a.hpoll;
+    st.peer_poll = a.peer.poll;
+    st.root_delay = a.peer.root_delay.to_seconds();
+    st.root_dispersion = a.peer.root_dispersion.to_seconds();
+    st.sync_distance = a.distance;
+    switch (clock_.state()) {
+      case ClockState::kNset:
+        st.sync_state = 0;
+        break;
+      case ClockState::kFset:
+        st.sync_state = 1;
+        break;
+      case ClockState::kFreq:
+        st.sync_state = 3;
+        break;
+      case ClockState::kSync:
+        st.sync_state = 4;
+        break;
+      case ClockState::kSpik:
+        st.sync_state = 5;
+        break;
+    }
+    st.precision = a.peer.precision;
+    st.version = a.config.ipv6 ? uint8_t{4} : a.config.version;
+    st.peer_interface = a.config.source_interface;
+    st.reftime = a.peer.reference;
+    st.orgtime = a.org;
+    st.rcvtime = a.rec;
+    st.xmttime = a.xmt;
+    for (int i = 0; i < kNstage; ++i) {
+      const auto& f = a.filter.stages()[i];
+      st.filter_delay[i] = f.delay;
+      st.filter_offset[i] = f.offset;
+      st.filter_dispersion[i] = f.dispersion;
+    }
+    st.selection = a.selection;
+    st.kiss = a.stop_code;
+    st.provenance = a.provenance;
+    st.on_wire = a.counters;
+    st.sent = a.sent;
+    st.received = a.received;
+    st.accepted = a.accepted;
+    st.unreach = a.unreach;
+    out.push_back(st);
+  }
+  return out;
+}
+
+}  // namespace wiretime::engine

@@ -1,0 +1,90 @@
+// The sans-I/O NTP client engine: associations, poll process, on-wire checks, the RFC 5905
+// algorithm chain and the discipline. Inputs are values (steady time, decoded replies with
+// their local T4, send confirmations with T1); outputs are Actions the caller carries out.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "control/engine/actions.hpp"
+#include "control/engine/association.hpp"
+#include "control/engine/candidate.hpp"
+#include "control/engine/local_clock.hpp"
+#include "control/engine/poll_update.hpp"
+#include "control/engine/prng.hpp"
+#include "control/engine/status.hpp"
+#include "control/engine/steady_time.hpp"
+#include "dataplane/wire/ntp_packet.hpp"
+
+namespace wiretime::engine {
+
+struct EngineConfig {
+  DisciplineMode mode = DisciplineMode::kRegression;
+  int8_t precision = -24;                   // log2 s of the local clock reading
+  std::optional<double> initial_frequency;  // s/s, e.g. from a drift file (starts in FSET)
+  double max_distance = kMaxDistDefault;    // `ntp max-distance`, s
+  UnsyncPollConfig unsync;                  // `ntp unsync max-poll-interval`
+  bool authentication_enabled = false;      // `ntp authentication enable`
+  uint8_t local_reference_stratum = kStratumUnsynchronized;  // `ntp refclock-master` stratum
+  bool leap_smear = false;
+  double nominal_frequency_hz = 1e9;  // tick source, for the status display
+};
+
+class ClientEngine {
+ public:
+  ClientEngine(const EngineConfig& config, Prng& prng);
+
+  // Adds an association; its first poll is due at `now` (domain servers resolve first).
+  AssociationId add(const AssociationConfig& config, SteadyNanos now);
+  bool remove(AssociationId id);
+  // Outcome of a ResolveName action. On failure the name is retried at the next poll time.
+  void on_resolved(AssociationId id, bool ok, SteadyNanos now);
+
+  // Runs due polls, burst packets and (RFC mode) the once-a-second clock adjustment.
+  void on_timer(SteadyNanos now, Actions& out);
+  // The dataplane sent the request carrying `cookie` at local time `t1`.
+  void on_sent(AssociationId id, NtpTimestamp cookie, NtpTimestamp t1);
+  // A reply demultiplexed to association `id`, received at local time `t4`.
+  OnWireReason on_reply(AssociationId id, const wire::NtpPacket& packet, NtpTimestamp t4,
+                        AuthStatus auth, const SampleProvenance& provenance, SteadyNanos now,
+                        Actions& out);
+
+  SteadyNanos next_wakeup() const;
+  SystemStatus system_status(SteadyNanos now) const;
+  std::vector<AssociationStatus> association_status(SteadyNanos now) const;
+  const LocalClock& local_clock() const { return clock_; }
+  bool synchronized() const { return system_peer_ >= 0 && clock_.synchronized(); }
+
+ private:
+  Association* find(AssociationId id);
+  void poll(Association& a, double now, Actions& out);
+  double next_interval(Association& a);
+  void handle_kiss(Association& a, const wire::NtpHeader& h, double now);
+  void system_update(double now, const Association* trigger, Actions& out);
+  bool fit(Association& a, double now, Candidate& c);
+  void apply(const ClockCommand& cmd, double now, Actions& out);
+  void update_leap(const std::vector<const Association*>& survivors, Actions& out);
+
+  EngineConfig config_;
+  Prng& prng_;
+  double precision_;
+  std::vector<Association> associations_;
+  AssociationId next_id_ = 1;
+  LocalClock clock_;
+  int system_peer_ = -1;  // AssociationId of the system peer, -1 none
+  double last_update_time_ = -1e300;
+  double next_adjust_ = 0.0;
+  // System variables (RFC 5905 section 11.2.3).
+  uint8_t stratum_ = kStratumUnsynchronized;
+  double root_delay_ = 0.0;
+  double root_dispersion_ = 0.0;
+  double system_jitter_ = 0.0;
+  double peer_dispersion_ = 0.0;
+  NtpTimestamp reference_time_;
+  uint32_t reference_id_ = 0;
+  wire::LeapIndicator leap_ = wire::LeapIndicator::kUnsynchronized;
+  LeapKind scheduled_leap_ = LeapKind::kNone;
+};
+
+}  // namespace wiretime::engine

@@ -1,0 +1,106 @@
+#include "dataplane/dpdk/port.hpp"
+
+#include <rte_bus.h>
+#include <rte_dev.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+
+#include <cstring>
+
+namespace wiretime::dpdk {
+namespace {
+
+std::string errno_text(int rc) {
+  return rte_strerror(rc < 0 ? -rc : rc);
+}
+
+// The device name is the devargs up to the first comma ("net_af_packet0,iface=x").
+std::string device_name(const std::string& devargs) {
+  return devargs.substr(0, devargs.find(','));
+}
+
+}  // namespace
+
+std::string Port::open(const PortSpec& spec) {
+  if (spec.port_index) {
+    id_ = *spec.port_index;
+    if (!rte_eth_dev_is_valid_port(id_)) {
+      return "no DPDK port with index " + std::to_string(id_) + " (" +
+             std::to_string(rte_eth_dev_count_avail()) + " ports available)";
+    }
+  } else {
+    // Devices given with --vdev/-a in the EAL arguments already exist; others are hot-plugged.
+    const std::string dev = device_name(spec.devargs);
+    if (rte_eth_dev_get_port_by_name(dev.c_str(), &id_) != 0) {
+      const int rc = rte_dev_probe(spec.devargs.c_str());
+      if (rc < 0) return "cannot probe device '" + spec.devargs + "': " + errno_text(rc);
+      if (rte_eth_dev_get_port_by_name(dev.c_str(), &id_) != 0) {
+        return "device '" + spec.devargs + "' probed but no ethdev port named '" + dev + "'";
+      }
+    }
+  }
+  char name[RTE_ETH_NAME_MAX_LEN] = {};
+  rte_eth_dev_get_name_by_port(id_, name);
+  name_ = name;
+
+  rte_eth_dev_info info{};
+  int rc = rte_eth_dev_info_get(id_, &info);
+  if (rc != 0) return "rte_eth_dev_info_get: " + errno_text(rc);
+
+  const int socket = rte_eth_dev_socket_id(id_) >= 0 ? rte_eth_dev_socket_id(id_)
+                                                     : static_cast<int>(rte_socket_id());
+  const std::string pool_name = "wt_pool_" + std::to_string(id_);
+  pool_ = rte_pktmbuf_pool_create(pool_name.c_str(), spec.mbufs, 64, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+                                  socket);
+  if (pool_ == nullptr) return "cannot create mbuf pool: " + errno_text(rte_errno);
+
+  rte_eth_conf conf{};
+  // Ask for NIC RX timestamps where the PMD offers them; the dynfield check below also catches
+  // PMDs that stamp without advertising it.
+  if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_TIMESTAMP) {
+    conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_TIMESTAMP;
+  }
+  rc = rte_eth_dev_configure(id_, 1, 1, &conf);
+  if (rc != 0) return "rte_eth_dev_configure: " + errno_text(rc);
+  configured_ = true;
+
+  uint16_t rxd = spec.rx_descriptors;
+  uint16_t txd = spec.tx_descriptors;
+  rc = rte_eth_dev_adjust_nb_rx_tx_desc(id_, &rxd, &txd);
+  if (rc != 0) return "rte_eth_dev_adjust_nb_rx_tx_desc: " + errno_text(rc);
+  rc = rte_eth_rx_queue_setup(id_, 0, rxd, static_cast<unsigned>(socket), nullptr, pool_);
+  if (rc != 0) return "rte_eth_rx_queue_setup: " + errno_text(rc);
+  rc = rte_eth_tx_queue_setup(id_, 0, txd, static_cast<unsigned>(socket), nullptr);
+  if (rc != 0) return "rte_eth_tx_queue_setup: " + errno_text(rc);
+
+  rc = rte_eth_dev_start(id_);
+  if (rc != 0) return "rte_eth_dev_start: " + errno_text(rc);
+  started_ = true;
+  // Not every PMD implements promiscuous control (-ENOTSUP is fine: then it is off anyway).
+  rc = rte_eth_promiscuous_disable(id_);
+  if (rc != 0 && rc != -ENOTSUP) return "rte_eth_promiscuous_disable: " + errno_text(rc);
+
+  rte_ether_addr addr{};
+  rc = rte_eth_macaddr_get(id_, &addr);
+  if (rc != 0) return "rte_eth_macaddr_get: " + errno_text(rc);
+  std::memcpy(mac_.bytes.data(), addr.addr_bytes, mac_.bytes.size());
+
+  timestamp_offset_ = rte_mbuf_dynfield_lookup(RTE_MBUF_DYNFIELD_TIMESTAMP_NAME, nullptr);
+  const int flag_bit = rte_mbuf_dynflag_lookup(RTE_MBUF_DYNFLAG_RX_TIMESTAMP_NAME, nullptr);
+  if (timestamp_offset_ >= 0 && flag_bit >= 0) {
+    timestamp_flag_ = uint64_t{1} << flag_bit;
+  } else {
+    timestamp_offset_ = -1;
+  }
+  return {};
+}
+
+void Port::close() {
+  if (started_) rte_eth_dev_stop(id_);
+  if (configured_) rte_eth_dev_close(id_);
+  started_ = configured_ = false;
+  if (pool_ != nullptr) rte_mempool_free(pool_);
+  pool_ = nullptr;
+}
+
+}  // namespace wiretime::dpdk

@@ -129,7 +129,9 @@ class FrameParser {
     if (total_len < header_len || total_len > packet.size()) {
       return DecodeError::kBadIpTotalLength;
     }
-    if (internet_checksum(packet.first(header_len)) != 0) return DecodeError::kBadIpv4Checksum;
+    if (options_.verify_ipv4_header_checksum && internet_checksum(packet.first(header_len)) != 0) {
+      return DecodeError::kBadIpv4Checksum;
+    }
     if ((load_be16(p + 6) & 0x3fff) != 0) return DecodeError::kFragment;  // MF or offset
 
     record_ip(IpAddress::from(Ipv4Address{{p[12], p[13], p[14], p[15]}}),

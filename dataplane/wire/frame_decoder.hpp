@@ -35,7 +35,10 @@ enum class LinkType : uint8_t {
 
 struct FrameDecodeOptions {
   LinkType link_type = LinkType::kEthernet;
-  bool verify_l4_checksums = true;      // captures of sent packets often carry offloaded checksums
+  // Captures of sent packets often carry offloaded (unfilled) checksums, and loopback captures
+  // may lack even the IPv4 header checksum; tools turn these off, the dataplane does not.
+  bool verify_l4_checksums = true;
+  bool verify_ipv4_header_checksum = true;
   bool decapsulate_gre = false;         // one level of IPv4 GRE (RFC 2784/2890), payload IPv4/IPv6
   bool decode_ntp_on_any_port = false;  // caller already knows the flow is NTP
   uint16_t extra_ntp_port = 0;          // also treat this UDP port as NTP (0: none)

@@ -22,30 +22,28 @@ void set_mac(std::span<const uint8_t> trailer, NtpPacket& out) {
   out.mac.digest = trailer.subspan(kMacKeyIdSize);
 }
 
-DecodeError decode_trailer(std::span<const uint8_t> payload, NtpPacket& out) {
-  std::span<const uint8_t> rest = payload.subspan(kNtpHeaderSize);
-  if (out.header.version < 4) {  // no extension fields before NTPv4
-    if (rest.empty()) return DecodeError::kOk;
-    if (!is_mac_size(rest.size())) return DecodeError::kBadMacLength;
-    set_mac(rest, out);
-    return DecodeError::kOk;
-  }
-  // RFC 7822 section 7: a MAC is at most 24 bytes and an extension field at least 16, so a
-  // remainder of MAC size ends the walk. The 36-byte MAC (32-byte digest) collides with a
-  // single 36-byte field; the field's own length word decides.
+// Walks RFC 7822 extension fields until the remainder is empty or has MAC size. A MAC is at
+// most 24 bytes (36 with a 32-byte digest) and a field at least 16, so only the 36-byte
+// remainder is ambiguous: it is a MAC unless it parses completely as fields (+ short MAC).
+DecodeError decode_extension_fields(std::span<const uint8_t> rest, NtpPacket& out,
+                                    bool allow_long_mac) {
   while (!rest.empty()) {
     const size_t n = rest.size();
     if (n == 4 || n == 20 || n == 24) {
       set_mac(rest, out);
       return DecodeError::kOk;
     }
-    if (n < kMinExtensionFieldSize) return DecodeError::kBadMacLength;
-    const uint16_t type = load_be16(rest.data());
-    const uint16_t length = load_be16(rest.data() + 2);
-    if (n == 36 && length != 36) {
+    if (n == 36 && allow_long_mac) {
+      const uint8_t count = out.extension_count;
+      if (decode_extension_fields(rest, out, false) == DecodeError::kOk) return DecodeError::kOk;
+      out.extension_count = count;
+      out.has_mac = false;
       set_mac(rest, out);
       return DecodeError::kOk;
     }
+    if (n < kMinExtensionFieldSize) return DecodeError::kBadMacLength;
+    const uint16_t type = load_be16(rest.data());
+    const uint16_t length = load_be16(rest.data() + 2);
     if (length < kMinExtensionFieldSize || length % 4 != 0) {
       return DecodeError::kBadExtensionFieldLength;
     }
@@ -54,6 +52,16 @@ DecodeError decode_trailer(std::span<const uint8_t> payload, NtpPacket& out) {
     out.extensions[out.extension_count++] = {type, length, rest.subspan(4, length - 4u)};
     rest = rest.subspan(length);
   }
+  return DecodeError::kOk;
+}
+
+DecodeError decode_trailer(std::span<const uint8_t> payload, NtpPacket& out) {
+  const std::span<const uint8_t> rest = payload.subspan(kNtpHeaderSize);
+  if (out.header.version >= 4) return decode_extension_fields(rest, out, true);
+  // No extension fields before NTPv4: the whole trailer must be a MAC.
+  if (rest.empty()) return DecodeError::kOk;
+  if (!is_mac_size(rest.size())) return DecodeError::kBadMacLength;
+  set_mac(rest, out);
   return DecodeError::kOk;
 }
 

@@ -1,0 +1,212 @@
+#include "dataplane/wire/frame_encoder.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "dataplane/wire/byte_order.hpp"
+#include "tests/unit/wire/hex.hpp"
+
+namespace wiretime::wire {
+namespace {
+
+using test::from_hex;
+
+NtpHeader server_header() {
+  NtpHeader h;
+  h.version = 4;
+  h.mode = NtpMode::kServer;
+  h.stratum = 2;
+  h.poll = 8;
+  h.precision = -24;
+  h.root_delay = NtpShort::from_raw(0x15);
+  h.root_dispersion = NtpShort::from_raw(0x952);
+  h.reference_id = 0x84c707c9;
+  h.reference = NtpTimestamp::from_raw(0xdd47fb3a567637c0ull);
+  h.origin = NtpTimestamp::from_raw(0xdd47fff4edb0ccbcull);
+  h.receive = NtpTimestamp::from_raw(0xdd47fff4ee0f4743ull);
+  h.transmit = NtpTimestamp::from_raw(0xdd47fff4ee1119cfull);
+  return h;
+}
+
+TEST(FrameEncoder, ReproducesCapturedFrameByteForByte) {
+  // tcpdump-ntp-time.pcap frame 2, including IP id, TOS, TTL and both checksums.
+  const auto captured = from_hex(
+      "00241dd70b17bceafaa47900080045b8004c228240003e11735684c7040184c79881007bc1250038ded8240208"
+      "e8000000150000095284c707c9dd47fb3a567637c0dd47fff4edb0ccbcdd47fff4ee0f4743dd47fff4ee1119"
+      "cf");
+  Ipv4UdpSpec spec;
+  spec.eth.dst = {{0x00, 0x24, 0x1d, 0xd7, 0x0b, 0x17}};
+  spec.eth.src = {{0xbc, 0xea, 0xfa, 0xa4, 0x79, 0x00}};
+  spec.src_ip = {{132, 199, 4, 1}};
+  spec.dst_ip = {{132, 199, 152, 129}};
+  spec.src_port = 123;
+  spec.dst_port = 49445;
+  spec.ttl = 62;
+  spec.tos = 0xb8;
+  spec.identification = 0x2282;
+  std::array<uint8_t, 256> buf{};
+  ASSERT_EQ(encode_ipv4_ntp(buf, spec, server_header()), captured.size());
+  EXPECT_TRUE(std::equal(captured.begin(), captured.end(), buf.begin()));
+}
+
+TEST(FrameEncoder, Ipv4NtpWithVlanAndMacRoundTrips) {
+  Ipv4UdpSpec spec;
+  spec.eth = {{{2, 0, 0, 0, 0, 1}}, {{2, 0, 0, 0, 0, 2}}, true, 0x2064};
+  spec.src_ip = {{10, 0, 0, 1}};
+  spec.dst_ip = {{10, 0, 0, 2}};
+  spec.dst_port = 50000;
+  const std::array<uint8_t, 20> digest = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10,
+                                          11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+  const NtpMac mac{42, digest};
+  std::array<uint8_t, 256> buf{};
+  const size_t len = encode_ipv4_ntp(buf, spec, server_header(), &mac);
+  ASSERT_EQ(len, 14u + 4 + 20 + 8 + 48 + 24);
+  EXPECT_EQ(udp_payload_offset(spec.eth, IpVersion::kV4), 14u + 4 + 20 + 8);
+  const DecodedFrame f = decode_frame(std::span(buf).first(len));
+  ASSERT_EQ(f.error, DecodeError::kOk) << to_string(f.error);
+  ASSERT_EQ(f.vlan_count, 1);
+  EXPECT_EQ(f.vlans[0].vid, 100);
+  EXPECT_EQ(f.vlans[0].pcp, 1);
+  EXPECT_EQ(f.src_ip.v4, spec.src_ip);
+  EXPECT_EQ(f.dst_port, 50000);
+  EXPECT_EQ(f.ttl, 64);
+  EXPECT_EQ(f.ntp.header.transmit, server_header().transmit);
+  ASSERT_TRUE(f.ntp.has_mac);
+  EXPECT_EQ(f.ntp.mac.key_id, 42u);
+  EXPECT_EQ(f.ntp.mac.digest[19], 20);
+  // Every smaller buffer is refused without writing past it.
+  for (size_t n = 0; n < len; ++n) {
+    EXPECT_EQ(encode_ipv4_ntp(std::span(buf).first(n), spec, server_header(), &mac), 0u) << n;
+  }
+}
+
+TEST(FrameEncoder, Ipv6NtpRoundTrips) {
+  Ipv6UdpSpec spec;
+  spec.src_ip.bytes = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  spec.dst_ip.bytes = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
+  spec.traffic_class = 0xb8;
+  spec.flow_label = 0x12345;
+  spec.hop_limit = 255;
+  std::array<uint8_t, 256> buf{};
+  const size_t len = encode_ipv6_ntp(buf, spec, server_header());
+  ASSERT_EQ(len, 14u + 40 + 8 + 48);
+  const DecodedFrame f = decode_frame(std::span(buf).first(len));
+  ASSERT_EQ(f.error, DecodeError::kOk) << to_string(f.error);
+  EXPECT_TRUE(f.is_ipv6());
+  EXPECT_EQ(f.src_ip.v6, spec.src_ip);
+  EXPECT_EQ(f.dst_ip.v6, spec.dst_ip);
+  EXPECT_EQ(f.tos, 0xb8);
+  EXPECT_EQ(f.flow_label, 0x12345u);
+  EXPECT_EQ(f.ttl, 255);
+  EXPECT_EQ(f.ntp.header.reference_id, 0x84c707c9u);
+  for (size_t n = 0; n < len; ++n) {
+    EXPECT_EQ(encode_ipv6_ntp(std::span(buf).first(n), spec, server_header()), 0u) << n;
+  }
+}
+
+TEST(FrameEncoder, ShortUdpFramesArePaddedToMinimum) {
+  Ipv4UdpSpec spec;
+  spec.src_ip = {{10, 0, 0, 1}};
+  spec.dst_ip = {{10, 0, 0, 2}};
+  spec.src_port = 1000;
+  spec.dst_port = 2000;
+  std::array<uint8_t, 128> buf;
+  buf.fill(0xcc);
+  const std::vector<uint8_t> payload = {1, 2, 3};
+  const size_t len = encode_ipv4_udp(buf, spec, payload);
+  ASSERT_EQ(len, kMinEthernetFrameSize);
+  EXPECT_EQ(buf[59], 0);
+  EXPECT_EQ(buf[60], 0xcc);  // nothing written past the frame
+  const DecodedFrame f = decode_frame(std::span(buf).first(len));
+  EXPECT_EQ(f.error, DecodeError::kNotNtp);
+  ASSERT_EQ(f.udp_payload.size(), 3u);
+  EXPECT_EQ(f.udp_payload[2], 3);
+  EXPECT_EQ(encode_ipv4_udp(std::span(buf).first(59), spec, payload), 0u);
+
+  Ipv6UdpSpec spec6;
+  const size_t len6 = encode_ipv6_udp(buf, spec6, payload);
+  EXPECT_EQ(len6, 14u + 40 + 8 + 3);
+  // Default ports are 123, so the payload {1, 2, 3} is read as NTP version 0.
+  EXPECT_EQ(decode_frame(std::span(buf).first(len6)).error, DecodeError::kBadNtpVersion);
+}
+
+TEST(FrameEncoder, ArpRequestReplyAndGratuitous) {
+  const MacAddress own{{2, 0, 0, 0, 0, 0xaa}};
+  const MacAddress peer{{2, 0, 0, 0, 0, 0xbb}};
+  const Ipv4Address own_ip{{10, 1, 1, 1}};
+  const Ipv4Address peer_ip{{10, 1, 1, 2}};
+  std::array<uint8_t, 128> buf{};
+
+  size_t len = encode_arp_request(buf, {}, own, own_ip, peer_ip);
+  ASSERT_EQ(len, 60u);
+  DecodedFrame f = decode_frame(std::span(buf).first(len));
+  ASSERT_EQ(f.error, DecodeError::kOk);
+  ASSERT_TRUE(f.is_arp);
+  EXPECT_EQ(f.dst_mac, MacAddress::broadcast());
+  EXPECT_EQ(f.src_mac, own);
+  EXPECT_EQ(f.arp.operation, ArpOperation::kRequest);
+  EXPECT_EQ(f.arp.sender_ip, own_ip);
+  EXPECT_EQ(f.arp.target_ip, peer_ip);
+  EXPECT_EQ(f.arp.target_mac, MacAddress{});
+
+  const ArpPacket request{ArpOperation::kRequest, peer, peer_ip, MacAddress{}, own_ip};
+  EthernetSpec vlan;
+  vlan.has_vlan = true;
+  vlan.vlan_tci = 7;
+  len = encode_arp_reply(buf, vlan, request, own);
+  ASSERT_EQ(len, 60u);  // 14 + 4 + 28 = 46, padded
+  f = decode_frame(std::span(buf).first(len));
+  ASSERT_EQ(f.error, DecodeError::kOk);
+  EXPECT_EQ(f.vlans[0].vid, 7);
+  EXPECT_EQ(f.dst_mac, peer);
+  EXPECT_EQ(f.arp.operation, ArpOperation::kReply);
+  EXPECT_EQ(f.arp.sender_mac, own);
+  EXPECT_EQ(f.arp.sender_ip, own_ip);
+  EXPECT_EQ(f.arp.target_mac, peer);
+  EXPECT_EQ(f.arp.target_ip, peer_ip);
+
+  len = encode_gratuitous_arp(buf, {}, own, own_ip);
+  f = decode_frame(std::span(buf).first(len));
+  ASSERT_EQ(f.error, DecodeError::kOk);
+  EXPECT_EQ(f.dst_mac, MacAddress::broadcast());
+  EXPECT_EQ(f.arp.sender_ip, own_ip);
+  EXPECT_EQ(f.arp.target_ip, own_ip);
+
+  EXPECT_EQ(encode_gratuitous_arp(std::span(buf).first(59), {}, own, own_ip), 0u);
+}
+
+TEST(FrameEncoder, RestampKeepsChecksumsValid) {
+  const NtpTimestamp later = NtpTimestamp::from_raw(0xe9790aa1fc20ca7cull);
+  std::array<uint8_t, 256> buf{};
+
+  Ipv4UdpSpec spec4;
+  spec4.src_ip = {{10, 0, 0, 1}};
+  spec4.dst_ip = {{10, 0, 0, 2}};
+  size_t len = encode_ipv4_ntp(buf, spec4, server_header());
+  ASSERT_TRUE(restamp_ntp_transmit(std::span(buf).first(len), 34, later));
+  DecodedFrame f = decode_frame(std::span(buf).first(len));
+  ASSERT_EQ(f.error, DecodeError::kOk) << to_string(f.error);
+  EXPECT_EQ(f.ntp.header.transmit, later);
+
+  Ipv6UdpSpec spec6;
+  len = encode_ipv6_ntp(buf, spec6, server_header());
+  for (uint64_t raw : {0ull, 0xffffffffffffffffull, 0x0123456789abcdefull}) {
+    ASSERT_TRUE(restamp_ntp_transmit(std::span(buf).first(len), 54, NtpTimestamp::from_raw(raw)));
+    f = decode_frame(std::span(buf).first(len));
+    ASSERT_EQ(f.error, DecodeError::kOk) << to_string(f.error) << " " << raw;
+    EXPECT_EQ(f.ntp.header.transmit.raw(), raw);
+  }
+
+  // An IPv4 datagram sent without checksum keeps it that way.
+  len = encode_ipv4_ntp(buf, spec4, server_header());
+  store_be16(buf.data() + 34 + 6, 0);
+  ASSERT_TRUE(restamp_ntp_transmit(std::span(buf).first(len), 34, later));
+  EXPECT_EQ(load_be16(buf.data() + 34 + 6), 0);
+  EXPECT_EQ(decode_frame(std::span(buf).first(len)).error, DecodeError::kOk);
+
+  EXPECT_FALSE(restamp_ntp_transmit(std::span(buf).first(34 + 8 + 47), 34, later));
+}
+
+}  // namespace
+}  // namespace wiretime::wire

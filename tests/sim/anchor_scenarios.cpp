@@ -1,0 +1,87 @@
+#include "tests/sim/anchor_scenarios.hpp"
+
+namespace wiretime::sim {
+namespace {
+
+PathModel path(double base, double jitter_mean) {
+  PathModel p;
+  p.base = base;
+  p.jitter_mean = jitter_mean;
+  return p;
+}
+
+PathModel lan() {
+  return path(100e-6, 10e-6);
+}
+
+ServerSpec server(const PathModel& up, const PathModel& down) {
+  ServerSpec s;
+  s.up = up;
+  s.down = down;
+  return s;
+}
+
+Scenario base(const std::string& name, AnchorPoll poll, uint64_t seed, double steady_state) {
+  Scenario s;
+  s.name = name;
+  s.seed = seed;
+  s.oscillator = OscillatorModel{50e-6, 1e-9};
+  if (poll == AnchorPoll::k16s) {
+    s.association.min_poll = 4;
+    s.association.max_poll = 4;
+    s.warmup = 4000.0;
+  } else {
+    s.association.min_poll = 6;
+    s.association.max_poll = 10;
+    s.warmup = 20000.0;
+  }
+  s.duration = s.warmup + steady_state;
+  return s;
+}
+
+}  // namespace
+
+std::string to_string(AnchorPoll p) {
+  return p == AnchorPoll::k16s ? "4" : "default";
+}
+
+Scenario anchor_s1_lan(AnchorPoll poll, uint64_t seed, double steady_state) {
+  Scenario s = base("S1", poll, seed, steady_state);
+  s.servers.push_back(server(lan(), lan()));
+  return s;
+}
+
+Scenario anchor_s2_wan(AnchorPoll poll, uint64_t seed, double steady_state) {
+  Scenario s = base("S2", poll, seed, steady_state);
+  const PathModel wan = path(10e-3, 1e-3);
+  s.servers.push_back(server(wan, wan));
+  return s;
+}
+
+Scenario anchor_s3_asymmetric(AnchorPoll poll, uint64_t seed, double steady_state) {
+  Scenario s = base("S3", poll, seed, steady_state);
+  s.servers.push_back(server(path(100e-6, 100e-6), path(100e-6, 1e-6)));
+  return s;
+}
+
+Scenario anchor_s4_falseticker(AnchorPoll poll, uint64_t seed, double steady_state) {
+  Scenario s = base("S4", poll, seed, steady_state);
+  for (int i = 0; i < 3; ++i) {
+    ServerSpec srv = server(lan(), lan());
+    if (i == 2) srv.offset = 10e-3;
+    s.servers.push_back(srv);
+  }
+  return s;
+}
+
+Scenario anchor_s5_startup(uint64_t seed, double duration) {
+  Scenario s = base("S5", AnchorPoll::kDefault, seed, 0.0);
+  s.initial_offset = 0.5;
+  s.association.iburst = true;
+  s.warmup = 0.0;
+  s.duration = duration;
+  s.servers.push_back(server(lan(), lan()));
+  return s;
+}
+
+}  // namespace wiretime::sim

@@ -1,0 +1,240 @@
+#include "tests/sim/simulator.hpp"
+
+#include <array>
+#include <cmath>
+#include <queue>
+#include <variant>
+
+#include "dataplane/wire/ntp_packet.hpp"
+
+namespace wiretime::sim {
+namespace {
+
+enum class EventKind : uint8_t { kTick, kTimer, kAtServer, kAtClient };
+
+struct Event {
+  double t = 0.0;
+  uint64_t seq = 0;
+  EventKind kind = EventKind::kTick;
+  size_t server = 0;
+  uint64_t generation = 0;
+  std::array<uint8_t, wire::kNtpHeaderSize> bytes{};
+  static Event at(double t, EventKind kind, size_t server = 0, uint64_t generation = 0) {
+    Event e;
+    e.t = t;
+    e.kind = kind;
+    e.server = server;
+    e.generation = generation;
+    return e;
+  }
+  bool operator>(const Event& o) const { return t != o.t ? t > o.t : seq > o.seq; }
+};
+
+class Run {
+ public:
+  explicit Run(const Scenario& s)
+      : s_(s),
+        net_(s.seed),
+        osc_prng_(s.seed * 0x9e3779b97f4a7c15ULL + 1),
+        engine_prng_(s.seed * 0xbf58476d1ce4e5b9ULL + 2),
+        clock_(s.oscillator, osc_prng_,
+               s.utc_start + static_cast<int64_t>(std::llround(s.initial_offset * 1e9))),
+        engine_(s.engine, engine_prng_) {
+    for (size_t i = 0; i < s.servers.size(); ++i) {
+      servers_.emplace_back(s.servers[i]);
+      engine::AssociationConfig a = s.association;
+      if (a.address.empty() || s.servers.size() > 1) a.address = "192.0.2." + std::to_string(i + 1);
+      if (i < s.preferred.size()) a.preferred = s.preferred[i];
+      ids_.push_back(engine_.add(a, clock_.steady_nanos()));
+    }
+    result_.polls.resize(s.servers.size());
+    result_.selected_fraction.assign(s.servers.size(), 0.0);
+  }
+
+  SimResult go() {
+    push(Event::at(0.0, EventKind::kTick));
+    schedule_timer(0.0);
+    double sum = 0.0, sum2 = 0.0, fsum2 = 0.0;
+    uint64_t n = 0;
+    double last_bad = 0.0;
+    bool ever_bad = false;
+    while (!events_.empty()) {
+      Event ev = events_.top();
+      events_.pop();
+      if (ev.t > s_.duration) break;
+      clock_.advance_to(ev.t);
+      switch (ev.kind) {
+        case EventKind::kTick: {
+          const double err = clock_.utc_seconds_fraction_error(true_utc(ev.t));
+          if (s_.observer) s_.observer(ev.t, err);
+          if (std::abs(err) >= 1e-3) {
+            last_bad = ev.t;
+            ever_bad = true;
+          }
+          if (ev.t >= s_.warmup) {
+            ++n;
+            sum += err;
+            sum2 += err * err;
+            result_.max_abs = std::max(result_.max_abs, std::abs(err));
+            const double fe = clock_.frequency_error();
+            fsum2 += fe * fe;
+            const auto st = engine_.association_status(clock_.steady_nanos());
+            for (size_t i = 0; i < st.size() && i < servers_.size(); ++i)
+              if (st[i].selected) result_.selected_fraction[i] += 1.0;
+          }
+          push(Event::at(ev.t + 1.0, EventKind::kTick));
+          break;
+        }
+        case EventKind::kTimer:
+          if (ev.generation != timer_generation_) break;
+          engine_.on_timer(clock_.steady_nanos(), actions_);
+          process_actions(ev.t);
+          break;
+        case EventKind::kAtServer:
+          at_server(ev);
+          break;
+        case EventKind::kAtClient:
+          at_client(ev);
+          break;
+      }
+    }
+    result_.evaluations = n;
+    if (n > 0) {
+      result_.mean = sum / static_cast<double>(n);
+      result_.rms = std::sqrt(sum2 / static_cast<double>(n));
+      result_.freq_rms = std::sqrt(fsum2 / static_cast<double>(n));
+      for (auto& f : result_.selected_fraction) f /= static_cast<double>(n);
+    }
+    result_.converge_1ms = ever_bad ? (last_bad < s_.duration - 1.0 ? last_bad + 1.0 : -1.0) : 0.0;
+    result_.steps = clock_.steps();
+    for (const auto& srv : servers_) {
+      result_.server_requests.push_back(srv.requests());
+      result_.server_kisses.push_back(srv.kisses());
+    }
+    result_.system = engine_.system_status(clock_.steady_nanos());
+    result_.associations = engine_.association_status(clock_.steady_nanos());
+    return result_;
+  }
+
+ private:
+  UnixNanos true_utc(double t) const {
+    int64_t leap = 0;
+    if (s_.leap_insert_at >= 0.0 && t >= s_.leap_insert_at) leap = 1'000'000'000;
+    return s_.utc_start + static_cast<int64_t>(std::llround(t * 1e9)) - leap;
+  }
+
+  void push(Event e) {
+    e.seq = seq_++;
+    events_.push(e);
+  }
+
+  void schedule_timer(double now) {
+    const int64_t wake = engine_.next_wakeup();
+    if (wake == INT64_MAX) return;
+    const double ahead = static_cast<double>(wake - clock_.steady_nanos()) * 1e-9 /
+                         (1.0 + clock_.oscillator_frequency());
+    // A hair late, so the engine's steady time has certainly reached the wake-up.
+    push(Event::at(now + std::max(0.0, ahead) + 1e-7, EventKind::kTimer, 0, ++timer_generation_));
+  }
+
+  size_t server_of(engine::AssociationId id) const {
+    for (size_t i = 0; i < ids_.size(); ++i)
+      if (ids_[i] == id) return i;
+    return 0;
+  }
+
+  void process_actions(double now) {
+    for (size_t k = 0; k < actions_.size(); ++k) {
+      const engine::Action action = actions_[k];
+      if (const auto* send = std::get_if<engine::SendRequest>(&action)) {
+        const size_t srv = server_of(send->association);
+        wire::NtpHeader h;
+        h.mode = wire::NtpMode::kClient;
+        h.version = send->version;
+        h.poll = send->poll;
+        h.transmit = send->cookie;
+        Event e = Event::at(0.0, EventKind::kAtServer, srv);
+        wire::encode_ntp(e.bytes, h);
+        engine_.on_sent(send->association, send->cookie, clock_.ntp());
+        result_.polls[srv].request_times.push_back(now);
+        const PathModel& up = servers_[srv].spec().up;
+        const double d = up.sample(net_);
+        if (d >= 0.0) {
+          e.t = now + d;
+          push(e);
+          if (up.duplicate > 0.0 && net_.uniform() < up.duplicate) {
+            e.t = now + d + 1e-5;
+            push(e);
+          }
+        }
+      } else if (const auto* step = std::get_if<engine::StepClock>(&action)) {
+        clock_.step(step->offset);
+      } else if (const auto* slew = std::get_if<engine::SlewClock>(&action)) {
+        clock_.slew(slew->offset);
+      } else if (const auto* freq = std::get_if<engine::SetFrequency>(&action)) {
+        clock_.set_frequency(freq->frequency);
+      } else if (const auto* leap = std::get_if<engine::ScheduleLeap>(&action)) {
+        const int dir = leap->kind == engine::LeapKind::kInsert   ? 1
+                        : leap->kind == engine::LeapKind::kDelete ? -1
+                                                                  : 0;
+        clock_.schedule_leap(dir, leap->at_utc);
+      } else if (const auto* resolve = std::get_if<engine::ResolveName>(&action)) {
+        engine_.on_resolved(resolve->association, true, clock_.steady_nanos());
+      } else if (std::holds_alternative<engine::Panic>(action)) {
+        ++result_.panics;
+      }
+    }
+    actions_.clear();
+    schedule_timer(now);
+  }
+
+  void at_server(const Event& ev) {
+    wire::NtpPacket request;
+    if (wire::decode_ntp(ev.bytes, request) != wire::DecodeError::kOk) return;
+    SimServer& srv = servers_[ev.server];
+    auto reply = srv.answer(request.header, ev.t, true_utc(ev.t));
+    if (!reply) return;
+    Event e = Event::at(0.0, EventKind::kAtClient, ev.server);
+    wire::encode_ntp(e.bytes, *reply);
+    const PathModel& down = srv.spec().down;
+    const double d = down.sample(net_);
+    if (d < 0.0) return;
+    e.t = ev.t + srv.spec().processing + d;
+    push(e);
+    if (down.duplicate > 0.0 && net_.uniform() < down.duplicate) {
+      e.t += 1e-5;
+      push(e);
+    }
+  }
+
+  void at_client(const Event& ev) {
+    wire::NtpPacket packet;
+    if (wire::decode_ntp(ev.bytes, packet) != wire::DecodeError::kOk) return;
+    engine_.on_reply(ids_[ev.server], packet, clock_.ntp(), engine::AuthStatus::kNotRequired,
+                     engine::SampleProvenance{engine::TimestampSource::kSimulated, 0, 0},
+                     clock_.steady_nanos(), actions_);
+    process_actions(ev.t);
+  }
+
+  const Scenario& s_;
+  engine::Prng net_;
+  engine::Prng osc_prng_;
+  engine::Prng engine_prng_;
+  SimClock clock_;
+  engine::ClientEngine engine_;
+  std::vector<SimServer> servers_;
+  std::vector<engine::AssociationId> ids_;
+  std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
+  uint64_t seq_ = 0;
+  uint64_t timer_generation_ = 0;
+  engine::Actions actions_;
+  SimResult result_;
+};
+
+}  // namespace
+
+SimResult run(const Scenario& scenario) {
+  return Run(scenario).go();
+}
+
+}  // namespace wiretime::sim

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Demo of the walking skeleton: chronyd serves time in one network namespace, wiretimed
+# measures it over DPDK net_af_packet from another, and prints a sample per poll for about
+# 20 seconds. Everything it creates (namespaces, processes, temp files) goes away on exit,
+# also on failure or Ctrl-C. Needs root.
+#
+#   scripts/demo.sh [--duration SECONDS] [--minpoll N] [--offset-ns NS] [--binary PATH]
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib/netns.sh
+source "$repo/scripts/lib/netns.sh"
+
+duration=20
+minpoll=0
+offset_ns=0
+binary=$repo/build/release/control/daemon/wiretimed
+while [ $# -gt 0 ]; do
+  case $1 in
+    --duration) duration=$2; shift 2 ;;
+    --minpoll) minpoll=$2; shift 2 ;;
+    --offset-ns) offset_ns=$2; shift 2 ;;
+    --binary) binary=$2; shift 2 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+
+if ! why=$(wt_lab_require); then echo "demo: $why" >&2; exit 1; fi
+if [ ! -x "$binary" ]; then
+  echo "demo: $binary not built yet; running scripts/setup.sh" >&2
+  "$repo/scripts/setup.sh"
+fi
+
+wt_lab_init
+trap wt_lab_cleanup EXIT
+trap 'exit 130' INT TERM   # the EXIT trap then cleans up
+
+wt_lab_create_links
+wt_lab_start_chronyd
+
+lcores=0
+[ "$(nproc)" -gt 1 ] && lcores="0,$(wt_lab_dataplane_cpu)"
+cat >"$WT_DIR/wiretimed.yaml" <<YAML
+dataplane:
+  eal: ["--no-huge", "--no-pci", "-m", "64", "-l", "$lcores", "--file-prefix", "wt-$WT_TAG",
+        "--vdev", "net_af_packet0,iface=$WT_VETH_CLI"]
+interfaces:
+  - name: GE1/0/1
+    devargs: net_af_packet0,iface=$WT_VETH_CLI
+    ipv4: $WT_CLIENT_IP/$WT_PREFIX_LEN
+clock:
+  driver: virtual
+  test-initial-offset-ns: $offset_ns
+log:
+  level: info
+  measurements: $WT_DIR/measurements.log
+ntp:
+  unicast-servers:
+    - address: $WT_SERVER_IP
+      minpoll: $minpoll
+YAML
+
+echo "== chronyd (stratum 1) on $WT_SERVER_IP in $WT_NS_SRV; wiretimed $WT_CLIENT_IP in $WT_NS_CLI"
+echo "== configuration:"; sed 's/^/   /' "$WT_DIR/wiretimed.yaml"
+echo "== running for $duration s (offset_ns > 0: chronyd ahead of us)"
+wt_lab_spawn "$WT_DIR/wiretimed.log" "$binary" --config "$WT_DIR/wiretimed.yaml"
+daemon=$WT_LAST_PID
+tail -n +1 -f "$WT_DIR/wiretimed.log" &
+WT_PIDS+=($!)
+tail_pid=$!
+
+end=$((SECONDS + duration))
+while [ $SECONDS -lt $end ]; do
+  if ! kill -0 "$daemon" 2>/dev/null; then
+    sleep 0.2; kill "$tail_pid" 2>/dev/null || true
+    echo "demo: wiretimed exited early" >&2
+    wait "$daemon" || exit $?
+    exit 1
+  fi
+  sleep 0.5
+done
+wt_lab_stop "$daemon"
+sleep 0.2
+kill "$tail_pid" 2>/dev/null || true
+
+samples=$(grep -c ' sample ' "$WT_DIR/measurements.log" || true)
+echo "== $samples samples; offset and delay in microseconds:"
+awk '/ sample /{
+  for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+  n++; o = v["offset_ns"] / 1000; d = v["delay_ns"] / 1000; so += o; sd += d
+  if (n == 1 || o < omin) omin = o; if (n == 1 || o > omax) omax = o
+  if (n == 1 || d < dmin) dmin = d; if (n == 1 || d > dmax) dmax = d
+} END { if (n) printf "   offset mean %.1f min %.1f max %.1f   delay mean %.1f min %.1f max %.1f\n",
+        so / n, omin, omax, sd / n, dmin, dmax }' "$WT_DIR/measurements.log"
+echo "== cleaning up"

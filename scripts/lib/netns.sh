@@ -1,0 +1,145 @@
+# shellcheck shell=bash
+# Network-namespace lab for wiretime: a "server" namespace with chronyd on 198.18.0.1 and a
+# "client" namespace whose veth end has NO kernel address (wiretimed owns 198.18.0.2 on it
+# through DPDK net_af_packet). Names carry a unique tag so concurrent runs never clash.
+# Only 198.18.0.0/15 (RFC 2544 benchmarking) is ever used.
+#
+# Usage (sourced):
+#   wt_lab_init [TAG]          # sets WT_TAG, WT_NS_SRV, WT_NS_CLI, WT_VETH_SRV, WT_VETH_CLI, WT_DIR
+#   trap wt_lab_cleanup EXIT INT TERM
+#   wt_lab_create_links
+#   wt_lab_start_chronyd       # chronyd -x as a local stratum-1 server in WT_NS_SRV
+#   wt_lab_spawn NAME CMD...   # run CMD in WT_NS_CLI in the background, tracked for cleanup
+#   wt_lab_leftovers           # prints anything of this lab still present (empty: clean)
+
+WT_SERVER_IP=198.18.0.1
+WT_CLIENT_IP=198.18.0.2
+WT_PREFIX_LEN=24
+WT_PIDS=()
+
+wt_log() { echo "[lab $WT_TAG] $*" >&2; }
+
+wt_lab_init() {
+  # Interface names are limited to 15 characters: "wts" + tag must fit.
+  WT_TAG=${1:-$$}
+  WT_NS_SRV="wt-srv-$WT_TAG"
+  WT_NS_CLI="wt-cli-$WT_TAG"
+  WT_VETH_SRV="wts$WT_TAG"
+  WT_VETH_CLI="wtc$WT_TAG"
+  WT_DIR=$(mktemp -d "/tmp/wiretime-lab-$WT_TAG.XXXXXX")
+  export WT_TAG WT_NS_SRV WT_NS_CLI WT_VETH_SRV WT_VETH_CLI WT_DIR
+}
+
+wt_lab_require() {
+  if [ "$(id -u)" != 0 ]; then echo "needs root (network namespaces)"; return 1; fi
+  if ! ip netns list >/dev/null 2>&1; then echo "'ip netns' is unavailable"; return 1; fi
+  if ! command -v chronyd >/dev/null; then echo "chronyd is not installed"; return 1; fi
+  return 0
+}
+
+# CPUs for everything but the dataplane lcore: all but the last one (all, on one CPU).
+wt_lab_housekeeping_cpus() {
+  local n
+  n=$(nproc)
+  if [ "$n" -gt 1 ]; then echo "0-$((n - 2))"; else echo 0; fi
+}
+# The dataplane lcore: the last CPU.
+wt_lab_dataplane_cpu() { echo $(($(nproc) - 1)); }
+
+wt_lab_create_links() {
+  ip netns add "$WT_NS_SRV"
+  ip netns add "$WT_NS_CLI"
+  ip link add "$WT_VETH_SRV" type veth peer name "$WT_VETH_CLI"
+  ip link set "$WT_VETH_SRV" netns "$WT_NS_SRV"
+  ip link set "$WT_VETH_CLI" netns "$WT_NS_CLI"
+  local ns dev
+  for ns in "$WT_NS_SRV" "$WT_NS_CLI"; do
+    ip -n "$ns" link set lo up
+    # No IPv6: no DAD, router solicitations or MLD reports on the lab link.
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  done
+  ip -n "$WT_NS_SRV" addr add "$WT_SERVER_IP/$WT_PREFIX_LEN" dev "$WT_VETH_SRV"
+  # Veth hands partially checksummed skbs to af_packet on the peer; have the kernel compute
+  # full checksums instead, so wiretimed can verify them.
+  for dev in "$WT_NS_SRV:$WT_VETH_SRV" "$WT_NS_CLI:$WT_VETH_CLI"; do
+    if command -v ethtool >/dev/null; then
+      ip netns exec "${dev%%:*}" ethtool -K "${dev#*:}" tx off rx off >/dev/null 2>&1 || true
+    fi
+  done
+  ip -n "$WT_NS_SRV" link set "$WT_VETH_SRV" up
+  ip -n "$WT_NS_CLI" link set "$WT_VETH_CLI" up
+}
+
+wt_lab_start_chronyd() {
+  cat >"$WT_DIR/chrony.conf" <<CONF
+# Upstream for the wiretime lab: serves its (the host's) clock as stratum 1, never steers it.
+local stratum 1
+allow 198.18.0.0/15
+port 123
+bindaddress $WT_SERVER_IP
+cmdport 0
+pidfile $WT_DIR/chronyd.pid
+driftfile $WT_DIR/chrony.drift
+CONF
+  # Keep chronyd off the last CPU, where the dataplane lcore busy-polls: if the scheduler put
+  # chronyd there, the lcore would not run until chronyd sleeps again (~1 ms after its reply).
+  ip netns exec "$WT_NS_SRV" taskset -c "$(wt_lab_housekeeping_cpus)" \
+    chronyd -f "$WT_DIR/chrony.conf" -u root -x -d >"$WT_DIR/chronyd.log" 2>&1 &
+  WT_PIDS+=($!)
+  local i
+  for i in $(seq 50); do
+    if ip netns exec "$WT_NS_SRV" ss -Hlun "sport = :123" | grep -q .; then return 0; fi
+    sleep 0.1
+  done
+  wt_log "chronyd did not start:"; cat "$WT_DIR/chronyd.log" >&2
+  return 1
+}
+
+# wt_lab_spawn LOGFILE CMD...: CMD in the client namespace, in the background.
+wt_lab_spawn() {
+  local log=$1; shift
+  ip netns exec "$WT_NS_CLI" "$@" >"$log" 2>&1 &
+  WT_PIDS+=($!)
+  WT_LAST_PID=$!
+}
+
+# Stops a tracked process: SIGTERM, then SIGKILL after a grace period.
+wt_lab_stop() {
+  local pid=$1 i
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for i in $(seq 50); do
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+wt_lab_cleanup() {
+  # Runs from a trap, possibly under set -e: nothing here may abort the rest of the clean-up.
+  set +e
+  trap '' INT TERM
+  local pid ns
+  for pid in "${WT_PIDS[@]}"; do wt_lab_stop "$pid"; done
+  WT_PIDS=()
+  for ns in "$WT_NS_SRV" "$WT_NS_CLI"; do
+    [ -n "$ns" ] || continue
+    # Anything still running inside (e.g. a child the tracked pid left behind) goes too.
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+    ip netns del "$ns" 2>/dev/null || true
+  done
+  [ -n "${WT_DIR:-}" ] && [ -d "$WT_DIR" ] && [ "${WT_KEEP_DIR:-0}" != 1 ] && rm -rf "$WT_DIR"
+  return 0
+}
+
+wt_lab_leftovers() {
+  local ns
+  for ns in "$WT_NS_SRV" "$WT_NS_CLI"; do
+    ip netns list 2>/dev/null | grep -qw -- "$ns" && echo "namespace $ns"
+  done
+  ip link show "$WT_VETH_SRV" >/dev/null 2>&1 && echo "link $WT_VETH_SRV"
+  pgrep -f -- "$WT_DIR/chrony.conf" >/dev/null && echo "chronyd for $WT_DIR"
+  pgrep -f -- "wt-$WT_TAG" >/dev/null && echo "process mentioning wt-$WT_TAG"
+  [ -d "$WT_DIR" ] && echo "directory $WT_DIR"
+  return 0
+}

@@ -1,0 +1,213 @@
+#include "dataplane/pcap/frame_json.hpp"
+
+#include <cinttypes>
+#include <cstdio>
+#include <string_view>
+
+namespace wiretime::pcap {
+namespace {
+
+using wire::DecodedFrame;
+using wire::IpAddress;
+using wire::IpVersion;
+using wire::NtpPacket;
+
+// Days since 1970-01-01 to civil date (H. Hinnant's algorithm; exact for all int64 inputs
+// we produce).
+void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y += (m <= 2);
+}
+
+void append(std::string& out, const char* fmt, auto... args) {
+  char buf[128];
+  const int n = std::snprintf(buf, sizeof buf, fmt, args...);
+  if (n > 0)
+    out.append(buf, static_cast<size_t>(n) < sizeof buf ? static_cast<size_t>(n) : sizeof buf - 1);
+}
+
+// JSON string literal; control and non-ASCII bytes become \u00XX so any refid is valid JSON.
+std::string quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u >= 0x7f) {
+      append(out, "\\u%04x", unsigned{u});
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+void append_timestamp(std::string& out, const char* name, NtpTimestamp ts) {
+  append(out, ",\"%s\":{\"hex\":\"0x%016" PRIx64 "\",\"utc\":", name, ts.raw());
+  out += ts.is_zero() ? "null" : quote(format_iso8601(ts.to_unix_nanos_rfc4330()));
+  out += '}';
+}
+
+void append_short(std::string& out, const char* name, NtpShort v) {
+  append(out, ",\"%s\":{\"hex\":\"0x%08" PRIx32 "\",\"seconds\":%.9f}", name, v.raw(),
+         v.to_seconds());
+}
+
+void append_ntp(std::string& out, const NtpPacket& p) {
+  const auto& h = p.header;
+  append(out, ",\"ntp\":{\"leap\":%u,\"version\":%u,\"mode\":%u", static_cast<unsigned>(h.leap),
+         unsigned{h.version}, static_cast<unsigned>(h.mode));
+  if (!p.is_time_packet) {
+    out += ",\"time_packet\":false}";
+    return;
+  }
+  append(out, ",\"time_packet\":true,\"stratum\":%u,\"poll\":%d,\"precision\":%d",
+         unsigned{h.stratum}, int{h.poll}, int{h.precision});
+  append_short(out, "root_delay", h.root_delay);
+  append_short(out, "root_dispersion", h.root_dispersion);
+  append(out, ",\"refid\":{\"hex\":\"0x%08" PRIx32 "\"", h.reference_id);
+  const wire::KissCode kiss = h.kiss();
+  if (h.stratum <= 1 || kiss != wire::KissCode::kNone) {
+    std::string ascii;
+    for (int shift = 24; shift >= 0; shift -= 8) {
+      ascii += static_cast<char>((h.reference_id >> shift) & 0xff);
+    }
+    while (!ascii.empty() && ascii.back() == '\0') ascii.pop_back();
+    out += ",\"ascii\":" + quote(ascii);
+  }
+  out += '}';
+  if (kiss != wire::KissCode::kNone) {
+    out += ",\"kiss\":" + quote(kiss == wire::KissCode::kUnknown ? "unknown" : to_string(kiss));
+  }
+  append_timestamp(out, "reference", h.reference);
+  append_timestamp(out, "origin", h.origin);
+  append_timestamp(out, "receive", h.receive);
+  append_timestamp(out, "transmit", h.transmit);
+  out += ",\"extensions\":[";
+  for (size_t i = 0; i < p.extension_count; ++i) {
+    append(out, "%s{\"type\":%u,\"length\":%u}", i == 0 ? "" : ",", unsigned{p.extensions[i].type},
+           unsigned{p.extensions[i].length});
+  }
+  out += ']';
+  if (p.has_mac) {
+    append(out, ",\"mac\":{\"key_id\":%" PRIu32 ",\"digest_length\":%zu}", p.mac.key_id,
+           p.mac.digest.size());
+  }
+  out += '}';
+}
+
+}  // namespace
+
+std::string format_iso8601(UnixNanos t) {
+  constexpr int64_t kNs = 1'000'000'000;
+  int64_t secs = t / kNs;
+  int64_t nanos = t % kNs;
+  if (nanos < 0) {
+    nanos += kNs;
+    --secs;
+  }
+  int64_t days = secs / 86400;
+  int64_t sod = secs % 86400;
+  if (sod < 0) {
+    sod += 86400;
+    --days;
+  }
+  int64_t y = 0;
+  unsigned m = 0;
+  unsigned d = 0;
+  civil_from_days(days, y, m, d);
+  std::string out;
+  append(out, "%04" PRId64 "-%02u-%02uT%02d:%02d:%02d.%09" PRId64 "Z", y, m, d,
+         static_cast<int>(sod / 3600), static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60),
+         nanos);
+  return out;
+}
+
+std::string format_ip(const IpAddress& address) {
+  std::string out;
+  if (address.version == IpVersion::kV4) {
+    const auto& b = address.v4.bytes;
+    append(out, "%u.%u.%u.%u", unsigned{b[0]}, unsigned{b[1]}, unsigned{b[2]}, unsigned{b[3]});
+    return out;
+  }
+  if (address.version != IpVersion::kV6) return out;
+  uint16_t words[8];
+  for (int i = 0; i < 8; ++i) {
+    words[i] = static_cast<uint16_t>(address.v6.bytes[2 * i] << 8 | address.v6.bytes[2 * i + 1]);
+  }
+  // RFC 5952: compress the longest run (>= 2) of zero words, the first one on ties.
+  int best = -1;
+  int best_len = 1;
+  for (int i = 0; i < 8;) {
+    if (words[i] != 0) {
+      ++i;
+      continue;
+    }
+    int j = i;
+    while (j < 8 && words[j] == 0) ++j;
+    if (j - i > best_len) {
+      best = i;
+      best_len = j - i;
+    }
+    i = j;
+  }
+  for (int i = 0; i < 8; ++i) {
+    if (i == best) {
+      out += "::";
+      i += best_len - 1;
+      continue;
+    }
+    if (!out.empty() && out.back() != ':') out += ':';
+    append(out, "%x", unsigned{words[i]});
+  }
+  return out;
+}
+
+std::string frame_to_json(uint64_t frame_number, UnixNanos capture_time, size_t frame_length,
+                          const DecodedFrame& f) {
+  std::string out;
+  append(out, "{\"frame\":%" PRIu64 ",\"time\":", frame_number);
+  out += quote(format_iso8601(capture_time));
+  append(out, ",\"length\":%zu", frame_length);
+  if (f.vlan_count > 0) {
+    out += ",\"vlans\":[";
+    for (size_t i = 0; i < f.vlan_count; ++i) {
+      append(out, "%s%u", i == 0 ? "" : ",", unsigned{f.vlans[i].vid});
+    }
+    out += ']';
+  }
+  if (f.is_arp) {
+    append(out, ",\"arp\":{\"operation\":%u,\"sender\":", static_cast<unsigned>(f.arp.operation));
+    out += quote(format_ip(IpAddress::from(f.arp.sender_ip))) +
+           ",\"target\":" + quote(format_ip(IpAddress::from(f.arp.target_ip))) + "}";
+  }
+  if (f.tunneled) {
+    out += ",\"outer_src\":" + quote(format_ip(f.outer_src_ip)) +
+           ",\"outer_dst\":" + quote(format_ip(f.outer_dst_ip));
+  }
+  if (f.src_ip.version != IpVersion::kNone) {
+    out += ",\"src\":" + quote(format_ip(f.src_ip)) + ",\"dst\":" + quote(format_ip(f.dst_ip));
+    append(out, ",\"protocol\":%u", unsigned{f.ip_protocol});
+  }
+  if (f.ip_protocol == wire::kIpProtoUdp && f.l4.size() >= 8) {
+    append(out, ",\"src_port\":%u,\"dst_port\":%u", unsigned{f.src_port}, unsigned{f.dst_port});
+  }
+  // On NTP errors the header is shown only when it was read in full (trailer errors).
+  if (f.is_ntp && (f.error == wire::DecodeError::kOk || f.ntp.is_time_packet)) {
+    append_ntp(out, f.ntp);
+  }
+  if (f.error != wire::DecodeError::kOk) out += ",\"error\":" + quote(to_string(f.error));
+  out += '}';
+  return out;
+}
+
+}  // namespace wiretime::pcap

@@ -4,7 +4,10 @@
 # 20 seconds. Everything it creates (namespaces, processes, temp files) goes away on exit,
 # also on failure or Ctrl-C. Needs root.
 #
-#   scripts/demo.sh [--duration SECONDS] [--minpoll N] [--offset-ns NS] [--binary PATH]
+#   scripts/demo.sh [--duration SECONDS] [--minpoll N] [--offset-ns NS] [--idle-sleep-us US]
+#                   [--binary PATH]
+# --idle-sleep-us 0 busy-polls as in production; the default naps, as this machine's cores are
+# shared with other work (see dataplane.idle-sleep-us in docs/operations.md).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib/netns.sh
@@ -13,14 +16,16 @@ source "$repo/scripts/lib/netns.sh"
 duration=20
 minpoll=0
 offset_ns=0
+idle_sleep_us=20
 binary=$repo/build/release/control/daemon/wiretimed
 while [ $# -gt 0 ]; do
   case $1 in
     --duration) duration=$2; shift 2 ;;
     --minpoll) minpoll=$2; shift 2 ;;
     --offset-ns) offset_ns=$2; shift 2 ;;
+    --idle-sleep-us) idle_sleep_us=$2; shift 2 ;;
     --binary) binary=$2; shift 2 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -44,6 +49,7 @@ cat >"$WT_DIR/wiretimed.yaml" <<YAML
 dataplane:
   eal: ["--no-huge", "--no-pci", "-m", "64", "-l", "$lcores", "--file-prefix", "wt-$WT_TAG",
         "--vdev", "net_af_packet0,iface=$WT_VETH_CLI"]
+  idle-sleep-us: $idle_sleep_us
 interfaces:
   - name: GE1/0/1
     devargs: net_af_packet0,iface=$WT_VETH_CLI
@@ -63,7 +69,11 @@ YAML
 echo "== chronyd (stratum 1) on $WT_SERVER_IP in $WT_NS_SRV; wiretimed $WT_CLIENT_IP in $WT_NS_CLI"
 echo "== configuration:"; sed 's/^/   /' "$WT_DIR/wiretimed.yaml"
 echo "== running for $duration s (offset_ns > 0: chronyd ahead of us)"
-wt_lab_spawn "$WT_DIR/wiretimed.log" "$binary" --config "$WT_DIR/wiretimed.yaml"
+rt=()
+# Real-time priority only when the dataplane naps: a spinning SCHED_FIFO lcore would starve
+# everything else on its core.
+[ "$idle_sleep_us" -gt 0 ] && [ -n "$WT_LAB_RT" ] && read -r -a rt <<<"$WT_LAB_RT"
+wt_lab_spawn "$WT_DIR/wiretimed.log" "${rt[@]}" "$binary" --config "$WT_DIR/wiretimed.yaml"
 daemon=$WT_LAST_PID
 tail -n +1 -f "$WT_DIR/wiretimed.log" &
 WT_PIDS+=($!)

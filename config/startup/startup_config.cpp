@@ -10,7 +10,9 @@ namespace {
 
 // The skeleton drives one port; the schema is a list so that more can follow without change.
 constexpr size_t kMaxInterfaces = 1;
-constexpr int64_t kMaxLcore = 1023;  // beyond any RTE_MAX_LCORE a distribution builds with
+constexpr int64_t kMaxLcore = 1023;
+constexpr int64_t kMaxIdleSleepUs = 1000;  // longer naps would add more than they save  // beyond
+                                           // any RTE_MAX_LCORE a distribution builds with
 constexpr int64_t kMaxTestOffsetNs = int64_t{1'000'000'000} * 86'400 * 365;  // one year
 constexpr double kMaxTestFrequencyPpb = 1e6;                                 // 1000 ppm
 
@@ -23,13 +25,16 @@ bool all_digits(const std::string& s) {
 }
 
 DataplaneSection parse_dataplane(const YamlField& field) {
-  const YamlMap map(field, {"eal", "lcore"});
+  const YamlMap map(field, {"eal", "lcore", "idle-sleep-us"});
   DataplaneSection section;
   for (const YamlField& arg : map.required("eal").as_sequence()) {
     section.eal_args.push_back(arg.as_string());
   }
   if (auto lcore = map.optional("lcore")) {
     section.lcore = static_cast<unsigned>(lcore->as_int(0, kMaxLcore));
+  }
+  if (auto nap = map.optional("idle-sleep-us")) {
+    section.idle_sleep_us = static_cast<unsigned>(nap->as_int(0, kMaxIdleSleepUs));
   }
   return section;
 }

@@ -17,6 +17,10 @@ namespace wiretime::config {
 struct DataplaneSection {
   std::vector<std::string> eal_args;  // passed to rte_eal_init after argv[0]
   std::optional<unsigned> lcore;      // dataplane lcore; default: first worker lcore
+  // 0: busy-poll (production, on an isolated core). Otherwise the lcore naps this long when a
+  // pass found nothing: on a shared core (labs, CI) a sleeping thread is scheduled promptly on
+  // wake-up, while a spinning one is time-sliced against other work, stamping T4 ms late.
+  unsigned idle_sleep_us = 0;
 };
 
 struct InterfaceSection {

@@ -192,8 +192,9 @@ int run(int argc, char** argv) {
     // An ephemeral source port per run, so stale replies from an earlier run do not match.
     const auto client_port = static_cast<uint16_t>(49152 + random() % 16384);
     dpdk::DataplaneCounters counters;
-    dpdk::DataplaneLcore dataplane({to_wire(itf.ipv4.address), client_port}, port, commands, events,
-                                   counters);
+    dpdk::DataplaneLcore dataplane(
+        {to_wire(itf.ipv4.address), client_port, cfg.dataplane.idle_sleep_us}, port, commands,
+        events, counters);
 
     std::unique_ptr<SkeletonClient> client;
     if (!cfg.ntp.unicast_servers.empty()) {

@@ -1,6 +1,8 @@
 #include "dataplane/dpdk/dataplane_lcore.hpp"
 
 #include <rte_pause.h>
+#include <sys/prctl.h>
+#include <time.h>
 
 #include <span>
 
@@ -24,8 +26,16 @@ bool DataplaneLcore::poll_once() {
 }
 
 void DataplaneLcore::run(const std::atomic<bool>& stop) {
+  const timespec nap{0, static_cast<long>(config_.idle_sleep_us) * 1000};
+  // Default timer slack (50 us) would stretch every nap; napping is about prompt wake-ups.
+  if (config_.idle_sleep_us > 0) prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
   while (!stop.load(std::memory_order_relaxed)) {
-    if (!poll_once()) rte_pause();
+    if (poll_once()) continue;
+    if (config_.idle_sleep_us > 0) {
+      nanosleep(&nap, nullptr);
+    } else {
+      rte_pause();
+    }
   }
 }
 

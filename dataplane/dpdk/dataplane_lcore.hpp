@@ -16,7 +16,8 @@ namespace wiretime::dpdk {
 
 struct DataplaneLcoreConfig {
   wire::Ipv4Address own_ip;
-  uint16_t client_port = 0;  // replies to our requests arrive on this UDP port
+  uint16_t client_port = 0;    // replies to our requests arrive on this UDP port
+  unsigned idle_sleep_us = 0;  // 0: busy-poll; see DataplaneSection::idle_sleep_us
 };
 
 class DataplaneLcore {

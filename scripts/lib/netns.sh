@@ -16,6 +16,10 @@ WT_SERVER_IP=198.18.0.1
 WT_CLIENT_IP=198.18.0.2
 WT_PREFIX_LEN=24
 WT_PIDS=()
+# Real-time priority for the lab's time-critical processes (chronyd, wiretimed) when they sleep
+# between packets, so that other load on the machine (builds) cannot delay them by a time
+# slice. Empty to run them at normal priority.
+WT_LAB_RT=${WT_LAB_RT-chrt -f 10}
 
 wt_log() { echo "[lab $WT_TAG] $*" >&2; }
 
@@ -27,6 +31,8 @@ wt_lab_init() {
   WT_VETH_SRV="wts$WT_TAG"
   WT_VETH_CLI="wtc$WT_TAG"
   WT_DIR=$(mktemp -d "/tmp/wiretime-lab-$WT_TAG.XXXXXX")
+  # Containers may forbid real-time scheduling: then run at normal priority.
+  if [ -n "$WT_LAB_RT" ] && ! $WT_LAB_RT true 2>/dev/null; then WT_LAB_RT=; fi
   export WT_TAG WT_NS_SRV WT_NS_CLI WT_VETH_SRV WT_VETH_CLI WT_DIR
 }
 
@@ -83,7 +89,7 @@ driftfile $WT_DIR/chrony.drift
 CONF
   # Keep chronyd off the last CPU, where the dataplane lcore busy-polls: if the scheduler put
   # chronyd there, the lcore would not run until chronyd sleeps again (~1 ms after its reply).
-  ip netns exec "$WT_NS_SRV" taskset -c "$(wt_lab_housekeeping_cpus)" \
+  ip netns exec "$WT_NS_SRV" $WT_LAB_RT taskset -c "$(wt_lab_housekeeping_cpus)" \
     chronyd -f "$WT_DIR/chrony.conf" -u root -x -d >"$WT_DIR/chronyd.log" 2>&1 &
   WT_PIDS+=($!)
   local i
@@ -122,6 +128,10 @@ wt_lab_cleanup() {
   local pid ns
   for pid in "${WT_PIDS[@]}"; do wt_lab_stop "$pid"; done
   WT_PIDS=()
+# Real-time priority for the lab's time-critical processes (chronyd, wiretimed) when they sleep
+# between packets, so that other load on the machine (builds) cannot delay them by a time
+# slice. Empty to run them at normal priority.
+WT_LAB_RT=${WT_LAB_RT-chrt -f 10}
   for ns in "$WT_NS_SRV" "$WT_NS_CLI"; do
     [ -n "$ns" ] || continue
     # Anything still running inside (e.g. a child the tracked pid left behind) goes too.

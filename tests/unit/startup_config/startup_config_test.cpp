@@ -97,6 +97,7 @@ TEST(StartupConfig, OptionalSectionsTakeDefaults) {
   const StartupConfig& c = result.value();
   EXPECT_TRUE(c.dataplane.eal_args.empty());
   EXPECT_FALSE(c.dataplane.lcore);
+  EXPECT_EQ(c.dataplane.idle_sleep_us, 0u);
   EXPECT_EQ(c.interfaces[0].port_index, 0);
   EXPECT_TRUE(c.interfaces[0].devargs.empty());
   EXPECT_FALSE(c.interfaces[0].gateway);
@@ -215,6 +216,14 @@ TEST(StartupConfig, ServerMustBeReachable) {
             "198.18.0.2/24 and the interface has no gateway");
   EXPECT_EQ(error_of(with_line(18, "    - address: 198.18.0.2")),
             "t.yaml:18:7: ntp.unicast-servers[0].address: is the address of interface GE1/0/1");
+}
+
+TEST(StartupConfig, IdleSleep) {
+  const auto result = load_startup_config_text(with_line(3, "  idle-sleep-us: 20"), "t.yaml");
+  ASSERT_TRUE(result.ok()) << result.error().to_string();
+  EXPECT_EQ(result.value().dataplane.idle_sleep_us, 20u);
+  EXPECT_EQ(error_of(with_line(3, "  idle-sleep-us: 5000")),
+            "t.yaml:3:3: dataplane.idle-sleep-us: '5000' is out of range 0..1000");
 }
 
 TEST(StartupConfig, EmptyDocument) {

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# End to end: wiretimed on DPDK net_af_packet measures chronyd (local stratum 1) across a veth
+# pair between two network namespaces. Ground truth: both use this host's CLOCK_REALTIME, so
+# the true offset is 0 (and exactly the injected error when the virtual clock is given one).
+#   1. 18 s at 1 s polling: >= 5 samples, every |offset| < 1 ms and delay < 1 ms.
+#   2. virtual clock started 3 ms ahead: the measured offset follows (median within 1 ms).
+#   3. a bad start-up YAML: exit status 2 and a file:line:column message, before DPDK starts.
+#   4. SIGTERM gives exit status 0, and nothing (namespace, process, file) is left behind.
+# Exit 77 (skip) without root, `ip netns` or chronyd.
+set -euo pipefail
+binary=${1:?usage: $0 PATH/TO/wiretimed}
+repo=$(cd "$(dirname "$0")/../../.." && pwd)
+# shellcheck source=scripts/lib/netns.sh
+source "$repo/scripts/lib/netns.sh"
+
+if ! why=$(wt_lab_require); then echo "SKIP: $why"; exit 77; fi
+[ -x "$binary" ] || { echo "FAIL: $binary is not executable"; exit 1; }
+
+fail() { echo "FAIL: $*"; exit 1; }
+
+wt_lab_init "e$$"
+trap wt_lab_cleanup EXIT
+trap 'exit 130' INT TERM
+wt_lab_create_links
+wt_lab_start_chronyd
+
+lcores=0
+[ "$(nproc)" -gt 1 ] && lcores="0,$(wt_lab_dataplane_cpu)"
+rt=()
+[ -n "$WT_LAB_RT" ] && read -r -a rt <<<"$WT_LAB_RT"
+
+# write_config FILE OFFSET_NS MEASUREMENTS
+write_config() {
+  cat >"$1" <<YAML
+dataplane:
+  eal: ["--no-huge", "--no-pci", "-m", "64", "-l", "$lcores", "--file-prefix", "wt-$WT_TAG",
+        "--vdev", "net_af_packet0,iface=$WT_VETH_CLI"]
+  idle-sleep-us: 20
+interfaces:
+  - name: GE1/0/1
+    devargs: net_af_packet0,iface=$WT_VETH_CLI
+    ipv4: $WT_CLIENT_IP/$WT_PREFIX_LEN
+clock:
+  driver: virtual
+  test-initial-offset-ns: $2
+log:
+  level: info
+  measurements: $3
+ntp:
+  unicast-servers:
+    - address: $WT_SERVER_IP
+      minpoll: 0
+YAML
+}
+
+# run_daemon CONFIG SECONDS LOG: runs wiretimed, stops it with SIGTERM, checks exit status 0.
+run_daemon() {
+  wt_lab_spawn "$3" "${rt[@]}" "$binary" --config "$1"
+  local pid=$WT_LAST_PID end=$((SECONDS + $2))
+  while [ $SECONDS -lt $end ]; do
+    kill -0 "$pid" 2>/dev/null || { cat "$3"; fail "wiretimed exited early"; }
+    sleep 0.5
+  done
+  kill -TERM "$pid"
+  local status=0
+  wait "$pid" || status=$?
+  [ "$status" = 0 ] || { cat "$3"; fail "wiretimed exited with status $status after SIGTERM"; }
+  grep -q "stopping" "$3" || fail "no clean shutdown message in $3"
+}
+
+# summarise LOG LIMIT_NS [EXPECTED_OFFSET_NS]: prints "count bad median_offset_ns"; bad counts
+# samples with |offset - expected| >= limit or delay outside [0, limit).
+summarise() {
+  local expected=${3:-0} median
+  median=$(awk '/ sample /{ for (i = 1; i <= NF; i++) if ($i ~ /^offset_ns=/) print substr($i, 11) }' "$1" |
+           sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }')
+  awk -v limit="$2" -v expected="$expected" -v median="$median" '/ sample /{
+    o = 0; d = 0
+    for (i = 1; i <= NF; i++) {
+      if ($i ~ /^offset_ns=/) o = substr($i, 11) + 0
+      if ($i ~ /^delay_ns=/) d = substr($i, 10) + 0
+    }
+    n++
+    if (o - expected >= limit || expected - o >= limit || d >= limit || d < 0) {
+      bad++; print "   out of limits: " $0 > "/dev/stderr"
+    }
+  } END { printf "%d %d %d\n", n, bad + 0, median }' "$1"
+}
+
+echo "== 1. offset 0, 1 s polling, 18 s"
+write_config "$WT_DIR/zero.yaml" 0 "$WT_DIR/zero.log"
+run_daemon "$WT_DIR/zero.yaml" 18 "$WT_DIR/zero.out"
+sed 's/^/   /' "$WT_DIR/zero.log"
+read -r count bad median < <(summarise "$WT_DIR/zero.log" 1000000)
+echo "   $count samples, $bad outside |offset| < 1 ms / delay < 1 ms, median offset $median ns"
+[ "$count" -ge 5 ] || fail "only $count samples (want >= 5)"
+[ "$bad" = 0 ] || fail "$bad samples outside the limits"
+
+echo "== 2. virtual clock 3 ms ahead"
+write_config "$WT_DIR/ahead.yaml" 3000000 "$WT_DIR/ahead.log"
+run_daemon "$WT_DIR/ahead.yaml" 7 "$WT_DIR/ahead.out"
+read -r count bad median < <(summarise "$WT_DIR/ahead.log" 1000000 -3000000 2>/dev/null)
+echo "   $count samples, median offset $median ns (want about -3000000)"
+[ "$count" -ge 3 ] || fail "only $count samples with the offset injected"
+[ "$median" -gt -4000000 ] && [ "$median" -lt -2000000 ] || fail "median offset $median ns"
+
+echo "== 3. bad start-up YAML"
+sed 's|ipv4: .*|ipv4: 198.18.0.300/24|' "$WT_DIR/zero.yaml" >"$WT_DIR/bad.yaml"
+status=0
+out=$("$binary" --config "$WT_DIR/bad.yaml" 2>&1) || status=$?
+echo "   status $status: $out"
+[ "$status" = 2 ] || fail "bad YAML gave exit status $status (want 2)"
+grep -qE "bad.yaml:[0-9]+:[0-9]+: interfaces\[0\]\.ipv4: " <<<"$out" || fail "no positioned error"
+! grep -q "EAL" <<<"$out" || fail "DPDK started before the YAML was validated"
+
+echo "== 4. clean-up"
+tag_dir=$WT_DIR
+wt_lab_cleanup
+trap - EXIT
+left=$(WT_DIR=$tag_dir wt_lab_leftovers)
+[ -z "$left" ] || fail "left behind: $left"
+echo "PASS"

@@ -1,0 +1,83 @@
+// libFuzzer target for the wire decoders. The first input byte chooses the decoder options
+// (so one corpus covers every link type and option), the rest is the frame. Besides memory
+// errors (ASan/UBSan), it checks invariants a caller relies on and traps when one breaks.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "dataplane/wire/frame_decoder.hpp"
+#include "dataplane/wire/ntp_packet.hpp"
+
+namespace {
+
+using namespace wiretime::wire;
+
+bool within(std::span<const uint8_t> inner, std::span<const uint8_t> outer) {
+  if (inner.empty()) return true;
+  return inner.data() >= outer.data() && inner.data() + inner.size() <= outer.data() + outer.size();
+}
+
+void check_ntp(const NtpPacket& p, std::span<const uint8_t> input) {
+  if (p.extension_count > kMaxExtensionFields) __builtin_trap();
+  for (const auto& ef : p.extension_fields()) {
+    if (!within(ef.value, input) || ef.value.size() + 4 != ef.length) __builtin_trap();
+    if (ef.length < kMinExtensionFieldSize || ef.length % 4 != 0) __builtin_trap();
+  }
+  if (p.has_mac && (!within(p.mac.digest, input) || p.mac.digest.size() > kMaxMacDigestSize)) {
+    __builtin_trap();
+  }
+}
+
+// Encoding a decoded header and decoding it again must give the same header.
+void check_round_trip(const NtpPacket& p) {
+  uint8_t buf[kNtpHeaderSize + kMacKeyIdSize + kMaxMacDigestSize];
+  const size_t n = encode_ntp(buf, p.header, p.has_mac ? &p.mac : nullptr);
+  if (n == 0) __builtin_trap();
+  NtpPacket again;
+  if (decode_ntp({buf, n}, again) != DecodeError::kOk) __builtin_trap();
+  const NtpHeader& a = p.header;
+  const NtpHeader& b = again.header;
+  if (a.leap != b.leap || a.version != b.version || a.mode != b.mode || a.stratum != b.stratum ||
+      a.poll != b.poll || a.precision != b.precision || !(a.root_delay == b.root_delay) ||
+      !(a.root_dispersion == b.root_dispersion) || a.reference_id != b.reference_id ||
+      !(a.reference == b.reference) || !(a.origin == b.origin) || !(a.receive == b.receive) ||
+      !(a.transmit == b.transmit)) {
+    __builtin_trap();
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const uint8_t selector = data[0];
+  const std::span<const uint8_t> input(data + 1, size - 1);
+
+  if ((selector & 3) == 3) {  // NTP payload only
+    NtpPacket p;
+    const DecodeError e = decode_ntp(input, p);
+    if (static_cast<int>(e) >= kDecodeErrorCount) __builtin_trap();
+    if (e == DecodeError::kOk) {
+      check_ntp(p, input);
+      if (p.is_time_packet) check_round_trip(p);
+    }
+    return 0;
+  }
+
+  FrameDecodeOptions o;
+  o.link_type = static_cast<LinkType>(selector & 3);
+  o.verify_l4_checksums = (selector & 0x04) != 0;
+  o.verify_ipv4_header_checksum = (selector & 0x08) != 0;
+  o.decapsulate_gre = (selector & 0x10) != 0;
+  o.decode_ntp_on_any_port = (selector & 0x20) != 0;
+  o.extra_ntp_port = (selector & 0x40) != 0 ? 4123 : 0;
+  const DecodedFrame f = decode_frame(input, o);
+  if (static_cast<int>(f.error) >= kDecodeErrorCount) __builtin_trap();
+  if (!within(f.l4, input) || !within(f.udp_payload, input)) __builtin_trap();
+  if (f.l4_offset > input.size() || f.vlan_count > kMaxVlanTags) __builtin_trap();
+  if (f.error == DecodeError::kOk && f.is_ntp) {
+    check_ntp(f.ntp, input);
+    if (f.ntp.is_time_packet) check_round_trip(f.ntp);
+  }
+  return 0;
+}

@@ -14,6 +14,11 @@
 namespace wiretime::engine {
 namespace {
 
+// Regression poll gate: lengthen the poll while the wander over the longer interval stays
+// below this fraction of the estimate's standard error (tuned on anchors S1-S3 at default
+// polling; docs/engine.md lists the sensitivity).
+constexpr double kPollWanderGate = 0.125;
+
 // RFC 5905 section 7.3: an IPv4 system peer's refid is its address.
 uint32_t ipv4_refid(const std::string& text) {
   uint32_t value = 0;
@@ -303,7 +308,8 @@ bool ClientEngine::fit(Association& a, double now, Candidate& c) {
     // The regression's own error bound replaces the worst-case dispersion growth of 15 ppm:
     // the server's root distance, half the best round trip (the exchange's error bound) and
     // three standard errors of the estimate (docs/engine.md).
-    const RegressionEstimate est = a.regression.estimate(now, precision_);
+    const RegressionEstimate est =
+        a.regression.estimate(now, precision_, config_.oscillator_wander);
     if (a.regression.size() < 2 && !synchronized()) {
       a.selection = SelectionStatus::kNoSamples;
       return false;
@@ -411,8 +417,18 @@ void ClientEngine::system_update(double now, const Association* trigger, Actions
     min_poll = std::min(min_poll, a.config.min_poll);
     max_poll = std::max(max_poll, a.config.max_poll);
   }
-  const ClockCommand cmd = clock_.update(
-      ClockUpdate{comb.offset, comb.frequency, comb.frequency_valid, now}, min_poll, max_poll);
+  ClockUpdate update{comb.offset, comb.frequency, comb.frequency_valid, now, std::nullopt};
+  if (config_.mode == DisciplineMode::kRegression) {
+    // Lengthen the poll only while the wander accumulated over the longer interval stays
+    // below the estimate's own noise: beyond that, fewer samples cost accuracy (the Allan
+    // intercept, measured instead of assumed at 2048 s).
+    const double sd =
+        peer.regression.estimate(now, precision_, config_.oscillator_wander).offset_sd;
+    const double t_next = std::ldexp(1.0, clock_.poll() + 1);
+    update.lengthen_poll = config_.oscillator_wander * std::sqrt(t_next * t_next * t_next / 3.0) <
+                           kPollWanderGate * sd;
+  }
+  const ClockCommand cmd = clock_.update(update, min_poll, max_poll);
   if (cmd.action == ClockAction::kIgnore) return;
   if (cmd.action == ClockAction::kPanic) {
     out.push_back(Panic{comb.offset});
@@ -425,9 +441,10 @@ void ClientEngine::system_update(double now, const Association* trigger, Actions
   stratum_ = static_cast<uint8_t>(std::min<int>(ph.stratum + 1, kStratumUnsynchronized));
   reference_id_ =
       peer.config.ipv6 || peer.config.is_domain ? ph.reference_id : ipv4_refid(peer.config.address);
-  const double peer_delay = config_.mode == DisciplineMode::kRfcPllFll
-                                ? peer.filter.delay()
-                                : peer.regression.estimate(now, precision_).min_delay;
+  const double peer_delay =
+      config_.mode == DisciplineMode::kRfcPllFll
+          ? peer.filter.delay()
+          : peer.regression.estimate(now, precision_, config_.oscillator_wander).min_delay;
   root_delay_ = ph.root_delay.to_seconds() + peer_delay;
   peer_dispersion_ = peer.filter.dispersion();
   system_jitter_ = comb.jitter;

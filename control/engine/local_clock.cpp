@@ -22,9 +22,12 @@ void LocalClock::update_jitter(double offset) {
   jitter_ = std::sqrt(e + (d * d - e) / kAvg);
 }
 
-void LocalClock::poll_adjust(double offset, int min_poll, int max_poll) {
-  // RFC A.5.5.6 poll-adjust: lengthen the poll while offsets stay within PGATE jitters.
-  if (std::abs(offset) < kPgate * jitter_) {
+void LocalClock::poll_adjust(double offset, std::optional<bool> lengthen, int min_poll,
+                             int max_poll) {
+  // RFC A.5.5.6 poll-adjust: lengthen the poll while offsets stay within PGATE jitters (or
+  // while the caller's noise-versus-wander gate says so), shorten it otherwise.
+  const bool good = lengthen ? *lengthen : std::abs(offset) < kPgate * jitter_;
+  if (good) {
     count_ += poll_;
     if (count_ > kLimit) {
       count_ = kLimit;
@@ -163,7 +166,7 @@ ClockCommand LocalClock::update(const ClockUpdate& u, int min_poll, int max_poll
   last_offset_ = u.offset;
   last_update_ = u.time;
   have_update_ = true;
-  poll_adjust(u.offset, min_poll, max_poll);
+  poll_adjust(u.offset, u.lengthen_poll, min_poll, max_poll);
   return finish(cmd, freq);
 }
 

@@ -6,6 +6,15 @@
 namespace wiretime::engine {
 namespace {
 
+// The weight floor is the second-smallest excess: the minimum-delay sample has an unknown
+// excess of its own, of about that size.
+constexpr int kFloorRank = 1;
+// Variance of a uniform error within +-excess/2.
+constexpr double kExcessVar = 1.0 / 12.0;
+constexpr int kMinAsymmetrySamples = 8;
+// Shrinkage of the asymmetry coefficient, in standard errors (tuned on S1/S3: docs/engine.md).
+constexpr double kAsymmetrySignificance = 1.0;
+
 struct Fit {
   double intercept = 0.0;  // at `now`
   double slope = 0.0;
@@ -13,6 +22,7 @@ struct Fit {
   double slope_var = 0.0;
   double scale = 0.0;  // weighted residual variance factor
   bool slope_valid = false;
+  double asymmetry = 0.0;  // coefficient of the excess delay, 0 when not significant
 };
 
 // Wald-Wolfowitz runs test on residual signs: true when there are too few runs for the
@@ -60,7 +70,7 @@ void OffsetRegression::trim(int keep) {
   count_ = std::clamp(keep, 0, count_);
 }
 
-RegressionEstimate OffsetRegression::estimate(double now, double precision) const {
+RegressionEstimate OffsetRegression::estimate(double now, double precision, double wander) const {
   RegressionEstimate est;
   if (count_ == 0) return est;
   const int n_all = count_;
@@ -74,10 +84,17 @@ RegressionEstimate OffsetRegression::estimate(double now, double precision) cons
   for (int i = 0; i < n_all; ++i) excess[i] = at(i).delay - min_delay;
   std::array<double, kMaxSamples> sorted = excess;
   std::sort(sorted.begin(), sorted.begin() + n_all);
-  const double low_excess = sorted[std::min(n_all - 1, n_all / 8 + 1)];
-  const double floor_var = precision * precision + low_excess * low_excess / 12.0;
+  const double low_excess = sorted[std::min(n_all - 1, kFloorRank)];
+  const double floor_var = precision * precision + low_excess * low_excess * kExcessVar;
   std::array<double, kMaxSamples> weight{};
-  for (int i = 0; i < n_all; ++i) weight[i] = 1.0 / (floor_var + excess[i] * excess[i] / 12.0);
+  auto reweight = [&](double excess_factor) {
+    for (int i = 0; i < n_all; ++i) {
+      const double age = std::max(0.0, now - at(i).time);
+      weight[i] = 1.0 / (floor_var + excess[i] * excess[i] * kExcessVar * excess_factor +
+                         wander * wander * age * age * age / 3.0);
+    }
+  };
+  reweight(1.0);
 
   auto fit_window = [&](int n, double* residuals) {
     Fit f;
@@ -113,6 +130,66 @@ RegressionEstimate OffsetRegression::estimate(double now, double precision) cons
     f.scale = n > 2 ? std::max(1.0, rss / (n - 2)) : 1.0;
     f.intercept_var = f.scale * (1.0 / w_sum + (sxx > 0.0 ? t_mean * t_mean / sxx : 0.0));
     f.slope_var = sxx > 0.0 ? f.scale / sxx : 0.0;
+    if (n < kMinAsymmetrySamples || !f.slope_valid) return f;
+
+    // Path asymmetry: when one direction carries the jitter, an exchange's offset error is
+    // proportional to its excess delay (chrony estimates the same correlation). Add the excess
+    // as a regressor and keep it only when its coefficient is significant; the offset is then
+    // read at zero excess. Physically the coefficient lies within +-1/2.
+    double we = 0.0;
+    for (int i = 0; i < n; ++i) we += weight[i] * excess[i];
+    const double e_mean = we / w_sum;
+    double see = 0.0;
+    double sxe = 0.0;
+    double sey = 0.0;
+    for (int i = 0; i < n; ++i) {
+      const auto& s = at(i);
+      const double dt = s.time - now - t_mean;
+      const double de = excess[i] - e_mean;
+      see += weight[i] * de * de;
+      sxe += weight[i] * dt * de;
+      sey += weight[i] * de * (s.offset - y_mean);
+    }
+    const double det = sxx * see - sxe * sxe;
+    if (!(det > 0.0)) return f;
+    const double c_raw = (sxx * sey - sxe * sxy) / det;
+    // Scale from the unrestricted fit, for the coefficient's standard error.
+    double rss_raw = 0.0;
+    {
+      const double b_raw = (see * sxy - sxe * sey) / det;
+      const double a_raw = y_mean - b_raw * t_mean - c_raw * e_mean;
+      for (int i = 0; i < n; ++i) {
+        const auto& s = at(i);
+        const double r = s.offset - (a_raw + b_raw * (s.time - now) + c_raw * excess[i]);
+        rss_raw += weight[i] * r * r;
+      }
+    }
+    const double c_sd = std::sqrt(std::max(1.0, rss_raw / (n - 3)) * sxx / det);
+    // Soft threshold: shrink the coefficient by k standard errors, so that it fades in and
+    // out smoothly instead of switching the model on and off between updates.
+    const double c_mag = std::max(0.0, std::abs(c_raw) - kAsymmetrySignificance * c_sd);
+    if (c_mag == 0.0) return f;
+    const double c = std::clamp(std::copysign(c_mag, c_raw), -0.5, 0.5);
+    const double b = (sxy - c * sxe) / sxx;
+    const double a = y_mean - b * t_mean - c * e_mean;
+    double rss3 = 0.0;
+    std::array<double, kMaxSamples> r3{};
+    for (int i = 0; i < n; ++i) {
+      const auto& s = at(i);
+      r3[i] = s.offset - (a + b * (s.time - now) + c * excess[i]);
+      rss3 += weight[i] * r3[i] * r3[i];
+    }
+    const double scale3 = std::max(1.0, rss3 / (n - 3));
+    f.asymmetry = c;
+    f.slope = b;
+    f.intercept = a;
+    f.scale = scale3;
+    f.intercept_var =
+        scale3 *
+        (1.0 / w_sum +
+         (see * t_mean * t_mean - 2.0 * sxe * t_mean * e_mean + sxx * e_mean * e_mean) / det);
+    f.slope_var = scale3 * see / det;
+    for (int i = 0; i < n; ++i) residuals[i] = r3[i];
     return f;
   };
 
@@ -122,6 +199,17 @@ RegressionEstimate OffsetRegression::estimate(double now, double precision) cons
   while (n > kMinRunsSamples && too_few_runs(residuals.data(), n)) {
     n = std::max(kMinRunsSamples, n - std::max(1, n / 4));
     f = fit_window(n, residuals.data());
+  }
+  if (f.asymmetry != 0.0) {
+    // Once the excess explains part of the error, the rest shrinks: with all the jitter on
+    // one side (|c| = 1/2) the excess no longer predicts any spread. Refit with that model.
+    const double shrink = std::max(0.0, 1.0 - 4.0 * f.asymmetry * f.asymmetry);
+    reweight(shrink);
+    const Fit g = fit_window(n, residuals.data());
+    if (g.asymmetry != 0.0)
+      f = g;
+    else
+      f = fit_window(n, residuals.data());
   }
 
   est.valid = true;

@@ -40,7 +40,10 @@ class OffsetRegression {
   void clear() { count_ = 0; }
   int size() const { return count_; }
   // `precision` is the local clock's reading resolution, the noise floor of any sample.
-  RegressionEstimate estimate(double now, double precision) const;
+  // `wander` is the assumed frequency random walk of the oscillator (s/s per sqrt(s)): a
+  // sample of age a deviates from any straight line through the present by about
+  // wander * sqrt(a^3 / 3), so old samples weigh less (random-walk FM).
+  RegressionEstimate estimate(double now, double precision, double wander) const;
 
  private:
   const RegressionSample& at(int age) const;  // age 0 = newest

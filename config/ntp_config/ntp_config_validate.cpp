@@ -49,6 +49,19 @@ std::optional<Refusal> check_association(const NtpConfig& config,
                                          const InterfaceInventory& inventory,
                                          const Association& a) {
   if (auto r = check_server_address(a.kind, a.address, !a.source_interface.empty())) return r;
+  if (a.kind == ServerKind::kIpv4) {
+    // Q11: the broadcast address of a local interface subnet is not a host.
+    const uint32_t server = *parse_ipv4(a.address);
+    for (const InterfaceSettings& s : config.interfaces) {
+      for (const InterfaceAddress& local : s.ipv4) {
+        if (local.prefix_length > 30) continue;
+        const uint32_t mask = ipv4_mask_from_length(local.prefix_length);
+        if (server == ((*parse_ipv4(local.address) & mask) | ~mask)) {
+          return Refusal::kInvalidAddress;
+        }
+      }
+    }
+  }
   if (a.key_id && *a.key_id > 65535 && (a.version == 4 || a.kind == ServerKind::kIpv6)) {
     return Refusal::kKeyIdTooLargeForNtpv4;
   }

@@ -2,9 +2,6 @@
 // DPDK starts, brings up EAL and one port, calibrates the TSC into the virtual clock model,
 // runs the dataplane on a worker lcore (or interleaved on the main lcore when there is none)
 // and the skeleton client on the control thread, and shuts down cleanly on SIGINT/SIGTERM.
-#include <rte_launch.h>
-#include <rte_lcore.h>
-
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -222,7 +219,6 @@ int run(int argc, char** argv) {
     commands.push(garp);
 
     std::atomic<bool> dataplane_stop{false};
-    dataplane.set_stop_flag(&dataplane_stop);
     std::optional<unsigned> lcore = cfg.dataplane.lcore;
     const auto workers = dpdk::Eal::worker_lcores();
     if (lcore) {
@@ -237,8 +233,7 @@ int run(int argc, char** argv) {
       lcore = workers.front();
     }
     if (lcore) {
-      const int rc = rte_eal_remote_launch(dpdk::DataplaneLcore::launch, &dataplane, *lcore);
-      if (rc != 0) {
+      if (!dataplane.start_on_lcore(*lcore, dataplane_stop)) {
         log.error("cannot launch the dataplane on lcore " + std::to_string(*lcore));
         return kExitRuntimeError;
       }
@@ -297,7 +292,7 @@ int run(int argc, char** argv) {
     }
     log.info("stopping");
     dataplane_stop.store(true);
-    rte_eal_mp_wait_lcore();
+    dataplane.join();
     print_counters(log, counters, stats, client.get());
   }
   return status;

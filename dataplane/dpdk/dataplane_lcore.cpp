@@ -1,5 +1,6 @@
 #include "dataplane/dpdk/dataplane_lcore.hpp"
 
+#include <rte_launch.h>
 #include <rte_pause.h>
 #include <sys/prctl.h>
 #include <time.h>
@@ -39,10 +40,21 @@ void DataplaneLcore::run(const std::atomic<bool>& stop) {
   }
 }
 
-int DataplaneLcore::launch(void* self) {
-  auto* lcore = static_cast<DataplaneLcore*>(self);
-  lcore->run(*lcore->stop_);
-  return 0;
+bool DataplaneLcore::start_on_lcore(unsigned lcore, const std::atomic<bool>& stop) {
+  stop_ = &stop;
+  const auto entry = [](void* self) {
+    auto* dataplane = static_cast<DataplaneLcore*>(self);
+    dataplane->run(*dataplane->stop_);
+    return 0;
+  };
+  if (rte_eal_remote_launch(entry, this, lcore) != 0) return false;
+  lcore_ = lcore;
+  return true;
+}
+
+void DataplaneLcore::join() {
+  if (lcore_) rte_eal_wait_lcore(*lcore_);
+  lcore_.reset();
 }
 
 bool DataplaneLcore::rx_stage() {

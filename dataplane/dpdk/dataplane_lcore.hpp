@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 
 #include "dataplane/dpdk/drop_reason.hpp"
 #include "dataplane/dpdk/port.hpp"
@@ -29,10 +30,12 @@ class DataplaneLcore {
 
   // One pass over both directions; returns whether there was anything to do.
   bool poll_once();
-  // Runs poll_once until `stop` is set. Signature fits rte_eal_remote_launch via a trampoline.
+  // Runs poll_once until `stop` is set.
   void run(const std::atomic<bool>& stop);
-  static int launch(void* self);  // for rte_eal_remote_launch; expects stop_ to be set
-  void set_stop_flag(const std::atomic<bool>* stop) { stop_ = stop; }
+  // Runs `run(stop)` on worker lcore `lcore`; false if it cannot be launched there.
+  bool start_on_lcore(unsigned lcore, const std::atomic<bool>& stop);
+  // Waits for the lcore started by start_on_lcore (after `stop` was set).
+  void join();
 
  private:
   bool rx_stage();
@@ -56,6 +59,7 @@ class DataplaneLcore {
   wire::DecodedFrame decoded_;  // reused: ~300 bytes, not worth a copy per packet
   uint16_t ip_identification_ = 0;
   const std::atomic<bool>* stop_ = nullptr;
+  std::optional<unsigned> lcore_;
 };
 
 }  // namespace wiretime::dpdk

@@ -96,6 +96,9 @@ double ClientEngine::next_interval(Association& a) {
     // vrp-ntp-cli.md section 11 Q8: the unsynchronised interval starts at 2^minpoll.
     interval = a.current_interval <= 0.0 ? std::ldexp(1.0, a.config.min_poll)
                                          : unsync_next_interval(a.current_interval, config_.unsync);
+    // A maxpoll below the unsynchronised ceiling still bounds the interval (lab exponents).
+    interval = std::min(
+        interval, std::max(std::ldexp(1.0, a.config.max_poll), std::ldexp(1.0, a.config.min_poll)));
   } else {
     const int hp = host_poll(clock_.poll(), a.rate_floor, a.config.min_poll, a.config.max_poll);
     a.hpoll = std::min(hp + a.backoff, a.config.max_poll);
@@ -153,7 +156,11 @@ void ClientEngine::on_timer(SteadyNanos now_ns, Actions& out) {
   if (config_.mode == DisciplineMode::kRfcPllFll) {
     while (now >= next_adjust_) {
       const ClockCommand cmd = clock_.adjust();
-      if (cmd.action == ClockAction::kSlew) out.push_back(SlewClock{cmd.slew});
+      if (cmd.action == ClockAction::kSlew) {
+        out.push_back(SlewClock{cmd.slew});
+        slew_remaining_ = slew_pending(now) + cmd.slew;
+        slew_time_ = now;
+      }
       next_adjust_ = std::max(next_adjust_ + 1.0, now - 1.0);
     }
   }
@@ -255,6 +262,7 @@ OnWireReason ClientEngine::on_reply(AssociationId id, const wire::NtpPacket& pac
   ++a.accepted;
 
   a.last_sample = compute_sample(a.t1, h.receive, h.transmit, t4, h.precision, precision_);
+  a.last_sample.offset -= slew_pending(now);
   const bool unsynchronized = !synchronized();
   const bool fresh = a.filter.add(
       FilterSample{a.last_sample.offset, a.last_sample.delay, a.last_sample.dispersion, now}, now,
@@ -462,6 +470,8 @@ void ClientEngine::apply(const ClockCommand& cmd, double now, Actions& out) {
   } else if (cmd.slew != 0.0) {
     out.push_back(SlewClock{cmd.slew});
     phase = cmd.slew;
+    slew_remaining_ = slew_pending(now) + cmd.slew;
+    slew_time_ = now;
   }
   if (cmd.frequency_delta != 0.0) out.push_back(SetFrequency{cmd.frequency});
   // Re-express stored samples in the corrected timescale. The RFC mode only does so for
@@ -490,6 +500,12 @@ void ClientEngine::update_leap(const std::vector<const Association*>& survivors,
   scheduled_leap_ = vote;
   out.push_back(
       ScheduleLeap{vote, vote == LeapKind::kNone ? 0 : next_utc_midnight(utc), config_.leap_smear});
+}
+
+double ClientEngine::slew_pending(double now) const {
+  const double done = kMaxSlewRate * std::max(0.0, now - slew_time_);
+  if (std::abs(slew_remaining_) <= done) return 0.0;
+  return slew_remaining_ > 0 ? slew_remaining_ - done : slew_remaining_ + done;
 }
 
 SteadyNanos ClientEngine::next_wakeup() const {

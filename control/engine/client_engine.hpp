@@ -67,6 +67,9 @@ class ClientEngine {
   void system_update(double now, const Association* trigger, Actions& out);
   bool fit(Association& a, double now, Candidate& c);
   void apply(const ClockCommand& cmd, double now, Actions& out);
+  // Part of the commanded slews the clock has not yet applied at `now` (the clock model slews
+  // at exactly kMaxSlewRate), so samples taken mid-slew are not mistaken for new offset.
+  double slew_pending(double now) const;
   void update_leap(const std::vector<const Association*>& survivors, Actions& out);
 
   EngineConfig config_;
@@ -78,6 +81,8 @@ class ClientEngine {
   int system_peer_ = -1;  // AssociationId of the system peer, -1 none
   double last_update_time_ = -1e300;
   double next_adjust_ = 0.0;
+  double slew_remaining_ = 0.0;  // at slew_time_
+  double slew_time_ = 0.0;
   // System variables (RFC 5905 section 11.2.3).
   uint8_t stratum_ = kStratumUnsynchronized;
   double root_delay_ = 0.0;

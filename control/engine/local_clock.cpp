@@ -126,10 +126,9 @@ ClockCommand LocalClock::update(const ClockUpdate& u, int min_poll, int max_poll
         cmd.action = ClockAction::kIgnore;
         return cmd;
       case ClockState::kFreq:
+        // RFC: no correction while the frequency is measured from the drift over the stepout.
         if (u.time - freq_start_ < kStepout) {
-          residual_ = u.offset;
-          last_offset_ = u.offset;
-          last_update_ = u.time;
+          cmd.action = ClockAction::kIgnore;
           return cmd;
         }
         freq += (u.offset - base_offset_) / (u.time - freq_start_);

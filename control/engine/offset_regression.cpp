@@ -117,7 +117,7 @@ RegressionEstimate OffsetRegression::estimate(double now, double precision, doub
       sxx += weight[i] * dt * dt;
       sxy += weight[i] * dt * (s.offset - y_mean);
     }
-    f.slope_valid = n >= 3 && sxx > 0.0;
+    f.slope_valid = n >= 2 && sxx > 0.0;
     f.slope = f.slope_valid ? sxy / sxx : 0.0;
     f.intercept = y_mean - f.slope * t_mean;
     double rss = 0.0;

@@ -6,6 +6,7 @@ namespace wiretime::wire {
 namespace {
 
 constexpr uint32_t kUdpProtocol = 17;
+constexpr uint32_t kIcmpv6Protocol = 58;
 
 uint32_t fold(uint32_t sum) {
   while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
@@ -23,11 +24,17 @@ uint32_t pseudo_length(size_t len) {
 
 // One's-complement sum of pseudo-header and segment, before complementing.
 template <typename Address>
-uint32_t udp_sum(const Address& src, const Address& dst, std::span<const uint8_t> udp_segment) {
+uint32_t pseudo_sum(const Address& src, const Address& dst, uint32_t protocol,
+                    std::span<const uint8_t> segment) {
   uint32_t sum = checksum_accumulate(src.bytes);
   sum = checksum_accumulate(dst.bytes, sum);
-  sum += kUdpProtocol + pseudo_length(udp_segment.size());
-  return checksum_accumulate(udp_segment, sum);
+  sum += protocol + pseudo_length(segment.size());
+  return checksum_accumulate(segment, sum);
+}
+
+template <typename Address>
+uint32_t udp_sum(const Address& src, const Address& dst, std::span<const uint8_t> udp_segment) {
+  return pseudo_sum(src, dst, kUdpProtocol, udp_segment);
 }
 
 }  // namespace
@@ -60,6 +67,11 @@ uint16_t udp_checksum_ipv4(Ipv4Address src, Ipv4Address dst, std::span<const uin
 uint16_t udp_checksum_ipv6(const Ipv6Address& src, const Ipv6Address& dst,
                            std::span<const uint8_t> udp_segment) {
   return udp_result(udp_sum(src, dst, udp_segment));
+}
+
+uint16_t icmpv6_checksum(const Ipv6Address& src, const Ipv6Address& dst,
+                         std::span<const uint8_t> message) {
+  return checksum_finish(pseudo_sum(src, dst, kIcmpv6Protocol, message));
 }
 
 bool udp_checksum_is_valid(const IpAddress& src, const IpAddress& dst,

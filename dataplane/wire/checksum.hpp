@@ -29,6 +29,11 @@ uint16_t udp_checksum_ipv4(Ipv4Address src, Ipv4Address dst, std::span<const uin
 uint16_t udp_checksum_ipv6(const Ipv6Address& src, const Ipv6Address& dst,
                            std::span<const uint8_t> udp_segment);
 
+// ICMPv6 checksum (RFC 4443 section 2.3): pseudo-header with next header 58. Same conventions
+// as the UDP functions, except that a computed zero stays zero.
+uint16_t icmpv6_checksum(const Ipv6Address& src, const Ipv6Address& dst,
+                         std::span<const uint8_t> message);
+
 // True when the segment's checksum field is correct (a zero field counts as "not computed",
 // which callers must judge per address family).
 bool udp_checksum_is_valid(const IpAddress& src, const IpAddress& dst,

@@ -122,7 +122,90 @@ size_t encode_ntp_frame(std::span<uint8_t> out, const Spec& spec, IpVersion vers
   }
 }
 
+// Ethernet header answering `request`: addresses swapped, the request's VLAN tags kept.
+// Returns the L3 offset, or 0 if `out` cannot hold it.
+size_t write_reply_ethernet(std::span<uint8_t> out, const DecodedFrame& request,
+                            uint16_t ethertype) {
+  const size_t size = kEthernetHeaderSize + request.vlan_count * kVlanTagSize;
+  if (out.size() < size) return 0;
+  uint8_t* p = out.data();
+  std::copy(request.src_mac.bytes.begin(), request.src_mac.bytes.end(), p);
+  std::copy(request.dst_mac.bytes.begin(), request.dst_mac.bytes.end(), p + 6);
+  size_t offset = 12;
+  for (const VlanTag& tag : request.vlan_tags()) {
+    store_be16(p + offset, tag.tpid);
+    store_be16(p + offset + 2, tag.tci());
+    offset += kVlanTagSize;
+  }
+  store_be16(p + offset, ethertype);
+  return offset + 2;
+}
+
+constexpr uint8_t kIcmpEchoRequest = 8;
+constexpr uint8_t kIcmpEchoReply = 0;
+constexpr uint8_t kIcmpv6EchoRequest = 128;
+constexpr uint8_t kIcmpv6EchoReply = 129;
+constexpr size_t kIcmpEchoHeaderSize = 8;
+
 }  // namespace
+
+size_t encode_icmp_echo_reply(std::span<uint8_t> out, const DecodedFrame& request, uint8_t ttl) {
+  const std::span<const uint8_t> icmp = request.l4;
+  if (request.error != DecodeError::kNotUdp || !request.is_ipv4() || request.tunneled ||
+      request.ip_protocol != kIpProtoIcmp || icmp.size() < kIcmpEchoHeaderSize ||
+      icmp[0] != kIcmpEchoRequest || icmp[1] != 0 || internet_checksum(icmp) != 0) {
+    return 0;
+  }
+  const size_t ip_offset = write_reply_ethernet(out, request, kEthertypeIpv4);
+  const size_t ip_len = kIpv4HeaderSize + icmp.size();
+  if (ip_offset == 0 || out.size() < ip_offset + ip_len) return 0;
+  uint8_t* ip = out.data() + ip_offset;
+  ip[0] = 0x45;
+  ip[1] = request.tos;
+  store_be16(ip + 2, static_cast<uint16_t>(ip_len));
+  store_be16(ip + 4, 0);
+  store_be16(ip + 6, 0x4000);
+  ip[8] = ttl;
+  ip[9] = kIpProtoIcmp;
+  store_be16(ip + 10, 0);
+  std::copy(request.dst_ip.v4.bytes.begin(), request.dst_ip.v4.bytes.end(), ip + 12);
+  std::copy(request.src_ip.v4.bytes.begin(), request.src_ip.v4.bytes.end(), ip + 16);
+  store_be16(ip + 10, internet_checksum({ip, kIpv4HeaderSize}));
+  uint8_t* reply = ip + kIpv4HeaderSize;
+  std::copy(icmp.begin(), icmp.end(), reply);
+  reply[0] = kIcmpEchoReply;
+  store_be16(reply + 2, 0);
+  store_be16(reply + 2, internet_checksum({reply, icmp.size()}));
+  return pad(out, ip_offset + ip_len);
+}
+
+size_t encode_icmpv6_echo_reply(std::span<uint8_t> out, const DecodedFrame& request,
+                                uint8_t hop_limit) {
+  const std::span<const uint8_t> icmp = request.l4;
+  if (request.error != DecodeError::kNotUdp || !request.is_ipv6() || request.tunneled ||
+      request.ip_protocol != kIpProtoIcmpv6 || icmp.size() < kIcmpEchoHeaderSize ||
+      icmp[0] != kIcmpv6EchoRequest || icmp[1] != 0 ||
+      icmpv6_checksum(request.src_ip.v6, request.dst_ip.v6, icmp) != 0) {
+    return 0;
+  }
+  const size_t ip_offset = write_reply_ethernet(out, request, kEthertypeIpv6);
+  if (ip_offset == 0 || out.size() < ip_offset + kIpv6HeaderSize + icmp.size()) return 0;
+  uint8_t* ip = out.data() + ip_offset;
+  // Extension headers of the request are not echoed: the reply is a plain IPv6 packet.
+  store_be32(ip, (uint32_t{6} << 28) | (uint32_t{request.tos} << 20) | request.flow_label);
+  store_be16(ip + 4, static_cast<uint16_t>(icmp.size()));
+  ip[6] = kIpProtoIcmpv6;
+  ip[7] = hop_limit;
+  std::copy(request.dst_ip.v6.bytes.begin(), request.dst_ip.v6.bytes.end(), ip + 8);
+  std::copy(request.src_ip.v6.bytes.begin(), request.src_ip.v6.bytes.end(), ip + 24);
+  uint8_t* reply = ip + kIpv6HeaderSize;
+  std::copy(icmp.begin(), icmp.end(), reply);
+  reply[0] = kIcmpv6EchoReply;
+  store_be16(reply + 2, 0);
+  store_be16(reply + 2,
+             icmpv6_checksum(request.dst_ip.v6, request.src_ip.v6, {reply, icmp.size()}));
+  return pad(out, ip_offset + kIpv6HeaderSize + icmp.size());
+}
 
 size_t encode_arp(std::span<uint8_t> out, const EthernetSpec& eth, const ArpPacket& arp) {
   const size_t size = ethernet_size(eth) + kArpPayloadSize;

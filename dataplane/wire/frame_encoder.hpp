@@ -84,6 +84,17 @@ size_t encode_ipv4_ntp(std::span<uint8_t> out, const Ipv4UdpSpec& spec, const Nt
 size_t encode_ipv6_ntp(std::span<uint8_t> out, const Ipv6UdpSpec& spec, const NtpHeader& header,
                        const NtpMac* mac = nullptr);
 
+// Echo replies (RFC 792 / RFC 4443 section 4.2) to a decoded echo request (`request.error` is
+// kNotUdp, protocol ICMP/ICMPv6, type 8/128 with a valid checksum): same VLAN tags, MAC and
+// IP addresses swapped, identifier, sequence and data copied. The caller must not answer
+// requests sent to a multicast/broadcast address (the reply's source would be that address).
+// `out` must not overlap the request frame.
+// Returns 0 for anything else or if `out` is too small.
+size_t encode_icmp_echo_reply(std::span<uint8_t> out, const DecodedFrame& request,
+                              uint8_t ttl = 64);
+size_t encode_icmpv6_echo_reply(std::span<uint8_t> out, const DecodedFrame& request,
+                                uint8_t hop_limit = 64);
+
 // Rewrites the NTP transmit timestamp of a frame built by encode_ipv4_ntp/encode_ipv6_ntp
 // (or decoded by decode_frame) and patches the UDP checksum incrementally (RFC 1624), so
 // T3 can be taken as late as possible. `udp_offset` is the UDP header's offset in `frame`.

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "dataplane/wire/byte_order.hpp"
+#include "tests/unit/wire/frame_builder.hpp"
 #include "tests/unit/wire/hex.hpp"
 
 namespace wiretime::wire {
@@ -206,6 +207,87 @@ TEST(FrameEncoder, RestampKeepsChecksumsValid) {
   EXPECT_EQ(decode_frame(std::span(buf).first(len)).error, DecodeError::kOk);
 
   EXPECT_FALSE(restamp_ntp_transmit(std::span(buf).first(34 + 8 + 47), 34, later));
+}
+
+}  // namespace
+}  // namespace wiretime::wire
+
+namespace wiretime::wire {
+namespace {
+
+using test::Bytes;
+using test::cat;
+
+Bytes echo_request_icmp(uint8_t type, size_t data_len) {
+  Bytes m = {type, 0, 0, 0, 0x12, 0x34, 0x00, 0x07};
+  for (size_t i = 0; i < data_len; ++i) m.push_back(static_cast<uint8_t>(i));
+  return m;
+}
+
+TEST(FrameEncoder, IcmpEchoReply) {
+  Bytes icmp = echo_request_icmp(8, 33);
+  store_be16(icmp.data() + 2, internet_checksum(icmp));
+  const Bytes request_frame = cat({test::ethernet(0x0800, {0x8100'0064}), test::ipv4(1, icmp)});
+  const DecodedFrame request = decode_frame(request_frame);
+  ASSERT_EQ(request.error, DecodeError::kNotUdp);
+  std::array<uint8_t, 256> buf{};
+  const size_t len = encode_icmp_echo_reply(buf, request);
+  ASSERT_EQ(len, 18u + 20 + 8 + 33);
+  const DecodedFrame reply = decode_frame(std::span(buf).first(len));
+  ASSERT_EQ(reply.error, DecodeError::kNotUdp);  // IPv4 header checksum verified here
+  EXPECT_EQ(reply.dst_mac, request.src_mac);
+  EXPECT_EQ(reply.src_mac, request.dst_mac);
+  EXPECT_EQ(reply.vlans[0].vid, 100);
+  EXPECT_EQ(reply.src_ip, request.dst_ip);
+  EXPECT_EQ(reply.dst_ip, request.src_ip);
+  EXPECT_EQ(reply.ip_protocol, kIpProtoIcmp);
+  ASSERT_EQ(reply.l4.size(), icmp.size());
+  EXPECT_EQ(reply.l4[0], 0);  // echo reply
+  EXPECT_EQ(internet_checksum(reply.l4), 0);
+  EXPECT_TRUE(std::equal(icmp.begin() + 4, icmp.end(), reply.l4.begin() + 4));
+  EXPECT_EQ(encode_icmp_echo_reply(std::span(buf).first(len - 1), request), 0u);
+
+  // Not an echo request, or a corrupt one: no reply.
+  Bytes bad = icmp;
+  bad.back() ^= 1;
+  EXPECT_EQ(
+      encode_icmp_echo_reply(buf, decode_frame(cat({test::ethernet(0x0800), test::ipv4(1, bad)}))),
+      0u);
+  Bytes unreachable = echo_request_icmp(3, 4);
+  store_be16(unreachable.data() + 2, internet_checksum(unreachable));
+  EXPECT_EQ(encode_icmp_echo_reply(
+                buf, decode_frame(cat({test::ethernet(0x0800), test::ipv4(1, unreachable)}))),
+            0u);
+  EXPECT_EQ(
+      encode_icmp_echo_reply(
+          buf, decode_frame(cat({test::ethernet(0x0800), test::ipv4_udp(test::ntp_request())}))),
+      0u);
+}
+
+TEST(FrameEncoder, Icmpv6EchoReply) {
+  Bytes icmp = echo_request_icmp(128, 16);
+  // 0xd9bc computed independently (Python, RFC 4443 pseudo-header) for this message.
+  ASSERT_EQ(icmpv6_checksum(test::v6(1), test::v6(2), icmp), 0xd9bc);
+  store_be16(icmp.data() + 2, 0xd9bc);
+  const Bytes request_frame = cat({test::ethernet(0x86dd), test::ipv6(58, icmp)});
+  const DecodedFrame request = decode_frame(request_frame);  // spans point into request_frame
+  ASSERT_EQ(request.error, DecodeError::kNotUdp);
+  std::array<uint8_t, 256> buf{};
+  const size_t len = encode_icmpv6_echo_reply(buf, request, 255);
+  ASSERT_EQ(len, 14u + 40 + 8 + 16);
+  const DecodedFrame reply = decode_frame(std::span(buf).first(len));
+  ASSERT_EQ(reply.error, DecodeError::kNotUdp);
+  EXPECT_EQ(reply.src_ip.v6, test::v6(2));
+  EXPECT_EQ(reply.dst_ip.v6, test::v6(1));
+  EXPECT_EQ(reply.ttl, 255);
+  ASSERT_EQ(reply.l4.size(), icmp.size());
+  EXPECT_EQ(reply.l4[0], 129);
+  EXPECT_EQ(icmpv6_checksum(reply.src_ip.v6, reply.dst_ip.v6, reply.l4), 0);
+  Bytes bad = icmp;
+  bad[5] ^= 1;
+  EXPECT_EQ(encode_icmpv6_echo_reply(
+                buf, decode_frame(cat({test::ethernet(0x86dd), test::ipv6(58, bad)}))),
+            0u);
 }
 
 }  // namespace

@@ -237,6 +237,7 @@ OnWireReason ClientEngine::on_reply(AssociationId id, const wire::NtpPacket& pac
       a.outstanding = false;
       a.peer = h;
       a.have_reply = true;
+      if (system_peer_ == static_cast<int>(a.id)) system_peer_ = -1;
       a.selection = reason == OnWireReason::kUnsynchronized ? SelectionStatus::kUnsynchronized
                     : reason == OnWireReason::kStratum      ? SelectionStatus::kStratum
                                                             : SelectionStatus::kDistance;

@@ -39,6 +39,10 @@ std::optional<wire::NtpHeader> SimServer::answer(const wire::NtpHeader& request,
   // Leap indicator during the last day before the leap (RFC 8633 advice).
   if (spec_.leap_at >= 0.0 && t < spec_.leap_at && t >= spec_.leap_at - 86400.0)
     h.leap = spec_.leap;
+  if (spec_.unsynchronized_from >= 0.0 && t >= spec_.unsynchronized_from) {
+    h.leap = wire::LeapIndicator::kUnsynchronized;
+    h.stratum = 16;
+  }
   return h;
 }
 

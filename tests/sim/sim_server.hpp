@@ -31,8 +31,9 @@ struct ServerSpec {
   double kiss_min_interval = 0.0;  // RATE: requests closer than this get a RATE kiss
   double kiss_from = 0.0;          // true time from which kisses are sent
   wire::LeapIndicator leap = wire::LeapIndicator::kNoWarning;  // announced before leap_at
-  double leap_at = -1.0;     // true time of the leap; the indicator is sent the day before
-  double processing = 1e-6;  // T3 - T2
+  double leap_at = -1.0;            // true time of the leap; the indicator is sent the day before
+  double processing = 1e-6;         // T3 - T2
+  double unsynchronized_from = -1;  // from this true time on: leap 3, stratum 16
 };
 
 class SimServer {

@@ -1,0 +1,32 @@
+// anchors.md S4: three servers, one 10 ms off. The falseticker must never be used.
+#include <gtest/gtest.h>
+
+#include "tests/sim/anchor_scenarios.hpp"
+
+namespace wiretime::sim {
+namespace {
+
+void expect_rejected(const SimResult& r) {
+  ASSERT_EQ(r.selected_fraction.size(), 3u);
+  EXPECT_EQ(r.selected_fraction[2], 0.0);
+  EXPECT_GT(r.selected_fraction[0] + r.selected_fraction[1], 1.9);
+  EXPECT_EQ(r.associations.at(2).selection, engine::SelectionStatus::kFalseticker);
+}
+
+TEST(SimS4Falseticker, Poll16sRejectedAlways) {
+  const auto r = run(anchor_s4_falseticker(AnchorPoll::k16s, 1, 86400.0));
+  expect_rejected(r);
+  EXPECT_LT(r.rms, 2.5e-6);
+}
+
+TEST(SimS4Falseticker, DefaultPollRejectedAlways) {
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    SCOPED_TRACE(seed);
+    const auto r = run(anchor_s4_falseticker(AnchorPoll::kDefault, seed, 86400.0));
+    expect_rejected(r);
+    EXPECT_LT(r.rms, 25e-6);  // chrony 25 us; ntpd follows the falseticker
+  }
+}
+
+}  // namespace
+}  // namespace wiretime::sim

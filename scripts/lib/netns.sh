@@ -65,6 +65,9 @@ wt_lab_create_links() {
     ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
   done
   ip -n "$WT_NS_SRV" addr add "$WT_SERVER_IP/$WT_PREFIX_LEN" dev "$WT_VETH_SRV"
+  # Learn our MAC from wiretimed's gratuitous ARP, so chronyd's first reply does not wait for
+  # an ARP exchange (which would show as a one-off millisecond of return-path delay).
+  ip netns exec "$WT_NS_SRV" sysctl -qw "net.ipv4.conf.$WT_VETH_SRV.arp_accept=1"
   # Veth hands partially checksummed skbs to af_packet on the peer; have the kernel compute
   # full checksums instead, so wiretimed can verify them.
   for dev in "$WT_NS_SRV:$WT_VETH_SRV" "$WT_NS_CLI:$WT_VETH_CLI"; do

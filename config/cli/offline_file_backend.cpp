@@ -9,6 +9,31 @@
 
 namespace wiretime::cli {
 
+namespace {
+
+// The node a key path ("ntp.unicast-servers[2].port") names, for its line and column. Only
+// const access and copy-construction: yaml-cpp's non-const operator[] and Node assignment edit
+// the tree.
+std::optional<YAML::Node> find_path(const YAML::Node& node, std::string_view path) {
+  if (path.empty()) return node;
+  const size_t dot = path.find('.');
+  std::string part(path.substr(0, dot));
+  const std::string_view rest = dot == std::string_view::npos ? "" : path.substr(dot + 1);
+  size_t index = std::string::npos;
+  if (const size_t bracket = part.find('['); bracket != std::string::npos) {
+    index = std::stoul(part.substr(bracket + 1));
+    part.resize(bracket);
+  }
+  if (!node.IsMap()) return std::nullopt;
+  const YAML::Node child = node[part];
+  if (!child) return std::nullopt;
+  if (index == std::string::npos) return find_path(child, rest);
+  if (!child.IsSequence() || index >= child.size()) return std::nullopt;
+  return find_path(child[index], rest);
+}
+
+}  // namespace
+
 OfflineFileBackend::~OfflineFileBackend() = default;
 
 std::variant<std::unique_ptr<OfflineFileBackend>, config::ConfigError> OfflineFileBackend::open(
@@ -35,37 +60,10 @@ std::variant<std::unique_ptr<OfflineFileBackend>, config::ConfigError> OfflineFi
     backend->running_ = std::get<config::NtpConfig>(decoded);
     backend->inventory_ = config::inventory_from_daemon_yaml(doc);
     if (auto error = config::validate_ntp_config(backend->running_, backend->inventory_)) {
-      // Point at the entry: find the node of the path to give line and column.
-      YAML::Node node = YAML::Clone(doc);
       config::ConfigError positioned = *error;
-      std::string rest = error->path;
-      YAML::Node cursor = node;
-      bool found = true;
-      while (!rest.empty() && found) {
-        const size_t dot = rest.find('.');
-        std::string part = rest.substr(0, dot);
-        rest = dot == std::string::npos ? "" : rest.substr(dot + 1);
-        size_t index = std::string::npos;
-        if (const size_t bracket = part.find('['); bracket != std::string::npos) {
-          index = std::stoul(part.substr(bracket + 1));
-          part = part.substr(0, bracket);
-        }
-        if (!cursor.IsMap() || !cursor[part]) {
-          found = false;
-          break;
-        }
-        cursor = cursor[part];
-        if (index != std::string::npos) {
-          if (!cursor.IsSequence() || index >= cursor.size()) {
-            found = false;
-            break;
-          }
-          cursor = cursor[index];
-        }
-      }
-      if (found && cursor.Mark().line >= 0) {
-        positioned.line = cursor.Mark().line + 1;
-        positioned.column = cursor.Mark().column + 1;
+      if (auto node = find_path(doc, error->path); node && node->Mark().line >= 0) {
+        positioned.line = node->Mark().line + 1;
+        positioned.column = node->Mark().column + 1;
       }
       return positioned;
     }

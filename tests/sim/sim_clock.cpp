@@ -44,6 +44,7 @@ void SimClock::advance_to(double t) {
       const uint64_t at = now - static_cast<uint64_t>(back);
       model_map_ = model_map_.stepped(at, NtpDuration::from_seconds(int64_t{-leap_direction_}));
       leap_direction_ = 0;
+      ++leaps_;
     }
   }
 }

@@ -42,6 +42,7 @@ class SimClock {
   double frequency_error() const;
   double oscillator_frequency() const { return y_; }
   int steps() const { return steps_; }
+  int leaps() const { return leaps_; }
 
  private:
   void apply_rate(uint64_t at_tick);
@@ -62,6 +63,7 @@ class SimClock {
   int leap_direction_ = 0;
   UnixNanos leap_at_ = 0;
   int steps_ = 0;
+  int leaps_ = 0;
 };
 
 }  // namespace wiretime::sim

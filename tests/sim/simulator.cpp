@@ -107,6 +107,7 @@ class Run {
     }
     result_.converge_1ms = ever_bad ? (last_bad < s_.duration - 1.0 ? last_bad + 1.0 : -1.0) : 0.0;
     result_.steps = clock_.steps();
+    result_.leaps = clock_.leaps();
     for (const auto& srv : servers_) {
       result_.server_requests.push_back(srv.requests());
       result_.server_kisses.push_back(srv.kisses());

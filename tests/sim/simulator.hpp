@@ -40,7 +40,8 @@ struct SimResult {
   double mean = 0.0;           // s, after warm-up (bias)
   double freq_rms = 0.0;       // s/s, after warm-up
   double converge_1ms = -1.0;  // s: from here on the error stays within 1 ms (-1: never)
-  int steps = 0;
+  int steps = 0;               // discipline steps
+  int leaps = 0;               // leap seconds applied by the clock
   int panics = 0;
   uint64_t evaluations = 0;
   std::vector<PollTrace> polls;           // per server

@@ -379,9 +379,12 @@ class Decoder {
           return;
         s.dot1q_vid = vid;
       }
-      for (const auto& [key, want, list] :
-           {std::tuple{"ipv4-addresses", AddressFamily::kIpv4, &s.ipv4},
-            std::tuple{"ipv6-addresses", AddressFamily::kIpv6, &s.ipv6}}) {
+      for (const auto& entry : {std::tuple{"ipv4-addresses", AddressFamily::kIpv4, &s.ipv4},
+                                std::tuple{"ipv6-addresses", AddressFamily::kIpv6, &s.ipv6}}) {
+        // Plain locals: clang 14 cannot capture structured bindings in a lambda.
+        const char* key = std::get<0>(entry);
+        const AddressFamily want = std::get<1>(entry);
+        std::vector<InterfaceAddress>* list = std::get<2>(entry);
         each(n, p, key, [&](const YAML::Node& an, const std::string& ap) {
           AddressFamily fam{};
           InterfaceAddress a;
@@ -479,9 +482,12 @@ class Decoder {
       }
     }
 
-    for (const auto& [key, mode, list] :
+    for (const auto& entry :
          {std::tuple{"unicast-servers", AssociationMode::kServer, &c.unicast_servers},
           std::tuple{"unicast-peers", AssociationMode::kPeer, &c.unicast_peers}}) {
+      const char* key = std::get<0>(entry);
+      const AssociationMode mode = std::get<1>(entry);
+      std::vector<Association>* list = std::get<2>(entry);
       each(ntp, root, key, [&](const YAML::Node& n, const std::string& p) {
         Association a;
         association(n, p, mode, a);

@@ -90,6 +90,7 @@ ClockCommand LocalClock::update(const ClockUpdate& u, int min_poll, int max_poll
         }
         break;
       default:
+        if (mode_ == DisciplineMode::kRegression && u.frequency_valid) freq += u.frequency;
         break;
     }
     cmd.action = ClockAction::kStep;
@@ -100,7 +101,8 @@ ClockCommand LocalClock::update(const ClockUpdate& u, int min_poll, int max_poll
     poll_ = min_poll;
     last_update_ = u.time;
     have_update_ = true;
-    if (state_ == ClockState::kNset) {
+    if (state_ == ClockState::kNset &&
+        !(mode_ == DisciplineMode::kRegression && u.frequency_valid)) {
       state_ = ClockState::kFreq;
       freq_start_ = u.time;
       base_offset_ = 0.0;

@@ -1,0 +1,220 @@
+#include "control/engine/client_engine.hpp"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+
+namespace wiretime::engine {
+namespace {
+
+constexpr SteadyNanos kSec = 1'000'000'000;
+
+// A tiny harness: the engine's clock is exact, the server is `server_offset` ahead.
+class EngineHarness {
+ public:
+  explicit EngineHarness(EngineConfig cfg = {}) : engine(cfg, prng) {}
+
+  std::optional<SendRequest> poll(SteadyNanos now) {
+    Actions out;
+    engine.on_timer(now, out);
+    for (const auto& a : out)
+      if (const auto* s = std::get_if<SendRequest>(&a)) {
+        const auto t1 = local(now);
+        engine.on_sent(s->association, s->cookie, t1);
+        last_t1 = t1;
+        return *s;
+      }
+    return std::nullopt;
+  }
+
+  wire::NtpPacket reply_to(const SendRequest& req, SteadyNanos now, double server_offset) {
+    wire::NtpPacket p;
+    p.header.mode = wire::NtpMode::kServer;
+    p.header.stratum = 1;
+    p.header.precision = -20;
+    p.header.origin = req.cookie;
+    p.header.receive = local(now + 100'000) + NtpDuration::from_seconds(server_offset);
+    p.header.transmit = p.header.receive + NtpDuration::from_nanos(1000);
+    return p;
+  }
+
+  OnWireReason deliver(AssociationId id, const wire::NtpPacket& p, SteadyNanos now, Actions& out) {
+    return engine.on_reply(id, p, local(now + 200'000), AuthStatus::kNotRequired,
+                           SampleProvenance{TimestampSource::kSimulated, 0, 0}, now + 200'000, out);
+  }
+
+  static NtpTimestamp local(SteadyNanos t) {
+    return NtpTimestamp::from_unix_nanos(1'782'777'600 * kSec + t);
+  }
+
+  Prng prng{99};
+  ClientEngine engine;
+  NtpTimestamp last_t1;
+};
+
+AssociationConfig server(const char* address) {
+  AssociationConfig c;
+  c.address = address;
+  c.min_poll = 4;
+  c.max_poll = 4;
+  return c;
+}
+
+TEST(ClientEngine, CookieIsRandomAndT1StaysLocal) {
+  EngineHarness h;
+  h.engine.add(server("192.0.2.1"), 0);
+  const auto a = h.poll(0);
+  ASSERT_TRUE(a);
+  EXPECT_NE(a->cookie, h.last_t1);
+  EXPECT_EQ(a->version, 3);  // VRP default for IPv4
+  const auto b = h.poll(16 * kSec);
+  ASSERT_TRUE(b);
+  EXPECT_NE(a->cookie, b->cookie);
+}
+
+TEST(ClientEngine, CountsBogusDuplicateAndUnexpected) {
+  EngineHarness h;
+  const auto id = h.engine.add(server("192.0.2.1"), 0);
+  const auto req = h.poll(0);
+  Actions out;
+  auto bad = h.reply_to(*req, 0, 0.0);
+  bad.header.origin = h.last_t1;  // a server echoing our real T1 would be a leak; we never send it
+  EXPECT_EQ(h.deliver(id, bad, 0, out), OnWireReason::kBogus);
+  const auto good = h.reply_to(*req, 0, 0.0);
+  EXPECT_EQ(h.deliver(id, good, 0, out), OnWireReason::kOk);
+  EXPECT_EQ(h.deliver(id, good, 0, out), OnWireReason::kDuplicate);
+  auto late = good;
+  late.header.transmit = late.header.transmit + NtpDuration::from_nanos(5);
+  EXPECT_EQ(h.deliver(id, late, 0, out), OnWireReason::kUnexpected);
+  const auto st = h.engine.association_status(kSec);
+  ASSERT_EQ(st.size(), 1u);
+  EXPECT_EQ(st[0].on_wire[static_cast<size_t>(OnWireReason::kBogus)], 1u);
+  EXPECT_EQ(st[0].on_wire[static_cast<size_t>(OnWireReason::kDuplicate)], 1u);
+  EXPECT_EQ(st[0].on_wire[static_cast<size_t>(OnWireReason::kUnexpected)], 1u);
+  EXPECT_EQ(st[0].reach, 1);
+  EXPECT_EQ(st[0].provenance.source, TimestampSource::kSimulated);
+}
+
+TEST(ClientEngine, StepsLargeOffsetAfterTwoSamples) {
+  EngineHarness h;
+  const auto id = h.engine.add(server("192.0.2.1"), 0);
+  Actions out;
+  for (int i = 0; i < 2; ++i) {
+    const SteadyNanos now = 16 * kSec * i;
+    const auto req = h.poll(now);
+    ASSERT_TRUE(req);
+    h.deliver(id, h.reply_to(*req, now, 0.5), now, out);
+  }
+  bool stepped = false;
+  for (const auto& a : out)
+    if (const auto* s = std::get_if<StepClock>(&a)) {
+      stepped = true;
+      EXPECT_NEAR(s->offset, 0.5, 1e-6);
+    }
+  EXPECT_TRUE(stepped);
+  const auto sys = h.engine.system_status(33 * kSec);
+  EXPECT_EQ(sys.reference_name, "192.0.2.1");
+  EXPECT_EQ(sys.reference_id, 0xC0000201u);
+  EXPECT_EQ(sys.stratum, 2);
+}
+
+TEST(ClientEngine, UnsynchronisedStatus) {
+  EngineHarness h;
+  h.engine.add(server("192.0.2.1"), 0);
+  const auto sys = h.engine.system_status(0);
+  EXPECT_FALSE(sys.synchronized);
+  EXPECT_EQ(sys.stratum, 16);
+  EXPECT_EQ(sys.reference_name, "none");
+  EXPECT_EQ(sys.sync_state, ClockState::kNset);
+}
+
+TEST(ClientEngine, DomainServerResolvesBeforePolling) {
+  EngineHarness h;
+  AssociationConfig c = server("ntp.example.com");
+  c.is_domain = true;
+  const auto id = h.engine.add(c, 0);
+  Actions out;
+  h.engine.on_timer(0, out);
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_TRUE(std::holds_alternative<ResolveName>(out[0]));
+  EXPECT_EQ(std::get<ResolveName>(out[0]).association, id);
+  EXPECT_EQ(h.engine.association_status(0)[0].selection, SelectionStatus::kUnresolved);
+  h.engine.on_resolved(id, true, kSec);
+  EXPECT_TRUE(h.poll(kSec));
+}
+
+TEST(ClientEngine, KissDenyStopsPolling) {
+  EngineHarness h;
+  const auto id = h.engine.add(server("192.0.2.1"), 0);
+  const auto req = h.poll(0);
+  auto kod = h.reply_to(*req, 0, 0.0);
+  kod.header.stratum = 0;
+  kod.header.reference_id = wire::refid_from_ascii("DENY");
+  Actions out;
+  EXPECT_EQ(h.deliver(id, kod, 0, out), OnWireReason::kKissOfDeath);
+  EXPECT_FALSE(h.poll(100 * kSec));
+  EXPECT_FALSE(h.poll(10000 * kSec));
+  const auto st = h.engine.association_status(0)[0];
+  EXPECT_EQ(st.kiss, wire::KissCode::kDeny);
+  EXPECT_EQ(st.selection, SelectionStatus::kKissDenied);
+}
+
+TEST(ClientEngine, KissRateLengthensPoll) {
+  EngineHarness h;
+  AssociationConfig c = server("192.0.2.1");
+  c.max_poll = 10;
+  const auto id = h.engine.add(c, 0);
+  const auto req = h.poll(0);
+  auto kod = h.reply_to(*req, 0, 0.0);
+  kod.header.stratum = 0;
+  kod.header.reference_id = wire::refid_from_ascii("RATE");
+  Actions out;
+  h.deliver(id, kod, 0, out);
+  EXPECT_FALSE(h.poll(16 * kSec));
+  EXPECT_FALSE(h.poll(31 * kSec));
+  EXPECT_TRUE(h.poll(33 * kSec));
+}
+
+TEST(ClientEngine, PreemptExcludesAfterAuthFailureWhileOthersUsable) {
+  EngineConfig cfg;
+  cfg.authentication_enabled = true;
+  EngineHarness h(cfg);
+  AssociationConfig a = server("192.0.2.1");
+  a.key_id = 1;
+  a.preempt = true;
+  AssociationConfig b = server("192.0.2.2");
+  const auto ida = h.engine.add(a, 0);
+  const auto idb = h.engine.add(b, 0);
+  Actions out;
+  for (int i = 0; i < 3; ++i) {
+    const SteadyNanos now = 16 * kSec * i;
+    Actions polls;
+    h.engine.on_timer(now, polls);
+    for (const auto& act : polls) {
+      const auto& s = std::get<SendRequest>(act);
+      h.engine.on_sent(s.association, s.cookie, EngineHarness::local(now));
+      const auto p = h.reply_to(s, now, 0.0);
+      const auto auth = s.association == ida && i == 2 ? AuthStatus::kFailed : AuthStatus::kOk;
+      h.engine.on_reply(s.association, p, EngineHarness::local(now + 200'000), auth, {},
+                        now + 200'000, out);
+    }
+  }
+  // The auth failure on `a` counts; the next selection leaves it out while `b` is usable.
+  const SteadyNanos now = 48 * kSec;
+  Actions polls;
+  h.engine.on_timer(now, polls);
+  for (const auto& act : polls) {
+    const auto& s = std::get<SendRequest>(act);
+    if (s.association != idb) continue;
+    h.engine.on_sent(s.association, s.cookie, EngineHarness::local(now));
+    h.engine.on_reply(idb, h.reply_to(s, now, 0.0), EngineHarness::local(now + 200'000),
+                      AuthStatus::kOk, {}, now + 200'000, out);
+  }
+  const auto st = h.engine.association_status(now + kSec);
+  EXPECT_EQ(st[0].on_wire[static_cast<size_t>(OnWireReason::kAuthentication)], 1u);
+  EXPECT_EQ(st[0].selection, SelectionStatus::kAuthentication);
+  EXPECT_EQ(st[1].selection, SelectionStatus::kSystemPeer);
+}
+
+}  // namespace
+}  // namespace wiretime::engine

@@ -143,19 +143,21 @@ int run_interactive(Session& session) {
   while (!session.finished()) {
     int count = 0;
     const char* raw = el_gets(el, &count);
-    if (raw == nullptr || count <= 0) {
-      std::fputs("\n", stdout);
-      break;
-    }
-    std::string line(raw);
-    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
     LineResult result;
     if (g_ctrl_z) {
+      // The key ends el_gets with whatever was typed (possibly nothing); the line is dropped.
       g_ctrl_z = false;
+      std::fputs("\n", stdout);
       result = session.ctrl_z();
+    } else if (raw == nullptr || count <= 0) {
+      std::fputs("\n", stdout);
+      break;
     } else {
-      if (!line.empty() && !session.question_pending())
+      std::string line(raw);
+      while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+      if (!line.empty() && !session.question_pending()) {
         history(hist, &event, H_ENTER, line.c_str());
+      }
       result = session.execute(line);
     }
     std::fputs(result.output.c_str(), stdout);

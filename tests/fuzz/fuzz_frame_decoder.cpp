@@ -6,6 +6,7 @@
 #include <span>
 
 #include "dataplane/wire/frame_decoder.hpp"
+#include "dataplane/wire/frame_encoder.hpp"
 #include "dataplane/wire/ntp_packet.hpp"
 
 namespace {
@@ -75,6 +76,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (static_cast<int>(f.error) >= kDecodeErrorCount) __builtin_trap();
   if (!within(f.l4, input) || !within(f.udp_payload, input)) __builtin_trap();
   if (f.l4_offset > input.size() || f.vlan_count > kMaxVlanTags) __builtin_trap();
+  if (f.error == DecodeError::kNotUdp) {
+    // Any echo reply we would send must itself decode, addressed back to the sender.
+    static uint8_t reply[4096];
+    size_t n = encode_icmp_echo_reply(reply, f);
+    if (n == 0) n = encode_icmpv6_echo_reply(reply, f);
+    if (n != 0) {
+      FrameDecodeOptions eth;
+      eth.verify_l4_checksums = true;
+      const DecodedFrame r = decode_frame({reply, n}, eth);
+      if (r.error != DecodeError::kNotUdp || !(r.src_ip == f.dst_ip) || !(r.dst_ip == f.src_ip) ||
+          r.l4.size() != f.l4.size()) {
+        __builtin_trap();
+      }
+    }
+  }
   if (f.error == DecodeError::kOk && f.is_ntp) {
     check_ntp(f.ntp, input);
     if (f.ntp.is_time_packet) check_round_trip(f.ntp);

@@ -1,6 +1,7 @@
 // Accuracy benchmark: the anchors.md section 1 scenarios, three seeds each, printed beside the
 // chrony and ntpd reference figures, plus one machine-readable line per run.
 //   accuracy_bench [--steady SECONDS] [--seeds N] [--mode regression|rfc] [--only S1]
+//                  [--wander PRIOR]  (engine's assumed oscillator wander, s/s per sqrt(s))
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -47,21 +48,25 @@ int main(int argc, char** argv) {
   double steady = 200000.0;
   int seeds = 3;
   std::string only;
+  double wander = -1.0;
   auto mode = wiretime::engine::DisciplineMode::kRegression;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--steady") && i + 1 < argc)
       steady = std::atof(argv[++i]);
     else if (!std::strcmp(argv[i], "--seeds") && i + 1 < argc)
       seeds = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--wander") && i + 1 < argc)
+      wander = std::atof(argv[++i]);
     else if (!std::strcmp(argv[i], "--only") && i + 1 < argc)
       only = argv[++i];
     else if (!std::strcmp(argv[i], "--mode") && i + 1 < argc)
       mode = std::strcmp(argv[++i], "rfc") == 0 ? wiretime::engine::DisciplineMode::kRfcPllFll
                                                 : wiretime::engine::DisciplineMode::kRegression;
     else {
-      std::fprintf(stderr,
-                   "usage: %s [--steady S] [--seeds N] [--mode regression|rfc] [--only S1]\n",
-                   argv[0]);
+      std::fprintf(
+          stderr,
+          "usage: %s [--steady S] [--seeds N] [--mode regression|rfc] [--only S1] [--wander W]\n",
+          argv[0]);
       return 2;
     }
   }
@@ -77,6 +82,7 @@ int main(int argc, char** argv) {
     for (int seed = 1; seed <= seeds; ++seed) {
       Scenario s = make(row, static_cast<uint64_t>(seed), steady);
       s.engine.mode = mode;
+      if (wander >= 0.0) s.engine.oscillator_wander = wander;
       const auto r = wiretime::sim::run(s);
       const double rejected =
           r.selected_fraction.size() >= 3 ? 100.0 * (1.0 - r.selected_fraction[2]) : 0.0;

@@ -28,8 +28,8 @@ struct EngineConfig {
   bool authentication_enabled = false;      // `ntp authentication enable`
   uint8_t local_reference_stratum = kStratumUnsynchronized;  // `ntp refclock-master` stratum
   bool leap_smear = false;
-  // Assumed oscillator frequency random walk, s/s per sqrt(s): a typical uncompensated crystal
-  // in a steady room (see docs/engine.md for the sensitivity of the results to it).
+  // Assumed oscillator frequency random walk, s/s per sqrt(s): a plain crystal in a steady
+  // room. docs/accuracy.md shows the results for priors from 0.3x to 10x this.
   double oscillator_wander = 1e-9;
   double nominal_frequency_hz = 1e9;  // tick source, for the status display
 };

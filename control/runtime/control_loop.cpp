@@ -1,0 +1,256 @@
+#include "control/runtime/control_loop.hpp"
+
+#include <climits>
+#include <cmath>
+#include <cstdio>
+#include <variant>
+
+namespace wiretime::runtime {
+
+std::string to_string(const Peer& peer) {
+  char buf[64];
+  if (peer.address.version == wire::IpVersion::kV6) {
+    const auto& b = peer.address.v6.bytes;
+    std::string text = "[";
+    for (size_t i = 0; i < b.size(); i += 2) {
+      std::snprintf(buf, sizeof buf, "%s%x", i == 0 ? "" : ":", (b[i] << 8) | b[i + 1]);
+      text += buf;
+    }
+    return text + "]:" + std::to_string(peer.port);
+  }
+  const auto& b = peer.address.v4.bytes;
+  std::snprintf(buf, sizeof buf, "%u.%u.%u.%u:%u", b[0], b[1], b[2], b[3], peer.port);
+  return buf;
+}
+
+const char* to_string(ClockUpdateKind kind) {
+  switch (kind) {
+    case ClockUpdateKind::kStep:
+      return "step";
+    case ClockUpdateKind::kSlew:
+      return "slew";
+    case ClockUpdateKind::kFrequency:
+      return "frequency";
+    case ClockUpdateKind::kLeap:
+      return "leap";
+    case ClockUpdateKind::kEnd:
+      return "end";
+  }
+  return "?";
+}
+
+ControlLoop::ControlLoop(const engine::EngineConfig& config, uint64_t seed, RuntimeClock& clock,
+                         Transport& transport, RuntimeObserver& observer, Resolver* resolver)
+    : prng_(seed),
+      engine_(config, prng_),
+      clock_(clock),
+      transport_(transport),
+      observer_(observer),
+      resolver_(resolver),
+      tick_origin_(clock.now_ticks()),
+      ticks_per_ns_(clock.ticks_per_second() * 1e-9) {}
+
+engine::SteadyNanos ControlLoop::steady(uint64_t ticks) const {
+  return static_cast<engine::SteadyNanos>(std::llround(
+      static_cast<double>(static_cast<int64_t>(ticks - tick_origin_)) / ticks_per_ns_));
+}
+
+uint64_t ControlLoop::ticks_of(engine::SteadyNanos steady) const {
+  return tick_origin_ +
+         static_cast<uint64_t>(std::llround(static_cast<double>(steady) * ticks_per_ns_));
+}
+
+ControlLoop::Entry* ControlLoop::find(engine::AssociationId id) {
+  for (Entry& e : entries_) {
+    if (e.id == id) return &e;
+  }
+  return nullptr;
+}
+
+engine::AssociationId ControlLoop::add(const engine::AssociationConfig& config, const Peer& peer) {
+  const engine::AssociationId id = engine_.add(config, steady(clock_.now_ticks()));
+  Entry e;
+  e.id = id;
+  e.peer = peer;
+  e.resolved = !config.is_domain;
+  entries_.push_back(e);
+  report_changes();
+  return id;
+}
+
+void ControlLoop::on_resolved(engine::AssociationId id, std::optional<Peer> peer) {
+  Entry* e = find(id);
+  if (e == nullptr) return;
+  if (peer) {
+    e->peer = *peer;
+    e->resolved = true;
+  }
+  engine_.on_resolved(id, peer.has_value(), steady(clock_.now_ticks()));
+  report_changes();
+}
+
+void ControlLoop::on_transmitted(NtpTimestamp cookie, uint64_t t1_ticks) {
+  for (Entry& e : entries_) {
+    if (e.outstanding && e.cookie == cookie && e.t1.is_zero()) {
+      e.t1 = clock_.to_ntp(t1_ticks);
+      engine_.on_sent(e.id, cookie, e.t1);
+      return;
+    }
+  }
+  ++counters_.transmitted_unmatched;
+}
+
+void ControlLoop::on_reply(const Peer& from, const wire::NtpPacket& packet, uint64_t t4_ticks,
+                           engine::TimestampSource provenance, engine::AuthStatus auth) {
+  Entry* entry = nullptr;
+  for (Entry& e : entries_) {
+    if (e.resolved && e.peer == from) entry = &e;
+  }
+  if (entry == nullptr) {
+    ++counters_.replies_unknown_source;
+    return;
+  }
+  ++counters_.replies;
+  const wire::NtpHeader& h = packet.header;
+  MeasurementRecord m;
+  m.association = entry->id;
+  m.peer = from;
+  m.header = h;
+  m.t4 = clock_.to_ntp(t4_ticks);
+  m.time = clock_.to_utc(t4_ticks);
+  m.provenance = provenance;
+  const bool matches = entry->outstanding && h.origin == entry->cookie && !entry->t1.is_zero();
+  if (matches) {
+    m.t1 = entry->t1;
+    const engine::OnWireSample s =
+        engine::compute_sample(entry->t1, h.receive, h.transmit, m.t4, h.precision,
+                               std::ldexp(1.0, engine_.system_status(0).precision));
+    m.offset = s.offset;
+    m.delay = s.delay;
+    m.dispersion = s.dispersion;
+  }
+  m.reason =
+      engine_.on_reply(entry->id, packet, m.t4, auth, engine::SampleProvenance{provenance, 0, 0},
+                       steady(clock_.now_ticks()), actions_);
+  if (matches && m.reason != engine::OnWireReason::kAuthentication) entry->outstanding = false;
+  observer_.on_measurement(m);
+  execute(actions_);
+  report_changes();
+}
+
+uint64_t ControlLoop::run_due() {
+  const int leaps_before = clock_.info().leaps;
+  if (clock_.advance()) {
+    const ClockInfo info = clock_.info();
+    if (info.leaps != leaps_before) {
+      TrackingRecord t;
+      const uint64_t now = clock_.now_ticks();
+      t.time = clock_.to_utc(now);
+      t.ticks = now;
+      t.kind = ClockUpdateKind::kLeap;
+      t.system = engine_.system_status(steady(now));
+      t.clock = info;
+      observer_.on_tracking(t);
+    }
+  }
+  const uint64_t now = clock_.now_ticks();
+  const engine::SteadyNanos steady_now = steady(now);
+  if (engine_.next_wakeup() <= steady_now) {
+    engine_.on_timer(steady_now, actions_);
+    execute(actions_);
+    report_changes();
+  }
+  const engine::SteadyNanos wake = engine_.next_wakeup();
+  // Nothing scheduled (no associations): look again in a second.
+  uint64_t next =
+      wake == INT64_MAX ? now + static_cast<uint64_t>(clock_.ticks_per_second()) : ticks_of(wake);
+  if (const auto event = clock_.next_event(); event && static_cast<int64_t>(*event - next) < 0) {
+    next = *event;
+  }
+  return next;
+}
+
+void ControlLoop::execute(engine::Actions& actions) {
+  std::optional<TrackingRecord> tracking;
+  for (const engine::Action& action : actions) {
+    if (const auto* send = std::get_if<engine::SendRequest>(&action)) {
+      Entry* e = find(send->association);
+      if (e == nullptr || !e->resolved) continue;
+      ++counters_.requests;
+      e->outstanding = true;
+      e->cookie = send->cookie;
+      e->t1 = NtpTimestamp();
+      if (!transport_.send_request(e->peer, *send)) {
+        ++counters_.send_failures;
+        e->outstanding = false;
+        observer_.on_send_failure(e->peer);
+      }
+    } else if (const auto* resolve = std::get_if<engine::ResolveName>(&action)) {
+      const auto status = engine_.association_status(0);
+      std::string name;
+      for (const auto& s : status) {
+        if (s.id == resolve->association) name = s.source;
+      }
+      if (resolver_ != nullptr) {
+        resolver_->resolve(resolve->association, name);
+      } else {
+        on_resolved(resolve->association, std::nullopt);
+      }
+    } else if (const auto* panic = std::get_if<engine::Panic>(&action)) {
+      ++counters_.panics;
+      observer_.on_panic(panic->offset);
+    } else {
+      // A clock action. One tracking line per batch: the engine emits a step or a slew, then
+      // the new frequency, for one update.
+      if (!tracking) {
+        tracking.emplace();
+        tracking->ticks = clock_.now_ticks();
+        tracking->time = clock_.to_utc(tracking->ticks);
+        tracking->kind = ClockUpdateKind::kFrequency;
+      }
+      if (const auto* step = std::get_if<engine::StepClock>(&action)) {
+        tracking->kind = ClockUpdateKind::kStep;
+        tracking->correction = step->offset;
+      } else if (const auto* slew = std::get_if<engine::SlewClock>(&action)) {
+        tracking->kind = ClockUpdateKind::kSlew;
+        tracking->correction = slew->offset;
+      } else if (const auto* freq = std::get_if<engine::SetFrequency>(&action)) {
+        if (tracking->kind == ClockUpdateKind::kFrequency) tracking->correction = freq->frequency;
+      } else if (std::holds_alternative<engine::ScheduleLeap>(action) &&
+                 tracking->kind == ClockUpdateKind::kFrequency) {
+        tracking->kind = ClockUpdateKind::kLeap;
+      }
+      clock_.apply(action);
+    }
+  }
+  actions.clear();
+  if (tracking) {
+    ++counters_.clock_updates;
+    tracking->system = engine_.system_status(steady(tracking->ticks));
+    tracking->clock = clock_.info();
+    observer_.on_tracking(*tracking);
+  }
+}
+
+void ControlLoop::report_changes() {
+  const engine::SteadyNanos now = steady(clock_.now_ticks());
+  for (const engine::AssociationStatus& s : engine_.association_status(now)) {
+    Entry* e = find(s.id);
+    if (e == nullptr || e->last_selection == s.selection) continue;
+    const auto previous = e->last_selection;
+    e->last_selection = s.selection;
+    observer_.on_source_status(s, previous);
+  }
+  if (engine_.synchronized() != synchronized_) {
+    synchronized_ = engine_.synchronized();
+    observer_.on_synchronization(synchronized_, engine_.system_status(now));
+  }
+}
+
+RuntimeStatus ControlLoop::status() const {
+  const engine::SteadyNanos now = steady(clock_.now_ticks());
+  return RuntimeStatus{engine_.system_status(now), engine_.association_status(now), clock_.info(),
+                       counters_};
+}
+
+}  // namespace wiretime::runtime

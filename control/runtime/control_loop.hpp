@@ -1,0 +1,157 @@
+// The control thread's loop body: feeds the ClientEngine with what the dataplane reports
+// (request sent with its T1, reply received with its T4) and with timers, and carries out the
+// engine's actions in order: requests go to the Transport, clock actions to the RuntimeClock,
+// name resolution to the Resolver; every sample and clock update is reported to the observer.
+// It never blocks and never reads a system clock: the caller runs it whenever an event arrives
+// or the tick returned by run_due() is reached.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "control/engine/client_engine.hpp"
+#include "control/runtime/runtime_clock.hpp"
+#include "dataplane/wire/addresses.hpp"
+
+namespace wiretime::runtime {
+
+// Where an association's requests go and its replies come from.
+struct Peer {
+  wire::IpAddress address;
+  uint16_t port = 123;
+  bool operator==(const Peer&) const = default;
+};
+
+std::string to_string(const Peer& peer);
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Sends a mode-3 request carrying `request.cookie` in its transmit field; the true T1 comes
+  // back later through ControlLoop::on_transmitted. False if it could not be queued.
+  virtual bool send_request(const Peer& peer, const engine::SendRequest& request) = 0;
+};
+
+// Domain-name servers: resolution happens off the hot path (control thread or a helper); the
+// answer may come later through ControlLoop::on_resolved.
+class Resolver {
+ public:
+  virtual ~Resolver() = default;
+  virtual void resolve(engine::AssociationId id, const std::string& name) = 0;
+};
+
+// One line of the measurements log: a reply and what became of it.
+struct MeasurementRecord {
+  UnixNanos time = 0;  // clock reading at T4
+  engine::AssociationId association = 0;
+  Peer peer;
+  engine::OnWireReason reason = engine::OnWireReason::kOk;
+  wire::NtpHeader header;
+  NtpTimestamp t1, t4;
+  double offset = 0.0;  // s, raw on-wire offset (before any correction for a slew in progress)
+  double delay = 0.0;   // s
+  double dispersion = 0.0;
+  engine::TimestampSource provenance = engine::TimestampSource::kUnknown;
+};
+
+enum class ClockUpdateKind : uint8_t { kStep, kSlew, kFrequency, kLeap, kEnd };
+const char* to_string(ClockUpdateKind kind);
+
+// One line of the tracking log: a clock update and the system state after it.
+struct TrackingRecord {
+  UnixNanos time = 0;  // clock reading just before the update
+  uint64_t ticks = 0;  // tick of `time`, so an observer can pair it with another clock
+  ClockUpdateKind kind = ClockUpdateKind::kSlew;
+  double correction = 0.0;  // s for step/slew, s/s for frequency
+  engine::SystemStatus system;
+  ClockInfo clock;
+};
+
+class RuntimeObserver {
+ public:
+  virtual ~RuntimeObserver() = default;
+  virtual void on_measurement(const MeasurementRecord&) {}
+  virtual void on_tracking(const TrackingRecord&) {}
+  // A source's selection status changed (e.g. it became a falseticker), or it was added.
+  virtual void on_source_status(const engine::AssociationStatus&,
+                                std::optional<engine::SelectionStatus> /*previous*/) {}
+  virtual void on_synchronization(bool /*synchronized*/, const engine::SystemStatus&) {}
+  virtual void on_panic(double /*offset*/) {}
+  virtual void on_send_failure(const Peer&) {}
+};
+
+struct RuntimeCounters {
+  uint64_t requests = 0;
+  uint64_t send_failures = 0;
+  uint64_t transmitted_unmatched = 0;  // a T1 report for no outstanding request
+  uint64_t replies = 0;
+  uint64_t replies_unknown_source = 0;  // from no configured peer
+  uint64_t clock_updates = 0;
+  uint64_t panics = 0;
+};
+
+// A snapshot for `display ntp status` / `display ntp sessions` and the daemon's status dump.
+struct RuntimeStatus {
+  engine::SystemStatus system;
+  std::vector<engine::AssociationStatus> associations;
+  ClockInfo clock;
+  RuntimeCounters counters;
+};
+
+class ControlLoop {
+ public:
+  ControlLoop(const engine::EngineConfig& config, uint64_t seed, RuntimeClock& clock,
+              Transport& transport, RuntimeObserver& observer, Resolver* resolver = nullptr);
+
+  // `peer` is ignored for domain associations until they are resolved.
+  engine::AssociationId add(const engine::AssociationConfig& config, const Peer& peer);
+  void on_resolved(engine::AssociationId id, std::optional<Peer> peer);
+
+  // The dataplane sent the request carrying `cookie`; `t1_ticks` is when it left.
+  void on_transmitted(NtpTimestamp cookie, uint64_t t1_ticks);
+  // A server-mode reply from `from`, received at `t4_ticks`.
+  void on_reply(const Peer& from, const wire::NtpPacket& packet, uint64_t t4_ticks,
+                engine::TimestampSource provenance,
+                engine::AuthStatus auth = engine::AuthStatus::kNotRequired);
+
+  // Runs the engine's due timers and the clock's due work; returns the tick to call it next.
+  uint64_t run_due();
+
+  engine::SteadyNanos steady(uint64_t ticks) const;
+  uint64_t ticks_of(engine::SteadyNanos steady) const;
+  RuntimeStatus status() const;
+  const RuntimeCounters& counters() const { return counters_; }
+  const engine::ClientEngine& engine() const { return engine_; }
+
+ private:
+  struct Entry {
+    engine::AssociationId id = 0;
+    Peer peer;
+    bool resolved = true;
+    bool outstanding = false;
+    NtpTimestamp cookie;
+    NtpTimestamp t1;
+    std::optional<engine::SelectionStatus> last_selection;
+  };
+
+  Entry* find(engine::AssociationId id);
+  void execute(engine::Actions& actions);
+  void report_changes();
+
+  engine::Prng prng_;
+  engine::ClientEngine engine_;
+  RuntimeClock& clock_;
+  Transport& transport_;
+  RuntimeObserver& observer_;
+  Resolver* resolver_;
+  uint64_t tick_origin_;
+  double ticks_per_ns_;
+  std::vector<Entry> entries_;
+  engine::Actions actions_;
+  bool synchronized_ = false;
+  RuntimeCounters counters_;
+};
+
+}  // namespace wiretime::runtime

@@ -1,0 +1,249 @@
+#include "control/runtime/control_loop.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <map>
+
+#include "control/runtime/virtual_clock.hpp"
+
+namespace wiretime::runtime {
+namespace {
+
+constexpr uint64_t kTick0 = 1'000'000'000'000;
+constexpr UnixNanos kUtc0 = int64_t{1'700'000'000} * 1'000'000'000;
+constexpr uint64_t kMs = 1'000'000;
+
+Peer peer_v4(uint8_t last) {
+  return Peer{wire::IpAddress::from(wire::Ipv4Address{{198, 18, 0, last}}), 123};
+}
+
+class RecordingTransport : public Transport {
+ public:
+  struct Sent {
+    Peer peer;
+    engine::SendRequest request;
+    uint64_t ticks = 0;
+  };
+  bool send_request(const Peer& peer, const engine::SendRequest& request) override {
+    if (fail) return false;
+    sent.push_back({peer, request, *ticks});
+    return true;
+  }
+  const uint64_t* ticks = nullptr;
+  bool fail = false;
+  std::deque<Sent> sent;
+};
+
+class RecordingObserver : public RuntimeObserver {
+ public:
+  void on_measurement(const MeasurementRecord& m) override { measurements.push_back(m); }
+  void on_tracking(const TrackingRecord& t) override { tracking.push_back(t); }
+  void on_source_status(const engine::AssociationStatus& s,
+                        std::optional<engine::SelectionStatus>) override {
+    selection[s.source] = s.selection;
+    ++status_changes;
+  }
+  void on_synchronization(bool synced, const engine::SystemStatus&) override {
+    sync_changes.push_back(synced);
+  }
+  void on_send_failure(const Peer&) override { ++send_failures; }
+  std::vector<MeasurementRecord> measurements;
+  std::vector<TrackingRecord> tracking;
+  std::map<std::string, engine::SelectionStatus> selection;
+  std::vector<bool> sync_changes;
+  int status_changes = 0;
+  int send_failures = 0;
+};
+
+// Servers keep true time (the tick counter at exactly 1 GHz from kUtc0) plus a per-server
+// error; the virtual clock starts with the test knobs' error, +5 ms and +20 ppm.
+class Harness {
+ public:
+  explicit Harness(std::vector<double> server_errors, double offset = 0.005, double ppm = 20.0)
+      : errors_(std::move(server_errors)),
+        clock_(published_,
+               clock::ClockModel::from_rate(kTick0, kUtc0 + static_cast<int64_t>(offset * 1e9), 1e9)
+                   .with_frequency(kTick0, ppm * 1000),
+               [this] { return ticks_; }) {
+    transport_.ticks = &ticks_;
+    engine::EngineConfig config;
+    loop_.emplace(config, 42, clock_, transport_, observer_);
+    for (size_t i = 0; i < errors_.size(); ++i) {
+      engine::AssociationConfig a;
+      a.address = "198.18.0." + std::to_string(i + 1);
+      a.version = 4;
+      a.min_poll = 0;
+      a.max_poll = 4;
+      loop_->add(a, peer_v4(static_cast<uint8_t>(i + 1)));
+    }
+  }
+
+  UnixNanos truth(uint64_t ticks) const { return kUtc0 + static_cast<int64_t>(ticks - kTick0); }
+  double error() const {
+    return static_cast<double>(published_.read().utc_nanos(ticks_) - truth(ticks_)) * 1e-9;
+  }
+
+  // Runs the loop for `seconds`: requests take 50 us each way, the server turns them around in
+  // 10 us, and the dataplane reports T1 as soon as the request is sent.
+  void run(double seconds, double* max_error_after = nullptr, double after = 0.0) {
+    const uint64_t end = ticks_ + static_cast<uint64_t>(seconds * 1e9);
+    const uint64_t start = ticks_;
+    while (ticks_ < end) {
+      uint64_t next = loop_->run_due();
+      while (!transport_.sent.empty()) {
+        const auto s = transport_.sent.front();
+        transport_.sent.pop_front();
+        loop_->on_transmitted(s.request.cookie, s.ticks);
+        in_flight_.push_back(s);
+      }
+      if (!in_flight_.empty()) next = std::min(next, in_flight_.front().ticks + 110'000);
+      ticks_ = std::max(ticks_ + 1, std::min(next, end));
+      while (!in_flight_.empty() && in_flight_.front().ticks + 110'000 <= ticks_) {
+        deliver(in_flight_.front());
+        in_flight_.pop_front();
+      }
+      if (max_error_after != nullptr && ticks_ - start >= static_cast<uint64_t>(after * 1e9)) {
+        *max_error_after = std::max(*max_error_after, std::abs(error()));
+      }
+    }
+  }
+
+  void deliver(const RecordingTransport::Sent& s) {
+    const size_t server = s.peer.address.v4.bytes[3] - 1u;
+    const auto server_time = [&](uint64_t t) {
+      return NtpTimestamp::from_unix_nanos(truth(t) + static_cast<int64_t>(errors_[server] * 1e9));
+    };
+    wire::NtpPacket p;
+    p.header.mode = wire::NtpMode::kServer;
+    p.header.version = 4;
+    p.header.stratum = 1;
+    p.header.precision = -20;
+    p.header.reference_id = 0x47505300;
+    p.header.poll = s.request.poll;
+    p.header.origin = s.request.cookie;
+    p.header.receive = server_time(s.ticks + 50'000);
+    p.header.transmit = server_time(s.ticks + 60'000);
+    p.header.reference = server_time(s.ticks);
+    const uint64_t t4 = ticks_;
+    ticks_ = s.ticks + 110'000;
+    loop_->on_reply(s.peer, p, ticks_, engine::TimestampSource::kTsc);
+    ticks_ = std::max(ticks_, t4);
+  }
+
+  uint64_t ticks_ = kTick0;
+  std::vector<double> errors_;
+  clock::PublishedClock published_;
+  VirtualClock clock_;
+  RecordingTransport transport_;
+  RecordingObserver observer_;
+  std::optional<ControlLoop> loop_;
+  std::deque<RecordingTransport::Sent> in_flight_;
+};
+
+TEST(ControlLoop, FirstPollSendsARequestWithACookieAndReportsT1) {
+  Harness h({0.0});
+  h.loop_->run_due();
+  ASSERT_EQ(h.transport_.sent.size(), 1u);
+  const auto s = h.transport_.sent.front();
+  EXPECT_EQ(s.peer, peer_v4(1));
+  EXPECT_FALSE(s.request.cookie.is_zero());
+  EXPECT_EQ(h.loop_->counters().requests, 1u);
+  h.loop_->on_transmitted(NtpTimestamp::from_raw(12345), kTick0);  // not our cookie
+  EXPECT_EQ(h.loop_->counters().transmitted_unmatched, 1u);
+}
+
+TEST(ControlLoop, MeasurementRecordCarriesTheRawOnWireOffset) {
+  Harness h({0.0}, 0.005, 0.0);
+  h.loop_->run_due();
+  const auto s = h.transport_.sent.front();
+  h.transport_.sent.clear();
+  h.loop_->on_transmitted(s.request.cookie, s.ticks);
+  h.ticks_ += 110'000;
+  h.deliver(s);
+  ASSERT_EQ(h.observer_.measurements.size(), 1u);
+  const MeasurementRecord& m = h.observer_.measurements.front();
+  EXPECT_EQ(m.reason, engine::OnWireReason::kOk);
+  EXPECT_EQ(m.peer, peer_v4(1));
+  // The clock is 5 ms ahead: the server appears 5 ms behind.
+  EXPECT_NEAR(m.offset, -0.005, 1e-8);
+  EXPECT_NEAR(m.delay, 100e-6, 1e-8);
+  EXPECT_EQ(m.provenance, engine::TimestampSource::kTsc);
+}
+
+TEST(ControlLoop, RepliesFromUnknownSourcesAreCountedNotMeasured) {
+  Harness h({0.0});
+  h.loop_->run_due();
+  wire::NtpPacket p;
+  p.header.mode = wire::NtpMode::kServer;
+  h.loop_->on_reply(peer_v4(77), p, h.ticks_, engine::TimestampSource::kTsc);
+  EXPECT_EQ(h.loop_->counters().replies_unknown_source, 1u);
+  EXPECT_TRUE(h.observer_.measurements.empty());
+}
+
+TEST(ControlLoop, StaleReplyIsRejectedWithItsReason) {
+  Harness h({0.0});
+  h.loop_->run_due();
+  auto s = h.transport_.sent.front();
+  h.transport_.sent.clear();
+  h.loop_->on_transmitted(s.request.cookie, s.ticks);
+  s.request.cookie = NtpTimestamp::from_raw(999);  // forged origin
+  h.ticks_ += 110'000;
+  h.deliver(s);
+  ASSERT_EQ(h.observer_.measurements.size(), 1u);
+  EXPECT_EQ(h.observer_.measurements.front().reason, engine::OnWireReason::kBogus);
+}
+
+TEST(ControlLoop, SendFailureIsReported) {
+  Harness h({0.0});
+  h.transport_.fail = true;
+  h.loop_->run_due();
+  EXPECT_EQ(h.loop_->counters().send_failures, 1u);
+  EXPECT_EQ(h.observer_.send_failures, 1);
+}
+
+TEST(ControlLoop, DisciplinesTheVirtualClockFromFiveMillisecondsAndTwentyPpm) {
+  Harness h({0.0});
+  EXPECT_NEAR(h.error(), 0.005, 1e-9);
+  double max_late = 0.0;
+  h.run(60.0);
+  EXPECT_LT(std::abs(h.error()), 100e-6);
+  h.run(240.0, &max_late, 0.0);
+  EXPECT_LT(max_late, 20e-6);
+  ASSERT_FALSE(h.observer_.sync_changes.empty());
+  EXPECT_TRUE(h.observer_.sync_changes.back());
+  EXPECT_FALSE(h.observer_.tracking.empty());
+  EXPECT_EQ(h.observer_.selection["198.18.0.1"], engine::SelectionStatus::kSystemPeer);
+  // The frequency correction found the injected +20 ppm.
+  EXPECT_NEAR(h.clock_.info().frequency, -20e-6, 1e-6);
+  const RuntimeStatus status = h.loop_->status();
+  EXPECT_TRUE(status.system.synchronized);
+  EXPECT_EQ(status.associations.size(), 1u);
+  EXPECT_GT(status.counters.clock_updates, 0u);
+}
+
+TEST(ControlLoop, FalsetickerIsRejectedAndReported) {
+  Harness h({0.0, 0.0, 0.010});
+  double max_late = 0.0;
+  h.run(300.0, &max_late, 120.0);
+  EXPECT_EQ(h.observer_.selection["198.18.0.3"], engine::SelectionStatus::kFalseticker);
+  EXPECT_LT(max_late, 20e-6);
+}
+
+TEST(ControlLoop, TrackingRecordsDescribeEachClockUpdate) {
+  Harness h({0.0});
+  h.run(30.0);
+  ASSERT_FALSE(h.observer_.tracking.empty());
+  const TrackingRecord& first = h.observer_.tracking.front();
+  EXPECT_TRUE(first.kind == ClockUpdateKind::kStep || first.kind == ClockUpdateKind::kSlew ||
+              first.kind == ClockUpdateKind::kFrequency);
+  for (size_t i = 1; i < h.observer_.tracking.size(); ++i) {
+    EXPECT_GE(h.observer_.tracking[i].ticks, h.observer_.tracking[i - 1].ticks);
+  }
+  EXPECT_EQ(h.loop_->counters().clock_updates, h.observer_.tracking.size());
+}
+
+}  // namespace
+}  // namespace wiretime::runtime

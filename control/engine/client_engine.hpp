@@ -57,6 +57,8 @@ class ClientEngine {
   SystemStatus system_status(SteadyNanos now) const;
   std::vector<AssociationStatus> association_status(SteadyNanos now) const;
   const LocalClock& local_clock() const { return clock_; }
+  // Read-only view, in the order added (cheap per-second inspection in the simulator).
+  const std::vector<Association>& associations() const { return associations_; }
   bool synchronized() const { return system_peer_ >= 0 && clock_.synchronized(); }
 
  private:

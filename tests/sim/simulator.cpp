@@ -78,9 +78,13 @@ class Run {
             result_.max_abs = std::max(result_.max_abs, std::abs(err));
             const double fe = clock_.frequency_error();
             fsum2 += fe * fe;
-            const auto st = engine_.association_status(clock_.steady_nanos());
-            for (size_t i = 0; i < st.size() && i < servers_.size(); ++i)
-              if (st[i].selected) result_.selected_fraction[i] += 1.0;
+            const auto& assocs = engine_.associations();
+            for (size_t i = 0; i < assocs.size() && i < servers_.size(); ++i) {
+              const auto sel = assocs[i].selection;
+              if (sel == engine::SelectionStatus::kSystemPeer ||
+                  sel == engine::SelectionStatus::kSurvivor)
+                result_.selected_fraction[i] += 1.0;
+            }
           }
           push(Event::at(ev.t + 1.0, EventKind::kTick));
           break;

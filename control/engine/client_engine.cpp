@@ -426,7 +426,10 @@ void ClientEngine::system_update(double now, const Association* trigger, Actions
     min_poll = std::min(min_poll, a.config.min_poll);
     max_poll = std::max(max_poll, a.config.max_poll);
   }
-  ClockUpdate update{comb.offset, comb.frequency, comb.frequency_valid, now, std::nullopt};
+  // RFC mode: the update's epoch is the system peer's sample time (RFC c.t = p->t), since the
+  // filter may hand over a sample several polls old.
+  const double epoch = config_.mode == DisciplineMode::kRfcPllFll ? peer.filter.time() : now;
+  ClockUpdate update{comb.offset, comb.frequency, comb.frequency_valid, epoch, std::nullopt};
   if (config_.mode == DisciplineMode::kRegression) {
     // Lengthen the poll only while the wander accumulated over the longer interval stays
     // below the estimate's own noise: beyond that, fewer samples cost accuracy (the Allan

@@ -139,7 +139,9 @@ ClockCommand LocalClock::update(const ClockUpdate& u, int min_poll, int max_poll
       default: {
         const double tau = std::ldexp(1.0, poll_);
         if (poll_ >= kAllanPoll) freq += (u.offset - last_offset_) / std::max(tau, mu) * kFllGain;
-        const double t = std::min(mu, tau);
+        // ntpd's numerator: the update interval up to the Allan intercept (the RFC text caps
+        // it at the poll interval, which starves the loop when the filter skips samples).
+        const double t = std::min(mu, std::ldexp(1.0, kAllanPoll));
         const double d = 4.0 * kPllGain * tau;
         freq += u.offset * t / (d * d);
         break;

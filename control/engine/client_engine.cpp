@@ -121,6 +121,12 @@ void ClientEngine::poll(Association& a, double now, Actions& out) {
       if (a.unreach >= kUnreachBackoff && a.hpoll + a.backoff < a.config.max_poll) ++a.backoff;
       if (a.have_reply) a.selection = SelectionStatus::kUnreachable;
       if (system_peer_ == static_cast<int>(a.id)) system_peer_ = -1;
+      // A domain server silent for as long as the back-off threshold may have moved: ask the
+      // environment to resolve its name again before the next poll.
+      if (a.config.is_domain && a.unreach == kUnreachBackoff) {
+        a.resolved = false;
+        a.selection = SelectionStatus::kUnresolved;
+      }
     }
     // Three polls without a reply: push a dummy sample so the peer's dispersion grows.
     if ((a.reach & 0x7) == 0 && a.have_reply) {

@@ -143,6 +143,29 @@ TEST(ClientEngine, DomainServerResolvesBeforePolling) {
   EXPECT_TRUE(h.poll(kSec));
 }
 
+TEST(ClientEngine, SilentDomainServerIsResolvedAgain) {
+  EngineHarness h;
+  AssociationConfig c = server("ntp.example.com");
+  c.is_domain = true;
+  const auto id = h.engine.add(c, 0);
+  h.engine.on_resolved(id, true, 0);
+  int resolves = 0;
+  int sends = 0;
+  for (int i = 0; i < 20; ++i) {
+    Actions out;
+    h.engine.on_timer(16 * kSec * i, out);
+    for (const auto& a : out) {
+      if (std::holds_alternative<ResolveName>(a)) {
+        ++resolves;
+        h.engine.on_resolved(id, true, 16 * kSec * i);
+      }
+      if (std::holds_alternative<SendRequest>(a)) ++sends;
+    }
+  }
+  EXPECT_EQ(resolves, 1);  // after kUnreachBackoff silent polls
+  EXPECT_GE(sends, 12);
+}
+
 TEST(ClientEngine, KissDenyStopsPolling) {
   EngineHarness h;
   const auto id = h.engine.add(server("192.0.2.1"), 0);

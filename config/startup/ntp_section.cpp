@@ -1,17 +1,29 @@
 #include "config/startup/ntp_section.hpp"
 
+#include "config/startup/ip_text.hpp"
 #include "config/startup/yaml_reader.hpp"
 
 namespace wiretime::config {
 namespace {
 
 UnicastServer parse_unicast_server(const YamlField& field) {
-  const YamlMap map(field, {"address", "port", "minpoll", "maxpoll"});
+  const YamlMap map(field, kUnicastServerKeys);
   UnicastServer server;
   const YamlField address = map.required("address");
-  const auto parsed = parse_ipv4_address(address.as_string());
-  if (!parsed) address.fail("'" + address.as_string() + "' is not an IPv4 address");
-  server.address = *parsed;
+  const auto parsed = parse_ip_address(address.as_string());
+  if (!parsed) address.fail("'" + address.as_string() + "' is not an IPv4 or IPv6 address");
+  server.ip = *parsed;
+  if (parsed->version == wire::IpVersion::kV4) {
+    server.address = Ipv4Address{parsed->v4.to_host_order()};
+  }
+  if (auto vrf = map.optional("vpn-instance")) {
+    server.vpn_instance = vrf->as_string();
+    if (server.vpn_instance.empty()) vrf->fail("must not be empty");
+  }
+  if (auto itf = map.optional("source-interface")) {
+    server.source_interface = itf->as_string();
+    if (server.source_interface.empty()) itf->fail("must not be empty");
+  }
   if (auto port = map.optional("port")) server.port = static_cast<uint16_t>(port->as_int(1, 65535));
   const auto minpoll = map.optional("minpoll");
   const auto maxpoll = map.optional("maxpoll");

@@ -2,17 +2,24 @@
 // VRP CLI model (config/ntp_config.*) will take this section over.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/startup/ipv4_text.hpp"
+#include "dataplane/wire/addresses.hpp"
 
 namespace wiretime::config {
 
 class YamlField;
 
 struct UnicastServer {
-  Ipv4Address address;
+  Ipv4Address address;  // IPv4 servers only (zero for IPv6); `ip` holds either family
+  wire::IpAddress ip;
+  std::string vpn_instance;      // the VRF the server is reached in; empty: public network
+  std::string source_interface;  // optional: the interface requests leave from
   uint16_t port = 123;
   // Poll exponents (2^n s). VRP allows 3..6 and 10..17; the YAML also accepts down to -4
   // (1/16 s) as a lab extension so that tests converge in seconds.
@@ -23,6 +30,10 @@ struct UnicastServer {
 struct NtpSection {
   std::vector<UnicastServer> unicast_servers;
 };
+
+// The keys of one `unicast-servers` item (one list for the parser and for error positions).
+inline constexpr std::array<std::string_view, 6> kUnicastServerKeys{
+    "address", "port", "minpoll", "maxpoll", "vpn-instance", "source-interface"};
 
 inline constexpr int kMinPollExponent = -4;
 inline constexpr int kMaxPollExponent = 17;

@@ -3,13 +3,17 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/startup/ip_text.hpp"
+#include "config/startup/network_spec.hpp"
 #include "config/startup/yaml_reader.hpp"
+#include "dataplane/l3/routing_table.hpp"
+#include "dataplane/wire/neighbor_discovery.hpp"
 
 namespace wiretime::config {
 namespace {
 
-// The skeleton drives one port; the schema is a list so that more can follow without change.
-constexpr size_t kMaxInterfaces = 1;
+// A linecard's worth of ports and sub-interfaces; interface indices are 16-bit on the rings.
+constexpr size_t kMaxInterfaces = 256;
 constexpr int64_t kMaxLcore = 1023;
 constexpr int64_t kMaxIdleSleepUs = 1000;  // longer naps would add more than they save  // beyond
                                            // any RTE_MAX_LCORE a distribution builds with
@@ -39,44 +43,140 @@ DataplaneSection parse_dataplane(const YamlField& field) {
   return section;
 }
 
+// One interface address as written, checked for being a usable host address of its prefix.
+l3::IpPrefix parse_interface_prefix(const YamlField& field, wire::IpVersion family) {
+  const std::string text = field.as_string();
+  const auto prefix = parse_ip_prefix(text);
+  const char* what = family == wire::IpVersion::kV4 ? "IPv4" : "IPv6";
+  if (!prefix || prefix->version() != family) {
+    field.fail("'" + text + "' is not an " + what + " address/prefix");
+  }
+  if (family == wire::IpVersion::kV4 && prefix->length < 31 && prefix->length > 0) {
+    const l3::IpPrefix network = l3::network_of(*prefix);
+    l3::IpPrefix broadcast = *prefix;
+    const uint32_t mask = ~uint32_t{0} << (32 - prefix->length);
+    broadcast.address.v4 =
+        wire::Ipv4Address::from_host_order(prefix->address.v4.to_host_order() | ~mask);
+    if (prefix->address == network.address || prefix->address == broadcast.address) {
+      field.fail("'" + text + "' is the network or broadcast address of its prefix");
+    }
+  }
+  if (family == wire::IpVersion::kV6 &&
+      (wire::is_multicast(prefix->address.v6) || wire::is_unspecified(prefix->address.v6))) {
+    field.fail("'" + text + "' is not a unicast address");
+  }
+  return *prefix;
+}
+
+// `key: one` or `key: [one, two]`.
+std::vector<YamlField> one_or_list(const YamlField& field) {
+  if (field.node().IsSequence()) return field.as_sequence();
+  return {field};
+}
+
 InterfaceSection parse_interface(const YamlField& field) {
-  const YamlMap map(field, {"name", "devargs", "ipv4", "gateway"});
+  const YamlMap map(field, {"name", "devargs", "parent", "vlan", "vpn-instance", "mac", "ipv4",
+                            "ipv6", "gateway"});
   InterfaceSection section;
   const YamlField name = map.required("name");
   section.name = name.as_string();
   if (section.name.empty()) name.fail("must not be empty");
 
-  const YamlField devargs = map.required("devargs");
-  const std::string text = devargs.as_string();
-  if (all_digits(text)) {
-    section.port_index = static_cast<uint16_t>(devargs.as_int(0, 65535));
-  } else if (text.empty()) {
-    devargs.fail("must not be empty (DPDK device arguments or a port index)");
-  } else {
-    section.devargs = text;
+  const auto parent = map.optional("parent");
+  const auto vlan = map.optional("vlan");
+  if (parent) {
+    section.parent = parent->as_string();
+    if (section.parent.empty()) parent->fail("must not be empty");
+    if (!vlan) parent->fail("a sub-interface needs a 'vlan' (1..4094)");
+    if (auto devargs = map.optional("devargs")) {
+      devargs->fail("a sub-interface uses its parent's port: no devargs");
+    }
+  } else if (vlan) {
+    vlan->fail("a VLAN needs a 'parent' interface (this one is a port)");
   }
+  if (vlan) section.vlan = static_cast<uint16_t>(vlan->as_int(1, 4094));
 
-  const YamlField ipv4 = map.required("ipv4");
-  const auto prefix = parse_ipv4_prefix(ipv4.as_string());
-  if (!prefix) ipv4.fail("'" + ipv4.as_string() + "' is not an IPv4 address/prefix");
-  if (prefix->length < 32 && prefix->length > 0) {
-    const uint32_t host = prefix->address.value & ~prefix->mask();
-    if (prefix->length < 31 && (host == 0 || host == ~prefix->mask())) {
-      ipv4.fail("'" + ipv4.as_string() + "' is the network or broadcast address of its prefix");
+  if (!parent) {
+    const YamlField devargs = map.required("devargs");
+    const std::string text = devargs.as_string();
+    if (all_digits(text)) {
+      section.port_index = static_cast<uint16_t>(devargs.as_int(0, 65535));
+    } else if (text.empty()) {
+      devargs.fail("must not be empty (DPDK device arguments or a port index)");
+    } else {
+      section.devargs = text;
     }
   }
-  section.ipv4 = *prefix;
+  if (auto vrf = map.optional("vpn-instance")) {
+    section.vpn_instance = vrf->as_string();
+    if (section.vpn_instance.empty()) vrf->fail("must not be empty");
+  }
+  if (auto mac = map.optional("mac")) {
+    const auto parsed = parse_mac_address(mac->as_string());
+    if (!parsed) mac->fail("'" + mac->as_string() + "' is not a MAC address (xx:xx:xx:xx:xx:xx)");
+    if (parsed->is_multicast() || *parsed == wire::MacAddress{}) {
+      mac->fail("'" + mac->as_string() + "' is not a unicast MAC address");
+    }
+    section.mac = *parsed;
+  }
+
+  const auto ipv4 = map.optional("ipv4");
+  const auto ipv6 = map.optional("ipv6");
+  if (!ipv4 && !ipv6) map.required("ipv4");  // the error names the usual key
+  if (ipv4) {
+    for (const YamlField& item : one_or_list(*ipv4)) {
+      section.addresses.push_back(parse_interface_prefix(item, wire::IpVersion::kV4));
+    }
+    if (section.addresses.empty()) ipv4->fail("at least one address is required");
+    const l3::IpPrefix& first = section.addresses.front();
+    section.ipv4 = Ipv4Prefix{Ipv4Address{first.address.v4.to_host_order()}, first.length};
+    section.has_ipv4 = true;
+  }
+  if (ipv6) {
+    const size_t before = section.addresses.size();
+    for (const YamlField& item : one_or_list(*ipv6)) {
+      section.addresses.push_back(parse_interface_prefix(item, wire::IpVersion::kV6));
+    }
+    if (section.addresses.size() == before) ipv6->fail("at least one address is required");
+  }
 
   if (auto gateway = map.optional("gateway")) {
     const auto address = parse_ipv4_address(gateway->as_string());
     if (!address) gateway->fail("'" + gateway->as_string() + "' is not an IPv4 address");
-    if (!section.ipv4.contains(*address)) {
-      gateway->fail(address->to_string() + " is not inside " + section.ipv4.to_string());
+    if (!section.has_ipv4) gateway->fail("the interface has no IPv4 address");
+    bool inside = false;
+    for (const l3::IpPrefix& p : section.addresses) {
+      if (p.address.v4.to_host_order() == address->value && p.version() == wire::IpVersion::kV4) {
+        gateway->fail("is the interface's own address");
+      }
+      inside =
+          inside ||
+          p.contains(wire::IpAddress::from(wire::Ipv4Address::from_host_order(address->value)));
     }
-    if (*address == section.ipv4.address) gateway->fail("is the interface's own address");
+    if (!inside) gateway->fail(address->to_string() + " is not inside " + section.ipv4.to_string());
     section.gateway = *address;
   }
   return section;
+}
+
+l3::StaticRouteSpec parse_route(const YamlField& field) {
+  const YamlMap map(field, {"prefix", "next-hop", "vpn-instance", "interface"});
+  l3::StaticRouteSpec route;
+  const YamlField prefix = map.required("prefix");
+  const auto parsed = parse_ip_prefix(prefix.as_string());
+  if (!parsed) prefix.fail("'" + prefix.as_string() + "' is not an IPv4 or IPv6 prefix");
+  route.prefix = l3::network_of(*parsed);
+  const YamlField next_hop = map.required("next-hop");
+  const auto hop = parse_ip_address(next_hop.as_string());
+  if (!hop) next_hop.fail("'" + next_hop.as_string() + "' is not an IPv4 or IPv6 address");
+  if (hop->version != parsed->version()) next_hop.fail("is not of the prefix's address family");
+  route.next_hop = *hop;
+  if (auto vrf = map.optional("vpn-instance")) {
+    route.vrf = vrf->as_string();
+    if (route.vrf.empty()) vrf->fail("must not be empty");
+  }
+  if (auto itf = map.optional("interface")) route.interface = itf->as_string();
+  return route;
 }
 
 ClockSection parse_clock(const YamlField& field) {
@@ -115,33 +215,93 @@ LogSection parse_log(const YamlField& field) {
   return section;
 }
 
-// Every server must be reachable: on the interface's subnet, or through its gateway.
-void check_servers_reachable(const StartupConfig& config, const YamlMap& root) {
-  if (config.interfaces.empty()) return;
-  const InterfaceSection& itf = config.interfaces.front();
+// Interfaces, VRFs and routes must form a consistent network, and every server must have a
+// route in its VRF (through its source interface, when one is named). Each problem is reported
+// at the key it comes from.
+void check_network(const StartupConfig& config, const YamlMap& root) {
+  const std::vector<YamlField> interface_items = root.required("interfaces").as_sequence();
+  const l3::NetworkSpec spec = network_spec(config);
+  // Names, parents and VLANs, one interface at a time so the error points at the right one.
+  for (size_t i = 0; i < spec.interfaces.size(); ++i) {
+    const std::vector<l3::InterfaceSpec> prefix(spec.interfaces.begin(),
+                                                spec.interfaces.begin() + static_cast<long>(i) + 1);
+    std::vector<wire::MacAddress> macs(l3::count_ports(prefix));
+    l3::InterfaceTable table;
+    if (std::string e = table.build(prefix, macs); !e.empty()) interface_items[i].fail(e);
+  }
+  l3::InterfaceTable interfaces;
+  interfaces.build(spec.interfaces,
+                   std::vector<wire::MacAddress>(l3::count_ports(spec.interfaces)));
+  // Gateways become static routes first, then the `routes:` list.
+  l3::RoutingTable routes;
+  std::vector<l3::StaticRouteSpec> accepted;
+  size_t gateway_routes = 0;
+  for (const InterfaceSection& itf : config.interfaces) gateway_routes += itf.gateway ? 1 : 0;
+  const auto route_items = root.optional("routes") && !root.optional("routes")->is_null()
+                               ? root.optional("routes")->as_sequence()
+                               : std::vector<YamlField>{};
+  for (size_t i = 0; i < spec.routes.size(); ++i) {
+    accepted.push_back(spec.routes[i]);
+    if (std::string e = routes.build(interfaces, accepted); !e.empty()) {
+      if (i >= gateway_routes) route_items[i - gateway_routes].fail(e);
+      for (size_t k = 0, g = 0; k < config.interfaces.size(); ++k) {
+        if (config.interfaces[k].gateway && g++ == i) {
+          YamlMap(interface_items[k], {"name", "devargs", "parent", "vlan", "vpn-instance", "mac",
+                                       "ipv4", "ipv6", "gateway"})
+              .required("gateway")
+              .fail(e);
+        }
+      }
+    }
+  }
+  if (std::string e = routes.build(interfaces, spec.routes); !e.empty()) root.field().fail(e);
+
   auto ntp = root.optional("ntp");
   for (size_t i = 0; i < config.ntp.unicast_servers.size(); ++i) {
-    const Ipv4Address address = config.ntp.unicast_servers[i].address;
-    std::string problem;
-    if (address == itf.ipv4.address) {
-      problem = "is the address of interface " + itf.name;
-    } else if (!itf.ipv4.contains(address) && !itf.gateway) {
-      problem = address.to_string() + " is outside " + itf.name + "'s subnet " +
-                itf.ipv4.to_string() + " and the interface has no gateway";
-    } else {
-      continue;
-    }
-    // Walk back to the offending item for its position (the ntp section parsed cleanly).
+    const UnicastServer& server = config.ntp.unicast_servers[i];
     const YamlMap ntp_map(*ntp, {"unicast-servers"});
     const YamlField item = ntp_map.required("unicast-servers").as_sequence()[i];
-    const YamlMap item_map(item, {"address", "port", "minpoll", "maxpoll"});
-    item_map.required("address").fail(problem);
+    const YamlMap item_map(item, kUnicastServerKeys);
+    const std::string vrf_text =
+        server.vpn_instance.empty() ? "the public network" : "vpn-instance " + server.vpn_instance;
+    const auto vrf = interfaces.vrf_id(server.vpn_instance);
+    if (!vrf) {
+      item_map.required("vpn-instance")
+          .fail("no interface is bound to vpn-instance " + server.vpn_instance);
+    }
+    const l3::Interface* source = nullptr;
+    if (!server.source_interface.empty()) {
+      source = interfaces.find_by_name(server.source_interface);
+      const YamlField key = item_map.required("source-interface");
+      if (source == nullptr) key.fail("no interface named " + server.source_interface);
+      if (source->vrf != *vrf) key.fail(server.source_interface + " is not in " + vrf_text);
+    }
+    std::string problem;
+    for (const l3::Interface& itf : interfaces.all()) {
+      if (itf.vrf == *vrf && itf.owns(server.ip))
+        problem = "is the address of interface " + itf.name;
+    }
+    const auto hop = routes.lookup(*vrf, server.ip);
+    if (problem.empty() && !hop) {
+      problem = l3::to_string(server.ip) + " has no route in " + vrf_text;
+      // The common single-interface case, phrased as before.
+      if (config.interfaces.size() == 1 && server.ip.version == wire::IpVersion::kV4 &&
+          config.interfaces[0].has_ipv4 && *vrf == interfaces.find(0)->vrf) {
+        const InterfaceSection& itf = config.interfaces.front();
+        problem = l3::to_string(server.ip) + " is outside " + itf.name + "'s subnet " +
+                  itf.ipv4.to_string() + " and the interface has no gateway";
+      }
+    } else if (problem.empty() && source != nullptr && hop->interface != source->index) {
+      problem = "the route to " + l3::to_string(server.ip) + " leaves through " +
+                interfaces.find(hop->interface)->name + ", not source-interface " + source->name;
+    }
+    if (!problem.empty()) item_map.required("address").fail(problem);
   }
 }
 
 StartupConfig parse_document(const YamlField& root_field) {
   if (root_field.is_null()) root_field.fail("the file is empty");
-  const YamlMap root(root_field, {"dataplane", "interfaces", "clock", "log", "ntp"});
+  const YamlMap root(root_field, {"dataplane", "interfaces", "routes", "clock", "log", "ntp"});
   StartupConfig config;
   config.dataplane = parse_dataplane(root.required("dataplane"));
 
@@ -151,13 +311,16 @@ StartupConfig parse_document(const YamlField& root_field) {
   }
   if (config.interfaces.empty()) interfaces.fail("at least one interface is required");
   if (config.interfaces.size() > kMaxInterfaces) {
-    interfaces.fail("only " + std::to_string(kMaxInterfaces) + " interface is supported so far");
+    interfaces.fail("at most " + std::to_string(kMaxInterfaces) + " interfaces are supported");
   }
 
+  if (auto routes = root.optional("routes"); routes && !routes->is_null()) {
+    for (const YamlField& item : routes->as_sequence()) config.routes.push_back(parse_route(item));
+  }
   if (auto clock = root.optional("clock")) config.clock = parse_clock(*clock);
   if (auto log = root.optional("log")) config.log = parse_log(*log);
   if (auto ntp = root.optional("ntp")) config.ntp = parse_ntp_section(*ntp);
-  check_servers_reachable(config, root);
+  check_network(config, root);
   return config;
 }
 

@@ -11,6 +11,9 @@
 #include "config/startup/config_error.hpp"
 #include "config/startup/ipv4_text.hpp"
 #include "config/startup/ntp_section.hpp"
+#include "dataplane/l3/interface_table.hpp"
+#include "dataplane/l3/ip_prefix.hpp"
+#include "dataplane/wire/addresses.hpp"
 
 namespace wiretime::config {
 
@@ -23,12 +26,24 @@ struct DataplaneSection {
   unsigned idle_sleep_us = 0;
 };
 
+// A port interface (devargs) or an 802.1Q sub-interface of one (parent + vlan).
 struct InterfaceSection {
-  std::string name;                    // as the CLI knows it, e.g. "GE1/0/1"
+  std::string name;                    // as the CLI knows it, e.g. "GE1/0/1" or "GE1/0/1.100"
   std::string devargs;                 // DPDK device arguments; empty when port_index is set
   std::optional<uint16_t> port_index;  // "devargs: 0" selects an already probed port by index
+  // Sub-interfaces: the port interface they are on, and their VLAN id (1..4094).
+  std::string parent;
+  uint16_t vlan = 0;
+  std::string vpn_instance;             // VRF; empty: the public network
+  std::optional<wire::MacAddress> mac;  // override of the port's MAC
+  // The first IPv4 address (kept for single-address consumers); has_ipv4 says if there is one.
   Ipv4Prefix ipv4;
+  bool has_ipv4 = false;
+  // Every address, IPv4 (`ipv4:` one or a list) then IPv6 (`ipv6:` one or a list).
+  std::vector<l3::IpPrefix> addresses;
+  // Default route through this interface in its VRF (IPv4 only, as before).
   std::optional<Ipv4Address> gateway;
+  bool is_port() const { return parent.empty(); }
 };
 
 enum class ClockDriver { kVirtual };
@@ -51,6 +66,8 @@ struct LogSection {
 struct StartupConfig {
   DataplaneSection dataplane;
   std::vector<InterfaceSection> interfaces;
+  // `routes:` static routes, each in a VRF (`vpn-instance`, default the public network).
+  std::vector<l3::StaticRouteSpec> routes;
   ClockSection clock;
   LogSection log;
   NtpSection ntp;

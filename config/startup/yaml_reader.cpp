@@ -83,7 +83,7 @@ std::vector<YamlField> YamlField::as_sequence() const {
   return items;
 }
 
-YamlMap::YamlMap(const YamlField& field, std::initializer_list<std::string_view> allowed_keys)
+YamlMap::YamlMap(const YamlField& field, std::span<const std::string_view> allowed_keys)
     : field_(field) {
   const YAML::Node& node = field.node();
   if (!node.IsMap()) field.fail(std::string("expected a mapping, found ") + kind_name(node));

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,7 +55,10 @@ class YamlField {
 // any "missing key" error, so that a misspelt key is named as such.
 class YamlMap {
  public:
-  YamlMap(const YamlField& field, std::initializer_list<std::string_view> allowed_keys);
+  YamlMap(const YamlField& field, std::initializer_list<std::string_view> allowed_keys)
+      : YamlMap(field,
+                std::span<const std::string_view>(allowed_keys.begin(), allowed_keys.size())) {}
+  YamlMap(const YamlField& field, std::span<const std::string_view> allowed_keys);
 
   std::optional<YamlField> optional(std::string_view key) const;
   YamlField required(std::string_view key) const;

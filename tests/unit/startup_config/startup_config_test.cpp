@@ -135,14 +135,14 @@ TEST(StartupConfig, InvalidYamlSyntax) {
 
 TEST(StartupConfig, UnknownKeys) {
   EXPECT_EQ(error_of(with_line(7, "    ipv44: 198.18.0.2/24")),
-            "t.yaml:7:5: interfaces[0].ipv44: unknown key (expected one of: name, devargs, ipv4, "
-            "gateway)");
+            "t.yaml:7:5: interfaces[0].ipv44: unknown key (expected one of: name, devargs, parent, "
+            "vlan, vpn-instance, mac, ipv4, ipv6, gateway)");
   EXPECT_EQ(error_of(std::string(kValid) + "extra: 1\n"),
-            "t.yaml:22:1: extra: unknown key (expected one of: dataplane, interfaces, clock, log, "
-            "ntp)");
+            "t.yaml:22:1: extra: unknown key (expected one of: dataplane, interfaces, routes, clock, "
+            "log, ntp)");
   EXPECT_EQ(error_of(with_line(20, "      min-poll: 0")),
             "t.yaml:20:7: ntp.unicast-servers[0].min-poll: unknown key (expected one of: address, "
-            "port, minpoll, maxpoll)");
+            "port, minpoll, maxpoll, vpn-instance, source-interface)");
 }
 
 TEST(StartupConfig, DuplicateKey) {
@@ -201,8 +201,9 @@ TEST(StartupConfig, BadValues) {
             "t.yaml:10:3: clock.driver: unknown clock driver 'phc' (supported: virtual)");
   EXPECT_EQ(error_of(with_line(14, "  level: verbose")),
             "t.yaml:14:3: log.level: unknown log level 'verbose' (error, warning, info, debug)");
-  EXPECT_EQ(error_of(with_line(18, "    - address: 2001:db8::1")),
-            "t.yaml:18:7: ntp.unicast-servers[0].address: '2001:db8::1' is not an IPv4 address");
+  EXPECT_EQ(error_of(with_line(18, "    - address: 2001:db8::1::2")),
+            "t.yaml:18:7: ntp.unicast-servers[0].address: '2001:db8::1::2' is not an IPv4 or IPv6 "
+            "address");
   EXPECT_EQ(error_of(with_line(5, "  - name: ''")),
             "t.yaml:5:5: interfaces[0].name: must not be empty");
 }

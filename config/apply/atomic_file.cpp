@@ -1,4 +1,4 @@
-#include "config/cli/atomic_file.hpp"
+#include "config/apply/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace wiretime::cli {
+namespace wiretime::apply {
 namespace {
 
 std::string errno_text(const std::string& what) {
@@ -79,4 +79,4 @@ std::optional<std::string> read_file(const std::string& path, std::string& conte
   return std::nullopt;
 }
 
-}  // namespace wiretime::cli
+}  // namespace wiretime::apply

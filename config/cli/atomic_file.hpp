@@ -1,17 +1,12 @@
 #pragma once
 
-#include <optional>
-#include <string>
+// The crash-safe file writer moved to config/apply (the daemon writes its running file with
+// it too); the shell keeps using it under its old names.
+#include "config/apply/atomic_file.hpp"
 
 namespace wiretime::cli {
 
-// Replaces `path` so that a crash at any instant leaves the old or the new content, never a
-// mix: write a temporary file in the same directory, fsync it, rename over the target, fsync
-// the directory. Keeps the target's permission bits (0600 for a new file: it holds keys).
-// Returns an error text, or nullopt on success.
-std::optional<std::string> write_file_atomically(const std::string& path,
-                                                 const std::string& content);
-
-std::optional<std::string> read_file(const std::string& path, std::string& content);
+using apply::read_file;
+using apply::write_file_atomically;
 
 }  // namespace wiretime::cli

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "config/ntp_config/config_error.hpp"
+#include "config/ntp_config/ntp_config.hpp"
+
+namespace wiretime::apply {
+
+// wiretimed's persistent configuration file: the start-up YAML whose `ntp:` section is what a
+// commit changes. The other sections (dataplane, interfaces, clock, log) are kept as loaded.
+// Every write goes through write_file_atomically, so a crash at any instant leaves the old or
+// the new file.
+class RunningFile {
+ public:
+  // Loads the document (a missing file is an empty one, created by the first write) and
+  // deletes the temporaries that a crash in the middle of an earlier write left behind.
+  static std::variant<RunningFile, config::ConfigError> open(const std::string& path);
+
+  // The document with `ntp:` replaced by `config` (removed when empty); error text on failure,
+  // in which case the file and this object are unchanged.
+  std::optional<std::string> write(const config::NtpConfig& config);
+
+  const std::string& path() const { return path_; }
+
+  // The `ntp:` section of a file, decoded; errors carry line and column.
+  static std::variant<config::NtpConfig, config::ConfigError> read_ntp(const std::string& path);
+
+ private:
+  RunningFile(std::string path, YAML::Node document);
+  std::string path_;
+  YAML::Node document_;
+};
+
+// Removes `<path>.tmpXXXXXX` files (the atomic writer's temporaries) next to `path`; returns
+// how many.
+size_t remove_stale_temporaries(const std::string& path);
+
+}  // namespace wiretime::apply

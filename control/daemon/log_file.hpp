@@ -1,0 +1,35 @@
+// An append-only text log for people and scripts: a header of '#' lines once, then one line per
+// record, flushed per line so that an operator or a test tailing it sees each record at once.
+// Control thread only. Also the UTC formatting the logs share.
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+#include "dataplane/time/ntp_timestamp.hpp"
+
+namespace wiretime::daemon {
+
+// "YYYY-MM-DD HH:MM:SS.nnnnnnnnn" (two whitespace-separated columns, as chrony's logs).
+std::string format_utc_columns(UnixNanos t);
+// RFC 3339 with nanoseconds, "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ".
+std::string format_utc(UnixNanos t);
+
+class LineFile {
+ public:
+  LineFile() = default;
+  LineFile(const LineFile&) = delete;
+  LineFile& operator=(const LineFile&) = delete;
+  ~LineFile();
+
+  // Opens `path` for appending and writes `header` if the file is new or empty. Empty string
+  // on success, else the reason.
+  std::string open(const std::string& path, const std::string& header);
+  bool is_open() const { return file_ != nullptr; }
+  void write_line(const std::string& line);
+
+ private:
+  std::FILE* file_ = nullptr;
+};
+
+}  // namespace wiretime::daemon

@@ -1,0 +1,18 @@
+// The associations the start-up YAML asks for, as the control loop takes them.
+#pragma once
+
+#include <vector>
+
+#include "config/startup/ntp_section.hpp"
+#include "control/runtime/control_loop.hpp"
+
+namespace wiretime::daemon {
+
+struct ServerSpec {
+  engine::AssociationConfig config;
+  runtime::Peer peer;
+};
+
+std::vector<ServerSpec> server_specs(const config::NtpSection& ntp);
+
+}  // namespace wiretime::daemon

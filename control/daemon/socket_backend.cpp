@@ -1,0 +1,148 @@
+// The kernel-socket backend: the same control loop and engine as the DPDK backend, in one
+// thread over one UDP socket. To run unmodified under syscall-interposing clock and network
+// simulators it waits only in poll(), reads time only with clock_gettime (REALTIME and
+// MONOTONIC), controls the clock only with clock_adjtime, and does its I/O with sendto and
+// recvmsg on a socket(AF_INET[6], SOCK_DGRAM, 0) made non-blocking with fcntl. No threads,
+// epoll, timerfd or signalfd; SIGTERM/SIGINT interrupt poll() and end the loop.
+#include <poll.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "control/daemon/backend.hpp"
+#include "control/daemon/daemon_observer.hpp"
+#include "control/daemon/daemon_options.hpp"
+#include "control/daemon/server_specs.hpp"
+#include "control/daemon/socket_transport.hpp"
+#include "control/daemon/system_clock.hpp"
+#include "control/runtime/virtual_clock.hpp"
+#include "dataplane/socket/kernel_clock.hpp"
+#include "dataplane/socket/udp_socket.hpp"
+
+namespace wiretime::daemon {
+namespace {
+
+uint64_t monotonic_ticks() {
+  return static_cast<uint64_t>(socket::monotonic_ns());
+}
+
+// A CLOCK_REALTIME stamp as a CLOCK_MONOTONIC tick (the virtual and system clocks both tick
+// in monotonic nanoseconds).
+uint64_t realtime_to_ticks(UnixNanos realtime) {
+  return static_cast<uint64_t>(realtime - socket::realtime_minus_monotonic_ns());
+}
+
+// The virtual clock at start: CLOCK_REALTIME now, plus the test knobs' deliberate error.
+clock::ClockModel initial_virtual_model(const config::ClockSection& c) {
+  const int64_t mono = socket::monotonic_ns();
+  clock::ClockModel model = clock::ClockModel::from_rate(
+      static_cast<uint64_t>(mono), mono + socket::realtime_minus_monotonic_ns(), 1e9);
+  if (c.test_initial_offset_ns != 0) {
+    model = model.stepped(static_cast<uint64_t>(mono),
+                          NtpDuration::from_nanos(c.test_initial_offset_ns));
+  }
+  if (c.test_initial_frequency_ppb != 0) {
+    model = model.with_frequency(static_cast<uint64_t>(mono), c.test_initial_frequency_ppb);
+  }
+  return model;
+}
+
+}  // namespace
+
+int run_socket_backend(const BackendContext& context) {
+  const DaemonConfig& cfg = context.config;
+  const DaemonLog& log = context.log;
+  const config::InterfaceSection& itf = cfg.startup.interfaces.front();
+
+  socket::UdpSocket udp;
+  const auto local =
+      wire::IpAddress::from(wire::Ipv4Address::from_host_order(itf.ipv4.address.value));
+  if (std::string e = udp.open(local, 0); !e.empty()) {
+    log.error(itf.name + ": " + e);
+    return kExitRuntimeError;
+  }
+  log.info(itf.name + ": kernel socket on " + itf.ipv4.address.to_string() + ":" +
+           std::to_string(udp.local_port()) +
+           (udp.tx_timestamps() ? ", kernel RX/TX timestamps"
+                                : ", kernel RX timestamps, T1 read before sendto"));
+
+  clock::PublishedClock published;
+  std::unique_ptr<runtime::RuntimeClock> clock;
+  engine::EngineConfig engine_config;
+  DaemonObserver::TestError test_error = [] { return std::optional<int64_t>(); };
+  if (cfg.clock == ClockDriverKind::kSystem) {
+    auto system = std::make_unique<SystemClock>(log);
+    engine_config.initial_frequency = system->initial_frequency();
+    log.info("clock: system (CLOCK_REALTIME via clock_adjtime), initial frequency " +
+             std::to_string(system->initial_frequency() * 1e6) + " ppm");
+    clock = std::move(system);
+  } else {
+    auto virtual_clock = std::make_unique<runtime::VirtualClock>(
+        published, initial_virtual_model(cfg.startup.clock), monotonic_ticks);
+    const runtime::VirtualClock* vc = virtual_clock.get();
+    // Test instrumentation: the virtual clock against the host's CLOCK_REALTIME, now.
+    test_error = [vc] {
+      const int64_t mono = socket::monotonic_ns();
+      const int64_t offset = socket::realtime_minus_monotonic_ns();
+      return std::optional<int64_t>(vc->to_utc(static_cast<uint64_t>(mono)) - (mono + offset));
+    };
+    log.info("clock: virtual, test offset " +
+             std::to_string(cfg.startup.clock.test_initial_offset_ns) + " ns, test frequency " +
+             std::to_string(cfg.startup.clock.test_initial_frequency_ppb) + " ppb");
+    clock = std::move(virtual_clock);
+  }
+
+  DaemonObserver observer(log, test_error);
+  if (!cfg.startup.log.measurements.empty()) {
+    if (std::string e = observer.open_measurements(cfg.startup.log.measurements); !e.empty()) {
+      log.error(e);
+      return kExitRuntimeError;
+    }
+  }
+  if (!cfg.tracking_log.empty()) {
+    if (std::string e = observer.open_tracking(cfg.tracking_log); !e.empty()) {
+      log.error(e);
+      return kExitRuntimeError;
+    }
+  }
+
+  SocketTransport transport(udp, realtime_to_ticks);
+  runtime::ControlLoop loop(engine_config, context.seed, *clock, transport, observer);
+  transport.attach(loop);
+  for (const ServerSpec& s : server_specs(cfg.startup.ntp)) {
+    loop.add(s.config, s.peer);
+    log.info("source " + runtime::to_string(s.peer) + ", poll 2^" +
+             std::to_string(s.config.min_poll) + "..2^" + std::to_string(s.config.max_poll) + " s");
+  }
+
+  while (!context.stop) {
+    const uint64_t next = loop.run_due();
+    transport.drain_transmit_timestamps();
+    const int64_t wait_ns = static_cast<int64_t>(next - clock->now_ticks());
+    // Round up so the loop does not spin through the last millisecond; wake at least each
+    // second to notice a stop request that raced the poll() call.
+    const int timeout_ms =
+        wait_ns <= 0 ? 0
+                     : static_cast<int>(std::min<int64_t>(1000, (wait_ns + 999'999) / 1'000'000));
+    pollfd fds{udp.fd(), POLLIN, 0};
+    const int ready = poll(&fds, 1, timeout_ms);
+    if (ready < 0 && errno != EINTR) {
+      log.error(std::string("poll: ") + std::strerror(errno));
+      return kExitRuntimeError;
+    }
+    if (ready > 0) {
+      // POLLERR: the error queue holds transmit timestamps.
+      transport.drain_transmit_timestamps();
+      transport.receive_all();
+    }
+  }
+  log.info("stopping");
+  log.info(format_status(loop.status()));
+  log.info("socket: T1 from kernel " + std::to_string(transport.kernel_t1()) +
+           ", from the read before sendto " + std::to_string(transport.fallback_t1()) +
+           ", undecodable datagrams " + std::to_string(transport.undecodable()));
+  return kExitOk;
+}
+
+}  // namespace wiretime::daemon

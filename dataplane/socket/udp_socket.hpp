@@ -1,0 +1,61 @@
+// A plain UDP socket for the kernel-socket backend: created as socket(AF_INET[6], SOCK_DGRAM, 0)
+// with flags set afterwards by fcntl (simulators interpose exactly these calls), I/O only
+// through sendto and recvmsg. Receive timestamps come from the kernel (SO_TIMESTAMPING
+// software, else SO_TIMESTAMPNS); transmit timestamps from the error queue where the kernel
+// provides them, else the caller keeps the CLOCK_REALTIME read taken right before sendto.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "dataplane/time/ntp_timestamp.hpp"
+#include "dataplane/wire/addresses.hpp"
+
+namespace wiretime::socket {
+
+struct ReceivedDatagram {
+  size_t length = 0;
+  wire::IpAddress from;
+  uint16_t from_port = 0;
+  UnixNanos rx_realtime = 0;  // CLOCK_REALTIME at reception
+  bool kernel_stamp = false;  // false: no kernel stamp, rx_realtime was read after recvmsg
+};
+
+struct TxTimestamp {
+  uint32_t id = 0;  // the send() result it belongs to
+  UnixNanos realtime = 0;
+};
+
+class UdpSocket {
+ public:
+  UdpSocket() = default;
+  UdpSocket(const UdpSocket&) = delete;
+  UdpSocket& operator=(const UdpSocket&) = delete;
+  ~UdpSocket();
+
+  // Binds to `local` (and `port`, 0 for an ephemeral one). Empty string on success.
+  std::string open(const wire::IpAddress& local, uint16_t port);
+  int fd() const { return fd_; }
+  uint16_t local_port() const { return local_port_; }
+  bool tx_timestamps() const { return tx_timestamps_; }
+
+  // Sends `payload`; returns the datagram's id for TX timestamp matching, or nullopt. `before`
+  // gets CLOCK_REALTIME read right before sendto (the fallback transmit time).
+  std::optional<uint32_t> send(const wire::IpAddress& to, uint16_t port,
+                               std::span<const uint8_t> payload, UnixNanos& before);
+  // Non-blocking; false when nothing is waiting.
+  bool receive(std::span<uint8_t> buffer, ReceivedDatagram& out);
+  // Non-blocking read of one transmit timestamp from the error queue; false when none.
+  bool read_tx_timestamp(TxTimestamp& out);
+
+ private:
+  int fd_ = -1;
+  uint16_t local_port_ = 0;
+  bool tx_timestamps_ = false;
+  bool kernel_rx_ = false;
+  uint32_t next_id_ = 0;
+};
+
+}  // namespace wiretime::socket

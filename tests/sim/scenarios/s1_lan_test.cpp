@@ -1,6 +1,8 @@
 // anchors.md S1: LAN, 100 us + exp(10 us) per direction, one perfect server.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "tests/sim/anchor_scenarios.hpp"
 
 namespace wiretime::sim {
@@ -14,6 +16,29 @@ TEST(SimS1Lan, Poll16sBeatsChronyAndNtpd) {
   EXPECT_EQ(r.panics, 0);
   EXPECT_TRUE(r.system.synchronized);
   EXPECT_EQ(r.system.stratum, 2);
+  EXPECT_EQ(r.system.reference_name, "192.0.2.1");
+  EXPECT_EQ(r.system.sync_state, engine::ClockState::kSync);
+  EXPECT_NEAR(r.system.frequency, -50e-6, 0.5e-6);  // compensates the +50 ppm oscillator
+  EXPECT_GT(r.system.root_delay, 200e-6);
+  EXPECT_LT(r.system.root_delay, 260e-6);
+  // What `display ntp sessions verbose` shows for the server.
+  const auto& st = r.associations.at(0);
+  EXPECT_TRUE(st.master && st.selected && st.sane && st.valid && st.configured);
+  EXPECT_EQ(st.reach, 255);
+  EXPECT_DOUBLE_EQ(st.current_poll, 16.0);
+  EXPECT_EQ(st.local_poll, 4);
+  EXPECT_EQ(st.sync_state, 4);
+  EXPECT_EQ(st.version, 3);
+  EXPECT_EQ(st.precision, -20);
+  EXPECT_LT(st.now, 17.0);
+  for (double d : st.filter_delay) {
+    EXPECT_GT(d, 200e-6);
+    EXPECT_LT(d, 400e-6);
+  }
+  EXPECT_LT(std::abs(st.offset), 20e-6);
+  EXPECT_FALSE(st.xmttime.is_zero());
+  EXPECT_EQ(st.provenance.source, engine::TimestampSource::kSimulated);
+  EXPECT_EQ(st.sent, st.accepted);  // no loss in S1: every request answered and used
 }
 
 TEST(SimS1Lan, DefaultPollBeatsChrony) {

@@ -100,8 +100,37 @@ void ControlLoop::on_transmitted(NtpTimestamp cookie, uint64_t t1_ticks) {
   ++counters_.transmitted_unmatched;
 }
 
+void ControlLoop::on_transmit_stamp(NtpTimestamp cookie, uint64_t t1_ticks) {
+  for (Entry& e : entries_) {
+    if (e.outstanding && e.cookie == cookie) {
+      e.t1 = clock_.to_ntp(t1_ticks);
+      engine_.on_sent(e.id, cookie, e.t1);
+      return;
+    }
+  }
+  ++counters_.transmitted_unmatched;
+}
+
+void ControlLoop::on_not_sent(NtpTimestamp cookie) {
+  ++counters_.not_sent;
+  for (Entry& e : entries_) {
+    if (e.outstanding && e.cookie == cookie) {
+      // The engine sees an unanswered poll, as on a lossy link.
+      e.outstanding = false;
+      observer_.on_send_failure(e.peer);
+      return;
+    }
+  }
+}
+
 void ControlLoop::on_reply(const Peer& from, const wire::NtpPacket& packet, uint64_t t4_ticks,
                            engine::TimestampSource provenance, engine::AuthStatus auth) {
+  on_reply_at(from, packet, clock_.to_ntp(t4_ticks), clock_.to_utc(t4_ticks), provenance, auth);
+}
+
+void ControlLoop::on_reply_at(const Peer& from, const wire::NtpPacket& packet, NtpTimestamp t4,
+                              UnixNanos t4_utc, engine::TimestampSource provenance,
+                              engine::AuthStatus auth) {
   Entry* entry = nullptr;
   for (Entry& e : entries_) {
     if (e.resolved && e.peer == from) entry = &e;
@@ -116,8 +145,8 @@ void ControlLoop::on_reply(const Peer& from, const wire::NtpPacket& packet, uint
   m.association = entry->id;
   m.peer = from;
   m.header = h;
-  m.t4 = clock_.to_ntp(t4_ticks);
-  m.time = clock_.to_utc(t4_ticks);
+  m.t4 = t4;
+  m.time = t4_utc;
   m.provenance = provenance;
   const bool matches = entry->outstanding && h.origin == entry->cookie && !entry->t1.is_zero();
   if (matches) {

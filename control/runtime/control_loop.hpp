@@ -86,6 +86,7 @@ struct RuntimeCounters {
   uint64_t requests = 0;
   uint64_t send_failures = 0;
   uint64_t transmitted_unmatched = 0;  // a T1 report for no outstanding request
+  uint64_t not_sent = 0;               // requests the dataplane dropped
   uint64_t replies = 0;
   uint64_t replies_unknown_source = 0;  // from no configured peer
   uint64_t clock_updates = 0;
@@ -111,10 +112,19 @@ class ControlLoop {
 
   // The dataplane sent the request carrying `cookie`; `t1_ticks` is when it left.
   void on_transmitted(NtpTimestamp cookie, uint64_t t1_ticks);
+  // A better (hardware) transmit time for a request already reported: replaces T1 while the
+  // reply has not arrived yet.
+  void on_transmit_stamp(NtpTimestamp cookie, uint64_t t1_ticks);
+  // The dataplane dropped the request carrying `cookie` (no route, next hop unresolved).
+  void on_not_sent(NtpTimestamp cookie);
   // A server-mode reply from `from`, received at `t4_ticks`.
   void on_reply(const Peer& from, const wire::NtpPacket& packet, uint64_t t4_ticks,
                 engine::TimestampSource provenance,
                 engine::AuthStatus auth = engine::AuthStatus::kNotRequired);
+  // The same with T4 already on the clock's timescale (a NIC that stamps in UTC, a replay).
+  void on_reply_at(const Peer& from, const wire::NtpPacket& packet, NtpTimestamp t4,
+                   UnixNanos t4_utc, engine::TimestampSource provenance,
+                   engine::AuthStatus auth = engine::AuthStatus::kNotRequired);
 
   // Runs the engine's due timers and the clock's due work; returns the tick to call it next.
   uint64_t run_due();

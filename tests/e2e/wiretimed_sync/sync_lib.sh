@@ -1,0 +1,137 @@
+# shellcheck shell=bash
+# Helpers for the wiretimed synchronisation e2e tests, on top of scripts/lib/netns.sh: extra
+# chronyd servers and the scripted falseticker in the server namespace, the daemon's YAML, and
+# start/stop of the daemon with its exit status checked. Only 198.18.0.0/15 addresses.
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+# shellcheck source=scripts/lib/netns.sh
+source "$repo/scripts/lib/netns.sh"
+SYNC_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+fail() { echo "FAIL: $*"; exit 1; }
+
+# sync_setup TAG: namespaces and veth, cleaned up on any exit.
+sync_setup() {
+  if ! why=$(wt_lab_require); then echo "SKIP: $why"; exit 77; fi
+  wt_lab_init "$1"
+  trap wt_lab_cleanup EXIT
+  trap 'exit 130' INT TERM
+  wt_lab_create_links
+  SYNC_RT=()
+  [ -n "$WT_LAB_RT" ] && read -r -a SYNC_RT <<<"$WT_LAB_RT"
+}
+
+# sync_add_server_address ADDR: another address on the server's veth.
+sync_add_server_address() {
+  ip -n "$WT_NS_SRV" addr add "$1/$WT_PREFIX_LEN" dev "$WT_VETH_SRV"
+}
+
+# sync_start_chronyd NAME ADDR: chronyd -x serving the host clock as stratum 1 on ADDR; its pid
+# in SYNC_PID. NAME keeps the files of several instances apart.
+sync_start_chronyd() {
+  local name=$1 addr=$2 i
+  cat >"$WT_DIR/$name.conf" <<CONF
+local stratum 1
+allow 198.18.0.0/15
+port 123
+bindaddress $addr
+cmdport 0
+pidfile $WT_DIR/$name.pid
+driftfile $WT_DIR/$name.drift
+CONF
+  ip netns exec "$WT_NS_SRV" "${SYNC_RT[@]}" taskset -c "$(wt_lab_housekeeping_cpus)" \
+    chronyd -f "$WT_DIR/$name.conf" -u root -x -d >"$WT_DIR/$name.log" 2>&1 &
+  SYNC_PID=$!
+  WT_PIDS+=("$SYNC_PID")
+  for i in $(seq 50); do
+    if ip netns exec "$WT_NS_SRV" ss -Hlun "src $addr:123" | grep -q .; then return 0; fi
+    sleep 0.1
+  done
+  cat "$WT_DIR/$name.log" >&2
+  fail "chronyd $name did not start"
+}
+
+# sync_start_falseticker ADDR OFFSET_S
+sync_start_falseticker() {
+  ip netns exec "$WT_NS_SRV" python3 "$SYNC_DIR/ntp_falseticker.py" --address "$1" \
+    --offset "$2" >"$WT_DIR/falseticker.log" 2>&1 &
+  WT_PIDS+=($!)
+  local i
+  for i in $(seq 50); do
+    if ip netns exec "$WT_NS_SRV" ss -Hlun "src $1:123" | grep -q .; then return 0; fi
+    sleep 0.1
+  done
+  fail "falseticker did not start"
+}
+
+# sync_write_config FILE BACKEND MINPOLL MAXPOLL SERVER...: the daemon's YAML with the injected
+# error of the issue (+5 ms, +20 ppm) and both logs in WT_DIR.
+sync_write_config() {
+  local file=$1 backend=$2 minpoll=$3 maxpoll=$4 lcores=0 s
+  shift 4
+  [ "$(nproc)" -gt 1 ] && lcores="0,$(wt_lab_dataplane_cpu)"
+  {
+    cat <<YAML
+dataplane:
+  backend: $backend
+  eal: ["--no-huge", "--no-pci", "-m", "64", "-l", "$lcores", "--file-prefix", "wt-$WT_TAG",
+        "--vdev", "net_af_packet0,iface=$WT_VETH_CLI"]
+  idle-sleep-us: 20
+interfaces:
+  - name: GE1/0/1
+    devargs: net_af_packet0,iface=$WT_VETH_CLI
+    ipv4: $WT_CLIENT_IP/$WT_PREFIX_LEN
+clock:
+  driver: virtual
+  test-initial-offset-ns: 5000000
+  test-initial-frequency-ppb: 20000
+log:
+  level: info
+  measurements: $WT_DIR/measurements.log
+  tracking: $WT_DIR/tracking.log
+ntp:
+  unicast-servers:
+YAML
+    for s in "$@"; do
+      printf '    - address: %s\n      minpoll: %s\n      maxpoll: %s\n' "$s" "$minpoll" "$maxpoll"
+    done
+  } >"$file"
+}
+
+# sync_start_daemon BINARY CONFIG: wiretimed in the client namespace; SYNC_DAEMON_PID, and
+# SYNC_START (Unix seconds) for check_sync.py.
+sync_start_daemon() {
+  SYNC_START=$(date +%s.%N)
+  wt_lab_spawn "$WT_DIR/wiretimed.out" "${SYNC_RT[@]}" "$1" --config "$2"
+  SYNC_DAEMON_PID=$WT_LAST_PID
+}
+
+# sync_wait SECONDS: the daemon must stay up all along.
+sync_wait() {
+  local end=$((SECONDS + $1))
+  while [ $SECONDS -lt $end ]; do
+    kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || { cat "$WT_DIR/wiretimed.out"; fail "wiretimed exited"; }
+    sleep 0.5
+  done
+}
+
+# sync_stop_daemon: SIGTERM must give exit status 0 and the clean shutdown message.
+sync_stop_daemon() {
+  kill -TERM "$SYNC_DAEMON_PID"
+  local status=0
+  wait "$SYNC_DAEMON_PID" || status=$?
+  [ "$status" = 0 ] || { cat "$WT_DIR/wiretimed.out"; fail "wiretimed exit status $status after SIGTERM"; }
+  grep -q "stopping" "$WT_DIR/wiretimed.out" || fail "no clean shutdown message"
+}
+
+# sync_check: the accuracy limits of the issue on both logs.
+sync_check() {
+  python3 "$SYNC_DIR/check_sync.py" --start "$SYNC_START" "$@" \
+    "$WT_DIR/measurements.log" "$WT_DIR/tracking.log"
+}
+
+# sync_show: the daemon's messages and the last log lines, for the test output.
+sync_show() {
+  sed 's/^/   | /' "$WT_DIR/wiretimed.out"
+  echo "   tracking (last 5):"; grep -v '^#' "$WT_DIR/tracking.log" | tail -5 | sed 's/^/   | /'
+  echo "   measurements (last 5):"; grep -v '^#' "$WT_DIR/measurements.log" | tail -5 | sed 's/^/   | /'
+}

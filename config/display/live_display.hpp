@@ -1,0 +1,30 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/display/interface_brief.hpp"
+#include "config/display/packet_statistics.hpp"
+#include "control/engine/status.hpp"
+
+namespace wiretime::display {
+
+// Everything the live displays show, taken by the daemon in one go so that one display is
+// consistent with itself.
+struct StatusSnapshot {
+  UnixNanos now = 0;  // the daemon's clock when taken: NTP era pivot of the timestamps
+  engine::SystemStatus system;
+  std::vector<engine::AssociationStatus> associations;
+  PacketStatistics ipv4_packets;
+  std::vector<InterfaceBrief> interfaces;
+};
+
+// The text of one live display, by the name the shell sends (ConfigBackend::display):
+// "status", "sessions", "sessions verbose", "trace", "statistics" (packet), "interface"
+// (brief). nullopt for any other name.
+std::optional<std::string> render_live_display(std::string_view what,
+                                               const StatusSnapshot& snapshot);
+
+}  // namespace wiretime::display

@@ -1,5 +1,7 @@
-// Why the dataplane dropped a received frame or failed to send one. Every drop path counts
-// under exactly one reason; decode failures count under the wire codec's own reasons.
+// Why the dataplane dropped a received frame or failed to send one, and what it did with the
+// frames it kept. Every received frame ends in exactly one counter: a wire decode error, an RX
+// drop reason, or an RX outcome (so their sum equals rx_frames). TX-side reasons count failed
+// sends, which are not received frames.
 #pragma once
 
 #include <array>
@@ -8,38 +10,75 @@
 #include <string_view>
 
 #include "dataplane/wire/decode_error.hpp"
+#include "dataplane/wire/neighbor_discovery.hpp"
 
 namespace wiretime::dpdk {
 
 enum class DropReason : uint8_t {
-  kNotForUs,          // unicast to another MAC, or IPv4 to another address
+  kNotForUs,          // unicast to another MAC, or IP to another address
   kArpNotForUs,       // ARP request for another address
-  kIpv6,              // IPv6 is not served yet
+  kIpv6,              // legacy lcore: IPv6 is not served there
   kNotNtpReply,       // UDP/NTP that is not a server reply to our client port
   kNtpNotTimePacket,  // mode 6/7
   kEventRingFull,     // control did not keep up
-  kTxMbufAlloc,       // no mbuf for a reply or request
-  kTxEncode,          // encoder refused (buffer too small)
-  kTxQueueFull,       // tx burst did not take the frame
+  kTxMbufAlloc,       // TX: no mbuf for a reply or request
+  kTxEncode,          // TX: encoder refused (buffer too small)
+  kTxQueueFull,       // TX: tx burst did not take the frame
+  // Routed dataplane additions.
+  kNoInterface,           // port/VLAN with no interface configured (e.g. unknown VLAN)
+  kMulticastNotJoined,    // multicast MAC or IPv6 group we do not listen to
+  kUnknownProtocol,       // IP protocol that is neither UDP, ICMP nor ICMPv6
+  kIcmpIgnored,           // ICMP/ICMPv6 other than echo request and ND (RA, MLD, ...)
+  kIcmpBadEcho,           // echo request we will not answer (bad checksum, to multicast)
+  kNdInvalid,             // NS/NA failing RFC 4861 section 7.1 checks (see nd_errors)
+  kNdNotForUs,            // NS for another target
+  kNtpRequestNotServed,   // client-mode request: server mode is not enabled on this dataplane
+  kNtpUnexpectedMode,     // symmetric/broadcast modes
+  kTxNoRoute,             // TX: routed request without a route in its VRF
+  kTxNoSourceAddress,     // TX: egress interface has no address of the server's family
+  kTxNeighborUnresolved,  // TX: next hop did not answer ARP/ND (or the cache was full)
+  kTxHeldReplaced,        // TX: a newer request replaced one waiting for the same neighbour
   kCount,
 };
 
 std::string_view to_string(DropReason reason);
+// True for reasons that end a received frame (false for the TX-side reasons).
+bool is_rx_drop(DropReason reason);
+
+// What the routed dataplane did with a received frame it did not drop.
+enum class RxOutcome : uint8_t {
+  kArpAnswered,        // ARP request for our address: answered (sender learned)
+  kArpLearned,         // ARP reply to us: neighbour confirmed
+  kArpGratuitous,      // gratuitous ARP: an existing entry refreshed
+  kNdAnswered,         // NS for our address: NA sent
+  kNdLearned,          // NA: neighbour learned or confirmed
+  kIcmpEchoAnswered,   // ICMP / ICMPv6 echo reply sent
+  kNtpReplyToControl,  // NTP server-mode packet handed to control
+  kCount,
+};
+std::string_view to_string(RxOutcome outcome);
 
 // Written by one lcore, read by anyone: relaxed atomics are enough for statistics.
 struct DataplaneCounters {
   std::array<std::atomic<uint64_t>, wire::kDecodeErrorCount> decode{};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(DropReason::kCount)> drop{};
+  std::array<std::atomic<uint64_t>, static_cast<size_t>(RxOutcome::kCount)> outcome{};
+  std::array<std::atomic<uint64_t>, wire::kNdErrorCount> nd_errors{};  // detail of kNdInvalid
   std::atomic<uint64_t> rx_frames{0};
   std::atomic<uint64_t> tx_frames{0};
-  std::atomic<uint64_t> arp_replies{0};
-  std::atomic<uint64_t> ntp_replies{0};
+  std::atomic<uint64_t> arp_replies{0};   // legacy lcore
+  std::atomic<uint64_t> ntp_replies{0};   // legacy lcore
+  std::atomic<uint64_t> rx_hw_stamps{0};  // NTP replies with a NIC RX timestamp
+  std::atomic<uint64_t> tx_hw_stamps{0};  // requests with a NIC TX timestamp
 
   void count(DropReason r) { bump(drop[static_cast<size_t>(r)]); }
   void count(wire::DecodeError e) { bump(decode[static_cast<size_t>(e)]); }
+  void count(RxOutcome o) { bump(outcome[static_cast<size_t>(o)]); }
   static void bump(std::atomic<uint64_t>& c) {
     c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   }
+  // decode errors + RX drops + outcomes: equals rx_frames once the lcore is idle.
+  uint64_t rx_accounted() const;
 };
 
 }  // namespace wiretime::dpdk

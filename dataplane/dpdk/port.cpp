@@ -5,6 +5,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace wiretime::dpdk {
@@ -54,13 +55,17 @@ std::string Port::open(const PortSpec& spec) {
                                   socket);
   if (pool_ == nullptr) return "cannot create mbuf pool: " + errno_text(rte_errno);
 
+  driver_ = info.driver_name != nullptr ? info.driver_name : "";
+  // More RX queues only where the device has them (software classification otherwise).
+  rx_queues_ = spec.rx_queues <= info.max_rx_queues ? std::max<uint16_t>(spec.rx_queues, 1) : 1;
+
   rte_eth_conf conf{};
   // Ask for NIC RX timestamps where the PMD offers them; the dynfield check below also catches
   // PMDs that stamp without advertising it.
   if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_TIMESTAMP) {
     conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_TIMESTAMP;
   }
-  rc = rte_eth_dev_configure(id_, 1, 1, &conf);
+  rc = rte_eth_dev_configure(id_, rx_queues_, 1, &conf);
   if (rc != 0) return "rte_eth_dev_configure: " + errno_text(rc);
   configured_ = true;
 
@@ -68,8 +73,10 @@ std::string Port::open(const PortSpec& spec) {
   uint16_t txd = spec.tx_descriptors;
   rc = rte_eth_dev_adjust_nb_rx_tx_desc(id_, &rxd, &txd);
   if (rc != 0) return "rte_eth_dev_adjust_nb_rx_tx_desc: " + errno_text(rc);
-  rc = rte_eth_rx_queue_setup(id_, 0, rxd, static_cast<unsigned>(socket), nullptr, pool_);
-  if (rc != 0) return "rte_eth_rx_queue_setup: " + errno_text(rc);
+  for (uint16_t q = 0; q < rx_queues_; ++q) {
+    rc = rte_eth_rx_queue_setup(id_, q, rxd, static_cast<unsigned>(socket), nullptr, pool_);
+    if (rc != 0) return "rte_eth_rx_queue_setup " + std::to_string(q) + ": " + errno_text(rc);
+  }
   rc = rte_eth_tx_queue_setup(id_, 0, txd, static_cast<unsigned>(socket), nullptr);
   if (rc != 0) return "rte_eth_tx_queue_setup: " + errno_text(rc);
 
@@ -84,6 +91,25 @@ std::string Port::open(const PortSpec& spec) {
   rc = rte_eth_macaddr_get(id_, &addr);
   if (rc != 0) return "rte_eth_macaddr_get: " + errno_text(rc);
   std::memcpy(mac_.bytes.data(), addr.addr_bytes, mac_.bytes.size());
+  // MAC override and extra MACs: the dataplane filters and writes MACs in software anyway, so
+  // a PMD that cannot program them (or filters nothing, like af_packet) is only noted.
+  if (spec.mac && *spec.mac != mac_) {
+    rte_ether_addr want{};
+    std::memcpy(want.addr_bytes, spec.mac->bytes.data(), spec.mac->bytes.size());
+    if (rte_eth_dev_default_mac_addr_set(id_, &want) != 0)
+      notes_ += "MAC override not programmed; ";
+    mac_ = *spec.mac;
+  }
+  for (const wire::MacAddress& extra : spec.extra_macs) {
+    rte_ether_addr a{};
+    std::memcpy(a.addr_bytes, extra.bytes.data(), extra.bytes.size());
+    if (rte_eth_dev_mac_addr_add(id_, &a, 0) != 0) notes_ += "extra MAC not programmed; ";
+  }
+  if (spec.multicast) {
+    rc = rte_eth_allmulticast_enable(id_);
+    if (rc != 0 && rc != -ENOTSUP) notes_ += "all-multicast refused; ";
+  }
+  if (spec.timesync) timesync_ = rte_eth_timesync_enable(id_) == 0;
 
   timestamp_offset_ = rte_mbuf_dynfield_lookup(RTE_MBUF_DYNFIELD_TIMESTAMP_NAME, nullptr);
   const int flag_bit = rte_mbuf_dynflag_lookup(RTE_MBUF_DYNFLAG_RX_TIMESTAMP_NAME, nullptr);
@@ -92,15 +118,46 @@ std::string Port::open(const PortSpec& spec) {
   } else {
     timestamp_offset_ = -1;
   }
+  // The dynfield is global to the process: whether this port fills it shows per mbuf (flag).
+  // What its values mean depends on the driver: net_pcap writes the record's capture time in
+  // microseconds (without advertising the offload); others their device clock.
+  uint64_t clock = 0;
+  if (driver_ == "net_pcap") {
+    stamp_kind_ = NicStampKind::kUtcMicros;
+  } else if ((info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_TIMESTAMP) && read_clock(clock)) {
+    stamp_kind_ = NicStampKind::kNicClock;
+  }
   return {};
 }
 
+bool Port::read_clock(uint64_t& value) const {
+  return rte_eth_read_clock(id_, &value) == 0;
+}
+
+bool Port::read_tx_timestamp(uint64_t& ns) const {
+  if (!timesync_) return false;
+  timespec ts{};
+  if (rte_eth_timesync_read_tx_timestamp(id_, &ts) != 0) return false;
+  ns = static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);
+  return true;
+}
+
 void Port::close() {
+  if (timesync_) rte_eth_timesync_disable(id_);
+  timesync_ = false;
   if (started_) rte_eth_dev_stop(id_);
   if (configured_) rte_eth_dev_close(id_);
   started_ = configured_ = false;
   if (pool_ != nullptr) rte_mempool_free(pool_);
   pool_ = nullptr;
+}
+
+bool Port::read_timesync_clock(uint64_t& ns) const {
+  if (!timesync_) return false;
+  timespec ts{};
+  if (rte_eth_timesync_read_time(id_, &ts) != 0) return false;
+  ns = static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);
+  return true;
 }
 
 }  // namespace wiretime::dpdk

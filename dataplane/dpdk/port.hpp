@@ -1,10 +1,13 @@
-// One DPDK ethdev port brought up for the dataplane: its own small mempool, one RX and one TX
-// queue, promiscuous mode off (we only want frames for our MAC and broadcasts).
+// One DPDK ethdev port brought up for the dataplane: its own small mempool, one TX queue and
+// one or more RX queues (queue 0 takes everything not steered elsewhere; further queues are
+// for per-interface NTP steering), promiscuous mode off (we only want frames for our MACs,
+// broadcasts and, with IPv6, multicast).
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -21,6 +24,19 @@ struct PortSpec {
   unsigned mbufs = 2047;
   uint16_t rx_descriptors = 256;
   uint16_t tx_descriptors = 256;
+  // RX queues wanted; fewer are configured when the device has fewer (see rx_queue_count()).
+  uint16_t rx_queues = 1;
+  std::optional<wire::MacAddress> mac;       // override of the port's MAC
+  std::vector<wire::MacAddress> extra_macs;  // sub-interfaces with their own MAC
+  bool multicast = false;                    // accept multicast (IPv6 neighbour discovery)
+  bool timesync = true;                      // try IEEE 1588 timesync for TX stamps
+};
+
+// What the NIC RX timestamp of this port means.
+enum class NicStampKind : uint8_t {
+  kNone,       // no stamps: the TSC at the burst is T4
+  kUtcMicros,  // net_pcap: the capture time in microseconds since the Unix epoch
+  kNicClock,   // mlx5/ice style: the device clock, also readable with rte_eth_read_clock
 };
 
 class Port {
@@ -39,9 +55,26 @@ class Port {
   wire::MacAddress mac() const { return mac_; }
   rte_mempool* pool() const { return pool_; }
 
+  const std::string& driver() const { return driver_; }
+  uint16_t rx_queue_count() const { return rx_queues_; }
+  NicStampKind stamp_kind() const { return stamp_kind_; }
+  bool timesync_enabled() const { return timesync_; }
+  // Notes on what the port could not do (MAC override refused, ...), for the log.
+  const std::string& notes() const { return notes_; }
+
   uint16_t rx_burst(rte_mbuf** mbufs, uint16_t n) const {
     return rte_eth_rx_burst(id_, 0, mbufs, n);
   }
+  uint16_t rx_burst(uint16_t queue, rte_mbuf** mbufs, uint16_t n) const {
+    return rte_eth_rx_burst(id_, queue, mbufs, n);
+  }
+  // The device clock (kNicClock ports); false when the PMD cannot read it.
+  bool read_clock(uint64_t& value) const;
+  // The IEEE 1588 TX timestamp latched for the last timestamped frame, in ns of the device's
+  // timesync clock; false when none is (yet) available.
+  bool read_tx_timestamp(uint64_t& ns) const;
+  // The timesync clock now (the timescale of read_tx_timestamp), in ns.
+  bool read_timesync_clock(uint64_t& ns) const;
   uint16_t tx_burst(rte_mbuf** mbufs, uint16_t n) const {
     return rte_eth_tx_burst(id_, 0, mbufs, n);
   }
@@ -59,6 +92,11 @@ class Port {
   bool started_ = false;
   bool configured_ = false;
   std::string name_;
+  std::string driver_;
+  std::string notes_;
+  uint16_t rx_queues_ = 1;
+  NicStampKind stamp_kind_ = NicStampKind::kNone;
+  bool timesync_ = false;
   wire::MacAddress mac_;
   rte_mempool* pool_ = nullptr;
   int timestamp_offset_ = -1;

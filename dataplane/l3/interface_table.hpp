@@ -39,6 +39,9 @@ struct StaticRouteSpec {
 struct NetworkSpec {
   std::vector<InterfaceSpec> interfaces;
   std::vector<StaticRouteSpec> routes;
+  // Interfaces NTP servers are polled through (each gets its own RX queue where the NIC can
+  // steer); empty: every interface.
+  std::vector<std::string> ntp_source_interfaces;
 };
 
 struct Interface {

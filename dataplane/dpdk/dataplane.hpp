@@ -1,0 +1,110 @@
+// The dataplane facade the daemon builds: ports and queues for the configured interfaces, the
+// L3 model (interfaces, VRFs, routes), one SPSC event ring per interface, one command ring,
+// and the lcore loop. Control uses only this class:
+//
+//   auto dp = Dataplane::create(options, port_specs, network, error);   // after Eal::init
+//   dp->start(lcore);                     // or dp->poll_once() from the control loop
+//   dp->send(command);                    // TxCommand: routed NTP requests (server + VRF)
+//   n = dp->poll_events(batch, 64);       // DataplaneEvents of every interface (fair)
+//   dp->counters();                       // drop reasons, outcomes, hardware stamp counts
+//   dp->stop();
+//
+// One control thread calls send/poll_events (single producer / single consumer rings).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dataplane/dpdk/dataplane_loop.hpp"
+#include "dataplane/dpdk/drop_reason.hpp"
+#include "dataplane/dpdk/flow_steering.hpp"
+#include "dataplane/dpdk/port.hpp"
+#include "dataplane/dpdk/ring_records.hpp"
+#include "dataplane/dpdk/spsc_ring.hpp"
+#include "dataplane/l3/interface_table.hpp"
+#include "dataplane/l3/routing_table.hpp"
+
+namespace wiretime::dpdk {
+
+struct DataplaneOptions {
+  unsigned idle_sleep_us = 0;       // see DataplaneSection::idle_sleep_us
+  uint16_t extra_ntp_port = 0;      // also decode this UDP port as NTP (servers not on port 123)
+  unsigned event_ring_size = 1024;  // per interface, power of two
+  unsigned command_ring_size = 256;
+  bool steer_ntp = true;  // per-interface RX queues with rte_flow where the PMD supports it
+  bool announce_on_start = true;
+  l3::NeighborCacheConfig neighbors;
+};
+
+// How one port came up, for the log and `display` commands.
+struct PortStatus {
+  std::string name;
+  std::string driver;
+  wire::MacAddress mac;
+  uint16_t rx_queues = 1;
+  bool hardware_steering = false;  // rte_flow rules in place (else software classification)
+  std::string steering_note;       // why not, from the PMD
+  NicStampKind rx_stamps = NicStampKind::kNone;
+  bool tx_stamps = false;  // IEEE 1588 timesync enabled
+  std::string notes;
+};
+
+class Dataplane {
+ public:
+  // The EAL must be initialised. `ports[i]` opens the i-th port interface of `network` (those
+  // without a parent, in order); PortSpec::mac is taken from the interface spec when unset.
+  // nullptr with `error` set when anything fails (names the interface).
+  static std::unique_ptr<Dataplane> create(const DataplaneOptions& options,
+                                           std::vector<PortSpec> ports,
+                                           const l3::NetworkSpec& network, std::string& error);
+  ~Dataplane();
+  Dataplane(const Dataplane&) = delete;
+  Dataplane& operator=(const Dataplane&) = delete;
+
+  const l3::InterfaceTable& interfaces() const { return interfaces_; }
+  const l3::RoutingTable& routes() const { return routes_; }
+  const std::vector<PortStatus>& ports() const { return status_; }
+
+  // Control side. False when the command ring is full (the caller counts or retries).
+  bool send(const TxCommand& command) { return commands_.push(command); }
+  // The ring of one interface (what control drains for that interface's associations).
+  SpscRing<DataplaneEvent>& ring_for(l3::InterfaceIndex interface) { return *events_[interface]; }
+  unsigned poll_events(l3::InterfaceIndex interface, DataplaneEvent* out, unsigned n) {
+    return events_[interface]->pop_burst(out, n);
+  }
+  // Events of all interfaces, starting after the interface served first last time.
+  unsigned poll_events(DataplaneEvent* out, unsigned n);
+
+  // Runs the loop on worker lcore `lcore` until stop(); false if it cannot be launched.
+  bool start(unsigned lcore);
+  void stop();
+  // One pass of the loop on the calling thread (no worker lcore; tests).
+  bool poll_once() { return loop_->poll_once(); }
+  const DataplaneCounters& counters() const { return counters_; }
+
+ private:
+  Dataplane() = default;
+  void run();
+
+  DataplaneOptions options_;
+  std::vector<std::unique_ptr<Port>> port_objects_;
+  std::vector<std::unique_ptr<FlowSteering>> steering_;
+  std::vector<PortStatus> status_;
+  l3::InterfaceTable interfaces_;
+  l3::RoutingTable routes_;
+  SpscRing<TxCommand> commands_;
+  std::vector<std::unique_ptr<SpscRing<DataplaneEvent>>> events_;
+  DataplaneCounters counters_;
+  std::unique_ptr<DataplaneLoop> loop_;
+  std::atomic<bool> stop_{false};
+  std::optional<unsigned> lcore_;
+  size_t next_ring_ = 0;
+};
+
+const char* to_string(NicStampKind kind);
+const char* to_string(StampSource source);
+
+}  // namespace wiretime::dpdk

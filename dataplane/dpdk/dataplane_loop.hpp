@@ -1,0 +1,115 @@
+// The routed dataplane's lcore loop over every port and RX queue. It reads like a table of
+// contents: rx burst -> timestamp -> classify (interface by port/VLAN, then ARP / ND / ICMP /
+// NTP) -> respond in place (ARP, NA, echo) or hand off (NTP replies, to the interface's ring);
+// then TX commands from control -> route in the VRF -> resolve the next hop (holding the
+// request while ARP/ND runs) -> build -> stamp T1 -> send; then timers (neighbour probes and
+// ageing, NIC clock sampling, hardware TX stamps). Never blocks; no allocation, locks, system
+// calls or logging per packet; every received frame ends in exactly one counter.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "dataplane/dpdk/drop_reason.hpp"
+#include "dataplane/dpdk/nic_clock_regression.hpp"
+#include "dataplane/dpdk/port.hpp"
+#include "dataplane/dpdk/ring_records.hpp"
+#include "dataplane/dpdk/spsc_ring.hpp"
+#include "dataplane/l3/interface_table.hpp"
+#include "dataplane/l3/neighbor_cache.hpp"
+#include "dataplane/l3/routing_table.hpp"
+#include "dataplane/wire/frame_decoder.hpp"
+#include "dataplane/wire/neighbor_discovery.hpp"
+
+namespace wiretime::dpdk {
+
+struct DataplaneLoopConfig {
+  uint16_t extra_ntp_port = 0;    // also decode this UDP port as NTP (a server not on 123)
+  bool announce_on_start = true;  // gratuitous ARP / unsolicited NA for every address
+  l3::NeighborCacheConfig neighbors;
+};
+
+class DataplaneLoop {
+ public:
+  static constexpr uint16_t kBurst = 32;
+
+  // Everything is owned elsewhere (the Dataplane facade) and outlives the loop. `events` has
+  // one ring per interface, indexed by interface index.
+  DataplaneLoop(const DataplaneLoopConfig& config, std::vector<Port*> ports,
+                const l3::InterfaceTable& interfaces, const l3::RoutingTable& routes,
+                SpscRing<TxCommand>& commands, std::vector<SpscRing<DataplaneEvent>*> events,
+                DataplaneCounters& counters);
+
+  // One pass: RX on every queue, TX commands, timers. True if there was anything to do.
+  bool poll_once();
+
+ private:
+  struct PortClock {
+    NicClockRegression rx;  // device clock -> TSC (kNicClock RX stamps)
+    NicClockRegression tx;  // timesync clock -> TSC (IEEE 1588 TX stamps)
+  };
+  struct PendingTxStamp {
+    bool active = false;
+    uint64_t deadline_tsc = 0;
+    DataplaneEvent event;  // the kNtpTransmitted event, re-sent as kNtpTransmitStamp
+  };
+
+  // RX.
+  bool rx_stage(uint64_t now_tsc);
+  void classify(uint16_t port, rte_mbuf* m, uint64_t burst_tsc);
+  void handle_arp(const l3::Interface& itf, uint64_t now_tsc);
+  void handle_ipv4(const l3::Interface& itf, const rte_mbuf* m, uint16_t port, uint64_t burst_tsc);
+  void handle_ipv6(const l3::Interface& itf, const rte_mbuf* m, uint16_t port, uint64_t burst_tsc);
+  void handle_icmpv6(const l3::Interface& itf, uint64_t now_tsc);
+  void handle_ntp(const l3::Interface& itf, const rte_mbuf* m, uint16_t port, uint64_t burst_tsc);
+  void timestamp(uint16_t port, const rte_mbuf* m, uint64_t burst_tsc, DataplaneEvent& event);
+  void learn(const l3::Interface& itf, const wire::IpAddress& ip, const wire::MacAddress& mac,
+             l3::LearnKind kind, bool create, uint64_t now_tsc);
+
+  // TX.
+  bool tx_stage(uint64_t now_tsc);
+  void execute(const TxCommand& command, uint64_t now_tsc);
+  void send_routed_ntp(const TxCommand& command, uint64_t now_tsc);
+  void send_ntp(const l3::Interface& itf, const wire::IpAddress& src, const wire::IpAddress& dst,
+                const wire::MacAddress& dst_mac, const TxCommand& command);
+  void send_probe(const l3::Interface& itf, const wire::IpAddress& neighbor, l3::ProbeKind kind,
+                  const wire::MacAddress& mac);
+  void announce();
+  void not_sent(const TxCommand& command, DropReason reason);
+  rte_mbuf* alloc_tx(uint16_t port);
+  // Appends `len` built bytes and sends; returns the TSC read right before the burst, 0 on failure.
+  uint64_t finish_and_send(uint16_t port, rte_mbuf* m, size_t len);
+  void push_event(uint16_t interface, const DataplaneEvent& event, bool count_outcome);
+  wire::EthernetSpec ethernet(const l3::Interface& itf, const wire::MacAddress& dst) const;
+
+  // Timers.
+  void timers(uint64_t now_tsc);
+  void sample_clocks();
+  void poll_tx_stamps(uint64_t now_tsc);
+  int64_t to_ns(uint64_t tsc) const {
+    return static_cast<int64_t>(static_cast<double>(tsc) * ns_per_tick_);
+  }
+
+  DataplaneLoopConfig config_;
+  std::vector<Port*> ports_;
+  const l3::InterfaceTable& interfaces_;
+  const l3::RoutingTable& routes_;
+  SpscRing<TxCommand>& commands_;
+  std::vector<SpscRing<DataplaneEvent>*> events_;
+  DataplaneCounters& counters_;
+  l3::NeighborCache<TxCommand> neighbors_;
+  std::vector<PortClock> clocks_;
+  std::vector<PendingTxStamp> tx_stamps_;  // per port: one timestamped request in flight
+  wire::FrameDecodeOptions decode_options_;
+  wire::DecodedFrame decoded_;  // reused: ~300 bytes, not worth a copy per packet
+  wire::NdMessage nd_;
+  double ns_per_tick_ = 1;
+  uint64_t ticks_per_ms_ = 1;
+  uint64_t next_timer_tsc_ = 0;
+  uint64_t next_clock_sample_tsc_ = 0;
+  uint16_t ip_identification_ = 0;
+  bool announced_ = false;
+};
+
+}  // namespace wiretime::dpdk

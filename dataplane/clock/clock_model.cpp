@@ -7,7 +7,6 @@ namespace {
 
 __extension__ using U128 = unsigned __int128;
 
-constexpr Fixed kOneSecond = Fixed{1} << 64;
 constexpr Fixed kNtpEpochOffset = Fixed{kNtpUnixEpochOffsetSeconds} << 64;
 
 // Signed tick difference times the rate; correct for counters that wrapped between the two.

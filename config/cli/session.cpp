@@ -575,7 +575,7 @@ bool Session::commit_candidate(LineResult& result) {
   NtpConfig next = candidate_;
   normalize(next);
   config::apply_server_disable_rule(running_, next, explicit_undo_);
-  const ConfigBackend::CommitResult r = backend_.commit(next);
+  const ConfigBackend::CommitResult r = backend_.commit_from(running_, next);
   if (!r.ok) {
     result.error += std::string("Error: ") + config::refusal_text(Refusal::kCommitFailed) + " " +
                     r.message + "\n";
@@ -707,6 +707,8 @@ LineResult Session::execute(std::string_view line) {
       commit_candidate(result);
       return result;
     case Cmd::kClearCandidate:
+      // Start again from what runs now, which another session may have changed.
+      running_ = backend_.running();
       candidate_ = running_;
       explicit_undo_ = {};
       view_ = View{ViewKind::kSystem, {}, AddressFamily::kIpv4, {}};
@@ -727,8 +729,8 @@ LineResult Session::execute(std::string_view line) {
       return result;
     }
     case Cmd::kDisplayCurrent: {
-      running_ = backend_.running();
-      std::string text = format_config(render_config(running_));
+      // What runs now; running_ stays the base this session's candidate was edited from.
+      std::string text = format_config(render_config(backend_.running()));
       if (m.has("filter")) text = filter_lines(text, m.get("regex"), m.get("filter") == "include");
       result.output = text;
       return result;
@@ -750,6 +752,12 @@ LineResult Session::execute(std::string_view line) {
       break;
   }
 
+  // A session without uncommitted changes follows running, so that its first edit starts
+  // from what another session may have committed since.
+  if (is_config_command(cmd) && !has_uncommitted()) {
+    running_ = backend_.running();
+    candidate_ = running_;
+  }
   // A configuration line: edit a copy; only an accepted line replaces the candidate.
   NtpConfig work = candidate_;
   View view = view_;

@@ -1,6 +1,8 @@
 // wiretime-cli: the VRP shell. Interactive with libedit (history, `?` help, Tab completion,
 // Ctrl+Z), or non-interactive from -c "line; line", a file, or stdin (stops at the first
-// error, exit status 1). `--offline FILE.yaml` edits and commits a configuration file.
+// error, exit status 1). Commits go to wiretimed over its management socket (`--socket PATH`,
+// default /run/wiretime/wiretimed.sock); `--offline FILE.yaml` edits and commits a
+// configuration file instead.
 #include <histedit.h>
 #include <unistd.h>
 
@@ -16,6 +18,8 @@
 
 #include "config/cli/offline_file_backend.hpp"
 #include "config/cli/session.hpp"
+#include "config/mgmt/daemon_socket_backend.hpp"
+#include "config/mgmt/mgmt_server.hpp"
 
 namespace {
 
@@ -23,7 +27,9 @@ using wiretime::cli::LineResult;
 using wiretime::cli::Session;
 
 constexpr const char* kUsage =
-    "usage: wiretime-cli --offline FILE.yaml [-c \"line; line\" | SCRIPT]\n"
+    "usage: wiretime-cli [--socket PATH | --offline FILE.yaml] [-c \"line; line\" | SCRIPT]\n"
+    "  --socket PATH        wiretimed's management socket (default "
+    "/run/wiretime/wiretimed.sock)\n"
     "  --offline FILE.yaml  edit FILE.yaml without a daemon; commit writes it atomically\n"
     "  -c LINES             run the ';'-separated lines, stop at the first error\n"
     "  SCRIPT               run the lines of SCRIPT ('-' for stdin), stop at the first error\n";
@@ -173,6 +179,7 @@ int run_interactive(Session& session) {
 
 int main(int argc, char** argv) {
   std::string offline;
+  std::string socket_path = wiretime::mgmt::kDefaultSocketPath;
   std::string commands;
   bool have_commands = false;
   std::string script;
@@ -180,6 +187,8 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg == "--offline" && i + 1 < argc) {
       offline = argv[++i];
+    } else if (arg == "--socket" && i + 1 < argc) {
+      socket_path = argv[++i];
     } else if (arg == "-c" && i + 1 < argc) {
       commands = argv[++i];
       have_commands = true;
@@ -193,19 +202,23 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  std::unique_ptr<wiretime::cli::ConfigBackend> backend;
   if (offline.empty()) {
-    // The daemon backend (Unix socket to wiretimed) is not built yet.
-    std::cerr << "wiretime-cli: no connection to wiretimed is available yet; use --offline "
-                 "FILE.yaml\n"
-              << kUsage;
-    return 2;
+    auto connected = wiretime::mgmt::DaemonSocketBackend::connect(socket_path);
+    if (auto* error = std::get_if<std::string>(&connected)) {
+      std::cerr << "wiretime-cli: " << *error << " (is wiretimed running? --offline FILE.yaml "
+                   "works without it)\n";
+      return 2;
+    }
+    backend = std::move(std::get<0>(connected));
+  } else {
+    auto opened = wiretime::cli::OfflineFileBackend::open(offline);
+    if (auto* error = std::get_if<wiretime::config::ConfigError>(&opened)) {
+      std::cerr << "wiretime-cli: " << error->to_string(offline) << "\n";
+      return 2;
+    }
+    backend = std::move(std::get<0>(opened));
   }
-  auto opened = wiretime::cli::OfflineFileBackend::open(offline);
-  if (auto* error = std::get_if<wiretime::config::ConfigError>(&opened)) {
-    std::cerr << "wiretime-cli: " << error->to_string(offline) << "\n";
-    return 2;
-  }
-  auto backend = std::move(std::get<0>(opened));
   Session session(*backend);
 
   if (have_commands) {

@@ -1,0 +1,219 @@
+#include "config/mgmt/mgmt_server.hpp"
+
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace wiretime::mgmt {
+
+namespace {
+
+std::string errno_text(const std::string& what) {
+  return what + ": " + std::strerror(errno);
+}
+
+bool fill_address(const std::string& path, sockaddr_un& address) {
+  address = {};
+  address.sun_family = AF_UNIX;
+  if (path.empty() || path.size() >= sizeof(address.sun_path)) return false;
+  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+  return true;
+}
+
+// True when something accepts connections on `path`.
+bool socket_is_live(const sockaddr_un& address) {
+  const int probe = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (probe < 0) return false;
+  const bool live =
+      ::connect(probe, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
+  ::close(probe);
+  return live;
+}
+
+}  // namespace
+
+std::variant<std::unique_ptr<MgmtServer>, std::string> MgmtServer::listen(const std::string& path,
+                                                                          Handler handler) {
+  return listen(path, std::move(handler), Options{});
+}
+
+std::variant<std::unique_ptr<MgmtServer>, std::string> MgmtServer::listen(const std::string& path,
+                                                                          Handler handler,
+                                                                          Options options) {
+  sockaddr_un address{};
+  if (!fill_address(path, address)) return "invalid management socket path '" + path + "'";
+  if (const size_t slash = path.rfind('/'); slash != std::string::npos && slash > 0) {
+    const std::string directory = path.substr(0, slash);
+    if (::mkdir(directory.c_str(), 0750) != 0 && errno != EEXIST) {
+      return errno_text("cannot create " + directory);
+    }
+  }
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) return path + " exists and is not a socket";
+    if (socket_is_live(address)) return "another wiretimed is listening on " + path;
+    ::unlink(path.c_str());  // left behind by a daemon that died
+  }
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return errno_text("cannot create the management socket");
+  if (::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) {
+    std::string message = errno_text("cannot bind " + path);
+    ::close(fd);
+    return message;
+  }
+  if (::chmod(path.c_str(), static_cast<mode_t>(options.mode)) != 0 || ::listen(fd, 16) != 0) {
+    std::string message = errno_text("cannot listen on " + path);
+    ::close(fd);
+    ::unlink(path.c_str());
+    return message;
+  }
+  const int epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.fd = fd;
+  if (epoll_fd < 0 || ::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event) != 0) {
+    std::string message = errno_text("cannot set up epoll for " + path);
+    if (epoll_fd >= 0) ::close(epoll_fd);
+    ::close(fd);
+    ::unlink(path.c_str());
+    return message;
+  }
+  return std::unique_ptr<MgmtServer>(
+      new MgmtServer(path, fd, epoll_fd, std::move(handler), options));
+}
+
+MgmtServer::MgmtServer(std::string path, int listen_fd, int epoll_fd, Handler handler,
+                       Options options)
+    : path_(std::move(path)),
+      listen_fd_(listen_fd),
+      epoll_fd_(epoll_fd),
+      handler_(std::move(handler)),
+      options_(options) {}
+
+MgmtServer::~MgmtServer() {
+  for (Client& c : clients_) ::close(c.fd);
+  ::close(epoll_fd_);
+  ::close(listen_fd_);
+  ::unlink(path_.c_str());
+}
+
+std::list<MgmtServer::Client>::iterator MgmtServer::find(int fd) {
+  for (auto it = clients_.begin(); it != clients_.end(); ++it) {
+    if (it->fd == fd) return it;
+  }
+  return clients_.end();
+}
+
+void MgmtServer::close_client(std::list<Client>::iterator it) {
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, it->fd, nullptr);
+  ::close(it->fd);
+  clients_.erase(it);
+}
+
+void MgmtServer::accept_clients() {
+  for (;;) {
+    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) return;  // EAGAIN: all accepted; other errors: retried on the next event
+    if (clients_.size() >= options_.max_clients) {
+      // Make room by dropping the connection idle the longest (front: oldest activity).
+      auto oldest = clients_.begin();
+      for (auto it = clients_.begin(); it != clients_.end(); ++it) {
+        if (it->last_activity < oldest->last_activity) oldest = it;
+      }
+      close_client(oldest);
+    }
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.fd = fd;
+    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) {
+      ::close(fd);
+      continue;
+    }
+    Client client;
+    client.fd = fd;
+    client.last_activity = round_;
+    clients_.push_back(std::move(client));
+  }
+}
+
+bool MgmtServer::read_client(Client& client) {
+  char buffer[16384];
+  for (;;) {
+    const ssize_t n = ::recv(client.fd, buffer, sizeof(buffer), 0);
+    if (n > 0) {
+      client.decoder.feed(std::string_view(buffer, static_cast<size_t>(n)));
+      if (client.decoder.failed()) return false;
+      continue;
+    }
+    if (n == 0) return false;  // peer closed
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+    return false;
+  }
+  while (std::optional<Fields> fields = client.decoder.next()) {
+    ++requests_;
+    auto request = decode_request(*fields);
+    Response response;
+    if (auto* error = std::get_if<std::string>(&request)) {
+      response = {false, *error};
+    } else {
+      response = handler_(std::get<Request>(request));
+    }
+    client.output += encode_frame(encode_response(response));
+  }
+  return !client.decoder.failed();
+}
+
+bool MgmtServer::write_client(Client& client) {
+  while (!client.output.empty()) {
+    // MSG_NOSIGNAL: a shell that went away must not kill the daemon with SIGPIPE.
+    const ssize_t n = ::send(client.fd, client.output.data(), client.output.size(), MSG_NOSIGNAL);
+    if (n > 0) {
+      client.output.erase(0, static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    return false;
+  }
+  const bool want_write = !client.output.empty();
+  if (want_write != client.want_write) {
+    epoll_event event{};
+    event.events = EPOLLIN | (want_write ? EPOLLOUT : 0u);
+    event.data.fd = client.fd;
+    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, client.fd, &event) != 0) return false;
+    client.want_write = want_write;
+  }
+  return true;
+}
+
+void MgmtServer::service() {
+  ++round_;
+  epoll_event events[32];
+  const int count = ::epoll_wait(epoll_fd_, events, 32, 0);
+  for (int i = 0; i < count; ++i) {
+    const int fd = events[i].data.fd;
+    if (fd == listen_fd_) {
+      accept_clients();
+      continue;
+    }
+    auto it = find(fd);
+    if (it == clients_.end()) continue;  // closed earlier in this round
+    it->last_activity = round_;
+    bool keep = true;
+    if ((events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0) keep = read_client(*it);
+    // Answers go out even when the peer half-closed after its last request.
+    if (!it->output.empty() || (events[i].events & EPOLLOUT) != 0) {
+      keep = write_client(*it) && (keep || !it->output.empty());
+    }
+    if (!keep) close_client(it);
+  }
+}
+
+}  // namespace wiretime::mgmt

@@ -1,0 +1,77 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <memory>
+#include <string>
+#include <variant>
+
+#include "config/mgmt/mgmt_frame.hpp"
+#include "config/mgmt/mgmt_protocol.hpp"
+
+namespace wiretime::mgmt {
+
+inline constexpr const char* kDefaultSocketPath = "/run/wiretime/wiretimed.sock";
+
+// The daemon's end of the management socket, for a single-threaded poll() loop: it never
+// blocks and starts no thread. All its descriptors (listener and clients) sit in one epoll
+// set, whose descriptor fd() the daemon adds to its poll() set for POLLIN; whenever that is
+// readable, the daemon calls service(), which accepts, reads, answers complete requests
+// through the handler and writes what it can, then returns.
+class MgmtServer {
+ public:
+  using Handler = std::function<Response(const Request&)>;
+
+  struct Options {
+    size_t max_clients = 16;  // beyond it the longest-idle connection is closed
+    unsigned mode = 0600;     // socket file permissions: root's shell only, keys travel here
+  };
+
+  // Binds `path` (creating its directory if missing). A stale socket file is replaced; one a
+  // live daemon still answers on is not. Error text on failure.
+  static std::variant<std::unique_ptr<MgmtServer>, std::string> listen(const std::string& path,
+                                                                       Handler handler);
+  static std::variant<std::unique_ptr<MgmtServer>, std::string> listen(const std::string& path,
+                                                                       Handler handler,
+                                                                       Options options);
+  ~MgmtServer();
+  MgmtServer(const MgmtServer&) = delete;
+  MgmtServer& operator=(const MgmtServer&) = delete;
+
+  int fd() const { return epoll_fd_; }
+  void service();
+
+  size_t client_count() const { return clients_.size(); }
+  const std::string& path() const { return path_; }
+  uint64_t requests() const { return requests_; }
+
+ private:
+  struct Client {
+    int fd = -1;
+    FrameDecoder decoder;
+    std::string output;  // encoded responses not yet written
+    bool want_write = false;
+    uint64_t last_activity = 0;  // service() round, for choosing whom to drop
+  };
+
+  MgmtServer(std::string path, int listen_fd, int epoll_fd, Handler handler, Options options);
+  void accept_clients();
+  // False when the client is to be closed.
+  bool read_client(Client& client);
+  bool write_client(Client& client);
+  void close_client(std::list<Client>::iterator it);
+  std::list<Client>::iterator find(int fd);
+
+  std::string path_;
+  int listen_fd_;
+  int epoll_fd_;
+  Handler handler_;
+  Options options_;
+  std::list<Client> clients_;
+  uint64_t round_ = 0;
+  uint64_t requests_ = 0;
+};
+
+}  // namespace wiretime::mgmt

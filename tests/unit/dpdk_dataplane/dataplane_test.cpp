@@ -48,23 +48,31 @@ struct Link {
   rte_ring* from_dataplane = nullptr;
   uint16_t port = 0;
 
-  explicit Link(const std::string& name) {
+  rte_ring* to_queue1 = nullptr;  // a second RX queue, when asked for
+
+  explicit Link(const std::string& name, bool two_queues = false) {
     to_dataplane = rte_ring_create((name + "_rx").c_str(), 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
     from_dataplane =
         rte_ring_create((name + "_tx").c_str(), 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-    const int id = rte_eth_from_rings(name.c_str(), &to_dataplane, 1, &from_dataplane, 1, 0);
+    if (two_queues) {
+      to_queue1 = rte_ring_create((name + "_rx1").c_str(), 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+    }
+    rte_ring* rx[2] = {to_dataplane, to_queue1};
+    const int id = rte_eth_from_rings(name.c_str(), rx, two_queues ? 2 : 1, &from_dataplane, 1, 0);
     port = static_cast<uint16_t>(id);
   }
   ~Link() {
     rte_ring_free(to_dataplane);
     rte_ring_free(from_dataplane);
+    rte_ring_free(to_queue1);
   }
-  void inject(std::span<const uint8_t> frame) const {
+  void inject(std::span<const uint8_t> frame, int queue = 0) const {
     rte_mbuf* m = rte_pktmbuf_alloc(g_pool);
     ASSERT_NE(m, nullptr);
-    std::copy(frame.begin(), frame.end(),
-              reinterpret_cast<uint8_t*>(rte_pktmbuf_append(m, static_cast<uint16_t>(frame.size()))));
-    ASSERT_EQ(rte_ring_enqueue(to_dataplane, m), 0);
+    std::copy(
+        frame.begin(), frame.end(),
+        reinterpret_cast<uint8_t*>(rte_pktmbuf_append(m, static_cast<uint16_t>(frame.size()))));
+    ASSERT_EQ(rte_ring_enqueue(queue == 0 ? to_dataplane : to_queue1, m), 0);
   }
   std::vector<Frame> take() const {
     std::vector<Frame> out;
@@ -173,10 +181,11 @@ struct Fixture : ::testing::Test {
   std::unique_ptr<Dataplane> dp;
   static inline unsigned next_link = 0;
 
-  void start(const l3::NetworkSpec& network, size_t ports, DataplaneOptions options = {}) {
+  void start(const l3::NetworkSpec& network, size_t ports, DataplaneOptions options = {},
+             bool two_queues = false) {
     std::vector<PortSpec> specs;
     for (size_t i = 0; i < ports; ++i) {
-      links.push_back(std::make_unique<Link>("lnk" + std::to_string(next_link++)));
+      links.push_back(std::make_unique<Link>("lnk" + std::to_string(next_link++), two_queues));
       PortSpec s;
       s.port_index = links.back()->port;
       s.mbufs = 511;
@@ -458,6 +467,22 @@ TEST_F(DataplaneTest, TwoVrfsWithTheSameServerAddressStayApart) {
   links[1]->inject(ntp_reply(kOurMac, v4(198, 18, 1, 1), v4(198, 18, 1, 2), 50000));
   pump();
   EXPECT_EQ(drops(DropReason::kNotForUs), 1u);
+}
+
+TEST_F(DataplaneTest, SteeringFallsBackToSoftwareAndPollsEveryQueue) {
+  // Two RX queues (one per NTP source interface after queue 0) on a PMD without rte_flow.
+  l3::NetworkSpec n = single_port();
+  n.ntp_source_interfaces = {"GE0.100"};
+  start(n, 1, {}, true);
+  EXPECT_EQ(dp->ports()[0].rx_queues, 2);
+  EXPECT_FALSE(dp->ports()[0].hardware_steering);
+  EXPECT_FALSE(dp->ports()[0].steering_note.empty());
+  links[0]->inject(ntp_reply(kOurMac, v4(198, 18, 100, 1), v4(198, 18, 100, 2), 50000, 100), 1);
+  links[0]->inject(ntp_reply(kOurMac, v4(198, 18, 0, 1), v4(198, 18, 0, 2), 50000), 0);
+  pump();
+  DataplaneEvent ev[4];
+  EXPECT_EQ(dp->poll_events(1, ev, 4), 1u);  // classified to the sub-interface in software
+  EXPECT_EQ(dp->poll_events(0, ev, 4), 1u);
 }
 
 TEST_F(DataplaneTest, UnansweredResolutionReportsTheRequestNotSent) {

@@ -129,6 +129,14 @@ TEST(NetworkConfig, NetworkSpecResolvesAndIsolatesVrfs) {
   EXPECT_EQ(routes.lookup(l3::kDefaultVrf, ip("2001:db8:99::1"))->neighbor, ip("2001:db8::fe"));
 }
 
+TEST(NetworkConfig, NtpSourceInterfacesAreThoseServersAreReachedThrough) {
+  const auto r = load_startup_config_text(kLab, "n.yaml");
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  // GE1/0/1 (IPv6 servers), the VLAN for 198.18.100.1, red by route, blue as source-interface.
+  EXPECT_EQ(network_spec(r.value()).ntp_source_interfaces,
+            (std::vector<std::string>{"GE1/0/1", "GE1/0/1.100", "GE1/0/2", "GE1/0/3"}));
+}
+
 TEST(NetworkConfig, GatewayBecomesADefaultRouteInTheInterfaceVrf) {
   const auto r = load_startup_config_text(
       with_line(16, "    ipv4: 198.18.1.2/24\n    gateway: 198.18.1.254"), "n.yaml");

@@ -75,7 +75,8 @@ rt=()
 [ "$idle_sleep_us" -gt 0 ] && [ -n "$WT_LAB_RT" ] && read -r -a rt <<<"$WT_LAB_RT"
 wt_lab_spawn "$WT_DIR/wiretimed.log" "${rt[@]}" "$binary" --config "$WT_DIR/wiretimed.yaml"
 daemon=$WT_LAST_PID
-tail -n +1 -f "$WT_DIR/wiretimed.log" &
+touch "$WT_DIR/measurements.log"
+tail -n +1 -f "$WT_DIR/wiretimed.log" "$WT_DIR/measurements.log" &
 WT_PIDS+=($!)
 tail_pid=$!
 
@@ -93,11 +94,11 @@ wt_lab_stop "$daemon"
 sleep 0.2
 kill "$tail_pid" 2>/dev/null || true
 
-samples=$(grep -c ' sample ' "$WT_DIR/measurements.log" || true)
+# Measurements log columns (docs/operations.md, Logs): 7 reason, 8 offset s, 9 delay s.
+samples=$(awk '!/^#/ && $7 == "ok"' "$WT_DIR/measurements.log" | wc -l)
 echo "== $samples samples; offset and delay in microseconds:"
-awk '/ sample /{
-  for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-  n++; o = v["offset_ns"] / 1000; d = v["delay_ns"] / 1000; so += o; sd += d
+awk '!/^#/ && $7 == "ok" {
+  n++; o = $8 * 1e6; d = $9 * 1e6; so += o; sd += d
   if (n == 1 || o < omin) omin = o; if (n == 1 || o > omax) omax = o
   if (n == 1 || d < dmin) dmin = d; if (n == 1 || d > dmax) dmax = d
 } END { if (n) printf "   offset mean %.1f min %.1f max %.1f   delay mean %.1f min %.1f max %.1f\n",

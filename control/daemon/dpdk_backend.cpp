@@ -207,7 +207,7 @@ int run_dpdk_backend(const BackendContext& context) {
       switch (ev.kind) {
         case dpdk::DataplaneEvent::Kind::kNeighbor:
           if (!transport.neighbor(ev.ip)) {
-            log.info("neighbour " + runtime::to_string({wire::IpAddress::from(ev.ip), 0}) +
+            log.info("neighbour " + config::Ipv4Address{ev.ip.to_host_order()}.to_string() +
                      " is at " + format_mac(ev.mac));
           }
           transport.on_neighbor(ev.ip, ev.mac);
@@ -215,12 +215,28 @@ int run_dpdk_backend(const BackendContext& context) {
         case dpdk::DataplaneEvent::Kind::kNtpTransmitted:
           loop.on_transmitted(ev.cookie, ev.ticks);
           break;
+        case dpdk::DataplaneEvent::Kind::kNtpTransmitStamp:
+          loop.on_transmit_stamp(ev.cookie, ev.ticks);
+          break;
+        case dpdk::DataplaneEvent::Kind::kNtpNotSent:
+          loop.on_not_sent(ev.cookie);
+          break;
         case dpdk::DataplaneEvent::Kind::kNtpReply: {
           if (ev.dst_port != client_port) break;
           wire::NtpPacket packet;
           packet.header = ev.ntp;
-          loop.on_reply(runtime::Peer{wire::IpAddress::from(ev.ip), ev.src_port}, packet, ev.ticks,
-                        engine::TimestampSource::kTsc);
+          const runtime::Peer from{
+              ev.src.version != wire::IpVersion::kNone ? ev.src : wire::IpAddress::from(ev.ip),
+              ev.src_port};
+          if (ev.stamp == dpdk::StampSource::kNicUtc) {
+            loop.on_reply_at(from, packet, NtpTimestamp::from_unix_nanos(ev.utc_ns), ev.utc_ns,
+                             engine::TimestampSource::kNicHardware);
+          } else {
+            loop.on_reply(from, packet, ev.ticks,
+                          ev.stamp == dpdk::StampSource::kNicTsc
+                              ? engine::TimestampSource::kNicHardware
+                              : engine::TimestampSource::kTsc);
+          }
           break;
         }
       }

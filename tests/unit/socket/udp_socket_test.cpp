@@ -1,0 +1,88 @@
+// Over the loopback interface: the socket's own I/O and kernel timestamps, no lab needed.
+#include "dataplane/socket/udp_socket.hpp"
+
+#include <poll.h>
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdlib>
+
+#include "dataplane/socket/kernel_clock.hpp"
+
+namespace wiretime::socket {
+namespace {
+
+const wire::IpAddress kLoopback = wire::IpAddress::from(wire::Ipv4Address{{127, 0, 0, 1}});
+
+bool wait_readable(int fd, short events = POLLIN) {
+  pollfd p{fd, events, 0};
+  return poll(&p, 1, 2000) == 1;
+}
+
+TEST(UdpSocket, SendsAndReceivesWithKernelTimestamps) {
+  UdpSocket a;
+  UdpSocket b;
+  ASSERT_EQ(a.open(kLoopback, 0), "");
+  ASSERT_EQ(b.open(kLoopback, 0), "");
+  ASSERT_NE(b.local_port(), 0);
+  const std::array<uint8_t, 48> payload{0x23};
+  UnixNanos before = 0;
+  const auto id = a.send(kLoopback, b.local_port(), payload, before);
+  ASSERT_TRUE(id.has_value());
+  EXPECT_EQ(*id, 0u);
+  const UnixNanos sent_at = realtime_ns();
+  EXPECT_LE(before, sent_at);
+
+  ASSERT_TRUE(wait_readable(b.fd()));
+  std::array<uint8_t, 128> buffer{};
+  ReceivedDatagram d;
+  ASSERT_TRUE(b.receive(buffer, d));
+  EXPECT_EQ(d.length, 48u);
+  EXPECT_EQ(buffer[0], 0x23);
+  EXPECT_EQ(d.from, kLoopback);
+  EXPECT_EQ(d.from_port, a.local_port());
+  EXPECT_TRUE(d.kernel_stamp);
+  // The kernel stamped it between the send and now.
+  EXPECT_GE(d.rx_realtime, before);
+  EXPECT_LE(d.rx_realtime, realtime_ns());
+  EXPECT_FALSE(b.receive(buffer, d));  // non-blocking: nothing more
+
+  if (a.tx_timestamps()) {
+    TxTimestamp ts;
+    bool got = a.read_tx_timestamp(ts);
+    if (!got && wait_readable(a.fd(), 0)) got = a.read_tx_timestamp(ts);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(ts.id, *id);
+    EXPECT_GE(ts.realtime, before);
+    EXPECT_LE(ts.realtime, d.rx_realtime);
+  }
+}
+
+TEST(UdpSocket, SecondDatagramGetsTheNextId) {
+  UdpSocket a;
+  ASSERT_EQ(a.open(kLoopback, 0), "");
+  UdpSocket b;
+  ASSERT_EQ(b.open(kLoopback, 0), "");
+  const std::array<uint8_t, 4> p{};
+  UnixNanos before = 0;
+  EXPECT_EQ(a.send(kLoopback, b.local_port(), p, before), 0u);
+  EXPECT_EQ(a.send(kLoopback, b.local_port(), p, before), 1u);
+}
+
+TEST(UdpSocket, BindingAnAddressWeDoNotHaveFails) {
+  UdpSocket s;
+  EXPECT_NE(s.open(wire::IpAddress::from(wire::Ipv4Address{{198, 18, 255, 254}}), 0), "");
+}
+
+TEST(KernelClock, ReadsAreConsistent) {
+  const int64_t m0 = monotonic_ns();
+  const int64_t offset = realtime_minus_monotonic_ns();
+  const int64_t r = realtime_ns();
+  const int64_t m1 = monotonic_ns();
+  EXPECT_LE(m0, m1);
+  EXPECT_LE(std::llabs(r - (m0 + offset)), 10'000'000);
+}
+
+}  // namespace
+}  // namespace wiretime::socket

@@ -19,7 +19,7 @@ has_error=0
 grep -v '^#' "$tracking" | awk '$NF != "-" { found = 1 } END { exit !found }' && has_error=1
 
 gnuplot <<GNUPLOT
-set terminal pngcairo size 1200,$((has_error ? 1000 : 720)) font ",10"
+set terminal pngcairo noenhanced size 1200,$((has_error ? 1000 : 720)) font ",10"
 set output "$out"
 set xdata time
 set timefmt "%Y-%m-%d %H:%M:%S"

@@ -75,7 +75,7 @@ dataplane:
   backend: $backend
   eal: ["--no-huge", "--no-pci", "-m", "64", "-l", "$lcores", "--file-prefix", "wt-$WT_TAG",
         "--vdev", "net_af_packet0,iface=$WT_VETH_CLI"]
-  idle-sleep-us: 20
+  idle-sleep-us: 5
 interfaces:
   - name: GE1/0/1
     devargs: net_af_packet0,iface=$WT_VETH_CLI

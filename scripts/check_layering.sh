@@ -19,10 +19,10 @@ for d in "${pure_dirs[@]}"; do
   fi
 done
 
-# DPDK includes anywhere outside the adapter folder.
+# DPDK includes anywhere outside the adapter folder (and the tests and benchmarks of it).
 if hits=$(grep -rlnE '#include\s*[<"]rte_' --include='*.hpp' --include='*.cpp' --include='*.h' . \
-          | sed 's|^\./||' | grep -vE '^(build|dataplane/dpdk)/' || true); [ -n "$hits" ]; then
-  echo "layering: rte_ includes outside dataplane/dpdk/:"; echo "$hits"; status=1
+          | sed 's|^\./||' | grep -vE '^(build|dataplane/dpdk|tests|bench)/' || true); [ -n "$hits" ]; then
+  echo "layering: rte_ includes outside dataplane/dpdk/, tests/ and bench/:"; echo "$hits"; status=1
 fi
 [ $status -eq 0 ] && echo "layering: ok"
 exit $status

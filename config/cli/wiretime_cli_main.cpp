@@ -206,7 +206,8 @@ int main(int argc, char** argv) {
   if (offline.empty()) {
     auto connected = wiretime::mgmt::DaemonSocketBackend::connect(socket_path);
     if (auto* error = std::get_if<std::string>(&connected)) {
-      std::cerr << "wiretime-cli: " << *error << " (is wiretimed running? --offline FILE.yaml "
+      std::cerr << "wiretime-cli: " << *error
+                << " (is wiretimed running? --offline FILE.yaml "
                    "works without it)\n";
       return 2;
     }

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -261,6 +262,49 @@ TEST_F(MgmtServerTest, SocketFileLifecycle) {
   auto nested =
       MgmtServer::listen(dir_.file("run/wiretime.sock"), [](const Request&) { return Response{}; });
   EXPECT_TRUE(std::holds_alternative<std::unique_ptr<MgmtServer>>(nested));
+}
+
+// The wiretime-cli binary itself, without --offline, against the daemon's socket.
+std::string shell(const std::string& arguments, int& status) {
+  const std::string command = std::string(WIRETIME_CLI_BINARY) + " " + arguments + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  std::string output;
+  char buffer[4096];
+  while (size_t n = std::fread(buffer, 1, sizeof(buffer), pipe)) output.append(buffer, n);
+  status = ::pclose(pipe);
+  return output;
+}
+
+TEST_F(MgmtServerTest, ShellBinaryCommitsToTheDaemon) {
+  auto server = listen();
+  ServerLoop loop(*server);
+  int status = 0;
+  std::string output = shell("--socket " + socket_path_ +
+                                 " -c 'system-view; ntp unicast-server 10.1.1.1 iburst; commit; "
+                                 "display ntp status'",
+                             status);
+  EXPECT_EQ(status, 0) << output;
+  EXPECT_NE(output.find(" clock status: unsynchronized\n"), std::string::npos) << output;
+  ASSERT_EQ(daemon_.running.unicast_servers.size(), 1u);
+  EXPECT_TRUE(daemon_.running.unicast_servers[0].iburst);
+  // The rule of spec Q15 came along: NTP configuration went from empty to non-empty.
+  EXPECT_TRUE(daemon_.running.server_disable);
+
+  output = shell("--socket " + socket_path_ + " -c 'display current-configuration | include ntp'",
+                 status);
+  EXPECT_EQ(status, 0) << output;
+  EXPECT_NE(output.find("ntp unicast-server 10.1.1.1 iburst\n"), std::string::npos) << output;
+
+  daemon_.inventory.names.clear();
+  output = shell("--socket " + socket_path_ +
+                     " -c 'system-view; ntp unicast-server 10.1.1.2 source-interface 100GE1/0/1'",
+                 status);
+  EXPECT_NE(status, 0);
+  EXPECT_NE(output.find("Error: The interface does not exist."), std::string::npos) << output;
+
+  output = shell("--socket " + dir_.file("nobody.sock") + " -c 'display ntp status'", status);
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_NE(output.find("cannot connect to wiretimed"), std::string::npos) << output;
 }
 
 TEST_F(MgmtServerTest, UnreachableDaemonIsReportedByTheShellBackend) {

@@ -54,6 +54,7 @@ ntp:
   unicast-servers:
     - address: $WT_SERVER_IP
       minpoll: 0
+      maxpoll: 0
 YAML
 }
 

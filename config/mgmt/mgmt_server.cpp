@@ -1,7 +1,6 @@
 #include "config/mgmt/mgmt_server.hpp"
 
 #include <fcntl.h>
-#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -73,32 +72,17 @@ std::variant<std::unique_ptr<MgmtServer>, std::string> MgmtServer::listen(const 
     ::unlink(path.c_str());
     return message;
   }
-  const int epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
-  epoll_event event{};
-  event.events = EPOLLIN;
-  event.data.fd = fd;
-  if (epoll_fd < 0 || ::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event) != 0) {
-    std::string message = errno_text("cannot set up epoll for " + path);
-    if (epoll_fd >= 0) ::close(epoll_fd);
-    ::close(fd);
-    ::unlink(path.c_str());
-    return message;
-  }
-  return std::unique_ptr<MgmtServer>(
-      new MgmtServer(path, fd, epoll_fd, std::move(handler), options));
+  return std::unique_ptr<MgmtServer>(new MgmtServer(path, fd, std::move(handler), options));
 }
 
-MgmtServer::MgmtServer(std::string path, int listen_fd, int epoll_fd, Handler handler,
-                       Options options)
+MgmtServer::MgmtServer(std::string path, int listen_fd, Handler handler, Options options)
     : path_(std::move(path)),
       listen_fd_(listen_fd),
-      epoll_fd_(epoll_fd),
       handler_(std::move(handler)),
       options_(options) {}
 
 MgmtServer::~MgmtServer() {
   for (Client& c : clients_) ::close(c.fd);
-  ::close(epoll_fd_);
   ::close(listen_fd_);
   ::unlink(path_.c_str());
 }
@@ -111,7 +95,6 @@ std::list<MgmtServer::Client>::iterator MgmtServer::find(int fd) {
 }
 
 void MgmtServer::close_client(std::list<Client>::iterator it) {
-  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, it->fd, nullptr);
   ::close(it->fd);
   clients_.erase(it);
 }
@@ -127,13 +110,6 @@ void MgmtServer::accept_clients() {
         if (it->last_activity < oldest->last_activity) oldest = it;
       }
       close_client(oldest);
-    }
-    epoll_event event{};
-    event.events = EPOLLIN;
-    event.data.fd = fd;
-    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) {
-      ::close(fd);
-      continue;
     }
     Client client;
     client.fd = fd;
@@ -182,38 +158,45 @@ bool MgmtServer::write_client(Client& client) {
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
     return false;
   }
-  const bool want_write = !client.output.empty();
-  if (want_write != client.want_write) {
-    epoll_event event{};
-    event.events = EPOLLIN | (want_write ? EPOLLOUT : 0u);
-    event.data.fd = client.fd;
-    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, client.fd, &event) != 0) return false;
-    client.want_write = want_write;
-  }
   return true;
 }
 
-void MgmtServer::service() {
+void MgmtServer::fill_pollfds(std::vector<pollfd>& fds) const {
+  fds.push_back(pollfd{listen_fd_, POLLIN, 0});
+  for (const Client& c : clients_) {
+    const short events = static_cast<short>(POLLIN | (c.output.empty() ? 0 : POLLOUT));
+    fds.push_back(pollfd{c.fd, events, 0});
+  }
+}
+
+void MgmtServer::service(const pollfd* fds, size_t count) {
   ++round_;
-  epoll_event events[32];
-  const int count = ::epoll_wait(epoll_fd_, events, 32, 0);
-  for (int i = 0; i < count; ++i) {
-    const int fd = events[i].data.fd;
-    if (fd == listen_fd_) {
-      accept_clients();
+  // Clients accepted in this round are not in `fds`; they are polled next round.
+  bool accept = false;
+  for (size_t i = 0; i < count; ++i) {
+    const pollfd& p = fds[i];
+    if (p.revents == 0) continue;
+    if (p.fd == listen_fd_) {
+      accept = true;
       continue;
     }
-    auto it = find(fd);
-    if (it == clients_.end()) continue;  // closed earlier in this round
+    auto it = find(p.fd);
+    if (it == clients_.end()) continue;  // not ours, or closed earlier in this round
     it->last_activity = round_;
     bool keep = true;
-    if ((events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0) keep = read_client(*it);
+    if ((p.revents & (POLLIN | POLLHUP | POLLERR)) != 0) keep = read_client(*it);
+    if ((p.revents & POLLNVAL) != 0) keep = false;
     // Answers go out even when the peer half-closed after its last request.
-    if (!it->output.empty() || (events[i].events & EPOLLOUT) != 0) {
-      keep = write_client(*it) && (keep || !it->output.empty());
-    }
+    if (!it->output.empty()) keep = write_client(*it) && (keep || !it->output.empty());
     if (!keep) close_client(it);
   }
+  if (accept) accept_clients();
+}
+
+void MgmtServer::service() {
+  std::vector<pollfd> fds;
+  fill_pollfds(fds);
+  if (::poll(fds.data(), fds.size(), 0) > 0) service(fds.data(), fds.size());
 }
 
 }  // namespace wiretime::mgmt

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <poll.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -7,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "config/mgmt/mgmt_frame.hpp"
 #include "config/mgmt/mgmt_protocol.hpp"
@@ -16,10 +19,11 @@ namespace wiretime::mgmt {
 inline constexpr const char* kDefaultSocketPath = "/run/wiretime/wiretimed.sock";
 
 // The daemon's end of the management socket, for a single-threaded poll() loop: it never
-// blocks and starts no thread. All its descriptors (listener and clients) sit in one epoll
-// set, whose descriptor fd() the daemon adds to its poll() set for POLLIN; whenever that is
-// readable, the daemon calls service(), which accepts, reads, answers complete requests
-// through the handler and writes what it can, then returns.
+// blocks, starts no thread and uses no epoll (the kernel-socket backend must run under
+// simulators that interpose poll() only). Each round the daemon appends the server's
+// descriptors (listener and clients) with fill_pollfds(), polls, and hands the results back to
+// service(), which accepts, reads, answers complete requests through the handler and writes
+// what it can, then returns.
 class MgmtServer {
  public:
   using Handler = std::function<Response(const Request&)>;
@@ -40,7 +44,12 @@ class MgmtServer {
   MgmtServer(const MgmtServer&) = delete;
   MgmtServer& operator=(const MgmtServer&) = delete;
 
-  int fd() const { return epoll_fd_; }
+  // Appends the listener (POLLIN) and every client (POLLIN, plus POLLOUT while an answer waits).
+  void fill_pollfds(std::vector<pollfd>& fds) const;
+  // Acts on the revents of poll() results; entries of other descriptors are ignored, so the
+  // daemon may pass its whole set.
+  void service(const pollfd* fds, size_t count);
+  // Polls its own descriptors without waiting and services them (tests, simple loops).
   void service();
 
   size_t client_count() const { return clients_.size(); }
@@ -51,12 +60,11 @@ class MgmtServer {
   struct Client {
     int fd = -1;
     FrameDecoder decoder;
-    std::string output;  // encoded responses not yet written
-    bool want_write = false;
+    std::string output;          // encoded responses not yet written
     uint64_t last_activity = 0;  // service() round, for choosing whom to drop
   };
 
-  MgmtServer(std::string path, int listen_fd, int epoll_fd, Handler handler, Options options);
+  MgmtServer(std::string path, int listen_fd, Handler handler, Options options);
   void accept_clients();
   // False when the client is to be closed.
   bool read_client(Client& client);
@@ -66,7 +74,6 @@ class MgmtServer {
 
   std::string path_;
   int listen_fd_;
-  int epoll_fd_;
   Handler handler_;
   Options options_;
   std::list<Client> clients_;

@@ -130,8 +130,9 @@ TEST(CommitCrash, KilledCommitterLeavesOldOrNewFile) {
   if (!std::holds_alternative<std::unique_ptr<MgmtServer>>(listening)) ::_exit(4);
   MgmtServer& server = *std::get<std::unique_ptr<MgmtServer>>(listening);
   for (;;) {
-    pollfd p{server.fd(), POLLIN, 0};
-    if (::poll(&p, 1, 1000) > 0) server.service();
+    std::vector<pollfd> fds;
+    server.fill_pollfds(fds);
+    if (::poll(fds.data(), fds.size(), 1000) > 0) server.service(fds.data(), fds.size());
   }
 }
 

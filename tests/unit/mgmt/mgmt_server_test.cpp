@@ -39,8 +39,9 @@ class ServerLoop {
  private:
   void run() {
     while (!stop_) {
-      pollfd p{server_.fd(), POLLIN, 0};
-      if (::poll(&p, 1, 20) > 0) server_.service();
+      std::vector<pollfd> fds;
+      server_.fill_pollfds(fds);
+      if (::poll(fds.data(), fds.size(), 20) > 0) server_.service(fds.data(), fds.size());
     }
   }
   MgmtServer& server_;

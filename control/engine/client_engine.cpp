@@ -318,6 +318,7 @@ bool ClientEngine::fit(Association& a, double now, Candidate& c) {
                                a.filter.jitter(), now - a.filter.time()});
     c.offset = a.filter.offset();
     c.jitter = a.filter.jitter();
+    c.root_distance = a.distance;
     c.distance = a.distance;
   } else {
     // The regression's own error bound replaces the worst-case dispersion growth of 15 ppm:
@@ -329,14 +330,17 @@ bool ClientEngine::fit(Association& a, double now, Candidate& c) {
       a.selection = SelectionStatus::kNoSamples;
       return false;
     }
-    a.distance = std::max(kMinDisp, root_delay) / 2.0 + root_disp + est.min_delay / 2.0 +
+    // Root distance as in RFC 5905 root_dist(): the round trip floored at MINDISP, so the
+    // correctness interval never shrinks below +-2.5 ms however quiet the statistics.
+    a.distance = std::max(kMinDisp, root_delay + est.min_delay) / 2.0 + root_disp +
                  3.0 * est.offset_sd + precision_;
     c.offset = est.offset;
     c.jitter = est.residual_sd;
     c.frequency = est.frequency;
     c.frequency_valid = est.frequency_valid;
-    // Only the sample spread counts here, not the distance floor, so that close truechimers
-    // are not all pruned as outliers.
+    c.root_distance = a.distance;
+    // Ranking and weighting use the sample spread without the floor, so that close
+    // truechimers are not all pruned as outliers and the better one weighs more.
     c.distance =
         root_delay / 2.0 + root_disp + est.min_delay / 2.0 + 3.0 * est.offset_sd + precision_;
   }

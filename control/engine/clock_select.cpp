@@ -17,9 +17,9 @@ SelectResult clock_select(std::span<const Candidate> candidates) {
   std::vector<Edge> edges;
   edges.reserve(3 * candidates.size());
   for (const auto& c : candidates) {
-    edges.push_back({c.offset - c.distance, +1});
+    edges.push_back({c.offset - c.root_distance, +1});
     edges.push_back({c.offset, 0});
-    edges.push_back({c.offset + c.distance, -1});
+    edges.push_back({c.offset + c.root_distance, -1});
   }
   // Ties: lower endpoints first and upper endpoints last, so touching intervals intersect.
   std::sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) {

@@ -1,6 +1,6 @@
 // RFC 5905 section 11.2.1: selection. Marzullo-style intersection of correctness intervals
-// [theta - lambda, theta + lambda]; candidates whose offset lies outside the intersection of
-// the majority are falsetickers.
+// [theta - lambda, theta + lambda], lambda = Candidate::root_distance; candidates whose offset lies
+// outside the intersection of the majority are falsetickers.
 #pragma once
 
 #include <span>

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <vector>
 
 namespace wiretime::engine {
 namespace {
@@ -237,6 +238,44 @@ TEST(ClientEngine, PreemptExcludesAfterAuthFailureWhileOthersUsable) {
   EXPECT_EQ(st[0].on_wire[static_cast<size_t>(OnWireReason::kAuthentication)], 1u);
   EXPECT_EQ(st[0].selection, SelectionStatus::kAuthentication);
   EXPECT_EQ(st[1].selection, SelectionStatus::kSystemPeer);
+}
+
+// Two truechimers 5 us apart on a 4 us round trip have statistics far tighter than 5 us; their
+// correctness intervals must still intersect (root distance floor) while a server 10 ms off
+// stays a falseticker (e2e: three chronyd servers, one falseticker, flipped to "no majority").
+TEST(ClientEngine, CloseTruechimersIntersectAndFalsetickerIsRejected) {
+  EngineHarness h;
+  const double offsets[] = {0.0, 5e-6, 10e-3};
+  std::vector<AssociationId> ids;
+  for (const char* address : {"192.0.2.1", "192.0.2.2", "192.0.2.3"})
+    ids.push_back(h.engine.add(server(address), 0));
+  Actions out;
+  for (int i = 0; i < 6; ++i) {
+    const SteadyNanos now = 16 * kSec * i;
+    Actions polls;
+    h.engine.on_timer(now, polls);
+    ASSERT_EQ(polls.size(), 3u) << i;
+    for (const auto& act : polls) {
+      const auto& s = std::get<SendRequest>(act);
+      const size_t k = static_cast<size_t>(s.association - ids[0]);
+      h.engine.on_sent(s.association, s.cookie, EngineHarness::local(now));
+      wire::NtpPacket p = h.reply_to(s, now, 0.0);
+      p.header.receive = EngineHarness::local(now + 2'000) + NtpDuration::from_seconds(offsets[k]);
+      p.header.transmit = p.header.receive + NtpDuration::from_nanos(100);
+      ASSERT_EQ(h.engine.on_reply(s.association, p, EngineHarness::local(now + 4'000),
+                                  AuthStatus::kNotRequired, {}, now + 4'000, out),
+                OnWireReason::kOk);
+    }
+  }
+  const auto st = h.engine.association_status(96 * kSec);
+  ASSERT_EQ(st.size(), 3u);
+  for (int k : {0, 1}) {
+    EXPECT_TRUE(st[k].selection == SelectionStatus::kSystemPeer ||
+                st[k].selection == SelectionStatus::kSurvivor)
+        << k << ": " << static_cast<int>(st[k].selection);
+  }
+  EXPECT_EQ(st[2].selection, SelectionStatus::kFalseticker);
+  EXPECT_TRUE(h.engine.synchronized());
 }
 
 }  // namespace

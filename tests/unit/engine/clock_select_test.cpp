@@ -7,11 +7,11 @@
 namespace wiretime::engine {
 namespace {
 
-Candidate cand(int id, double offset, double distance) {
+Candidate cand(int id, double offset, double root_distance) {
   Candidate c;
   c.id = id;
   c.offset = offset;
-  c.distance = distance;
+  c.root_distance = root_distance;
   return c;
 }
 

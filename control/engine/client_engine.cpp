@@ -81,6 +81,19 @@ bool ClientEngine::remove(AssociationId id) {
   return true;
 }
 
+bool ClientEngine::reconfigure(AssociationId id, const AssociationConfig& config) {
+  Association* a = find(id);
+  if (a == nullptr || a->config.address != config.address) return false;
+  const bool resolved = a->resolved;
+  a->config = config;
+  a->config.min_poll = std::clamp(config.min_poll, kPollFloor, kPollCeiling);
+  a->config.max_poll = std::clamp(config.max_poll, a->config.min_poll, kPollCeiling);
+  // The current poll exponent moves into the new range; the next poll time stays.
+  a->hpoll = std::clamp(a->hpoll, a->config.min_poll, a->config.max_poll);
+  a->resolved = resolved;  // a domain server keeps the address it resolved to
+  return true;
+}
+
 void ClientEngine::on_resolved(AssociationId id, bool ok, SteadyNanos now) {
   Association* a = find(id);
   if (a == nullptr) return;

@@ -41,6 +41,10 @@ class ClientEngine {
   // Adds an association; its first poll is due at `now` (domain servers resolve first).
   AssociationId add(const AssociationConfig& config, SteadyNanos now);
   bool remove(AssociationId id);
+  // Changes an association's settings in place (`ntp unicast-server` re-entered with other
+  // options), keeping its clock filter, reach register and poll state so a committed change
+  // does not cost the source its history. The address must not change (that is remove + add).
+  bool reconfigure(AssociationId id, const AssociationConfig& config);
   // Outcome of a ResolveName action. On failure the name is retried at the next poll time.
   void on_resolved(AssociationId id, bool ok, SteadyNanos now);
 

@@ -16,6 +16,12 @@ std::string DaemonObserver::open_tracking(const std::string& path) {
 }
 
 void DaemonObserver::on_measurement(const runtime::MeasurementRecord& m) {
+  // The first one is what an operator needs to see (wrong key); the rest are counted.
+  if (m.reason == engine::OnWireReason::kAuthentication && !authentication_warned_) {
+    authentication_warned_ = true;
+    log_.warning("reply from " + runtime::to_string(m.peer) +
+                 " failed authentication (further failures: see the status counters)");
+  }
   if (m.reason != engine::OnWireReason::kOk && log_.enabled(config::LogLevel::kDebug)) {
     log_.debug("reply from " + runtime::to_string(m.peer) +
                " rejected: " + std::string(engine::to_string(m.reason)));
@@ -75,11 +81,13 @@ std::string format_status(const runtime::RuntimeStatus& status) {
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "status: %s, reference %s, stratum %u, state %s, offset %.3e s, frequency %.4f "
-                "ppm, jitter %.3e s, poll %d, clock updates %llu, steps %d\n",
+                "ppm, jitter %.3e s, poll %d, clock updates %llu, steps %d, authentication "
+                "failures %llu\n",
                 s.synchronized ? "synchronized" : "unsynchronized", s.reference_name.c_str(),
                 s.stratum, to_string(s.sync_state), s.clock_offset, status.clock.frequency * 1e6,
                 s.jitter, s.poll, static_cast<unsigned long long>(status.counters.clock_updates),
-                status.clock.steps);
+                status.clock.steps,
+                static_cast<unsigned long long>(status.counters.authentication_failures));
   std::string out = buf;
   for (const engine::AssociationStatus& a : status.associations) {
     std::snprintf(buf, sizeof buf,

@@ -39,6 +39,7 @@ class DaemonObserver final : public runtime::RuntimeObserver {
   TestError test_error_;
   LineFile measurements_;
   LineFile tracking_;
+  bool authentication_warned_ = false;
 };
 
 // A multi-line, human-readable status dump (system variables and one line per source).

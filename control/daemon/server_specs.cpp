@@ -19,4 +19,24 @@ std::vector<ServerSpec> server_specs(const config::NtpSection& ntp) {
   return out;
 }
 
+std::vector<ServerSpec> server_specs(const DaemonConfig& config) {
+  std::vector<ServerSpec> out = server_specs(config.startup.ntp);
+  for (size_t i = 0; i < out.size() && i < config.server_key_ids.size(); ++i) {
+    out[i].config.key_id = config.server_key_ids[i];
+  }
+  for (const DomainServer& d : config.domain_servers) {
+    ServerSpec spec;
+    spec.config.address = d.name;
+    spec.config.is_domain = true;
+    spec.config.version = 4;
+    spec.config.port = d.port;
+    spec.config.min_poll = d.minpoll;
+    spec.config.max_poll = d.maxpoll;
+    spec.config.key_id = d.key_id;
+    spec.peer.port = d.port;
+    out.push_back(spec);
+  }
+  return out;
+}
+
 }  // namespace wiretime::daemon

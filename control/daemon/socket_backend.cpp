@@ -6,16 +6,19 @@
 // epoll, timerfd or signalfd; SIGTERM/SIGINT interrupt poll() and end the loop.
 #include <poll.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
 
 #include "control/daemon/backend.hpp"
+#include "control/daemon/daemon_keys.hpp"
 #include "control/daemon/daemon_observer.hpp"
 #include "control/daemon/daemon_options.hpp"
 #include "control/daemon/server_specs.hpp"
 #include "control/daemon/socket_transport.hpp"
 #include "control/daemon/system_clock.hpp"
+#include "control/daemon/system_resolver.hpp"
 #include "control/runtime/virtual_clock.hpp"
 #include "dataplane/socket/kernel_clock.hpp"
 #include "dataplane/socket/udp_socket.hpp"
@@ -55,6 +58,16 @@ int run_socket_backend(const BackendContext& context) {
   const DaemonLog& log = context.log;
   const config::InterfaceSection& itf = cfg.startup.interfaces.front();
 
+  DaemonKeys keys = load_daemon_keys(cfg);
+  for (const std::string& w : keys.warnings) log.warning(w);
+  if (!keys.error.empty()) {
+    log.error(keys.error);
+    return kExitConfigError;
+  }
+  if (!cfg.key_file.empty()) {
+    log.info("authentication: " + std::to_string(keys.table.size()) + " keys from " + cfg.key_file);
+  }
+
   socket::UdpSocket udp;
   const auto local =
       wire::IpAddress::from(wire::Ipv4Address::from_host_order(itf.ipv4.address.value));
@@ -70,6 +83,7 @@ int run_socket_backend(const BackendContext& context) {
   clock::PublishedClock published;
   std::unique_ptr<runtime::RuntimeClock> clock;
   engine::EngineConfig engine_config;
+  engine_config.authentication_enabled = keys.authentication_enabled;
   DaemonObserver::TestError test_error = [] { return std::optional<int64_t>(); };
   if (cfg.clock == ClockDriverKind::kSystem) {
     auto system = std::make_unique<SystemClock>(log);
@@ -107,19 +121,44 @@ int run_socket_backend(const BackendContext& context) {
     }
   }
 
-  SocketTransport transport(udp, realtime_to_ticks);
-  runtime::ControlLoop loop(engine_config, context.seed, *clock, transport, observer);
+  SocketTransport transport(udp, realtime_to_ticks, &keys.table);
+  // Single-threaded: names are looked up inside the loop, one per pass, each bounded by the
+  // stub resolver's timeout; IPv4 only, like the socket.
+  resolver::ResolverOptions resolver_options;
+  resolver_options.mode = resolver::ResolverMode::kSynchronous;
+  resolver_options.family = resolver::AddressFamily::kIpv4;
+  SystemResolver names(resolver_options, [] { return socket::monotonic_ns(); });
+  runtime::ControlLoop loop(engine_config, context.seed, *clock, transport, observer, &names);
   transport.attach(loop);
-  for (const ServerSpec& s : server_specs(cfg.startup.ntp)) {
-    loop.add(s.config, s.peer);
-    log.info("source " + runtime::to_string(s.peer) + ", poll 2^" +
-             std::to_string(s.config.min_poll) + "..2^" + std::to_string(s.config.max_poll) + " s");
+  for (const ServerSpec& s : server_specs(cfg)) {
+    const engine::AssociationId id = loop.add(s.config, s.peer);
+    names.set_port(id, s.config.port);
+    const std::string key =
+        s.config.key_id != 0 ? ", key " + std::to_string(s.config.key_id) : std::string();
+    log.info("source " +
+             (s.config.is_domain ? s.config.address + ":" + std::to_string(s.config.port)
+                                 : runtime::to_string(s.peer)) +
+             ", poll 2^" + std::to_string(s.config.min_poll) + "..2^" +
+             std::to_string(s.config.max_poll) + " s" + key);
   }
 
   while (!context.stop) {
+    if (const auto due = names.next_due(); due && *due <= socket::monotonic_ns()) {
+      for (const resolver::ResolveEvent& e : names.deliver(loop)) {
+        if (e.ok) {
+          log.info("resolved " + e.name + " to " + resolver::format_address(e.addresses.front()));
+        } else {
+          log.warning("cannot resolve " + e.name + ": " + e.error + " (attempt " +
+                      std::to_string(e.failures) + ")");
+        }
+      }
+    }
     const uint64_t next = loop.run_due();
     transport.drain_transmit_timestamps();
-    const int64_t wait_ns = static_cast<int64_t>(next - clock->now_ticks());
+    int64_t wait_ns = static_cast<int64_t>(next - clock->now_ticks());
+    if (const auto due = names.next_due()) {
+      wait_ns = std::min<int64_t>(wait_ns, *due - socket::monotonic_ns());
+    }
     // Round up so the loop does not spin through the last millisecond; wake at least each
     // second to notice a stop request that raced the poll() call.
     const int timeout_ms =
@@ -142,6 +181,18 @@ int run_socket_backend(const BackendContext& context) {
   log.info("socket: T1 from kernel " + std::to_string(transport.kernel_t1()) +
            ", from the read before sendto " + std::to_string(transport.fallback_t1()) +
            ", undecodable datagrams " + std::to_string(transport.undecodable()));
+  if (keys.authentication_enabled) {
+    std::string verdicts;
+    for (size_t v = 0; v < static_cast<size_t>(auth::MacVerdict::kCount); ++v) {
+      const auto verdict = static_cast<auth::MacVerdict>(v);
+      if (transport.verdicts(verdict) == 0) continue;
+      verdicts += (verdicts.empty() ? "" : ", ") + std::string(auth::to_string(verdict)) + " " +
+                  std::to_string(transport.verdicts(verdict));
+    }
+    log.info("authentication: replies " + (verdicts.empty() ? std::string("none") : verdicts) +
+             "; failures " + std::to_string(loop.counters().authentication_failures) +
+             "; unsigned requests " + std::to_string(transport.sign_failures()));
+  }
   return kExitOk;
 }
 

@@ -2,12 +2,14 @@
 
 #include <array>
 
+#include "control/auth/auth_status.hpp"
 #include "dataplane/wire/ntp_packet.hpp"
 
 namespace wiretime::daemon {
 
-SocketTransport::SocketTransport(socket::UdpSocket& socket, ToTicks to_ticks)
-    : socket_(socket), to_ticks_(std::move(to_ticks)) {}
+SocketTransport::SocketTransport(socket::UdpSocket& socket, ToTicks to_ticks,
+                                 const auth::KeyTable* keys)
+    : socket_(socket), to_ticks_(std::move(to_ticks)), keys_(keys) {}
 
 bool SocketTransport::send_request(const runtime::Peer& peer, const engine::SendRequest& request) {
   wire::NtpHeader h;
@@ -15,10 +17,22 @@ bool SocketTransport::send_request(const runtime::Peer& peer, const engine::Send
   h.version = request.version;
   h.poll = request.poll;
   h.transmit = request.cookie;
-  std::array<uint8_t, 48> payload{};
-  if (wire::encode_ntp(payload, h) == 0) return false;
+  // Header, key id and the longest digest (v3 packets carry it untruncated).
+  std::array<uint8_t, 48 + 4 + auth::kNtpMaxDigestLength> payload{};
+  const uint32_t key_id = loop_ != nullptr ? loop_->key_id(request.association) : 0;
+  size_t length = 0;
+  if (key_id == 0) {
+    length = wire::encode_ntp(payload, h);
+  } else if (keys_ != nullptr) {
+    length = auth::encode_authenticated_ntp(payload, h, *keys_, key_id);
+    if (length == 0) ++sign_failures_;
+  } else {
+    ++sign_failures_;
+  }
+  if (length == 0) return false;
   UnixNanos before = 0;
-  const auto id = socket_.send(peer.address, peer.port, payload, before);
+  const auto id = socket_.send(peer.address, peer.port,
+                               std::span<const uint8_t>(payload.data(), length), before);
   if (!id) return false;
   pending_.push_back({*id, request.cookie, before});
   return true;
@@ -52,19 +66,27 @@ void SocketTransport::receive_all() {
   socket::ReceivedDatagram d;
   while (socket_.receive(buffer, d)) {
     wire::NtpPacket packet;
-    if (wire::decode_ntp(std::span<const uint8_t>(buffer.data(), d.length), packet) !=
-            wire::DecodeError::kOk ||
-        !packet.is_time_packet) {
+    const std::span<const uint8_t> datagram(buffer.data(), d.length);
+    if (wire::decode_ntp(datagram, packet) != wire::DecodeError::kOk || !packet.is_time_packet) {
       ++undecodable_;
       continue;
     }
     drain_transmit_timestamps();
     flush_pending();
-    if (loop_ != nullptr) {
-      loop_->on_reply(
-          runtime::Peer{d.from, d.from_port}, packet, to_ticks_(d.rx_realtime),
-          d.kernel_stamp ? engine::TimestampSource::kKernel : engine::TimestampSource::kUnknown);
+    if (loop_ == nullptr) continue;
+    const runtime::Peer from{d.from, d.from_port};
+    engine::AuthStatus auth_status = engine::AuthStatus::kNotRequired;
+    if (const uint32_t key_id = loop_->key_id_of_peer(from); key_id != 0) {
+      const auth::MacVerdict verdict =
+          keys_ != nullptr ? auth::verify_ntp_packet(*keys_, datagram, packet, key_id)
+                           : auth::MacVerdict::kUnknownKey;
+      ++verdicts_[static_cast<size_t>(verdict)];
+      auth_status = auth::auth_status_of(verdict, true);
     }
+    loop_->on_reply(
+        from, packet, to_ticks_(d.rx_realtime),
+        d.kernel_stamp ? engine::TimestampSource::kKernel : engine::TimestampSource::kUnknown,
+        auth_status);
   }
 }
 

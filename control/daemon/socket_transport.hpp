@@ -2,12 +2,18 @@
 // with sendto, and reports T1 from the kernel's transmit timestamp (error queue) or, where
 // there is none, from the CLOCK_REALTIME read right before sendto. Replies are read with their
 // kernel receive timestamps. Times are handed to the loop as ticks of its clock.
+// Authentication: a request of an association with a key carries the MAC (chrony's legacy
+// trailer); a reply from such an association is verified against that key and the verdict goes
+// to the loop as the engine's AuthStatus (the loop counts the failures; here they are counted
+// by reason).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <vector>
 
+#include "control/auth/ntp_mac.hpp"
 #include "control/runtime/control_loop.hpp"
 #include "dataplane/socket/udp_socket.hpp"
 
@@ -18,7 +24,9 @@ class SocketTransport final : public runtime::Transport {
   // Converts a CLOCK_REALTIME stamp to a tick of the loop's clock.
   using ToTicks = std::function<uint64_t(UnixNanos)>;
 
-  SocketTransport(socket::UdpSocket& socket, ToTicks to_ticks);
+  // `keys`: the key table requests are signed and replies verified with (null: none).
+  SocketTransport(socket::UdpSocket& socket, ToTicks to_ticks,
+                  const auth::KeyTable* keys = nullptr);
   void attach(runtime::ControlLoop& loop) { loop_ = &loop; }
 
   bool send_request(const runtime::Peer& peer, const engine::SendRequest& request) override;
@@ -30,6 +38,10 @@ class SocketTransport final : public runtime::Transport {
   uint64_t fallback_t1() const { return fallback_t1_; }
   uint64_t kernel_t1() const { return kernel_t1_; }
   uint64_t undecodable() const { return undecodable_; }
+  // Replies of keyed associations by verdict (kOk included), and requests left unsent because
+  // they could not be signed.
+  uint64_t verdicts(auth::MacVerdict v) const { return verdicts_[static_cast<size_t>(v)]; }
+  uint64_t sign_failures() const { return sign_failures_; }
 
  private:
   struct Pending {
@@ -42,11 +54,14 @@ class SocketTransport final : public runtime::Transport {
 
   socket::UdpSocket& socket_;
   ToTicks to_ticks_;
+  const auth::KeyTable* keys_;
   runtime::ControlLoop* loop_ = nullptr;
   std::vector<Pending> pending_;
   uint64_t fallback_t1_ = 0;
   uint64_t kernel_t1_ = 0;
   uint64_t undecodable_ = 0;
+  std::array<uint64_t, static_cast<size_t>(auth::MacVerdict::kCount)> verdicts_{};
+  uint64_t sign_failures_ = 0;
 };
 
 }  // namespace wiretime::daemon

@@ -73,9 +73,25 @@ engine::AssociationId ControlLoop::add(const engine::AssociationConfig& config, 
   e.id = id;
   e.peer = peer;
   e.resolved = !config.is_domain;
+  e.key_id = config.key_id;
   entries_.push_back(e);
   report_changes();
   return id;
+}
+
+bool ControlLoop::remove(engine::AssociationId id) {
+  if (!engine_.remove(id)) return false;
+  std::erase_if(entries_, [id](const Entry& e) { return e.id == id; });
+  report_changes();
+  return true;
+}
+
+bool ControlLoop::reconfigure(engine::AssociationId id, const engine::AssociationConfig& config) {
+  Entry* e = find(id);
+  if (e == nullptr || !engine_.reconfigure(id, config)) return false;
+  e->key_id = config.key_id;
+  report_changes();
+  return true;
 }
 
 void ControlLoop::on_resolved(engine::AssociationId id, std::optional<Peer> peer) {
@@ -87,6 +103,30 @@ void ControlLoop::on_resolved(engine::AssociationId id, std::optional<Peer> peer
   }
   engine_.on_resolved(id, peer.has_value(), steady(clock_.now_ticks()));
   report_changes();
+}
+
+// The last matching entry: a reply belongs to the association that took that peer most recently.
+ControlLoop::Entry* ControlLoop::find_resolved(const Peer& peer) {
+  Entry* found = nullptr;
+  for (Entry& e : entries_) {
+    if (e.resolved && e.peer == peer) found = &e;
+  }
+  return found;
+}
+
+uint32_t ControlLoop::key_id(engine::AssociationId id) const {
+  for (const Entry& e : entries_) {
+    if (e.id == id) return e.key_id;
+  }
+  return 0;
+}
+
+uint32_t ControlLoop::key_id_of_peer(const Peer& from) const {
+  uint32_t key = 0;  // as find_resolved: the last match
+  for (const Entry& e : entries_) {
+    if (e.resolved && e.peer == from) key = e.key_id;
+  }
+  return key;
 }
 
 void ControlLoop::on_transmitted(NtpTimestamp cookie, uint64_t t1_ticks) {
@@ -131,15 +171,16 @@ void ControlLoop::on_reply(const Peer& from, const wire::NtpPacket& packet, uint
 void ControlLoop::on_reply_at(const Peer& from, const wire::NtpPacket& packet, NtpTimestamp t4,
                               UnixNanos t4_utc, engine::TimestampSource provenance,
                               engine::AuthStatus auth) {
-  Entry* entry = nullptr;
-  for (Entry& e : entries_) {
-    if (e.resolved && e.peer == from) entry = &e;
-  }
+  // The same entry key_id_of_peer() named, so the MAC was checked against its key.
+  Entry* entry = find_resolved(from);
   if (entry == nullptr) {
     ++counters_.replies_unknown_source;
     return;
   }
   ++counters_.replies;
+  if (auth == engine::AuthStatus::kFailed || auth == engine::AuthStatus::kMissing) {
+    ++counters_.authentication_failures;
+  }
   const wire::NtpHeader& h = packet.header;
   MeasurementRecord m;
   m.association = entry->id;

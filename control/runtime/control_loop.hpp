@@ -89,6 +89,8 @@ struct RuntimeCounters {
   uint64_t not_sent = 0;               // requests the dataplane dropped
   uint64_t replies = 0;
   uint64_t replies_unknown_source = 0;  // from no configured peer
+  // Replies of a keyed association whose MAC was missing or wrong (every one is rejected).
+  uint64_t authentication_failures = 0;
   uint64_t clock_updates = 0;
   uint64_t panics = 0;
 };
@@ -109,6 +111,15 @@ class ControlLoop {
   // `peer` is ignored for domain associations until they are resolved.
   engine::AssociationId add(const engine::AssociationConfig& config, const Peer& peer);
   void on_resolved(engine::AssociationId id, std::optional<Peer> peer);
+  // Committed configuration changes: drop an association (a reply still in flight is then
+  // from an unknown source), or change its options in place keeping its state.
+  bool remove(engine::AssociationId id);
+  bool reconfigure(engine::AssociationId id, const engine::AssociationConfig& config);
+
+  // The key a transport signs `id`'s requests with, and the key a reply from `from` must carry
+  // (0: none, the association is not authenticated or no association has that peer).
+  uint32_t key_id(engine::AssociationId id) const;
+  uint32_t key_id_of_peer(const Peer& from) const;
 
   // The dataplane sent the request carrying `cookie`; `t1_ticks` is when it left.
   void on_transmitted(NtpTimestamp cookie, uint64_t t1_ticks);
@@ -141,12 +152,14 @@ class ControlLoop {
     Peer peer;
     bool resolved = true;
     bool outstanding = false;
+    uint32_t key_id = 0;
     NtpTimestamp cookie;
     NtpTimestamp t1;
     std::optional<engine::SelectionStatus> last_selection;
   };
 
   Entry* find(engine::AssociationId id);
+  Entry* find_resolved(const Peer& peer);
   void execute(engine::Actions& actions);
   void report_changes();
 

@@ -1,0 +1,24 @@
+// The daemon's authentication keys: chrony's key file named by `ntp.key-file` (so a lab shares
+// keys with chronyd for MD5, SHA1, SHA256, AES128...). chronyd skips bad lines with a warning;
+// so does the daemon, but a server whose key-id is not in the table is a start-up error.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "control/auth/key_table.hpp"
+#include "control/daemon/daemon_config.hpp"
+
+namespace wiretime::daemon {
+
+struct DaemonKeys {
+  auth::KeyTable table;
+  std::vector<std::string> warnings;  // skipped key-file lines, "file:line:column: why"
+  std::string error;                  // non-empty: the daemon must not start
+  // Some server has a key: the engine then requires authentic replies from it.
+  bool authentication_enabled = false;
+};
+
+DaemonKeys load_daemon_keys(const DaemonConfig& config);
+
+}  // namespace wiretime::daemon

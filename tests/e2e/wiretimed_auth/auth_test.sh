@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# wiretimed (kernel-socket backend) against four chronyd servers, each authenticating with one key
+# type of chrony's key file: MD5, SHA1, SHA256, AES128. Run 1: the daemon has the same key
+# file: every source's replies are authentic and accepted, and the daemon synchronises. Run 2:
+# the daemon's file has the same ids and types with other secrets: replies are rejected (or
+# none come), every rejected one is counted, nothing is accepted and the daemon never
+# synchronises. Usage: auth_test.sh PATH/TO/wiretimed
+set -euo pipefail
+binary=${1:?usage: $0 PATH/TO/wiretimed}
+source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
+
+sync_setup "u$$"
+ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+
+types=(MD5 SHA1 SHA256 AES128)
+bytes=(16 20 32 16)  # secret lengths (AES128 needs exactly 16)
+addrs=(198.18.0.11 198.18.0.12 198.18.0.13 198.18.0.14)
+
+# key_file FILE: one key per type, ids 1..4, random secrets.
+key_file() {
+  local i
+  : >"$1"
+  for i in "${!types[@]}"; do
+    echo "$((i + 1)) ${types[$i]} HEX:$(python3 -c "import secrets; print(secrets.token_hex(${bytes[$i]}))")" >>"$1"
+  done
+}
+key_file "$WT_DIR/chrony.keys"
+key_file "$WT_DIR/wrong.keys"
+
+# start_keyed_chronyd NAME ADDR: as sync_start_chronyd, with the key file.
+start_keyed_chronyd() {
+  local name=$1 addr=$2 i
+  cat >"$WT_DIR/$name.conf" <<CONF
+local stratum 1
+allow 198.18.0.0/15
+port 123
+bindaddress $addr
+cmdport 0
+keyfile $WT_DIR/chrony.keys
+pidfile $WT_DIR/$name.pid
+driftfile $WT_DIR/$name.drift
+CONF
+  ip netns exec "$WT_NS_SRV" "${SYNC_RT[@]}" chronyd -f "$WT_DIR/$name.conf" -u root -x -d \
+    >"$WT_DIR/$name.log" 2>&1 &
+  WT_PIDS+=($!)
+  for i in $(seq 50); do
+    if ip netns exec "$WT_NS_SRV" ss -Hlun "src $addr:123" | grep -q .; then return 0; fi
+    sleep 0.1
+  done
+  cat "$WT_DIR/$name.log" >&2
+  fail "chronyd $name did not start"
+}
+
+for i in "${!types[@]}"; do
+  sync_add_server_address "${addrs[$i]}"
+  start_keyed_chronyd "chronyd-${types[$i]}" "${addrs[$i]}"
+done
+
+# write_config FILE KEYFILE
+write_config() {
+  local i
+  sync_write_config "$1" socket 0 2
+  # sync_write_config ends with "  unicast-servers:"; the keyed servers follow.
+  sed -i "s|^ntp:\$|ntp:\n  key-file: $2|" "$1"
+  for i in "${!types[@]}"; do
+    printf '    - address: %s\n      key-id: %s\n      minpoll: 0\n      maxpoll: 2\n' \
+      "${addrs[$i]}" "$((i + 1))" >>"$1"
+  done
+}
+
+# status_of ADDR: the daemon's final status line of that source.
+status_of() { grep "  source $1:" "$WT_DIR/wiretimed.out" | tail -1; }
+accepted_of() { status_of "$1" | sed -n 's/.*accepted \([0-9]*\).*/\1/p'; }
+received_of() { status_of "$1" | sed -n 's/.*received \([0-9]*\).*/\1/p'; }
+failures() { sed -n 's/.*authentication failures \([0-9]*\).*/\1/p' "$WT_DIR/wiretimed.out" | tail -1; }
+
+echo "== right keys (${types[*]}), 30 s"
+write_config "$WT_DIR/right.yaml" "$WT_DIR/chrony.keys"
+sync_start_daemon "$binary" "$WT_DIR/right.yaml"
+sync_wait 30
+sync_stop_daemon
+sed 's/^/   | /' "$WT_DIR/wiretimed.out"
+grep -q "synchronized to " "$WT_DIR/wiretimed.out" || fail "never synchronized with the right keys"
+for i in "${!types[@]}"; do
+  a=$(accepted_of "${addrs[$i]}")
+  [ -n "$a" ] && [ "$a" -ge 5 ] || fail "${types[$i]} source ${addrs[$i]}: $a replies accepted"
+  awk -v s="${addrs[$i]}:123" '$3 == s && $7 == "ok" {f = 1} END {exit !f}' "$WT_DIR/measurements.log" ||
+    fail "${types[$i]}: no accepted measurement logged"
+done
+[ "$(failures)" = 0 ] || fail "authentication failures with the right keys: $(failures)"
+mv "$WT_DIR/wiretimed.out" "$WT_DIR/right.out"
+mv "$WT_DIR/measurements.log" "$WT_DIR/right-measurements.log"
+
+echo "== wrong secrets (same ids and types), 20 s"
+write_config "$WT_DIR/wrong.yaml" "$WT_DIR/wrong.keys"
+sync_start_daemon "$binary" "$WT_DIR/wrong.yaml"
+sync_wait 20
+sync_stop_daemon
+sed 's/^/   | /' "$WT_DIR/wiretimed.out"
+if grep -q "synchronized to " "$WT_DIR/wiretimed.out"; then fail "synchronized with wrong keys"; fi
+total_received=0
+for i in "${!types[@]}"; do
+  a=$(accepted_of "${addrs[$i]}")
+  [ "$a" = 0 ] || fail "${types[$i]}: $a replies accepted with a wrong key"
+  total_received=$((total_received + $(received_of "${addrs[$i]}")))
+done
+# Every reply that came is rejected and counted (chronyd may also stay silent: then none came).
+logged=$(grep -vc '^#' "$WT_DIR/measurements.log" || true)
+rejected=$(awk '!/^#/ && $7 == "authentication" {n++} END {print n + 0}' "$WT_DIR/measurements.log")
+echo "   replies logged $logged, rejected for authentication $rejected, counted $(failures)"
+[ "$logged" = "$rejected" ] || fail "$((logged - rejected)) replies not rejected for authentication"
+[ "$(failures)" = "$rejected" ] || fail "counter $(failures) != rejected replies $rejected"
+echo PASS

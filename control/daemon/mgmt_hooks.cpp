@@ -1,0 +1,156 @@
+#include "control/daemon/mgmt_hooks.hpp"
+
+#include <algorithm>
+
+#include "config/ntp_config/ip_address.hpp"
+
+namespace wiretime::daemon {
+
+std::variant<std::pair<engine::AssociationConfig, runtime::Peer>, std::string> to_engine(
+    const config::Association& a, config::AssociationMode mode) {
+  if (mode != config::AssociationMode::kServer) {
+    return "unicast-peer " + a.address + ": symmetric mode is not supported by this daemon";
+  }
+  engine::AssociationConfig c;
+  runtime::Peer peer;
+  c.address = a.address;
+  c.ipv6 = a.kind == config::ServerKind::kIpv6;
+  // The dataplane writes NTPv4 requests; the configured version only labels the association.
+  c.version = 4;
+  c.port = a.port;
+  c.key_id = a.key_id.value_or(0);
+  c.source_interface = a.source_interface;
+  c.vpn_instance = a.vpn_instance;
+  c.preferred = a.preferred;
+  c.min_poll = a.minpoll;
+  c.max_poll = a.maxpoll;
+  c.burst = a.burst;
+  c.iburst = a.iburst;
+  c.preempt = a.preempt;
+  peer.port = a.port;
+  switch (a.kind) {
+    case config::ServerKind::kIpv4: {
+      const std::optional<uint32_t> address = config::parse_ipv4(a.address);
+      if (!address) return "unicast-server " + a.address + ": not an IPv4 address";
+      peer.address = wire::IpAddress::from(wire::Ipv4Address::from_host_order(*address));
+      break;
+    }
+    case config::ServerKind::kDomain:
+      c.is_domain = true;  // the loop's resolver supplies the peer address
+      break;
+    case config::ServerKind::kIpv6:
+      return "unicast-server ipv6 " + a.address + ": IPv6 servers are not supported yet";
+  }
+  return std::make_pair(c, peer);
+}
+
+MgmtHooks::MgmtHooks(runtime::ControlLoop& loop, config::NtpConfig running,
+                     config::InterfaceInventory inventory, std::function<UnixNanos()> now,
+                     InvalidPackets invalid_packets)
+    : loop_(loop),
+      running_(std::move(running)),
+      inventory_(std::move(inventory)),
+      now_(std::move(now)),
+      invalid_packets_(std::move(invalid_packets)) {
+  std::vector<engine::AssociationId> claimed;
+  for (const config::Association& a : running_.unicast_servers) {
+    for (const engine::Association& e : loop_.engine().associations()) {
+      if (e.config.address != a.address ||
+          std::find(claimed.begin(), claimed.end(), e.id) != claimed.end()) {
+        continue;
+      }
+      claimed.push_back(e.id);
+      live_.push_back(Live{a, e.id});
+      break;
+    }
+  }
+}
+
+mgmt::DaemonHooks MgmtHooks::hooks() {
+  mgmt::DaemonHooks h;
+  h.running = [this] { return running_; };
+  h.inventory = [this] { return inventory_; };
+  h.apply = [this](const apply::ApplyPlan& plan, const config::NtpConfig& candidate) {
+    return apply(plan, candidate);
+  };
+  h.status = [this] { return status(); };
+  return h;
+}
+
+std::vector<MgmtHooks::Live>::iterator MgmtHooks::find(const config::Association& association) {
+  return std::find_if(live_.begin(), live_.end(),
+                      [&](const Live& l) { return l.association.same_key(association); });
+}
+
+std::optional<std::string> MgmtHooks::apply(const apply::ApplyPlan& plan,
+                                            const config::NtpConfig& candidate) {
+  using apply::AssociationAction;
+  // Check everything first, so a refusal changes nothing.
+  for (const apply::AssociationChange& change : plan.associations) {
+    if (change.action == AssociationAction::kRemove || change.action == AssociationAction::kKeep) {
+      continue;
+    }
+    if (!change.candidate) return std::string("internal error: change without candidate");
+    auto converted = to_engine(*change.candidate, change.mode);
+    if (auto* error = std::get_if<std::string>(&converted)) return *error;
+    if (change.action != AssociationAction::kAdd && change.running &&
+        find(*change.running) == live_.end()) {
+      return "internal error: " + change.running->address + " is not running";
+    }
+  }
+  for (const apply::AssociationChange& change : plan.associations) {
+    const auto converted =
+        change.candidate ? std::optional(std::get<0>(to_engine(*change.candidate, change.mode)))
+                         : std::nullopt;
+    switch (change.action) {
+      case AssociationAction::kKeep:
+        break;
+      case AssociationAction::kRemove:
+      case AssociationAction::kReplace: {
+        if (auto it = find(*change.running); it != live_.end()) {
+          loop_.remove(it->id);
+          live_.erase(it);
+        }
+        if (change.action == AssociationAction::kRemove) break;
+        [[fallthrough]];
+      }
+      case AssociationAction::kAdd:
+        live_.push_back(Live{*change.candidate, loop_.add(converted->first, converted->second)});
+        break;
+      case AssociationAction::kModify: {
+        auto it = find(*change.running);
+        loop_.reconfigure(it->id, converted->first);
+        it->association = *change.candidate;
+        break;
+      }
+    }
+  }
+  running_ = candidate;
+  return std::nullopt;
+}
+
+display::StatusSnapshot MgmtHooks::status() const {
+  const runtime::RuntimeStatus s = loop_.status();
+  display::StatusSnapshot snapshot;
+  snapshot.now = now_();
+  snapshot.system = s.system;
+  snapshot.associations = s.associations;
+  display::PacketStatistics& p = snapshot.ipv4_packets;
+  p.sent = s.counters.requests - std::min(s.counters.requests, s.counters.send_failures);
+  p.send_failures = s.counters.send_failures;
+  p.received = s.counters.replies + s.counters.replies_unknown_source;
+  const auto auth = static_cast<size_t>(engine::OnWireReason::kAuthentication);
+  for (const engine::AssociationStatus& a : s.associations) {
+    p.authentication_failures += a.on_wire[auth];
+    p.processed += a.on_wire[static_cast<size_t>(engine::OnWireReason::kOk)];
+    for (size_t r = 0; r < a.on_wire.size(); ++r) {
+      if (r != static_cast<size_t>(engine::OnWireReason::kOk))
+        p.validity_test_failures += a.on_wire[r];
+    }
+  }
+  p.dropped = s.counters.replies_unknown_source;
+  if (invalid_packets_) p.invalid_packets = invalid_packets_();
+  return snapshot;
+}
+
+}  // namespace wiretime::daemon

@@ -161,12 +161,15 @@ void ClientEngine::poll(Association& a, double now, Actions& out) {
   out.push_back(SendRequest{a.id, a.cookie, a.config.ipv6 ? uint8_t{4} : a.config.version,
                             static_cast<int8_t>(a.hpoll)});
 
+  // Burst packets go 2 s apart (Q17), closer when the poll interval itself is shorter (lab
+  // exponents below 1): a fixed 2 s floor would turn a 1 s poll into 2 s.
+  const double spacing = std::min(kBurstSpacing, a.current_interval);
   if (a.burst_left > 0) {
     a.in_burst = true;
-    a.next_poll = now + kBurstSpacing;
+    a.next_poll = now + spacing;
   } else {
     a.in_burst = false;
-    a.next_poll = std::max(a.last_poll + a.current_interval, now + kBurstSpacing);
+    a.next_poll = std::max(a.last_poll + a.current_interval, now + spacing);
   }
 }
 

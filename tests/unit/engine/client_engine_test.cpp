@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <optional>
 #include <vector>
 
@@ -238,6 +239,30 @@ TEST(ClientEngine, PreemptExcludesAfterAuthFailureWhileOthersUsable) {
   EXPECT_EQ(st[0].on_wire[static_cast<size_t>(OnWireReason::kAuthentication)], 1u);
   EXPECT_EQ(st[0].selection, SelectionStatus::kAuthentication);
   EXPECT_EQ(st[1].selection, SelectionStatus::kSystemPeer);
+}
+
+// Lab exponents (YAML, down to -4): minpoll = maxpoll = e polls every 2^e s exactly, before
+// and after synchronisation (a 2 s burst-spacing floor once made exponent 0 poll every 2 s).
+TEST(ClientEngine, SubSecondAndOneSecondPollExponents) {
+  for (int exponent : {0, -1, -4}) {
+    EngineHarness h;
+    AssociationConfig c = server("192.0.2.1");
+    c.min_poll = exponent;
+    c.max_poll = exponent;
+    const auto id = h.engine.add(c, 0);
+    const auto interval = static_cast<SteadyNanos>(std::ldexp(1.0, exponent) * 1e9);
+    SteadyNanos now = 0;
+    Actions out;
+    for (int i = 0; i < 40; ++i) {
+      EXPECT_EQ(h.engine.next_wakeup(), now) << exponent << " poll " << i;
+      const auto req = h.poll(now);
+      ASSERT_TRUE(req) << exponent << " poll " << i;
+      EXPECT_EQ(req->poll, exponent);
+      h.deliver(id, h.reply_to(*req, now, 0.0), now, out);
+      now += interval;
+    }
+    EXPECT_TRUE(h.engine.synchronized()) << exponent;
+  }
 }
 
 // Two truechimers 5 us apart on a 4 us round trip have statistics far tighter than 5 us; their

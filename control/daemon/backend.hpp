@@ -3,6 +3,7 @@
 #pragma once
 
 #include <csignal>
+#include <string>
 
 #include "control/daemon/daemon_config.hpp"
 #include "control/daemon/daemon_log.hpp"
@@ -14,6 +15,8 @@ struct BackendContext {
   const DaemonLog& log;
   const volatile std::sig_atomic_t& stop;
   uint64_t seed = 0;
+  std::string config_path;  // also the running file `commit` writes
+  std::string mgmt_socket;
 };
 
 // Kernel UDP sockets, one thread, poll() only (control/daemon/socket_backend.cpp).

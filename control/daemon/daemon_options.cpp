@@ -4,7 +4,7 @@ namespace wiretime::daemon {
 
 const char* usage() {
   return "usage: wiretimed --config FILE [--log-level error|warning|info|debug] "
-         "[--check-config]\n";
+         "[--check-config] [--mgmt-socket PATH]\n";
 }
 
 std::optional<DaemonOptions> parse_daemon_options(const std::vector<std::string>& args,
@@ -28,6 +28,8 @@ std::optional<DaemonOptions> parse_daemon_options(const std::vector<std::string>
       options.help = true;
     } else if (auto path = value("--config")) {
       options.config_path = *path;
+    } else if (auto socket_path = value("--mgmt-socket")) {
+      options.mgmt_socket = *socket_path;
     } else if (auto level = value("--log-level")) {
       options.log_level = config::parse_log_level(*level);
       if (!options.log_level) {

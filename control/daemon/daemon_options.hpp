@@ -11,8 +11,9 @@ namespace wiretime::daemon {
 
 struct DaemonOptions {
   std::string config_path;
-  std::optional<config::LogLevel> log_level;  // overrides log.level from the YAML
-  bool check_config = false;                  // validate the YAML and exit
+  std::optional<config::LogLevel> log_level;                 // overrides log.level from the YAML
+  bool check_config = false;                                 // validate the YAML and exit
+  std::string mgmt_socket = "/run/wiretime/wiretimed.sock";  // wiretime-cli's socket
   bool help = false;
 };
 

@@ -10,11 +10,14 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <variant>
+#include <vector>
 
 #include "control/daemon/backend.hpp"
 #include "control/daemon/daemon_keys.hpp"
 #include "control/daemon/daemon_observer.hpp"
 #include "control/daemon/daemon_options.hpp"
+#include "control/daemon/mgmt_endpoint.hpp"
 #include "control/daemon/server_specs.hpp"
 #include "control/daemon/socket_transport.hpp"
 #include "control/daemon/system_clock.hpp"
@@ -142,6 +145,17 @@ int run_socket_backend(const BackendContext& context) {
              std::to_string(s.config.max_poll) + " s" + key);
   }
 
+  auto opened = MgmtEndpoint::open(loop, context.config_path, context.mgmt_socket, [] {
+    return static_cast<UnixNanos>(socket::monotonic_ns() + socket::realtime_minus_monotonic_ns());
+  });
+  if (auto* e = std::get_if<std::string>(&opened)) {
+    log.error("management socket: " + *e);
+    return kExitRuntimeError;
+  }
+  MgmtEndpoint& mgmt = *std::get<std::unique_ptr<MgmtEndpoint>>(opened);
+  log.info("management socket " + mgmt.path());
+  std::vector<pollfd> fds;
+
   while (!context.stop) {
     if (const auto due = names.next_due(); due && *due <= socket::monotonic_ns()) {
       for (const resolver::ResolveEvent& e : names.deliver(loop)) {
@@ -164,13 +178,15 @@ int run_socket_backend(const BackendContext& context) {
     const int timeout_ms =
         wait_ns <= 0 ? 0
                      : static_cast<int>(std::min<int64_t>(1000, (wait_ns + 999'999) / 1'000'000));
-    pollfd fds{udp.fd(), POLLIN, 0};
-    const int ready = poll(&fds, 1, timeout_ms);
+    fds.assign(1, pollfd{udp.fd(), POLLIN, 0});
+    mgmt.fill_pollfds(fds);
+    const int ready = poll(fds.data(), fds.size(), timeout_ms);
     if (ready < 0 && errno != EINTR) {
       log.error(std::string("poll: ") + std::strerror(errno));
       return kExitRuntimeError;
     }
     if (ready > 0) {
+      mgmt.service(fds.data() + 1, fds.size() - 1);
       // POLLERR: the error queue holds transmit timestamps.
       transport.drain_transmit_timestamps();
       transport.receive_all();

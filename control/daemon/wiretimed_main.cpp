@@ -61,7 +61,8 @@ int run(int argc, char** argv) {
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
 
-  const BackendContext context{cfg, log, g_stop, random_seed()};
+  const BackendContext context{
+      cfg, log, g_stop, random_seed(), options->config_path, options->mgmt_socket};
   log.info(std::string("backend ") + to_string(cfg.backend) + ", clock " + to_string(cfg.clock));
   if (cfg.backend == Backend::kSocket) return run_socket_backend(context);
 #ifdef WIRETIME_WITH_DPDK

@@ -1,0 +1,39 @@
+// The management socket of a running daemon: running file (the daemon's YAML), hooks on the
+// live control loop, service and non-blocking server, set up in one call by either backend.
+// Opaque, because the backends also include the start-up loader, whose ConfigError clashes
+// with the interactive configuration's.
+#pragma once
+
+#include <poll.h>
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "control/runtime/control_loop.hpp"
+
+namespace wiretime::daemon {
+
+class MgmtEndpoint {
+ public:
+  // Error text (the daemon refuses to start) when the running file cannot be opened or
+  // decoded or the socket cannot be bound.
+  static std::variant<std::unique_ptr<MgmtEndpoint>, std::string> open(
+      runtime::ControlLoop& loop, const std::string& config_path, const std::string& socket_path,
+      std::function<UnixNanos()> now);
+  ~MgmtEndpoint();
+
+  void fill_pollfds(std::vector<pollfd>& fds) const;
+  void service(const pollfd* fds, size_t count);
+  const std::string& path() const;
+
+ private:
+  struct Parts;
+  explicit MgmtEndpoint(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace wiretime::daemon

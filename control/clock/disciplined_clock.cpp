@@ -25,7 +25,7 @@ DisciplinedClock::DisciplinedClock(const ClockModel& initial, const DisciplinedC
       oscillator_(initial.frequency_ppb() * 1e-9) {}
 
 double DisciplinedClock::rate() const {
-  return oscillator_ + frequency_ + slew_sign_ * config_.max_slew_rate + smear_rate_;
+  return oscillator_ + frequency_ + slew_sign_ * engine::kMaxSlewRate + smear_rate_;
 }
 
 void DisciplinedClock::rebase(uint64_t at) {
@@ -67,7 +67,7 @@ void DisciplinedClock::step(uint64_t at, double seconds) {
 
 double DisciplinedClock::slew_remaining(uint64_t now) const {
   if (slew_sign_ == 0 || reached(now, slew_end_)) return 0.0;
-  return slew_sign_ * seconds_between(now, slew_end_) * config_.max_slew_rate;
+  return slew_sign_ * seconds_between(now, slew_end_) * engine::kMaxSlewRate;
 }
 
 void DisciplinedClock::slew(uint64_t at, double seconds) {
@@ -75,7 +75,7 @@ void DisciplinedClock::slew(uint64_t at, double seconds) {
   // A new slew replaces the remainder of the old one with their sum, as the engine assumes.
   const double total = slew_remaining(at) + seconds;
   const auto duration = static_cast<uint64_t>(
-      std::llround(std::abs(total) / config_.max_slew_rate * ticks_per_second_));
+      std::llround(std::abs(total) / engine::kMaxSlewRate * ticks_per_second_));
   if (duration == 0) {
     slew_sign_ = 0;
   } else {
@@ -106,7 +106,7 @@ void DisciplinedClock::schedule_leap(uint64_t at, const engine::ScheduleLeap& le
 }
 
 void DisciplinedClock::end_slew(uint64_t now) {
-  overshoot_ += slew_sign_ * config_.max_slew_rate * seconds_between(slew_end_, now);
+  overshoot_ += slew_sign_ * engine::kMaxSlewRate * seconds_between(slew_end_, now);
   slew_sign_ = 0;
   rebase(now);
 }

@@ -1,8 +1,9 @@
 // The disciplined virtual clock: carries out the engine's clock actions (StepClock, SlewClock,
 // SetFrequency, ScheduleLeap) on a ClockModel over time. A step moves the map at once; a slew
-// is a temporary rate change of exactly `max_slew_rate` that ends at a computed tick; a
-// frequency is an absolute correction on top of the oscillator's own (injected) error; a leap
-// second is a step at the end of the UTC day or a linear smear across a window around it.
+// is a temporary rate change of exactly engine::kMaxSlewRate (the rate the engine assumes when
+// it discounts a slew in progress) that ends at a computed tick; a frequency is an absolute
+// correction on top of the oscillator's own (injected) error; a leap second is a step at the
+// end of the UTC day or a linear smear across a window around it.
 // Pure: every call takes the tick it happens at, so the daemon (under PublishedClock::update),
 // the socket backend and the simulator share it.
 #pragma once
@@ -18,8 +19,6 @@
 namespace wiretime::clock {
 
 struct DisciplinedClockConfig {
-  // The engine assumes slews proceed at exactly this rate (ClientEngine::slew_pending).
-  double max_slew_rate = engine::kMaxSlewRate;
   // Leap smear: the second is spread linearly over this window centred on the leap (Google's
   // public smear uses 24 h, noon to noon: 11.6 ppm, invisible to NTP clients' step logic).
   double smear_window = 86400.0;

@@ -1,12 +1,14 @@
-// A simulated client clock: an oscillator with a frequency offset and a random-walk wander,
-// read through the real clock model (dataplane/clock) that the discipline's commands correct.
-// Steps apply at once, slews at the bounded rate kMaxSlewRate, frequency changes at once.
+// A simulated client clock: an oscillator with a frequency offset and a random-walk wander
+// driving a tick counter, read through the daemon's own DisciplinedClock (control/clock), which
+// carries out the engine's clock actions on the clock model. The simulator thus exercises the
+// same slew, step, frequency and leap code as the daemon.
 #pragma once
 
 #include <cstdint>
 
+#include "control/clock/disciplined_clock.hpp"
+#include "control/engine/actions.hpp"
 #include "control/engine/prng.hpp"
-#include "dataplane/clock/clock_model.hpp"
 #include "dataplane/time/ntp_timestamp.hpp"
 
 namespace wiretime::sim {
@@ -20,10 +22,12 @@ class SimClock {
  public:
   static constexpr double kNominalHz = 1e9;
 
-  SimClock(const OscillatorModel& model, engine::Prng& prng, UnixNanos utc_at_start);
+  SimClock(const OscillatorModel& model, engine::Prng& prng, UnixNanos utc_at_start,
+           const clock::DisciplinedClockConfig& config = {});
 
   // Moves true time forward to `t` (s since the start): integrates the oscillator, draws a new
-  // wander step each whole second, ends slews and applies a scheduled leap second.
+  // wander step each whole second, and lets the disciplined clock end slews and smears and
+  // apply leaps exactly at their ticks on the way.
   void advance_to(double t);
 
   uint64_t ticks() const;
@@ -33,21 +37,17 @@ class SimClock {
   double utc_seconds_fraction_error(UnixNanos truth) const;  // reading - truth, s
   NtpTimestamp ntp() const;
 
-  void step(double seconds);
-  void slew(double seconds);
-  void set_frequency(double frequency);
-  void schedule_leap(int direction, UnixNanos at_utc);  // +1 insert, -1 delete, 0 cancel
+  // Carries out a clock action (step, slew, frequency, leap) now; false for other actions.
+  bool apply(const engine::Action& action);
 
   // Residual frequency error of the disciplined clock against true time, s/s (slews excluded).
   double frequency_error() const;
   double oscillator_frequency() const { return y_; }
-  int steps() const { return steps_; }
-  int leaps() const { return leaps_; }
+  const clock::DisciplinedClock& disciplined() const { return disciplined_; }
+  int steps() const { return disciplined_.steps(); }
+  int leaps() const { return disciplined_.leaps(); }
 
  private:
-  void apply_rate(uint64_t at_tick);
-  double slew_remaining() const;
-
   OscillatorModel model_;
   engine::Prng& prng_;
   double t_ = 0.0;            // true time, s
@@ -56,14 +56,7 @@ class SimClock {
   double seg_t_ = 0.0;        // start of the constant-frequency segment
   double seg_ticks_ = 0.0;    // ticks at seg_t_
   double ticks_ = 0.0;
-  clock::ClockModel model_map_;
-  double frequency_ = 0.0;  // discipline frequency correction
-  int slew_sign_ = 0;
-  uint64_t slew_end_tick_ = 0;
-  int leap_direction_ = 0;
-  UnixNanos leap_at_ = 0;
-  int steps_ = 0;
-  int leaps_ = 0;
+  clock::DisciplinedClock disciplined_;
 };
 
 }  // namespace wiretime::sim

@@ -172,17 +172,8 @@ class Run {
             push(e);
           }
         }
-      } else if (const auto* step = std::get_if<engine::StepClock>(&action)) {
-        clock_.step(step->offset);
-      } else if (const auto* slew = std::get_if<engine::SlewClock>(&action)) {
-        clock_.slew(slew->offset);
-      } else if (const auto* freq = std::get_if<engine::SetFrequency>(&action)) {
-        clock_.set_frequency(freq->frequency);
-      } else if (const auto* leap = std::get_if<engine::ScheduleLeap>(&action)) {
-        const int dir = leap->kind == engine::LeapKind::kInsert   ? 1
-                        : leap->kind == engine::LeapKind::kDelete ? -1
-                                                                  : 0;
-        clock_.schedule_leap(dir, leap->at_utc);
+      } else if (clock_.apply(action)) {
+        // StepClock, SlewClock, SetFrequency, ScheduleLeap: carried out by DisciplinedClock.
       } else if (const auto* resolve = std::get_if<engine::ResolveName>(&action)) {
         engine_.on_resolved(resolve->association, true, clock_.steady_nanos());
       } else if (std::holds_alternative<engine::Panic>(action)) {

@@ -16,16 +16,17 @@ types=(MD5 SHA1 SHA256 AES128)
 bytes=(16 20 32 16)  # secret lengths (AES128 needs exactly 16)
 addrs=(198.18.0.11 198.18.0.12 198.18.0.13 198.18.0.14)
 
-# key_file FILE: one key per type, ids 1..4, random secrets.
+# key_file FILE [FIRST_ID]: one key per type, ids FIRST_ID.. (1..4), random secrets.
 key_file() {
-  local i
+  local i first=${2:-1}
   : >"$1"
   for i in "${!types[@]}"; do
-    echo "$((i + 1)) ${types[$i]} HEX:$(python3 -c "import secrets; print(secrets.token_hex(${bytes[$i]}))")" >>"$1"
+    echo "$((i + first)) ${types[$i]} HEX:$(python3 -c "import secrets; print(secrets.token_hex(${bytes[$i]}))")" >>"$1"
   done
 }
 key_file "$WT_DIR/chrony.keys"
 key_file "$WT_DIR/wrong.keys"
+key_file "$WT_DIR/unknown.keys" 11
 
 # start_keyed_chronyd NAME ADDR: as sync_start_chronyd, with the key file.
 start_keyed_chronyd() {
@@ -56,15 +57,16 @@ for i in "${!types[@]}"; do
   start_keyed_chronyd "chronyd-${types[$i]}" "${addrs[$i]}"
 done
 
-# write_config FILE KEYFILE
+# write_config FILE KEYFILE [FIRST_ID [ADDR...]]
 write_config() {
-  local i
+  local i first=${3:-1} servers=("${addrs[@]}")
+  [ $# -gt 3 ] && servers=("${@:4}")
   sync_write_config "$1" socket 0 2
   # sync_write_config ends with "  unicast-servers:"; the keyed servers follow.
   sed -i "s|^ntp:\$|ntp:\n  key-file: $2|" "$1"
-  for i in "${!types[@]}"; do
+  for i in "${!servers[@]}"; do
     printf '    - address: %s\n      key-id: %s\n      minpoll: 0\n      maxpoll: 2\n' \
-      "${addrs[$i]}" "$((i + 1))" >>"$1"
+      "${servers[$i]}" "$((i % ${#types[@]} + first))" >>"$1"
   done
 }
 
@@ -91,23 +93,43 @@ done
 mv "$WT_DIR/wiretimed.out" "$WT_DIR/right.out"
 mv "$WT_DIR/measurements.log" "$WT_DIR/right-measurements.log"
 
-echo "== wrong secrets (same ids and types), 20 s"
-write_config "$WT_DIR/wrong.yaml" "$WT_DIR/wrong.keys"
-sync_start_daemon "$binary" "$WT_DIR/wrong.yaml"
-sync_wait 20
-sync_stop_daemon
-sed 's/^/   | /' "$WT_DIR/wiretimed.out"
-if grep -q "synchronized to " "$WT_DIR/wiretimed.out"; then fail "synchronized with wrong keys"; fi
-total_received=0
-for i in "${!types[@]}"; do
-  a=$(accepted_of "${addrs[$i]}")
-  [ "$a" = 0 ] || fail "${types[$i]}: $a replies accepted with a wrong key"
-  total_received=$((total_received + $(received_of "${addrs[$i]}")))
+# wrong_run TAG TITLE KEYFILE FIRST_ID [ADDR...]: the daemon must never synchronise, accept nothing, and
+# reject and count every reply that comes (chronyd stays silent to a request it cannot
+# authenticate, or answers with a crypto-NAK). Prints the number of rejected replies.
+wrong_run() {
+  local tag=$1 i a
+  echo "== $2, 20 s" >&2
+  write_config "$WT_DIR/$tag.yaml" "${@:3}"
+  sync_start_daemon "$binary" "$WT_DIR/$tag.yaml"
+  sync_wait 20
+  sync_stop_daemon
+  sed 's/^/   | /' "$WT_DIR/wiretimed.out" >&2
+  if grep -q "synchronized to " "$WT_DIR/wiretimed.out"; then fail "$tag: synchronized"; fi
+  a=$(grep -o 'accepted [0-9]*' "$WT_DIR/wiretimed.out" | grep -vc 'accepted 0$' || true)
+  [ "$a" = 0 ] || fail "$tag: $a sources accepted replies"
+  local logged rejected
+  logged=$(grep -vc '^#' "$WT_DIR/measurements.log" || true)
+  rejected=$(awk '!/^#/ && $7 == "authentication" {n++} END {print n + 0}' "$WT_DIR/measurements.log")
+  echo "   $tag: replies logged $logged, rejected for authentication $rejected, counted $(failures)" >&2
+  [ "$logged" = "$rejected" ] || fail "$tag: $((logged - rejected)) replies not rejected"
+  [ "$(failures)" = "$rejected" ] || fail "$tag: counter $(failures) != rejected replies $rejected"
+  mv "$WT_DIR/wiretimed.out" "$WT_DIR/$tag.out"
+  mv "$WT_DIR/measurements.log" "$WT_DIR/$tag-measurements.log"
+  echo "$rejected"
+}
+wrong_run wrong "wrong secrets (same ids and types)" "$WT_DIR/wrong.keys" 1 >/dev/null
+wrong_run unknown "key ids chronyd does not have (11..14)" "$WT_DIR/unknown.keys" 11 >/dev/null
+# A server that answers every request with the request's key id and a digest of the right length
+# made with another secret: each reply reaches the daemon, is rejected and counted.
+sync_add_server_address 198.18.0.15
+ip netns exec "$WT_NS_SRV" python3 "$(dirname "$0")/bad_mac_server.py" --address 198.18.0.15 \
+  >"$WT_DIR/bad_mac.log" 2>&1 &
+WT_PIDS+=($!)
+for i in $(seq 50); do
+  ip netns exec "$WT_NS_SRV" ss -Hlun "src 198.18.0.15:123" | grep -q . && break
+  sleep 0.1
 done
-# Every reply that came is rejected and counted (chronyd may also stay silent: then none came).
-logged=$(grep -vc '^#' "$WT_DIR/measurements.log" || true)
-rejected=$(awk '!/^#/ && $7 == "authentication" {n++} END {print n + 0}' "$WT_DIR/measurements.log")
-echo "   replies logged $logged, rejected for authentication $rejected, counted $(failures)"
-[ "$logged" = "$rejected" ] || fail "$((logged - rejected)) replies not rejected for authentication"
-[ "$(failures)" = "$rejected" ] || fail "counter $(failures) != rejected replies $rejected"
+n=$(wrong_run badmac "replies with a wrong MAC (MD5 key 1)" "$WT_DIR/chrony.keys" 1 198.18.0.15)
+[ "$n" -ge 3 ] || fail "badmac: only $n replies rejected"
+grep -q "failed authentication" "$WT_DIR/badmac.out" || fail "badmac: no warning logged"
 echo PASS

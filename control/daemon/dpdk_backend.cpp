@@ -79,6 +79,19 @@ int run_dpdk_backend(const BackendContext& context) {
   const config::StartupConfig& cfg = dcfg.startup;
   const DaemonLog& log = context.log;
 
+  // The ring records carry no MAC yet and the control thread does not run the resolver yet:
+  // refuse rather than run keyed servers unauthenticated or drop domain servers silently.
+  for (const uint32_t key : dcfg.server_key_ids) {
+    if (key != 0) {
+      log.error("key-id: authentication needs `dataplane.backend: socket` for now");
+      return kExitConfigError;
+    }
+  }
+  if (!dcfg.domain_servers.empty()) {
+    log.error("domain servers need `dataplane.backend: socket` for now");
+    return kExitConfigError;
+  }
+
   dpdk::Eal eal;
   if (std::string e = eal.init(dpdk::eal_arguments("wiretimed", cfg.dataplane.eal_args, getpid()));
       !e.empty()) {

@@ -90,7 +90,7 @@ summarise() {
 
 echo "== 1. virtual clock 3 ms ahead"
 write_config "$WT_DIR/ahead.yaml" 3000000 "$WT_DIR/ahead.log"
-run_daemon "$WT_DIR/ahead.yaml" 7 "$WT_DIR/ahead.out"
+run_daemon "$WT_DIR/ahead.yaml" 10 "$WT_DIR/ahead.out"
 read -r count bad first < <(summarise "$WT_DIR/ahead.log" 1000000 -3000000 2>/dev/null)
 echo "   $count samples, first offset $first ns (want about -3000000)"
 [ "$count" -ge 3 ] || fail "only $count samples with the offset injected"

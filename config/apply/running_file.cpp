@@ -15,16 +15,16 @@ std::variant<YAML::Node, config::ConfigError> load_document(const std::string& p
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return YAML::Node(YAML::NodeType::Map);
   std::string text;
-  if (auto error = read_file(path, text)) return config::ConfigError{"", *error};
+  if (auto error = read_file(path, text)) return config::ConfigError{.message = *error};
   YAML::Node document;
   try {
     document = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    return config::ConfigError{"", e.msg, e.mark.line + 1, e.mark.column + 1};
+    return config::ConfigError{.line = e.mark.line + 1, .column = e.mark.column + 1, .message = e.msg};
   }
   if (!document || document.IsNull()) return YAML::Node(YAML::NodeType::Map);
   if (!document.IsMap())
-    return config::ConfigError{"", "expected a mapping at the top level", 1, 1};
+    return config::ConfigError{.line = 1, .column = 1, .message = "expected a mapping at the top level"};
   return document;
 }
 

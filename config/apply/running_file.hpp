@@ -6,7 +6,7 @@
 #include <string>
 #include <variant>
 
-#include "config/ntp_config/config_error.hpp"
+#include "config/config_error.hpp"
 #include "config/ntp_config/ntp_config.hpp"
 
 namespace wiretime::apply {

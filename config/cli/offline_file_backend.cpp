@@ -44,15 +44,15 @@ std::variant<std::unique_ptr<OfflineFileBackend>, config::ConfigError> OfflineFi
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
     std::string text;
-    if (auto error = read_file(path, text)) return config::ConfigError{"", *error};
+    if (auto error = read_file(path, text)) return config::ConfigError{.message = *error};
     try {
       *backend->document_ = YAML::Load(text);
     } catch (const YAML::ParserException& e) {
-      return config::ConfigError{"", e.msg, e.mark.line + 1, e.mark.column + 1};
+      return config::ConfigError{.line = e.mark.line + 1, .column = e.mark.column + 1, .message = e.msg};
     }
     if (backend->document_->IsNull()) *backend->document_ = YAML::Node(YAML::NodeType::Map);
     if (!backend->document_->IsMap()) {
-      return config::ConfigError{"", "expected a mapping at the top level", 1, 1};
+      return config::ConfigError{.line = 1, .column = 1, .message = "expected a mapping at the top level"};
     }
     const YAML::Node& doc = *backend->document_;
     auto decoded = config::decode_ntp_config(doc["ntp"]);

@@ -5,7 +5,7 @@
 #include <variant>
 
 #include "config/cli/config_backend.hpp"
-#include "config/ntp_config/config_error.hpp"
+#include "config/config_error.hpp"
 
 namespace YAML {
 class Node;

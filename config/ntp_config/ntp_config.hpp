@@ -25,6 +25,9 @@ struct Association {
   std::string address;  // canonical literal, or the domain name
   int version = 3;      // IPv6 entries are always NTPv4 (spec Q3/Q4)
   std::optional<uint32_t> key_id;
+  // wiretimed extension (`key-id`): a key of the chrony-format `key-file`, for key types VRP
+  // does not offer (SHA1, SHA256, AES-CMAC); the daemon checks that the file defines it.
+  std::optional<uint32_t> file_key_id;
   uint16_t port = 123;
   std::string source_interface;  // empty: global source interface, then routing
   std::string vpn_instance;      // empty: public network
@@ -138,6 +141,7 @@ struct NtpConfig {
   bool ipv6_service_disable = false;  // ntp ipv6 disable
   std::map<uint32_t, AuthenticationKey> keys;
   std::set<uint32_t> trusted_keys;
+  std::string key_file;  // wiretimed extension (`key-file`): chrony-format key file path
   std::optional<RefclockMaster> refclock_master;
   std::vector<Association> unicast_servers;
   std::vector<Association> unicast_peers;

@@ -111,7 +111,7 @@ std::optional<Refusal> check_key_secret(KeyMode mode, const std::string& secret)
 std::optional<ConfigError> validate_ntp_config(const NtpConfig& c,
                                                const InterfaceInventory& inventory) {
   auto err = [](std::string path, Refusal r) {
-    return ConfigError{std::move(path), refusal_text(r)};
+    return ConfigError{.path = std::move(path), .message = refusal_text(r)};
   };
   auto at = [](const char* list, size_t i) {
     return std::string("ntp.") + list + "[" + std::to_string(i) + "]";

@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include "config/ntp_config/config_error.hpp"
+#include "config/config_error.hpp"
 #include "config/ntp_config/interface_inventory.hpp"
 #include "config/ntp_config/ntp_config.hpp"
 #include "config/ntp_config/refusal.hpp"

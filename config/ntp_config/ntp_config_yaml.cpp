@@ -23,7 +23,7 @@ class Decoder {
 
   void fail(const YAML::Node& node, const std::string& path, const std::string& message) {
     if (error) return;
-    ConfigError e{path, message};
+    ConfigError e{.path = path, .message = message};
     const YAML::Mark mark = node.Mark();
     if (mark.line >= 0) {
       e.line = mark.line + 1;
@@ -211,12 +211,12 @@ class Decoder {
                    Association& a) {
     if (mode == AssociationMode::kServer) {
       if (!map(node, path,
-               {"address", "domain", "version", "authentication-keyid", "port", "source-interface",
+               {"address", "domain", "version", "authentication-keyid", "key-id", "port", "source-interface",
                 "vpn-instance", "preferred", "maxpoll", "minpoll", "burst", "iburst", "preempt"})) {
         return;
       }
     } else if (!map(node, path,
-                    {"address", "domain", "version", "authentication-keyid", "port",
+                    {"address", "domain", "version", "authentication-keyid", "key-id", "port",
                      "source-interface", "vpn-instance", "preferred", "maxpoll", "minpoll",
                      "preempt"})) {
       return;
@@ -255,6 +255,11 @@ class Decoder {
         return;
       }
       a.key_id = key;
+    }
+    if (node["key-id"]) {
+      uint32_t key = 0;
+      if (!integer(node["key-id"], join(path, "key-id"), 1, 4294967295, key)) return;
+      a.file_key_id = key;
     }
     if (node["port"]) {
       if (!integer(node["port"], join(path, "port"), 1, 65535, a.port)) return;
@@ -323,6 +328,7 @@ class Decoder {
               "ipv6-disable",
               "authentication-keys",
               "trusted-keys",
+              "key-file",
               "refclock-master",
               "unicast-servers",
               "unicast-peers",
@@ -532,6 +538,7 @@ class Decoder {
       }
     }
 
+    if (ok() && ntp["key-file"]) string(ntp["key-file"], "ntp.key-file", c.key_file, 1, 4096);
     if (ok() && ntp["max-distance"])
       integer(ntp["max-distance"], "ntp.max-distance", 1, 16, c.max_distance);
     if (ok() && ntp["discard"]) {
@@ -621,6 +628,7 @@ YAML::Node encode_association(const Association& a, AssociationMode mode) {
   n[a.kind == ServerKind::kDomain ? "domain" : "address"] = a.address;
   if (a.kind != ServerKind::kIpv6 && a.version != 3) n["version"] = a.version;
   if (a.key_id) n["authentication-keyid"] = *a.key_id;
+  if (a.file_key_id) n["key-id"] = *a.file_key_id;
   if (a.port != 123) n["port"] = a.port;
   if (!a.source_interface.empty()) n["source-interface"] = a.source_interface;
   if (!a.vpn_instance.empty()) n["vpn-instance"] = a.vpn_instance;
@@ -695,6 +703,7 @@ YAML::Node encode_ntp_config(const NtpConfig& c) {
     n["authentication-keys"].push_back(e);
   }
   for (uint32_t id : c.trusted_keys) n["trusted-keys"].push_back(id);
+  if (!c.key_file.empty()) n["key-file"] = c.key_file;
   if (c.refclock_master) {
     YAML::Node e(YAML::NodeType::Map);
     if (c.refclock_master->address != RefclockMaster{}.address)
@@ -773,10 +782,10 @@ std::variant<NtpConfig, ConfigError> ntp_config_from_yaml_text(const std::string
   try {
     document = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    return ConfigError{"", e.msg, e.mark.line + 1, e.mark.column + 1};
+    return ConfigError{.line = e.mark.line + 1, .column = e.mark.column + 1, .message = e.msg};
   }
   if (document && !document.IsNull() && !document.IsMap()) {
-    return ConfigError{"", "expected a mapping at the top level", 1, 1};
+    return ConfigError{.line = 1, .column = 1, .message = "expected a mapping at the top level"};
   }
   return decode_ntp_config(document["ntp"]);
 }

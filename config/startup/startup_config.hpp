@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "config/startup/config_error.hpp"
+#include "config/config_error.hpp"
 #include "config/startup/ipv4_text.hpp"
 #include "config/startup/ntp_section.hpp"
 #include "dataplane/l3/interface_table.hpp"

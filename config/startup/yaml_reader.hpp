@@ -14,7 +14,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "config/startup/config_error.hpp"
+#include "config/config_error.hpp"
 
 namespace wiretime::config {
 

@@ -26,11 +26,13 @@ NtpConfig full_config() {
   c.keys[42] = {KeyMode::kHmacSha256, "secret with spaces"};
   c.keys[7] = {KeyMode::kAes128Cmac, "0123456789abcdef"};
   c.trusted_keys = {42};
+  c.key_file = "/etc/wiretime/chrony.keys";
   c.refclock_master = RefclockMaster{(127u << 24) | (127u << 16) | (1u << 8) | 1u, 5};
   Association a;
   a.address = "10.10.1.1";
   a.version = 4;
   a.key_id = 42;
+  a.file_key_id = 3;
   a.port = 5000;
   a.source_interface = "GE1/0/1.100";
   a.vpn_instance = "abc";

@@ -8,12 +8,7 @@
 namespace wiretime::wire {
 namespace {
 
-constexpr size_t kEthernetHeader = 14;
-constexpr size_t kVlanTag = 4;
-constexpr size_t kArpSize = 28;
 constexpr size_t kIpv4MinHeader = 20;
-constexpr size_t kIpv6Header = 40;
-constexpr size_t kUdpHeader = 8;
 constexpr size_t kGreBaseHeader = 4;
 constexpr size_t kLoopbackHeader = 4;
 
@@ -47,7 +42,7 @@ class FrameParser {
 
  private:
   DecodeError ethernet() {
-    if (frame_.size() < kEthernetHeader) return DecodeError::kEthernetTooShort;
+    if (frame_.size() < kEthernetHeaderSize) return DecodeError::kEthernetTooShort;
     const uint8_t* p = frame_.data();
     std::copy(p, p + 6, out_.dst_mac.bytes.begin());
     std::copy(p + 6, p + 12, out_.src_mac.bytes.begin());
@@ -55,11 +50,11 @@ class FrameParser {
     uint16_t type = load_be16(p + offset);
     while (type == kEthertypeVlan || type == kEthertypeQinQ) {
       if (out_.vlan_count == kMaxVlanTags) return DecodeError::kTooManyVlanTags;
-      if (frame_.size() < offset + kVlanTag + 2) return DecodeError::kEthernetTooShort;
+      if (frame_.size() < offset + kVlanTagSize + 2) return DecodeError::kEthernetTooShort;
       const uint16_t tci = load_be16(p + offset + 2);
       out_.vlans[out_.vlan_count++] = {type, static_cast<uint8_t>(tci >> 13), (tci & 0x1000) != 0,
                                        static_cast<uint16_t>(tci & 0x0fff)};
-      offset += kVlanTag;
+      offset += kVlanTagSize;
       type = load_be16(p + offset);
     }
     out_.ethertype = type;
@@ -100,7 +95,7 @@ class FrameParser {
   }
 
   DecodeError arp(size_t offset) {
-    if (frame_.size() < offset + kArpSize) return DecodeError::kArpTooShort;
+    if (frame_.size() < offset + kArpPayloadSize) return DecodeError::kArpTooShort;
     const uint8_t* p = frame_.data() + offset;
     if (load_be16(p) != 1 || load_be16(p + 2) != kEthertypeIpv4 || p[4] != 6 || p[5] != 4) {
       return DecodeError::kUnsupportedArp;
@@ -143,12 +138,12 @@ class FrameParser {
   }
 
   DecodeError ipv6(size_t offset) {
-    if (frame_.size() < offset + kIpv6Header) return DecodeError::kIpv6TooShort;
+    if (frame_.size() < offset + kIpv6HeaderSize) return DecodeError::kIpv6TooShort;
     const std::span<const uint8_t> packet = frame_.subspan(offset);
     const uint8_t* p = packet.data();
     if ((p[0] >> 4) != 6) return DecodeError::kBadIpVersion;
     const size_t payload_len = load_be16(p + 4);
-    if (payload_len > packet.size() - kIpv6Header) return DecodeError::kBadIpTotalLength;
+    if (payload_len > packet.size() - kIpv6HeaderSize) return DecodeError::kBadIpTotalLength;
 
     Ipv6Address src;
     Ipv6Address dst;
@@ -162,8 +157,8 @@ class FrameParser {
 
     // Skip the extension headers a host must process or may ignore; each is >= 8 bytes, so
     // the walk is bounded by the payload length.
-    std::span<const uint8_t> payload = packet.subspan(kIpv6Header, payload_len);
-    size_t header_len = kIpv6Header;
+    std::span<const uint8_t> payload = packet.subspan(kIpv6HeaderSize, payload_len);
+    size_t header_len = kIpv6HeaderSize;
     uint8_t next = p[6];
     while (next == kIpv6HopByHop || next == kIpv6Routing || next == kIpv6DestinationOptions) {
       if (payload.size() < 8) return DecodeError::kBadIpv6ExtensionHeader;
@@ -223,14 +218,14 @@ class FrameParser {
 
   DecodeError udp() {
     const std::span<const uint8_t> l4 = out_.l4;
-    if (l4.size() < kUdpHeader) return DecodeError::kUdpTooShort;
+    if (l4.size() < kUdpHeaderSize) return DecodeError::kUdpTooShort;
     const uint8_t* p = l4.data();
     out_.src_port = load_be16(p);
     out_.dst_port = load_be16(p + 2);
     const size_t udp_len = load_be16(p + 4);
-    if (udp_len < kUdpHeader || udp_len > l4.size()) return DecodeError::kBadUdpLength;
+    if (udp_len < kUdpHeaderSize || udp_len > l4.size()) return DecodeError::kBadUdpLength;
     const std::span<const uint8_t> segment = l4.first(udp_len);
-    out_.udp_payload = segment.subspan(kUdpHeader);
+    out_.udp_payload = segment.subspan(kUdpHeaderSize);
     if (options_.verify_l4_checksums) {
       const uint16_t field = load_be16(p + 6);
       if (field == 0) {

@@ -13,14 +13,6 @@
 
 namespace wiretime::wire {
 
-inline constexpr size_t kEthernetHeaderSize = 14;
-inline constexpr size_t kVlanTagSize = 4;
-inline constexpr size_t kIpv4HeaderSize = 20;  // encoders write no options
-inline constexpr size_t kIpv6HeaderSize = 40;
-inline constexpr size_t kUdpHeaderSize = 8;
-inline constexpr size_t kArpPayloadSize = 28;
-// Frames shorter than this are zero-padded up to it (64 bytes on the wire with the FCS).
-inline constexpr size_t kMinEthernetFrameSize = 60;
 
 struct EthernetSpec {
   MacAddress dst;

@@ -13,7 +13,6 @@
 
 namespace wiretime::wire {
 
-
 struct EthernetSpec {
   MacAddress dst;
   MacAddress src;

@@ -12,7 +12,7 @@
 # Exit 77 (skip) without root, `ip netns` or chronyd. Everything is torn down on any exit.
 set -euo pipefail
 probe=${1:?usage: $0 PATH/TO/auth_probe}
-repo=$(cd "$(dirname "$0")/../../../.." && pwd)
+repo=$(cd "$(dirname "$0")/../../.." && pwd)
 # shellcheck source=scripts/lib/netns.sh
 source "$repo/scripts/lib/netns.sh"
 

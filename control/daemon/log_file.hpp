@@ -1,19 +1,14 @@
 // An append-only text log for people and scripts: a header of '#' lines once, then one line per
 // record, flushed per line so that an operator or a test tailing it sees each record at once.
-// Control thread only. Also the UTC formatting the logs share.
+// Control thread only. Timestamps in the lines: dataplane/time/utc_text.hpp.
 #pragma once
 
 #include <cstdio>
 #include <string>
 
-#include "dataplane/time/ntp_timestamp.hpp"
+#include "dataplane/time/utc_text.hpp"
 
 namespace wiretime::daemon {
-
-// "YYYY-MM-DD HH:MM:SS.nnnnnnnnn" (two whitespace-separated columns, as chrony's logs).
-std::string format_utc_columns(UnixNanos t);
-// RFC 3339 with nanoseconds, "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ".
-std::string format_utc(UnixNanos t);
 
 class LineFile {
  public:

@@ -12,21 +12,6 @@ using wire::IpAddress;
 using wire::IpVersion;
 using wire::NtpPacket;
 
-// Days since 1970-01-01 to civil date (H. Hinnant's algorithm; exact for all int64 inputs
-// we produce).
-void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += (m <= 2);
-}
-
 void append(std::string& out, const char* fmt, auto... args) {
   char buf[128];
   const int n = std::snprintf(buf, sizeof buf, fmt, args...);
@@ -53,7 +38,7 @@ std::string quote(std::string_view s) {
 
 void append_timestamp(std::string& out, const char* name, NtpTimestamp ts) {
   append(out, ",\"%s\":{\"hex\":\"0x%016" PRIx64 "\",\"utc\":", name, ts.raw());
-  out += ts.is_zero() ? "null" : quote(format_iso8601(ts.to_unix_nanos_rfc4330()));
+  out += ts.is_zero() ? "null" : quote(format_utc(ts.to_unix_nanos_rfc4330()));
   out += '}';
 }
 
@@ -107,31 +92,6 @@ void append_ntp(std::string& out, const NtpPacket& p) {
 
 }  // namespace
 
-std::string format_iso8601(UnixNanos t) {
-  constexpr int64_t kNs = 1'000'000'000;
-  int64_t secs = t / kNs;
-  int64_t nanos = t % kNs;
-  if (nanos < 0) {
-    nanos += kNs;
-    --secs;
-  }
-  int64_t days = secs / 86400;
-  int64_t sod = secs % 86400;
-  if (sod < 0) {
-    sod += 86400;
-    --days;
-  }
-  int64_t y = 0;
-  unsigned m = 0;
-  unsigned d = 0;
-  civil_from_days(days, y, m, d);
-  std::string out;
-  append(out, "%04" PRId64 "-%02u-%02uT%02d:%02d:%02d.%09" PRId64 "Z", y, m, d,
-         static_cast<int>(sod / 3600), static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60),
-         nanos);
-  return out;
-}
-
 std::string format_ip(const IpAddress& address) {
   std::string out;
   if (address.version == IpVersion::kV4) {
@@ -176,7 +136,7 @@ std::string frame_to_json(uint64_t frame_number, UnixNanos capture_time, size_t 
                           const DecodedFrame& f) {
   std::string out;
   append(out, "{\"frame\":%" PRIu64 ",\"time\":", frame_number);
-  out += quote(format_iso8601(capture_time));
+  out += quote(format_utc(capture_time));
   append(out, ",\"length\":%zu", frame_length);
   if (f.vlan_count > 0) {
     out += ",\"vlans\":[";

@@ -5,14 +5,10 @@
 #include <cstdint>
 #include <string>
 
-#include "dataplane/time/ntp_timestamp.hpp"
+#include "dataplane/time/utc_text.hpp"
 #include "dataplane/wire/frame_decoder.hpp"
 
 namespace wiretime::pcap {
-
-// ISO-8601 UTC with nanoseconds: "2017-06-19T14:12:09.516015118Z". Proleptic Gregorian,
-// any year 0000-9999.
-std::string format_iso8601(UnixNanos t);
 
 // "192.0.2.1", "2001:db8::1" (RFC 5952 compressed form).
 std::string format_ip(const wire::IpAddress& address);

@@ -1,0 +1,314 @@
+// Per-packet cost of the routed dataplane loop (dataplane/dpdk/dataplane.hpp) on a ring-backed
+// ethdev port: the benchmark is the link's far end. Each iteration moves one burst of 32 frames
+// through one poll of the loop, so the time per item is the lcore's cost per frame including the
+// rte_eth_rx_burst/tx_burst of net_ring, excluding any NIC. `BM_InjectOnly` is the far end's own
+// share (mbuf allocation and copy) to subtract from the RX figures.
+#include <benchmark/benchmark.h>
+#include <rte_eth_ring.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "dataplane/dpdk/dataplane.hpp"
+#include "dataplane/dpdk/eal.hpp"
+#include "dataplane/wire/frame_encoder.hpp"
+
+namespace wiretime::dpdk {
+namespace {
+
+constexpr unsigned kBurst = 32;
+rte_mempool* g_pool = nullptr;
+
+const wire::MacAddress kServerMac{{0x02, 0x5e, 0, 0, 0, 0x01}};
+const wire::MacAddress kOurMac{{0x02, 0x5e, 0, 0, 0, 0x02}};
+const wire::Ipv4Address kServerIp{{198, 18, 0, 1}};
+const wire::Ipv4Address kOurIp{{198, 18, 0, 2}};
+constexpr uint16_t kClientPort = 50000;
+
+using Frame = std::vector<uint8_t>;
+
+template <typename F>
+Frame make(F&& encode) {
+  std::array<uint8_t, 512> buf{};
+  const size_t len = encode(std::span<uint8_t>(buf));
+  return Frame(buf.begin(), buf.begin() + static_cast<long>(len));
+}
+
+wire::EthernetSpec eth(wire::MacAddress dst, wire::MacAddress src) {
+  wire::EthernetSpec e;
+  e.dst = dst;
+  e.src = src;
+  return e;
+}
+
+Frame ntp_reply() {
+  wire::NtpHeader h;
+  h.mode = wire::NtpMode::kServer;
+  h.stratum = 1;
+  h.transmit = NtpTimestamp::from_raw(0xe000000000000001ull);
+  return make([&](std::span<uint8_t> out) {
+    wire::Ipv4UdpSpec s;
+    s.eth = eth(kOurMac, kServerMac);
+    s.src_ip = kServerIp;
+    s.dst_ip = kOurIp;
+    s.src_port = 123;
+    s.dst_port = kClientPort;
+    return wire::encode_ipv4_ntp(out, s, h);
+  });
+}
+
+Frame arp_reply() {
+  wire::ArpPacket a;
+  a.operation = wire::ArpOperation::kReply;
+  a.sender_mac = kServerMac;
+  a.sender_ip = kServerIp;
+  a.target_mac = kOurMac;
+  a.target_ip = kOurIp;
+  return make(
+      [&](std::span<uint8_t> out) { return wire::encode_arp(out, eth(kOurMac, kServerMac), a); });
+}
+
+// An ICMP echo request to us, built by hand: the encoders only make replies.
+Frame icmp_echo_request() {
+  Frame f(14 + 20 + 8 + 32, 0);
+  std::copy(kOurMac.bytes.begin(), kOurMac.bytes.end(), f.begin());
+  std::copy(kServerMac.bytes.begin(), kServerMac.bytes.end(), f.begin() + 6);
+  f[12] = 0x08;
+  uint8_t* ip = f.data() + 14;
+  ip[0] = 0x45;
+  const auto total = static_cast<uint16_t>(f.size() - 14);
+  ip[2] = static_cast<uint8_t>(total >> 8);
+  ip[3] = static_cast<uint8_t>(total);
+  ip[8] = 64;
+  ip[9] = 1;  // ICMP
+  std::copy(kServerIp.bytes.begin(), kServerIp.bytes.end(), ip + 12);
+  std::copy(kOurIp.bytes.begin(), kOurIp.bytes.end(), ip + 16);
+  auto checksum = [](const uint8_t* p, size_t n) {
+    uint32_t sum = 0;
+    for (size_t i = 0; i + 1 < n; i += 2) sum += static_cast<uint32_t>(p[i] << 8 | p[i + 1]);
+    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    return static_cast<uint16_t>(~sum);
+  };
+  const uint16_t ip_sum = checksum(ip, 20);
+  ip[10] = static_cast<uint8_t>(ip_sum >> 8);
+  ip[11] = static_cast<uint8_t>(ip_sum);
+  uint8_t* icmp = ip + 20;
+  icmp[0] = 8;  // echo request
+  icmp[5] = 1;  // identifier
+  icmp[7] = 1;  // sequence
+  const uint16_t icmp_sum = checksum(icmp, f.size() - 34);
+  icmp[2] = static_cast<uint8_t>(icmp_sum >> 8);
+  icmp[3] = static_cast<uint8_t>(icmp_sum);
+  return f;
+}
+
+// One port on rings, with the dataplane polled from this thread.
+struct Bench {
+  rte_ring* to_dataplane = nullptr;
+  rte_ring* from_dataplane = nullptr;
+  std::unique_ptr<Dataplane> dp;
+  std::string error;
+
+  explicit Bench(const std::string& name) {
+    to_dataplane = rte_ring_create((name + "_rx").c_str(), 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+    from_dataplane =
+        rte_ring_create((name + "_tx").c_str(), 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+    const int port = rte_eth_from_rings(name.c_str(), &to_dataplane, 1, &from_dataplane, 1, 0);
+    if (port < 0) {
+      error = "rte_eth_from_rings failed";
+      return;
+    }
+    l3::NetworkSpec network;
+    network.interfaces.push_back(
+        {"GE0", "", l3::kNoVlan, "", kOurMac, {{wire::IpAddress::from(kOurIp), 24}}});
+    PortSpec spec;
+    spec.port_index = static_cast<uint16_t>(port);
+    spec.mbufs = 1023;
+    DataplaneOptions options;
+    options.announce_on_start = false;
+    dp = Dataplane::create(options, {spec}, network, error);
+  }
+  ~Bench() {
+    dp.reset();
+    rte_ring_free(to_dataplane);
+    rte_ring_free(from_dataplane);
+  }
+
+  bool inject(const Frame& frame, unsigned count) const {
+    rte_mbuf* burst[kBurst];
+    if (rte_pktmbuf_alloc_bulk(g_pool, burst, count) != 0) return false;
+    for (unsigned i = 0; i < count; ++i) {
+      char* data = rte_pktmbuf_append(burst[i], static_cast<uint16_t>(frame.size()));
+      std::copy(frame.begin(), frame.end(), reinterpret_cast<uint8_t*>(data));
+    }
+    return rte_ring_enqueue_bulk(to_dataplane, reinterpret_cast<void**>(burst), count, nullptr) ==
+           count;
+  }
+  unsigned drain_tx() const {
+    void* burst[kBurst];
+    unsigned total = 0;
+    unsigned n = 0;
+    while ((n = rte_ring_dequeue_burst(from_dataplane, burst, kBurst, nullptr)) != 0) {
+      rte_pktmbuf_free_bulk(reinterpret_cast<rte_mbuf**>(burst), n);
+      total += n;
+    }
+    return total;
+  }
+  unsigned drain_events() const {
+    DataplaneEvent events[kBurst];
+    unsigned total = 0;
+    unsigned n = 0;
+    while ((n = dp->poll_events(events, kBurst)) != 0) total += n;
+    return total;
+  }
+};
+
+std::string next_name() {
+  static unsigned n = 0;
+  return "bench" + std::to_string(n++);
+}
+
+// The far end's share: allocate, fill and free a burst without the dataplane.
+void BM_InjectOnly(benchmark::State& state) {
+  const Frame frame = ntp_reply();
+  rte_mbuf* burst[kBurst];
+  for (auto _ : state) {
+    if (rte_pktmbuf_alloc_bulk(g_pool, burst, kBurst) != 0) {
+      state.SkipWithError("mbuf pool empty");
+      return;
+    }
+    for (rte_mbuf* m : burst) {
+      char* data = rte_pktmbuf_append(m, static_cast<uint16_t>(frame.size()));
+      std::copy(frame.begin(), frame.end(), reinterpret_cast<uint8_t*>(data));
+    }
+    rte_pktmbuf_free_bulk(burst, kBurst);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kBurst));
+}
+BENCHMARK(BM_InjectOnly);
+
+// RX of server replies: burst, timestamp, decode, classify, one event per frame to control.
+void BM_RxNtpReply(benchmark::State& state) {
+  Bench b(next_name());
+  if (!b.dp) {
+    state.SkipWithError(b.error.c_str());
+    return;
+  }
+  const Frame frame = ntp_reply();
+  uint64_t events = 0;
+  for (auto _ : state) {
+    if (!b.inject(frame, kBurst)) {
+      state.SkipWithError("cannot inject");
+      return;
+    }
+    while (b.dp->poll_once()) {
+    }
+    events += b.drain_events();
+  }
+  if (events != static_cast<uint64_t>(state.iterations()) * kBurst) {
+    state.SkipWithError("a reply did not reach control: the benchmark measured a drop path");
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kBurst));
+}
+BENCHMARK(BM_RxNtpReply);
+
+// RX of ICMP echo requests and TX of the replies (the lcore answers pings itself).
+void BM_IcmpEcho(benchmark::State& state) {
+  Bench b(next_name());
+  if (!b.dp) {
+    state.SkipWithError(b.error.c_str());
+    return;
+  }
+  const Frame frame = icmp_echo_request();
+  uint64_t replies = 0;
+  for (auto _ : state) {
+    if (!b.inject(frame, kBurst)) {
+      state.SkipWithError("cannot inject");
+      return;
+    }
+    while (b.dp->poll_once()) {
+    }
+    replies += b.drain_tx();
+  }
+  if (replies != static_cast<uint64_t>(state.iterations()) * kBurst) {
+    state.SkipWithError("an echo request was not answered");
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kBurst));
+}
+BENCHMARK(BM_IcmpEcho);
+
+// TX of client requests: command ring, route lookup, resolved next hop, encode, tx burst, and
+// the "transmitted" event with T1 back to control.
+void BM_TxNtpRequest(benchmark::State& state) {
+  Bench b(next_name());
+  if (!b.dp) {
+    state.SkipWithError(b.error.c_str());
+    return;
+  }
+  TxCommand command;
+  command.kind = TxCommand::Kind::kNtpRequest;
+  command.server = wire::IpAddress::from(kServerIp);
+  command.src_port = kClientPort;
+  command.dst_port = 123;
+  // Resolve the server's MAC first: one request (held), then the server's ARP reply.
+  b.dp->send(command);
+  while (b.dp->poll_once()) {
+  }
+  b.inject(arp_reply(), 1);
+  while (b.dp->poll_once()) {
+  }
+  b.drain_tx();
+  b.drain_events();
+  uint64_t sent = 0;
+  uint64_t cookie = 1;
+  for (auto _ : state) {
+    for (unsigned i = 0; i < kBurst; ++i) {
+      command.cookie = NtpTimestamp::from_raw(cookie++);
+      if (!b.dp->send(command)) {
+        state.SkipWithError("command ring full");
+        return;
+      }
+    }
+    while (b.dp->poll_once()) {
+    }
+    sent += b.drain_tx();
+    b.drain_events();
+  }
+  if (sent != static_cast<uint64_t>(state.iterations()) * kBurst) {
+    state.SkipWithError("a request was not sent (next hop unresolved?)");
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kBurst));
+}
+BENCHMARK(BM_TxNtpRequest);
+
+}  // namespace
+}  // namespace wiretime::dpdk
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  wiretime::dpdk::Eal eal;
+  const std::string prefix = "wt-dp-bench-" + std::to_string(getpid());
+  if (std::string e =
+          eal.init({"wiretime_dataplane_bench", "--no-huge", "--no-pci", "-m", "256",
+                    "--file-prefix", prefix, "--log-level", "lib.eal:error", "-l", "0"});
+      !e.empty()) {
+    std::fprintf(stderr, "%s\n", e.c_str());
+    return 1;
+  }
+  wiretime::dpdk::g_pool =
+      rte_pktmbuf_pool_create("bench_pool", 4095, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+  if (wiretime::dpdk::g_pool == nullptr) {
+    std::fprintf(stderr, "cannot create the mbuf pool\n");
+    return 1;
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "dataplane/wire/byte_order.hpp"
 #include "tests/unit/wire/hex.hpp"
 
@@ -84,6 +86,34 @@ TEST(Checksum, IncrementalUpdateMatchesFullRecompute) {
   const uint16_t old_word = load_be16(data.data() + 4);
   store_be16(data.data() + 4, 0x1234);
   EXPECT_EQ(checksum_update16(before, old_word, 0x1234), internet_checksum(data));
+}
+
+// The word-wide accumulator against the textbook 16-bit one's-complement sum: every length
+// (odd tails, 2-byte tails), all-ones data (the 0xffff/0 ambiguity), and chained partial sums.
+TEST(Checksum, WideAccumulatorEqualsSixteenBitSum) {
+  auto reference = [](std::span<const uint8_t> bytes, uint32_t sum) {
+    for (size_t i = 0; i < bytes.size(); i += 2) {
+      sum += static_cast<uint32_t>(bytes[i]) << 8;
+      if (i + 1 < bytes.size()) sum += bytes[i + 1];
+      sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return sum;
+  };
+  uint32_t state = 12345;
+  std::vector<uint8_t> data(1500);
+  for (int pattern = 0; pattern < 3; ++pattern) {
+    for (uint8_t& b : data) {
+      state = state * 1103515245u + 12345u;
+      b = pattern == 0 ? static_cast<uint8_t>(state >> 16) : pattern == 1 ? 0xff : 0x00;
+    }
+    for (size_t len = 0; len <= data.size(); len += len < 80 ? 1 : 37) {
+      const std::span<const uint8_t> bytes(data.data(), len);
+      for (const uint32_t start : {0u, 1u, 0xfffeu, 0xffffu}) {
+        ASSERT_EQ(checksum_accumulate(bytes, start), reference(bytes, start))
+            << "pattern " << pattern << " length " << len << " start " << start;
+      }
+    }
+  }
 }
 
 }  // namespace

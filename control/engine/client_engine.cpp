@@ -94,6 +94,16 @@ bool ClientEngine::reconfigure(AssociationId id, const AssociationConfig& config
   return true;
 }
 
+void ClientEngine::set_globals(const EngineGlobals& globals) {
+  config_.max_distance = globals.max_distance;
+  config_.unsync = globals.unsync;
+  config_.authentication_enabled = globals.authentication_enabled;
+}
+
+EngineGlobals ClientEngine::globals() const {
+  return EngineGlobals{config_.max_distance, config_.unsync, config_.authentication_enabled};
+}
+
 void ClientEngine::on_resolved(AssociationId id, bool ok, SteadyNanos now) {
   Association* a = find(id);
   if (a == nullptr) return;

@@ -10,6 +10,7 @@
 #include "control/engine/actions.hpp"
 #include "control/engine/association.hpp"
 #include "control/engine/candidate.hpp"
+#include "control/engine/engine_globals.hpp"
 #include "control/engine/local_clock.hpp"
 #include "control/engine/poll_update.hpp"
 #include "control/engine/prng.hpp"
@@ -45,6 +46,10 @@ class ClientEngine {
   // options), keeping its clock filter, reach register and poll state so a committed change
   // does not cost the source its history. The address must not change (that is remove + add).
   bool reconfigure(AssociationId id, const AssociationConfig& config);
+  // Committed global settings: take effect from the next reply (max-distance, authentication)
+  // and the next poll interval (unsync rule); every association keeps its state.
+  void set_globals(const EngineGlobals& globals);
+  EngineGlobals globals() const;
   // Outcome of a ResolveName action. On failure the name is retried at the next poll time.
   void on_resolved(AssociationId id, bool ok, SteadyNanos now);
 

@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "control/auth/key_table.hpp"
 #include "control/runtime/control_loop.hpp"
 
 namespace wiretime::daemon {
@@ -20,10 +21,12 @@ namespace wiretime::daemon {
 class MgmtEndpoint {
  public:
   // Error text (the daemon refuses to start) when the running file cannot be opened or
-  // decoded or the socket cannot be bound.
+  // decoded, its global settings or keys are unusable, or the socket cannot be bound. `keys`:
+  // the table the backend signs and verifies with (loaded from the key file); commits update
+  // it. Without one, authentication keys are only saved to the running file.
   static std::variant<std::unique_ptr<MgmtEndpoint>, std::string> open(
       runtime::ControlLoop& loop, const std::string& config_path, const std::string& socket_path,
-      std::function<UnixNanos()> now);
+      std::function<UnixNanos()> now, auth::KeyTable* keys = nullptr);
   ~MgmtEndpoint();
 
   void fill_pollfds(std::vector<pollfd>& fds) const;

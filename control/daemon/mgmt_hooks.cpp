@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "config/ntp_config/ip_address.hpp"
+#include "control/auth/chrony_key_file.hpp"
+#include "control/auth/key_table_from_config.hpp"
 
 namespace wiretime::daemon {
 
@@ -46,12 +48,17 @@ std::variant<std::pair<engine::AssociationConfig, runtime::Peer>, std::string> t
 
 MgmtHooks::MgmtHooks(runtime::ControlLoop& loop, config::NtpConfig running,
                      config::InterfaceInventory inventory, std::function<UnixNanos()> now,
-                     InvalidPackets invalid_packets)
+                     InvalidPackets invalid_packets, auth::KeyTable* keys)
     : loop_(loop),
       running_(std::move(running)),
       inventory_(std::move(inventory)),
       now_(std::move(now)),
-      invalid_packets_(std::move(invalid_packets)) {
+      invalid_packets_(std::move(invalid_packets)),
+      keys_(keys) {
+  if (keys_ != nullptr) {
+    file_keys_ = *keys_;
+    file_keys_path_ = running_.key_file;
+  }
   std::vector<engine::AssociationId> claimed;
   for (const config::Association& a : running_.unicast_servers) {
     for (const engine::Association& e : loop_.engine().associations()) {
@@ -82,10 +89,68 @@ std::vector<MgmtHooks::Live>::iterator MgmtHooks::find(const config::Association
                       [&](const Live& l) { return l.association.same_key(association); });
 }
 
+std::variant<MgmtHooks::Globals, std::string> MgmtHooks::globals_of(
+    const config::NtpConfig& c) const {
+  Globals g;
+  if (c.max_distance < 1 || c.max_distance > 16) {
+    return "max-distance " + std::to_string(c.max_distance) + " is outside 1-16";
+  }
+  g.engine.max_distance = c.max_distance;
+  if (c.unsync_max_poll) {
+    g.engine.unsync.configured = true;
+    g.engine.unsync.cap_exponent = c.unsync_max_poll->poll_interval;
+    g.engine.unsync.step_exponent = c.unsync_max_poll->dec_step;
+  }
+  // The key file's `key-id` servers need no `ntp authentication enable`, as at start-up.
+  bool file_keyed = false;
+  for (const auto* list : {&c.unicast_servers, &c.unicast_peers}) {
+    for (const config::Association& a : *list) file_keyed = file_keyed || a.file_key_id;
+  }
+  g.engine.authentication_enabled = c.authentication_enable || file_keyed;
+  if (keys_ == nullptr) return g;
+
+  if (c.key_file == file_keys_path_) {
+    g.keys = file_keys_;
+  } else if (!c.key_file.empty()) {
+    auth::KeyFileResult file = auth::load_chrony_key_file(c.key_file);
+    for (const auth::KeyFileDiagnostic& d : file.diagnostics) {
+      if (d.line == 0) return d.to_string(c.key_file);  // unreadable; bad lines are skipped
+    }
+    for (auth::SymmetricKey& key : file.keys) (void)g.keys.add(std::move(key));
+  }
+  auth::ConfigKeysResult configured = auth::key_table_from_config(c);
+  if (!configured.errors.empty()) return configured.errors.front();
+  for (const auto& [id, key] : c.keys) g.keys.add(*configured.table.find(id));
+  for (const auto* list : {&c.unicast_servers, &c.unicast_peers}) {
+    for (const config::Association& a : *list) {
+      if (a.file_key_id && g.keys.find(*a.file_key_id) == nullptr) {
+        return "key-id " + std::to_string(*a.file_key_id) + " of " + a.address + " is not in " +
+               (c.key_file.empty() ? std::string("any key file") : c.key_file);
+      }
+    }
+  }
+  return g;
+}
+
+void MgmtHooks::set_globals(Globals globals) {
+  loop_.set_globals(globals.engine);
+  // The backend reads the table when it signs the next request or checks the next reply.
+  if (keys_ != nullptr) *keys_ = std::move(globals.keys);
+}
+
+std::optional<std::string> MgmtHooks::adopt_running_globals() {
+  auto globals = globals_of(running_);
+  if (auto* error = std::get_if<std::string>(&globals)) return *error;
+  set_globals(std::move(std::get<Globals>(globals)));
+  return std::nullopt;
+}
+
 std::optional<std::string> MgmtHooks::apply(const apply::ApplyPlan& plan,
                                             const config::NtpConfig& candidate) {
   using apply::AssociationAction;
   // Check everything first, so a refusal changes nothing.
+  auto globals = globals_of(candidate);
+  if (auto* error = std::get_if<std::string>(&globals)) return *error;
   for (const apply::AssociationChange& change : plan.associations) {
     if (change.action == AssociationAction::kRemove || change.action == AssociationAction::kKeep) {
       continue;
@@ -125,6 +190,7 @@ std::optional<std::string> MgmtHooks::apply(const apply::ApplyPlan& plan,
       }
     }
   }
+  set_globals(std::move(std::get<Globals>(globals)));
   running_ = candidate;
   return std::nullopt;
 }

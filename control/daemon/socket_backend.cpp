@@ -147,7 +147,7 @@ int run_socket_backend(const BackendContext& context) {
 
   auto opened = MgmtEndpoint::open(loop, context.config_path, context.mgmt_socket, [] {
     return static_cast<UnixNanos>(socket::monotonic_ns() + socket::realtime_minus_monotonic_ns());
-  });
+  }, &keys.table);
   if (auto* e = std::get_if<std::string>(&opened)) {
     log.error("management socket: " + *e);
     return kExitRuntimeError;

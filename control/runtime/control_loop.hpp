@@ -115,6 +115,9 @@ class ControlLoop {
   // from an unknown source), or change its options in place keeping its state.
   bool remove(engine::AssociationId id);
   bool reconfigure(engine::AssociationId id, const engine::AssociationConfig& config);
+  // Committed global settings (max-distance, unsync polling, authentication enable); the
+  // associations keep their state.
+  void set_globals(const engine::EngineGlobals& globals) { engine_.set_globals(globals); }
 
   // The key a transport signs `id`'s requests with, and the key a reply from `from` must carry
   // (0: none, the association is not authenticated or no association has that peer).

@@ -1,0 +1,246 @@
+// MgmtHooks::apply on a live ControlLoop: global settings and keys take effect with the
+// associations, all or nothing.
+#include "control/daemon/mgmt_hooks.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "config/apply/apply_plan.hpp"
+#include "control/auth/ntp_mac.hpp"
+#include "control/runtime/virtual_clock.hpp"
+
+namespace wiretime::daemon {
+namespace {
+
+constexpr uint64_t kTick0 = 1'000'000'000'000;
+constexpr UnixNanos kUtc0 = int64_t{1'700'000'000} * 1'000'000'000;
+constexpr uint64_t kSec = 1'000'000'000;
+
+// Signs each request as the socket transport does: the loop's key id for the association,
+// looked up in the daemon's key table at send time.
+class SigningTransport : public runtime::Transport {
+ public:
+  struct Sent {
+    uint32_t key_id = 0;
+    size_t length = 0;  // 48: unsigned; 0: the key was not in the table
+  };
+  bool send_request(const runtime::Peer&, const engine::SendRequest& request) override {
+    wire::NtpHeader h;
+    h.mode = wire::NtpMode::kClient;
+    h.transmit = request.cookie;
+    std::array<uint8_t, 48 + 4 + auth::kNtpMaxDigestLength> out{};
+    const uint32_t key = loop->key_id(request.association);
+    sent.push_back({key, key == 0 ? 48 : auth::encode_authenticated_ntp(out, h, *keys, key)});
+    return true;
+  }
+  const runtime::ControlLoop* loop = nullptr;
+  const auth::KeyTable* keys = nullptr;
+  std::vector<Sent> sent;
+};
+
+class Harness {
+ public:
+  // `file_keys`: the table as the backend loaded it from the key file at start.
+  explicit Harness(auth::KeyTable file_keys = {})
+      : keys_(std::move(file_keys)),
+        clock_(published_, clock::ClockModel::from_rate(kTick0, kUtc0, 1e9),
+               [this] { return ticks_; }),
+        loop_(engine::EngineConfig{}, 1, clock_, transport_, observer_) {
+    transport_.loop = &loop_;
+    transport_.keys = &keys_;
+    hooks_.emplace(
+        loop_, config::NtpConfig{}, config::InterfaceInventory{{"GE1/0/1"}}, [] { return kUtc0; },
+        MgmtHooks::InvalidPackets{}, &keys_);
+  }
+
+  std::optional<std::string> commit(const config::NtpConfig& candidate) {
+    return hooks_->apply(apply::plan_apply(hooks_->running(), candidate), candidate);
+  }
+  // Runs the loop for `seconds`, one tick per second; the requests sent meanwhile.
+  std::vector<SigningTransport::Sent> run(int seconds) {
+    transport_.sent.clear();
+    for (int i = 0; i < seconds; ++i) {
+      ticks_ += kSec;
+      loop_.run_due();
+    }
+    return transport_.sent;
+  }
+
+  runtime::ControlLoop& loop() { return loop_; }
+  auth::KeyTable& keys() { return keys_; }
+  MgmtHooks& hooks() { return *hooks_; }
+
+ private:
+  auth::KeyTable keys_;
+  uint64_t ticks_ = kTick0;
+  clock::PublishedClock published_;
+  runtime::VirtualClock clock_;
+  SigningTransport transport_;
+  runtime::RuntimeObserver observer_;
+  runtime::ControlLoop loop_;
+  std::optional<MgmtHooks> hooks_;
+};
+
+config::Association server(const char* address) {
+  config::Association a;
+  a.address = address;
+  a.minpoll = 0;  // lab exponent: a request every second
+  a.maxpoll = 0;
+  return a;
+}
+
+config::NtpConfig with_server(std::optional<uint32_t> key_id = std::nullopt) {
+  config::NtpConfig c;
+  config::Association a = server("198.18.0.1");
+  a.key_id = key_id;
+  c.unicast_servers.push_back(a);
+  return c;
+}
+
+TEST(MgmtHooksGlobals, MaxDistanceUnsyncAndAuthenticationTakeEffectOnCommit) {
+  Harness h;
+  ASSERT_EQ(h.commit(with_server()), std::nullopt);
+  const engine::AssociationId id = h.loop().engine().associations().front().id;
+  config::NtpConfig c = with_server();
+  c.max_distance = 5;
+  c.unsync_max_poll = config::UnsyncMaxPoll{7, 3};
+  c.authentication_enable = true;
+  ASSERT_EQ(h.commit(c), std::nullopt);
+  const engine::EngineGlobals g = h.loop().engine().globals();
+  EXPECT_EQ(g.max_distance, 5.0);
+  EXPECT_TRUE(g.unsync.configured);
+  EXPECT_EQ(g.unsync.cap_exponent, 7);
+  EXPECT_EQ(g.unsync.step_exponent, 3);
+  EXPECT_TRUE(g.authentication_enabled);
+  // The association was not touched.
+  ASSERT_EQ(h.loop().engine().associations().size(), 1u);
+  EXPECT_EQ(h.loop().engine().associations().front().id, id);
+
+  ASSERT_EQ(h.commit(with_server()), std::nullopt);  // undo all three
+  const engine::EngineGlobals d = h.loop().engine().globals();
+  EXPECT_EQ(d.max_distance, 1.0);
+  EXPECT_FALSE(d.unsync.configured);
+  EXPECT_FALSE(d.authentication_enabled);
+}
+
+TEST(MgmtHooksGlobals, AFileKeyedServerNeedsNoAuthenticationEnable) {
+  auth::KeyTable file_keys;
+  ASSERT_EQ(file_keys.add(auth::SymmetricKey{3, auth::MacAlgorithm::kMd5, {'a', 'b', 'c'}, true}),
+            "");
+  Harness h(file_keys);
+  config::NtpConfig c = with_server();
+  c.unicast_servers.front().file_key_id = 4;  // not in the key file: refused
+  EXPECT_NE(h.commit(c), std::nullopt);
+  EXPECT_FALSE(h.loop().engine().globals().authentication_enabled);
+  c.unicast_servers.front().file_key_id = 3;
+  ASSERT_EQ(h.commit(c), std::nullopt);
+  EXPECT_TRUE(h.loop().engine().globals().authentication_enabled);
+  // VRP keys come and go; the key file's stay.
+  c.keys[5] = config::AuthenticationKey{config::KeyMode::kMd5, "tulip"};
+  ASSERT_EQ(h.commit(c), std::nullopt);
+  EXPECT_NE(h.keys().find(3), nullptr);
+  EXPECT_NE(h.keys().find(5), nullptr);
+  c.keys.clear();
+  ASSERT_EQ(h.commit(c), std::nullopt);
+  EXPECT_NE(h.keys().find(3), nullptr);
+  EXPECT_EQ(h.keys().find(5), nullptr);
+}
+
+TEST(MgmtHooksKeys, ANewKeyIsUsedForTheNextRequestAndARemovedOneNoLonger) {
+  Harness h;
+  ASSERT_EQ(h.commit(with_server()), std::nullopt);
+  for (const auto& s : h.run(3)) EXPECT_EQ(s.key_id, 0u);
+
+  config::NtpConfig keyed = with_server(7);
+  keyed.keys[7] = config::AuthenticationKey{config::KeyMode::kMd5, "tulip"};
+  keyed.trusted_keys.insert(7);
+  keyed.authentication_enable = true;
+  ASSERT_EQ(h.commit(keyed), std::nullopt);
+  ASSERT_NE(h.keys().find(7), nullptr);
+  const auto signed_requests = h.run(3);
+  ASSERT_FALSE(signed_requests.empty());
+  for (const auto& s : signed_requests) {
+    EXPECT_EQ(s.key_id, 7u);
+    EXPECT_EQ(s.length, 48u + 4u + 16u);  // MD5 MAC
+  }
+
+  // The key and its use go in one commit: requests are unsigned again, and key 7 is gone.
+  ASSERT_EQ(h.commit(with_server()), std::nullopt);
+  EXPECT_EQ(h.keys().find(7), nullptr);
+  const auto plain = h.run(3);
+  ASSERT_FALSE(plain.empty());
+  for (const auto& s : plain) EXPECT_EQ(s.key_id, 0u);
+
+  // The key alone removed while a server still names it: nothing signs with it any more.
+  ASSERT_EQ(h.commit(keyed), std::nullopt);
+  config::NtpConfig dangling = keyed;
+  dangling.keys.clear();
+  dangling.trusted_keys.clear();
+  ASSERT_EQ(h.commit(dangling), std::nullopt);
+  EXPECT_EQ(h.keys().find(7), nullptr);
+  for (const auto& s : h.run(3)) EXPECT_EQ(s.length, 0u);
+}
+
+TEST(MgmtHooksKeys, ConfiguredKeysGetTheirModesAlgorithm) {
+  Harness h;
+  config::NtpConfig c = with_server(9);
+  c.keys[9] = config::AuthenticationKey{config::KeyMode::kHmacSha256, "secret-nine"};
+  ASSERT_EQ(h.commit(c), std::nullopt);
+  ASSERT_EQ(h.keys().size(), 1u);
+  EXPECT_EQ(h.keys().find(9)->algorithm, auth::MacAlgorithm::kHmacSha256);
+  EXPECT_FALSE(h.keys().find(9)->trusted);  // no `ntp trusted authentication-keyid 9`
+}
+
+TEST(MgmtHooksAtomic, ARefusedCommitChangesNeitherGlobalsNorKeysNorAssociations) {
+  Harness h;
+  config::NtpConfig keyed = with_server(7);
+  keyed.keys[7] = config::AuthenticationKey{config::KeyMode::kMd5, "tulip"};
+  ASSERT_EQ(h.commit(keyed), std::nullopt);
+  const engine::AssociationId id = h.loop().engine().associations().front().id;
+
+  // Globals and keys change too, but an IPv6 server this daemon cannot run refuses it all.
+  config::NtpConfig bad = keyed;
+  bad.max_distance = 9;
+  bad.keys[8] = config::AuthenticationKey{config::KeyMode::kMd5, "rose"};
+  config::Association v6 = server("2001:db8::1");
+  v6.kind = config::ServerKind::kIpv6;
+  bad.unicast_servers.push_back(v6);
+  EXPECT_NE(h.commit(bad), std::nullopt);
+  EXPECT_EQ(h.loop().engine().globals().max_distance, 1.0);
+  EXPECT_EQ(h.keys().find(8), nullptr);
+  ASSERT_NE(h.keys().find(7), nullptr);
+  ASSERT_EQ(h.loop().engine().associations().size(), 1u);
+  EXPECT_EQ(h.loop().engine().associations().front().id, id);
+  EXPECT_EQ(h.hooks().running(), keyed);
+
+  // A key the MAC code refuses (AES-128 needs 16 bytes) refuses the commit as well.
+  config::NtpConfig short_key = keyed;
+  short_key.max_distance = 9;
+  short_key.keys[8] = config::AuthenticationKey{config::KeyMode::kAes128Cmac, "short"};
+  EXPECT_NE(h.commit(short_key), std::nullopt);
+  EXPECT_EQ(h.loop().engine().globals().max_distance, 1.0);
+  EXPECT_EQ(h.keys().find(8), nullptr);
+}
+
+TEST(MgmtHooksAtomic, AdoptRunningGlobalsAtStartUp) {
+  clock::PublishedClock published;
+  uint64_t ticks = kTick0;
+  runtime::VirtualClock clock(published, clock::ClockModel::from_rate(kTick0, kUtc0, 1e9),
+                              [&] { return ticks; });
+  SigningTransport transport;
+  runtime::RuntimeObserver observer;
+  runtime::ControlLoop loop(engine::EngineConfig{}, 1, clock, transport, observer);
+  auth::KeyTable keys;
+  config::NtpConfig running;
+  running.max_distance = 3;
+  running.keys[4] = config::AuthenticationKey{config::KeyMode::kMd5, "lily"};
+  MgmtHooks hooks(
+      loop, running, {}, [] { return kUtc0; }, {}, &keys);
+  ASSERT_EQ(hooks.adopt_running_globals(), std::nullopt);
+  EXPECT_EQ(loop.engine().globals().max_distance, 3.0);
+  EXPECT_NE(keys.find(4), nullptr);
+}
+
+}  // namespace
+}  // namespace wiretime::daemon

@@ -1,25 +1,29 @@
-// The DPDK backend: EAL and one port, the TSC calibrated into the virtual clock model, the
-// dataplane on a worker lcore (or interleaved on the main lcore when there is none), and the
-// control loop on this thread draining the lcore's event ring: the engine's requests go out as
-// TX commands, its clock actions discipline the virtual clock the lcore reads.
+// The DPDK backend: EAL and the routed dataplane facade over every interface of the start-up
+// YAML (ports, 802.1Q sub-interfaces, VRFs, IPv4 and IPv6), the TSC calibrated into the
+// virtual clock model, the dataplane on a worker lcore (or interleaved on the main lcore when
+// there is none), and the control loop on this thread draining the per-interface event rings:
+// the engine's requests go out as routed TX commands (server + VRF + optional source
+// interface), its clock actions discipline the virtual clock the lcore reads.
 #include <time.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <string>
+#include <vector>
 
+#include "config/startup/network_spec.hpp"
 #include "control/daemon/backend.hpp"
 #include "control/daemon/daemon_observer.hpp"
 #include "control/daemon/daemon_options.hpp"
 #include "control/daemon/dpdk_transport.hpp"
+#include "control/daemon/measurement_log.hpp"
 #include "control/daemon/server_specs.hpp"
 #include "control/runtime/virtual_clock.hpp"
-#include "dataplane/dpdk/dataplane_lcore.hpp"
+#include "dataplane/dpdk/dataplane.hpp"
 #include "dataplane/dpdk/eal.hpp"
-#include "dataplane/dpdk/port.hpp"
-#include "dataplane/dpdk/spsc_ring.hpp"
 #include "dataplane/dpdk/tsc_clock.hpp"
+#include "dataplane/l3/ip_prefix.hpp"
 
 namespace wiretime::daemon {
 namespace {
@@ -53,23 +57,61 @@ void print_counters(const DaemonLog& log, const dpdk::DataplaneCounters& c,
                     const DpdkTransport& transport) {
   auto get = [](const std::atomic<uint64_t>& v) { return v.load(std::memory_order_relaxed); };
   log.info("dataplane: rx " + std::to_string(get(c.rx_frames)) + " tx " +
-           std::to_string(get(c.tx_frames)) + " arp replies " + std::to_string(get(c.arp_replies)) +
-           " ntp replies " + std::to_string(get(c.ntp_replies)) + "; control: arp requests " +
-           std::to_string(transport.arp_requests()) + " ring full " +
-           std::to_string(transport.ring_full()));
+           std::to_string(get(c.tx_frames)) + " hardware stamps rx " +
+           std::to_string(get(c.rx_hw_stamps)) + " tx " + std::to_string(get(c.tx_hw_stamps)) +
+           "; control: ring full " + std::to_string(transport.ring_full()) +
+           ", replies to another port " + std::to_string(transport.other_port()));
   for (size_t i = 0; i < c.drop.size(); ++i) {
     if (get(c.drop[i]) != 0) {
       log.info("dataplane drop '" + std::string(dpdk::to_string(static_cast<dpdk::DropReason>(i))) +
                "': " + std::to_string(get(c.drop[i])));
     }
   }
-  for (size_t i = 0; i < c.decode.size(); ++i) {
+  for (size_t i = 1; i < c.decode.size(); ++i) {
     if (get(c.decode[i]) != 0) {
       log.info("dataplane decode drop '" +
                std::string(wire::to_string(static_cast<wire::DecodeError>(i))) +
                "': " + std::to_string(get(c.decode[i])));
     }
   }
+}
+
+// One line per session with what the shared status dump cannot show: the VRF and interface it
+// is reached in (two sessions may share an address) and the provenance of its last sample.
+void print_sessions(const DaemonLog& log, const runtime::ControlLoop& loop) {
+  const runtime::RuntimeStatus status = loop.status();
+  for (const engine::AssociationStatus& s : status.associations) {
+    const engine::Association* a = nullptr;
+    for (const engine::Association& e : loop.engine().associations()) {
+      if (e.id == s.id) a = &e;
+    }
+    if (a == nullptr) continue;
+    log.info("session " + s.source + " vpn-instance " +
+             (a->config.vpn_instance.empty() ? "-" : a->config.vpn_instance) + " interface " +
+             (a->config.source_interface.empty() ? "-" : a->config.source_interface) + ": " +
+             std::string(engine::to_string(s.selection)) + ", accepted " +
+             std::to_string(s.accepted) + ", stamps " + to_string(s.provenance.source));
+  }
+}
+
+// Where each configured server is reached: its vpn-instance and source interface as the
+// dataplane's tables number them. The start-up loader has checked that the names exist.
+std::string place(runtime::Peer& peer, const engine::AssociationConfig& config,
+                  const l3::InterfaceTable& interfaces) {
+  const auto vrf = interfaces.vrf_id(config.vpn_instance);
+  if (!vrf) return "vpn-instance '" + config.vpn_instance + "' has no interface";
+  peer.vrf = *vrf;
+  peer.interface = runtime::kAnyInterface;
+  if (!config.source_interface.empty()) {
+    const l3::Interface* itf = interfaces.find_by_name(config.source_interface);
+    if (itf == nullptr) return "source-interface '" + config.source_interface + "' does not exist";
+    if (itf->vrf != *vrf) {
+      return "source-interface '" + config.source_interface + "' is not in vpn-instance '" +
+             config.vpn_instance + "'";
+    }
+    peer.interface = itf->index;
+  }
+  return {};
 }
 
 }  // namespace
@@ -99,27 +141,46 @@ int run_dpdk_backend(const BackendContext& context) {
     return kExitRuntimeError;
   }
   // Everything DPDK-owned lives in this scope, so it is released before rte_eal_cleanup.
-  const config::InterfaceSection& itf = cfg.interfaces.front();
-  dpdk::Port port;
-  dpdk::PortSpec spec;
-  spec.devargs = itf.devargs;
-  spec.port_index = itf.port_index;
-  if (std::string e = port.open(spec); !e.empty()) {
-    log.error(itf.name + ": " + e);
+  std::vector<dpdk::PortSpec> port_specs;
+  for (const config::InterfaceSection& itf : cfg.interfaces) {
+    if (!itf.is_port()) continue;
+    dpdk::PortSpec spec;
+    spec.devargs = itf.devargs;
+    spec.port_index = itf.port_index;
+    port_specs.push_back(spec);
+  }
+  dpdk::DataplaneOptions options;
+  options.idle_sleep_us = cfg.dataplane.idle_sleep_us;
+  for (const config::UnicastServer& s : cfg.ntp.unicast_servers) {
+    // The dataplane decodes port 123 as NTP, and one other port (a lab server elsewhere).
+    if (s.port != 123 && options.extra_ntp_port == 0) options.extra_ntp_port = s.port;
+  }
+  for (const DomainServer& d : dcfg.domain_servers) {
+    if (d.port != 123 && options.extra_ntp_port == 0) options.extra_ntp_port = d.port;
+  }
+  std::string error;
+  auto dataplane = dpdk::Dataplane::create(options, port_specs, config::network_spec(cfg), error);
+  if (!dataplane) {
+    log.error("dataplane: " + error);
     return kExitRuntimeError;
   }
-  log.info(itf.name + ": port " + std::to_string(port.id()) + " (" + port.name() + ") up, mac " +
-           format_mac(port.mac()) + ", ipv4 " + itf.ipv4.to_string() +
-           (port.rx_timestamp_registered() ? ", NIC RX timestamp dynfield present"
-                                           : ", RX timestamps from TSC"));
-
-  dpdk::SpscRing<dpdk::TxCommand> commands;
-  dpdk::SpscRing<dpdk::DataplaneEvent> events;
-  for (std::string e : {commands.create("wt_tx_cmd", 256), events.create("wt_events", 1024)}) {
-    if (!e.empty()) {
-      log.error(e);
-      return kExitRuntimeError;
-    }
+  for (const dpdk::PortStatus& p : dataplane->ports()) {
+    log.info("port " + p.name + " (" + p.driver + ") up, mac " + format_mac(p.mac) + ", " +
+             std::to_string(p.rx_queues) + " rx queues, " +
+             (p.hardware_steering ? "rte_flow" : "software") + " steering" +
+             (p.steering_note.empty() ? "" : " (" + p.steering_note + ")") + ", rx stamps " +
+             dpdk::to_string(p.rx_stamps) + (p.tx_stamps ? ", tx stamps IEEE 1588" : ""));
+  }
+  const l3::InterfaceTable& interfaces = dataplane->interfaces();
+  for (size_t i = 0;; ++i) {
+    const l3::Interface* itf = interfaces.find(static_cast<l3::InterfaceIndex>(i));
+    if (itf == nullptr) break;
+    std::string addresses;
+    for (const l3::IpPrefix& a : itf->addresses) addresses += " " + l3::to_string(a);
+    const std::string& vrf = interfaces.vrf_name(itf->vrf);
+    log.info("interface " + itf->name + (vrf.empty() ? "" : " vpn-instance " + vrf) +
+             (itf->vlan != l3::kNoVlan ? " vlan " + std::to_string(itf->vlan) : "") + ":" +
+             addresses);
   }
 
   const dpdk::TscCalibration cal = dpdk::calibrate_tsc(std::chrono::milliseconds(500));
@@ -154,38 +215,27 @@ int run_dpdk_backend(const BackendContext& context) {
 
   // An ephemeral source port per run, so stale replies from an earlier run do not match.
   const auto client_port = static_cast<uint16_t>(49152 + context.seed % 16384);
-  dpdk::DataplaneCounters counters;
-  const wire::Ipv4Address own_ip = wire::Ipv4Address::from_host_order(itf.ipv4.address.value);
-  dpdk::DataplaneLcore dataplane({own_ip, client_port, cfg.dataplane.idle_sleep_us}, port, commands,
-                                 events, counters);
-
-  DpdkTransportConfig tc;
-  tc.own_ip = own_ip;
-  tc.own_mask = itf.ipv4.mask();
-  if (itf.gateway) tc.gateway = wire::Ipv4Address::from_host_order(itf.gateway->value);
-  tc.client_port = client_port;
-  DpdkTransport transport(tc, [&commands](const dpdk::TxCommand& c) { return commands.push(c); });
-
+  DpdkTransport transport(client_port,
+                          [&dataplane](const dpdk::TxCommand& c) { return dataplane->send(c); });
   runtime::ControlLoop loop(engine::EngineConfig{}, context.seed, virtual_clock, transport,
                             observer);
-  for (const ServerSpec& s : server_specs(cfg.ntp)) {
+  transport.attach(loop);
+  for (ServerSpec s : server_specs(dcfg)) {
+    if (std::string e = place(s.peer, s.config, interfaces); !e.empty()) {
+      log.error("server " + s.config.address + ": " + e);
+      return kExitConfigError;
+    }
     loop.add(s.config, s.peer);
-    log.info("source " + runtime::to_string(s.peer) + ", poll 2^" +
-             std::to_string(s.config.min_poll) + "..2^" + std::to_string(s.config.max_poll) +
-             " s, from port " + std::to_string(client_port));
+    const std::string vrf = interfaces.vrf_name(s.peer.vrf);
+    log.info("source " + runtime::to_string(s.peer) +
+             (vrf.empty() ? "" : " (vpn-instance " + vrf + ")") +
+             (s.config.source_interface.empty() ? "" : " from " + s.config.source_interface) +
+             ", poll 2^" + std::to_string(s.config.min_poll) + "..2^" +
+             std::to_string(s.config.max_poll) + " s, from port " + std::to_string(client_port));
     // Resolve the next hop before the first poll is due.
-    dpdk::TxCommand arp;
-    arp.kind = dpdk::TxCommand::Kind::kArpRequest;
-    arp.target_ip = transport.next_hop(s.peer.address.v4);
-    commands.push(arp);
+    transport.prepare(s.peer);
   }
 
-  // Announce ourselves, so the neighbours' ARP caches learn (or refresh) our MAC.
-  dpdk::TxCommand garp;
-  garp.kind = dpdk::TxCommand::Kind::kGratuitousArp;
-  commands.push(garp);
-
-  std::atomic<bool> dataplane_stop{false};
   std::optional<unsigned> lcore = cfg.dataplane.lcore;
   const auto workers = dpdk::Eal::worker_lcores();
   if (lcore) {
@@ -198,7 +248,7 @@ int run_dpdk_backend(const BackendContext& context) {
     lcore = workers.front();
   }
   if (lcore) {
-    if (!dataplane.start_on_lcore(*lcore, dataplane_stop)) {
+    if (!dataplane->start(*lcore)) {
       log.error("cannot launch the dataplane on lcore " + std::to_string(*lcore));
       return kExitRuntimeError;
     }
@@ -211,49 +261,11 @@ int run_dpdk_backend(const BackendContext& context) {
   dpdk::DataplaneEvent batch[64];
   while (!context.stop) {
     if (!lcore) {
-      while (dataplane.poll_once()) {
+      while (dataplane->poll_once()) {
       }
     }
-    const unsigned n = events.pop_burst(batch, 64);
-    for (unsigned i = 0; i < n; ++i) {
-      const dpdk::DataplaneEvent& ev = batch[i];
-      switch (ev.kind) {
-        case dpdk::DataplaneEvent::Kind::kNeighbor:
-          if (!transport.neighbor(ev.ip)) {
-            log.info("neighbour " + config::Ipv4Address{ev.ip.to_host_order()}.to_string() +
-                     " is at " + format_mac(ev.mac));
-          }
-          transport.on_neighbor(ev.ip, ev.mac);
-          break;
-        case dpdk::DataplaneEvent::Kind::kNtpTransmitted:
-          loop.on_transmitted(ev.cookie, ev.ticks);
-          break;
-        case dpdk::DataplaneEvent::Kind::kNtpTransmitStamp:
-          loop.on_transmit_stamp(ev.cookie, ev.ticks);
-          break;
-        case dpdk::DataplaneEvent::Kind::kNtpNotSent:
-          loop.on_not_sent(ev.cookie);
-          break;
-        case dpdk::DataplaneEvent::Kind::kNtpReply: {
-          if (ev.dst_port != client_port) break;
-          wire::NtpPacket packet;
-          packet.header = ev.ntp;
-          const runtime::Peer from{
-              ev.src.version != wire::IpVersion::kNone ? ev.src : wire::IpAddress::from(ev.ip),
-              ev.src_port};
-          if (ev.stamp == dpdk::StampSource::kNicUtc) {
-            loop.on_reply_at(from, packet, NtpTimestamp::from_unix_nanos(ev.utc_ns), ev.utc_ns,
-                             engine::TimestampSource::kNicHardware);
-          } else {
-            loop.on_reply(from, packet, ev.ticks,
-                          ev.stamp == dpdk::StampSource::kNicTsc
-                              ? engine::TimestampSource::kNicHardware
-                              : engine::TimestampSource::kTsc);
-          }
-          break;
-        }
-      }
-    }
+    const unsigned n = dataplane->poll_events(batch, 64);
+    for (unsigned i = 0; i < n; ++i) transport.deliver(batch[i]);
     const uint64_t next = loop.run_due();
     if (n == 0 && lcore) {
       // Control needs ~100 us resolution at most (timers, slew ends); spare the core.
@@ -267,10 +279,10 @@ int run_dpdk_backend(const BackendContext& context) {
     }
   }
   log.info("stopping");
-  dataplane_stop.store(true);
-  dataplane.join();
+  dataplane->stop();
   log.info(format_status(loop.status()));
-  print_counters(log, counters, transport);
+  print_sessions(log, loop);
+  print_counters(log, dataplane->counters(), transport);
   return kExitOk;
 }
 

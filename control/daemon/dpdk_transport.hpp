@@ -1,51 +1,45 @@
-// The control loop's Transport over the DPDK dataplane: requests become TX commands on the
-// lcore's ring, addressed to the next hop's MAC. The next hop (the server on-link, else the
-// interface's gateway) is learnt from the ARP events the lcore hands over; while it is unknown
-// a request is not sent and an ARP request goes out instead (the engine sees an unanswered
-// poll, as it would on a lossy link). Pure: the ring is reached through `push`.
+// The control loop's Transport over the routed DPDK dataplane (dpdk::Dataplane): a request
+// becomes a routed TX command (server, VRF, optional source interface; the dataplane routes it,
+// resolves the next hop by ARP or ND and stamps T1), and the dataplane's events go back to the
+// loop: T1 reports, dropped requests, and replies demultiplexed by (VRF, address, port) with
+// the provenance of their T4. Pure: the command ring is reached through `push`.
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <optional>
-#include <vector>
 
 #include "control/runtime/control_loop.hpp"
 #include "dataplane/dpdk/ring_records.hpp"
 
 namespace wiretime::daemon {
 
-struct DpdkTransportConfig {
-  wire::Ipv4Address own_ip;
-  uint32_t own_mask = 0;  // host order
-  std::optional<wire::Ipv4Address> gateway;
-  uint16_t client_port = 0;
-};
+// How the dataplane took a stamp, as the engine names it (shown by `display` commands).
+engine::TimestampSource timestamp_source(dpdk::StampSource stamp);
 
 class DpdkTransport final : public runtime::Transport {
  public:
   using Push = std::function<bool(const dpdk::TxCommand&)>;
 
-  DpdkTransport(const DpdkTransportConfig& config, Push push);
+  // `client_port`: our UDP port; replies to any other port are not ours.
+  DpdkTransport(uint16_t client_port, Push push);
+  // The loop events are delivered to (and whose keys sign requests, once attached).
+  void attach(runtime::ControlLoop& loop) { loop_ = &loop; }
 
   bool send_request(const runtime::Peer& peer, const engine::SendRequest& request) override;
-  void on_neighbor(wire::Ipv4Address ip, wire::MacAddress mac);
+  // Asks the dataplane to resolve the next hop towards `peer` ahead of the first poll.
+  void prepare(const runtime::Peer& peer);
+  // One event of the dataplane's rings.
+  void deliver(const dpdk::DataplaneEvent& event);
 
-  wire::Ipv4Address next_hop(wire::Ipv4Address destination) const;
-  std::optional<wire::MacAddress> neighbor(wire::Ipv4Address ip) const;
-  uint64_t arp_requests() const { return arp_requests_; }
   uint64_t ring_full() const { return ring_full_; }
+  uint64_t other_port() const { return other_port_; }
 
  private:
-  struct Neighbor {
-    wire::Ipv4Address ip;
-    wire::MacAddress mac;
-  };
-  DpdkTransportConfig config_;
+  uint16_t client_port_;
   Push push_;
-  std::vector<Neighbor> neighbors_;
-  uint64_t arp_requests_ = 0;
+  runtime::ControlLoop* loop_ = nullptr;
   uint64_t ring_full_ = 0;
+  uint64_t other_port_ = 0;
 };
 
 }  // namespace wiretime::daemon

@@ -16,11 +16,12 @@ std::string to_string(const Peer& peer) {
       std::snprintf(buf, sizeof buf, "%s%x", i == 0 ? "" : ":", (b[i] << 8) | b[i + 1]);
       text += buf;
     }
-    return text + "]:" + std::to_string(peer.port);
+    text += "]:" + std::to_string(peer.port);
+    return peer.vrf == 0 ? text : text + "@vrf" + std::to_string(peer.vrf);
   }
   const auto& b = peer.address.v4.bytes;
   std::snprintf(buf, sizeof buf, "%u.%u.%u.%u:%u", b[0], b[1], b[2], b[3], peer.port);
-  return buf;
+  return peer.vrf == 0 ? std::string(buf) : std::string(buf) + "@vrf" + std::to_string(peer.vrf);
 }
 
 const char* to_string(ClockUpdateKind kind) {
@@ -98,7 +99,9 @@ void ControlLoop::on_resolved(engine::AssociationId id, std::optional<Peer> peer
   Entry* e = find(id);
   if (e == nullptr) return;
   if (peer) {
-    e->peer = *peer;
+    // The name gives the address and port; where the server is reached stays as configured.
+    e->peer.address = peer->address;
+    e->peer.port = peer->port;
     e->resolved = true;
   }
   engine_.on_resolved(id, peer.has_value(), steady(clock_.now_ticks()));
@@ -109,7 +112,7 @@ void ControlLoop::on_resolved(engine::AssociationId id, std::optional<Peer> peer
 ControlLoop::Entry* ControlLoop::find_resolved(const Peer& peer) {
   Entry* found = nullptr;
   for (Entry& e : entries_) {
-    if (e.resolved && e.peer == peer) found = &e;
+    if (e.resolved && same_server(e.peer, peer)) found = &e;
   }
   return found;
 }
@@ -124,7 +127,7 @@ uint32_t ControlLoop::key_id(engine::AssociationId id) const {
 uint32_t ControlLoop::key_id_of_peer(const Peer& from) const {
   uint32_t key = 0;  // as find_resolved: the last match
   for (const Entry& e : entries_) {
-    if (e.resolved && e.peer == from) key = e.key_id;
+    if (e.resolved && same_server(e.peer, from)) key = e.key_id;
   }
   return key;
 }

@@ -17,13 +17,28 @@
 
 namespace wiretime::runtime {
 
-// Where an association's requests go and its replies come from.
+// Source interface "any": the route in the peer's VRF decides (dpdk::kAnyInterface).
+inline constexpr uint16_t kAnyInterface = 0xffff;
+
+// Where an association's requests go and its replies come from. A server is known by its VRF,
+// address and port: the same address in two VRFs is two peers. The defaults (public network,
+// any interface) are what a single-table transport like the kernel socket uses.
 struct Peer {
   wire::IpAddress address;
   uint16_t port = 123;
+  uint16_t vrf = 0;                    // l3::VrfId the server is reached in
+  uint16_t interface = kAnyInterface;  // l3::InterfaceIndex requests leave from, or any
   bool operator==(const Peer&) const = default;
 };
 
+// Replies are demultiplexed by (VRF, address, port): the interface a reply arrived on need not
+// be the configured source interface (asymmetric routes).
+inline bool same_server(const Peer& a, const Peer& b) {
+  return a.vrf == b.vrf && a.address == b.address && a.port == b.port;
+}
+
+// "198.18.0.1:123", "[2001:db8::1]:123", with "@vrfN" outside the public network (one word,
+// so logs keep their columns).
 std::string to_string(const Peer& peer);
 
 class Transport {

@@ -295,8 +295,6 @@ void DataplaneLoop::handle_ntp(const l3::Interface& itf, const rte_mbuf* m, uint
   event.vrf = itf.vrf;
   event.src = decoded_.src_ip;
   event.dst = decoded_.dst_ip;
-  if (decoded_.is_ipv4()) event.ip = decoded_.src_ip.v4;
-  event.mac = decoded_.src_mac;
   event.src_port = decoded_.src_port;
   event.dst_port = decoded_.dst_port;
   event.ntp = ntp.header;
@@ -311,8 +309,6 @@ void DataplaneLoop::timestamp(uint16_t port, const rte_mbuf* m, uint64_t burst_t
   const auto raw = ports_[port]->rx_timestamp(m);
   if (!raw) return;
   DataplaneCounters::bump(counters_.rx_hw_stamps);
-  event.rx_stamp = DataplaneEvent::RxStamp::kTscWithHardware;
-  event.hw_rx_timestamp = *raw;
   switch (ports_[port]->stamp_kind()) {
     case NicStampKind::kUtcMicros:
       event.stamp = StampSource::kNicUtc;
@@ -354,9 +350,7 @@ void DataplaneLoop::execute(const TxCommand& command, uint64_t now_tsc) {
       return;
     case TxCommand::Kind::kArpRequest: {
       // Resolve ahead of need: route the target in its VRF and start resolution.
-      const auto target = command.server.version != wire::IpVersion::kNone
-                              ? command.server
-                              : wire::IpAddress::from(command.target_ip);
+      const wire::IpAddress& target = command.server;
       const l3::Interface* given = interfaces_.find(command.interface);
       const auto hop = routes_.lookup(given != nullptr ? given->vrf : command.vrf, target);
       if (!hop) {
@@ -377,9 +371,7 @@ void DataplaneLoop::execute(const TxCommand& command, uint64_t now_tsc) {
 }
 
 void DataplaneLoop::send_routed_ntp(const TxCommand& command, uint64_t now_tsc) {
-  const wire::IpAddress server = command.server.version != wire::IpVersion::kNone
-                                     ? command.server
-                                     : wire::IpAddress::from(command.target_ip);
+  const wire::IpAddress& server = command.server;
   const l3::Interface* source = interfaces_.find(command.interface);
   const auto hop = routes_.lookup(source != nullptr ? source->vrf : command.vrf, server);
   if (!hop) {
@@ -390,10 +382,6 @@ void DataplaneLoop::send_routed_ntp(const TxCommand& command, uint64_t now_tsc) 
   const auto src = (source != nullptr ? *source : egress).source_for(server);
   if (!src) {
     not_sent(command, DropReason::kTxNoSourceAddress);
-    return;
-  }
-  if (!is_zero(command.dst_mac)) {  // legacy: control resolved the MAC itself
-    send_ntp(egress, *src, server, command.dst_mac, command);
     return;
   }
   const auto r = neighbors_.resolve({egress.index, hop->neighbor}, to_ns(now_tsc), &command);

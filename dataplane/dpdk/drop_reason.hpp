@@ -66,8 +66,6 @@ struct DataplaneCounters {
   std::array<std::atomic<uint64_t>, wire::kNdErrorCount> nd_errors{};  // detail of kNdInvalid
   std::atomic<uint64_t> rx_frames{0};
   std::atomic<uint64_t> tx_frames{0};
-  std::atomic<uint64_t> arp_replies{0};   // legacy lcore
-  std::atomic<uint64_t> ntp_replies{0};   // legacy lcore
   std::atomic<uint64_t> rx_hw_stamps{0};  // NTP replies with a NIC RX timestamp
   std::atomic<uint64_t> tx_hw_stamps{0};  // requests with a NIC TX timestamp
 

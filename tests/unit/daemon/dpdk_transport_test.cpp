@@ -2,84 +2,206 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <vector>
+
+#include "control/runtime/virtual_clock.hpp"
 
 namespace wiretime::daemon {
 namespace {
 
-runtime::Peer server(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
-  return {wire::IpAddress::from(wire::Ipv4Address{{a, b, c, d}}), 123};
+constexpr uint64_t kTick0 = 1'000'000'000'000;
+constexpr UnixNanos kUtc0 = int64_t{1'700'000'000} * 1'000'000'000;
+
+wire::IpAddress v4(uint8_t d) {
+  return wire::IpAddress::from(wire::Ipv4Address{{198, 18, 1, d}});
 }
 
-struct Fixture {
-  Fixture() {
-    config.own_ip = wire::Ipv4Address{{198, 18, 0, 2}};
-    config.own_mask = 0xffffff00;
-    config.gateway = wire::Ipv4Address{{198, 18, 0, 254}};
-    config.client_port = 50000;
-  }
-  DpdkTransportConfig config;
-  std::vector<dpdk::TxCommand> pushed;
-  bool full = false;
-  DpdkTransport make() {
-    return DpdkTransport(config, [this](const dpdk::TxCommand& c) {
-      if (full) return false;
-      pushed.push_back(c);
-      return true;
-    });
-  }
+wire::IpAddress v6(uint8_t last) {
+  wire::Ipv6Address a{};
+  a.bytes[0] = 0x20;
+  a.bytes[1] = 0x01;
+  a.bytes[2] = 0x0d;
+  a.bytes[3] = 0xb8;
+  a.bytes[15] = last;
+  return wire::IpAddress::from(a);
+}
+
+class Measurements : public runtime::RuntimeObserver {
+ public:
+  void on_measurement(const runtime::MeasurementRecord& m) override { records.push_back(m); }
+  std::vector<runtime::MeasurementRecord> records;
 };
 
-TEST(DpdkTransport, UnresolvedNextHopSendsArpInsteadOfTheRequest) {
+// A control loop on a manual tick counter, fed through the transport like the backend does.
+struct Fixture {
+  Fixture()
+      : clock(published, clock::ClockModel::from_rate(kTick0, kUtc0, 1e9),
+              [this] { return ticks; }),
+        transport(50000, [this](const dpdk::TxCommand& c) {
+          if (full) return false;
+          pushed.push_back(c);
+          return true;
+        }) {
+    loop.emplace(engine::EngineConfig{}, 7, clock, transport, observer);
+    transport.attach(*loop);
+  }
+
+  engine::AssociationId add(const runtime::Peer& peer) {
+    engine::AssociationConfig a;
+    a.address = "server";
+    a.version = 4;
+    a.min_poll = 0;
+    a.max_poll = 4;
+    return loop->add(a, peer);
+  }
+
+  // Runs the loop until it has asked for a request; returns that command.
+  std::optional<dpdk::TxCommand> next_request() {
+    for (int i = 0; i < 100; ++i) {
+      const size_t before = pushed.size();
+      ticks = std::max(ticks + 1, loop->run_due());
+      if (pushed.size() > before) return pushed.back();
+    }
+    return std::nullopt;
+  }
+
+  dpdk::DataplaneEvent transmitted(const dpdk::TxCommand& c) const {
+    dpdk::DataplaneEvent e;
+    e.kind = dpdk::DataplaneEvent::Kind::kNtpTransmitted;
+    e.cookie = c.cookie;
+    e.ticks = ticks;
+    return e;
+  }
+
+  dpdk::DataplaneEvent reply(const dpdk::TxCommand& c, uint16_t vrf, uint8_t stratum,
+                             dpdk::StampSource stamp = dpdk::StampSource::kTsc) const {
+    dpdk::DataplaneEvent e;
+    e.kind = dpdk::DataplaneEvent::Kind::kNtpReply;
+    e.src = c.server;
+    e.src_port = c.dst_port;
+    e.dst_port = c.src_port;
+    e.vrf = vrf;
+    e.interface = vrf;
+    e.ticks = ticks + 100'000;
+    e.stamp = stamp;
+    e.ntp.mode = wire::NtpMode::kServer;
+    e.ntp.version = 4;
+    e.ntp.stratum = stratum;
+    e.ntp.precision = -20;
+    e.ntp.origin = c.cookie;
+    e.ntp.receive =
+        NtpTimestamp::from_unix_nanos(kUtc0 + static_cast<int64_t>(ticks - kTick0) + 50'000);
+    e.ntp.transmit = e.ntp.receive + NtpDuration::from_nanos(1'000);
+    e.ntp.reference = e.ntp.receive;
+    return e;
+  }
+
+  uint64_t ticks = kTick0;
+  clock::PublishedClock published;
+  runtime::VirtualClock clock;
+  Measurements observer;
+  std::vector<dpdk::TxCommand> pushed;
+  bool full = false;
+  DpdkTransport transport;
+  std::optional<runtime::ControlLoop> loop;
+};
+
+TEST(DpdkTransport, RequestsAreRoutedByServerVrfAndSourceInterface) {
   Fixture f;
-  DpdkTransport t = f.make();
-  engine::SendRequest r;
-  r.cookie = NtpTimestamp::from_raw(77);
-  EXPECT_FALSE(t.send_request(server(198, 18, 0, 1), r));
+  f.add(runtime::Peer{v6(1), 123, 2, 5});
+  const auto c = f.next_request();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->kind, dpdk::TxCommand::Kind::kNtpRequest);
+  EXPECT_EQ(c->server, v6(1));
+  EXPECT_EQ(c->vrf, 2);
+  EXPECT_EQ(c->interface, 5);
+  EXPECT_EQ(c->src_port, 50000);
+  EXPECT_EQ(c->dst_port, 123);
+  EXPECT_FALSE(c->cookie.is_zero());
+}
+
+TEST(DpdkTransport, PrepareAsksTheDataplaneToResolveTheNextHop) {
+  Fixture f;
+  f.transport.prepare(runtime::Peer{v4(1), 123, 1, runtime::kAnyInterface});
   ASSERT_EQ(f.pushed.size(), 1u);
   EXPECT_EQ(f.pushed[0].kind, dpdk::TxCommand::Kind::kArpRequest);
-  EXPECT_EQ(f.pushed[0].target_ip, (wire::Ipv4Address{{198, 18, 0, 1}}));
-  EXPECT_EQ(t.arp_requests(), 1u);
+  EXPECT_EQ(f.pushed[0].server, v4(1));
+  EXPECT_EQ(f.pushed[0].vrf, 1);
+  EXPECT_EQ(f.pushed[0].interface, dpdk::kAnyInterface);
 }
 
-TEST(DpdkTransport, ResolvedNextHopGetsTheRequestWithCookieAndPorts) {
+TEST(DpdkTransport, FullCommandRingIsASendFailure) {
   Fixture f;
-  DpdkTransport t = f.make();
-  const wire::MacAddress mac{{2, 0, 0, 0, 0, 1}};
-  t.on_neighbor(wire::Ipv4Address{{198, 18, 0, 1}}, mac);
-  engine::SendRequest r;
-  r.cookie = NtpTimestamp::from_raw(77);
-  r.poll = 3;
-  EXPECT_TRUE(t.send_request(server(198, 18, 0, 1), r));
-  ASSERT_EQ(f.pushed.size(), 1u);
-  const dpdk::TxCommand& c = f.pushed[0];
-  EXPECT_EQ(c.kind, dpdk::TxCommand::Kind::kNtpRequest);
-  EXPECT_EQ(c.dst_mac, mac);
-  EXPECT_EQ(c.cookie, r.cookie);
-  EXPECT_EQ(c.src_port, 50000);
-  EXPECT_EQ(c.dst_port, 123);
-  EXPECT_EQ(c.poll, 3);
-}
-
-TEST(DpdkTransport, OffLinkServersGoThroughTheGateway) {
-  Fixture f;
-  DpdkTransport t = f.make();
-  EXPECT_EQ(t.next_hop(wire::Ipv4Address{{198, 19, 1, 1}}), (wire::Ipv4Address{{198, 18, 0, 254}}));
-  EXPECT_EQ(t.next_hop(wire::Ipv4Address{{198, 18, 0, 9}}), (wire::Ipv4Address{{198, 18, 0, 9}}));
-  t.on_neighbor(wire::Ipv4Address{{198, 18, 0, 254}}, wire::MacAddress{{2, 0, 0, 0, 0, 9}});
-  EXPECT_TRUE(t.send_request(server(198, 19, 1, 1), {}));
-  EXPECT_EQ(f.pushed.back().target_ip, (wire::Ipv4Address{{198, 19, 1, 1}}));
-}
-
-TEST(DpdkTransport, MulticastMacsAreIgnoredAndFullRingsCounted) {
-  Fixture f;
-  DpdkTransport t = f.make();
-  t.on_neighbor(wire::Ipv4Address{{198, 18, 0, 1}}, wire::MacAddress::broadcast());
-  EXPECT_FALSE(t.neighbor(wire::Ipv4Address{{198, 18, 0, 1}}));
-  t.on_neighbor(wire::Ipv4Address{{198, 18, 0, 1}}, wire::MacAddress{{2, 0, 0, 0, 0, 1}});
   f.full = true;
-  EXPECT_FALSE(t.send_request(server(198, 18, 0, 1), {}));
-  EXPECT_EQ(t.ring_full(), 1u);
+  f.add(runtime::Peer{v4(1), 123, 0, runtime::kAnyInterface});
+  for (int i = 0; i < 100 && f.loop->counters().send_failures == 0; ++i) {
+    f.ticks = std::max(f.ticks + 1, f.loop->run_due());
+  }
+  EXPECT_EQ(f.loop->counters().send_failures, 1u);
+  EXPECT_EQ(f.transport.ring_full(), 1u);
+}
+
+TEST(DpdkTransport, SameAddressInTwoVrfsIsTwoServersDemultiplexedByVrf) {
+  Fixture f;
+  const auto red = f.add(runtime::Peer{v4(1), 123, 1, runtime::kAnyInterface});
+  const auto blue = f.add(runtime::Peer{v4(1), 123, 2, runtime::kAnyInterface});
+  std::vector<dpdk::TxCommand> requests;
+  for (int i = 0; i < 200 && requests.size() < 2; ++i) {
+    const size_t before = f.pushed.size();
+    f.ticks = std::max(f.ticks + 1, f.loop->run_due());
+    for (size_t k = before; k < f.pushed.size(); ++k) {
+      f.transport.deliver(f.transmitted(f.pushed[k]));
+      requests.push_back(f.pushed[k]);
+    }
+  }
+  ASSERT_EQ(requests.size(), 2u);
+  for (const dpdk::TxCommand& c : requests) {
+    f.transport.deliver(f.reply(c, c.vrf, static_cast<uint8_t>(c.vrf)));
+  }
+  // A reply in a VRF with no such server is from an unknown source.
+  f.transport.deliver(f.reply(requests[0], 3, 1));
+  ASSERT_EQ(f.observer.records.size(), 2u);
+  for (const runtime::MeasurementRecord& m : f.observer.records) {
+    EXPECT_EQ(m.association, m.peer.vrf == 1 ? red : blue);
+    EXPECT_EQ(m.header.stratum, m.peer.vrf);
+    EXPECT_EQ(m.reason, engine::OnWireReason::kOk);
+  }
+  EXPECT_EQ(f.loop->counters().replies, 2u);
+  EXPECT_EQ(f.loop->counters().replies_unknown_source, 1u);
+}
+
+TEST(DpdkTransport, ReplyToAnotherPortIsNotOurs) {
+  Fixture f;
+  f.add(runtime::Peer{v4(1), 123, 0, runtime::kAnyInterface});
+  const auto c = f.next_request();
+  ASSERT_TRUE(c);
+  dpdk::DataplaneEvent e = f.reply(*c, 0, 1);
+  e.dst_port = 123;
+  f.transport.deliver(e);
+  EXPECT_EQ(f.transport.other_port(), 1u);
+  EXPECT_EQ(f.loop->counters().replies, 0u);
+}
+
+TEST(DpdkTransport, StampProvenanceReachesTheEngine) {
+  EXPECT_EQ(timestamp_source(dpdk::StampSource::kTsc), engine::TimestampSource::kTsc);
+  EXPECT_EQ(timestamp_source(dpdk::StampSource::kNicTsc), engine::TimestampSource::kNicHardware);
+  EXPECT_EQ(timestamp_source(dpdk::StampSource::kNicUtc), engine::TimestampSource::kNicHardware);
+
+  Fixture f;
+  const auto id = f.add(runtime::Peer{v4(1), 123, 0, runtime::kAnyInterface});
+  const auto c = f.next_request();
+  ASSERT_TRUE(c);
+  f.transport.deliver(f.transmitted(*c));
+  f.transport.deliver(f.reply(*c, 0, 1, dpdk::StampSource::kNicTsc));
+  ASSERT_EQ(f.observer.records.size(), 1u);
+  EXPECT_EQ(f.observer.records[0].provenance, engine::TimestampSource::kNicHardware);
+  EXPECT_EQ(f.observer.records[0].reason, engine::OnWireReason::kOk);
+  for (const engine::AssociationStatus& s : f.loop->status().associations) {
+    if (s.id == id) {
+      EXPECT_EQ(s.provenance.source, engine::TimestampSource::kNicHardware);
+    }
+  }
 }
 
 }  // namespace

@@ -314,7 +314,6 @@ TEST_F(DataplaneTest, HandsRepliesToTheInterfaceRingWithProvenance) {
   EXPECT_EQ(ev[0].kind, DataplaneEvent::Kind::kNtpReply);
   EXPECT_EQ(ev[0].interface, 1);
   EXPECT_EQ(ev[0].src, v4(198, 18, 100, 1));
-  EXPECT_EQ(ev[0].ip, v4(198, 18, 100, 1).v4);  // legacy field kept
   EXPECT_EQ(ev[0].dst_port, 50000);
   EXPECT_EQ(ev[0].stamp, StampSource::kTsc);
   ASSERT_EQ(dp->poll_events(0, ev, 4), 1u);

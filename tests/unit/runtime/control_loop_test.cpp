@@ -183,6 +183,45 @@ TEST(ControlLoop, RepliesFromUnknownSourcesAreCountedNotMeasured) {
   EXPECT_TRUE(h.observer_.measurements.empty());
 }
 
+TEST(ControlLoop, RepliesAreDemultiplexedByVrfAddressAndPort) {
+  Harness h({0.0});
+  h.loop_->run_due();
+  wire::NtpPacket p;
+  p.header.mode = wire::NtpMode::kServer;
+  Peer other_vrf = peer_v4(1);
+  other_vrf.vrf = 3;
+  h.loop_->on_reply(other_vrf, p, h.ticks_, engine::TimestampSource::kTsc);
+  EXPECT_EQ(h.loop_->counters().replies_unknown_source, 1u);
+  // The interface a reply arrived on does not matter.
+  Peer arrived = peer_v4(1);
+  arrived.interface = 9;
+  EXPECT_TRUE(same_server(arrived, peer_v4(1)));
+  EXPECT_FALSE(same_server(other_vrf, peer_v4(1)));
+  EXPECT_EQ(to_string(other_vrf), "198.18.0.1:123@vrf3");
+  EXPECT_EQ(to_string(peer_v4(1)), "198.18.0.1:123");
+}
+
+TEST(ControlLoop, ResolvedNameKeepsTheConfiguredVrfAndInterface) {
+  Harness h({});
+  engine::AssociationConfig a;
+  a.address = "ntp.example";
+  a.is_domain = true;
+  a.version = 4;
+  a.min_poll = 0;
+  a.max_poll = 4;
+  const auto id = h.loop_->add(a, Peer{{}, 123, 4, 7});
+  h.loop_->on_resolved(id, Peer{wire::IpAddress::from(wire::Ipv4Address{{198, 18, 0, 9}}), 1123});
+  for (int i = 0; i < 100 && h.transport_.sent.empty(); ++i) {
+    h.ticks_ = std::max(h.ticks_ + 1, h.loop_->run_due());
+  }
+  ASSERT_FALSE(h.transport_.sent.empty());
+  const Peer& sent = h.transport_.sent.front().peer;
+  EXPECT_EQ(sent.address, wire::IpAddress::from(wire::Ipv4Address{{198, 18, 0, 9}}));
+  EXPECT_EQ(sent.port, 1123);
+  EXPECT_EQ(sent.vrf, 4);
+  EXPECT_EQ(sent.interface, 7);
+}
+
 TEST(ControlLoop, StaleReplyIsRejectedWithItsReason) {
   Harness h({0.0});
   h.loop_->run_due();

@@ -1,5 +1,9 @@
 #include "config/startup/ntp_section.hpp"
 
+#include <optional>
+#include <variant>
+
+#include "config/ntp_config/ntp_config_yaml.hpp"
 #include "config/startup/ip_text.hpp"
 #include "config/startup/yaml_reader.hpp"
 
@@ -39,18 +43,37 @@ UnicastServer parse_unicast_server(const YamlField& field) {
   return server;
 }
 
+// The `unicast-servers` value, positioned at its key as YamlMap positions values.
+std::optional<YamlField> unicast_servers(const YamlField& ntp) {
+  if (!ntp.node().IsMap()) ntp.fail("expected a mapping");
+  for (auto it = ntp.node().begin(); it != ntp.node().end(); ++it) {
+    if (it->first.IsScalar() && it->first.Scalar() == "unicast-servers") {
+      return YamlField(&ntp.file(), it->second, ntp.path() + ".unicast-servers", it->first.Mark());
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+YamlField unicast_server_item(const YamlField& ntp, size_t index) {
+  return unicast_servers(ntp)->as_sequence()[index];
+}
 
 NtpSection parse_ntp_section(const YamlField& field) {
   NtpSection section;
   if (field.is_null()) return section;  // "ntp:" with nothing under it: no associations
-  const YamlMap map(field, {"unicast-servers"});
-  if (auto servers = map.optional("unicast-servers")) {
-    if (!servers->is_null()) {
-      for (const YamlField& item : servers->as_sequence()) {
-        section.unicast_servers.push_back(parse_unicast_server(item));
-      }
+  if (auto servers = unicast_servers(field); servers && !servers->is_null()) {
+    for (const YamlField& item : servers->as_sequence()) {
+      section.unicast_servers.push_back(parse_unicast_server(item));
     }
+  }
+  // The rest of the schema: start-up's own checks above come first, with their messages.
+  const auto decoded = decode_ntp_config(field.node());
+  if (const auto* e = std::get_if<ConfigError>(&decoded)) {
+    ConfigError error = *e;
+    error.file = field.file();
+    throw YamlReadFailure{std::move(error)};
   }
   return section;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -32,13 +33,27 @@ struct NtpSection {
 };
 
 // The keys of one `unicast-servers` item (one list for the parser and for error positions).
-inline constexpr std::array<std::string_view, 6> kUnicastServerKeys{
-    "address", "port", "minpoll", "maxpoll", "vpn-instance", "source-interface"};
+// The last six are VRP options of the `ntp:` schema (config/ntp_config) that start-up does not
+// model: accepted so that a file `commit` wrote starts the daemon, whose management socket
+// puts them into effect.
+inline constexpr std::array<std::string_view, 12> kUnicastServerKeys{
+    "address",      "port",
+    "minpoll",      "maxpoll",
+    "vpn-instance", "source-interface",
+    "version",      "authentication-keyid",
+    "preferred",    "burst",
+    "iburst",       "preempt"};
 
 inline constexpr int kMinPollExponent = -4;
 inline constexpr int kMaxPollExponent = 17;
 
-// Reads `field` (the value of the `ntp` key); throws YamlReadFailure on bad input.
+// Reads `field` (the value of the `ntp` key); throws YamlReadFailure on bad input. The whole
+// section is also decoded with config/ntp_config's codec (the schema `commit` writes,
+// docs/configuration.md), so any of its keys is accepted and checked with its position.
 NtpSection parse_ntp_section(const YamlField& field);
+
+// `ntp.unicast-servers[index]` of a section parse_ntp_section() read (for later checks that
+// point at a server, such as routing).
+YamlField unicast_server_item(const YamlField& ntp, size_t index);
 
 }  // namespace wiretime::config

@@ -259,8 +259,7 @@ void check_network(const StartupConfig& config, const YamlMap& root) {
   auto ntp = root.optional("ntp");
   for (size_t i = 0; i < config.ntp.unicast_servers.size(); ++i) {
     const UnicastServer& server = config.ntp.unicast_servers[i];
-    const YamlMap ntp_map(*ntp, {"unicast-servers"});
-    const YamlField item = ntp_map.required("unicast-servers").as_sequence()[i];
+    const YamlField item = unicast_server_item(*ntp, i);
     const YamlMap item_map(item, kUnicastServerKeys);
     const std::string vrf_text =
         server.vpn_instance.empty() ? "the public network" : "vpn-instance " + server.vpn_instance;

@@ -46,6 +46,20 @@ std::variant<std::pair<engine::AssociationConfig, runtime::Peer>, std::string> t
   return std::make_pair(c, peer);
 }
 
+namespace {
+
+// to_engine, with the key of a key-file server (`key-id`) when it has no VRP key.
+std::variant<std::pair<engine::AssociationConfig, runtime::Peer>, std::string> engine_side(
+    const config::Association& a, config::AssociationMode mode) {
+  auto converted = to_engine(a, mode);
+  if (auto* c = std::get_if<0>(&converted); c && c->first.key_id == 0 && a.file_key_id) {
+    c->first.key_id = *a.file_key_id;
+  }
+  return converted;
+}
+
+}  // namespace
+
 MgmtHooks::MgmtHooks(runtime::ControlLoop& loop, config::NtpConfig running,
                      config::InterfaceInventory inventory, std::function<UnixNanos()> now,
                      InvalidPackets invalid_packets, auth::KeyTable* keys)
@@ -141,6 +155,16 @@ void MgmtHooks::set_globals(Globals globals) {
 std::optional<std::string> MgmtHooks::adopt_running_globals() {
   auto globals = globals_of(running_);
   if (auto* error = std::get_if<std::string>(&globals)) return *error;
+  // The start-up loader gave the servers their address and polling only: the file's other
+  // options (iburst, preferred, keys...) take effect here, before the first poll.
+  std::vector<std::pair<engine::AssociationId, engine::AssociationConfig>> options;
+  for (const Live& l : live_) {
+    auto converted = engine_side(l.association, config::AssociationMode::kServer);
+    if (auto* error = std::get_if<std::string>(&converted)) return *error;
+    options.emplace_back(l.id, std::get<0>(converted).first);
+  }
+  // In place: a domain server keeps the state of its name resolution.
+  for (const auto& [id, config] : options) loop_.reconfigure(id, config);
   set_globals(std::move(std::get<Globals>(globals)));
   return std::nullopt;
 }
@@ -156,7 +180,7 @@ std::optional<std::string> MgmtHooks::apply(const apply::ApplyPlan& plan,
       continue;
     }
     if (!change.candidate) return std::string("internal error: change without candidate");
-    auto converted = to_engine(*change.candidate, change.mode);
+    auto converted = engine_side(*change.candidate, change.mode);
     if (auto* error = std::get_if<std::string>(&converted)) return *error;
     if (change.action != AssociationAction::kAdd && change.running &&
         find(*change.running) == live_.end()) {
@@ -165,7 +189,7 @@ std::optional<std::string> MgmtHooks::apply(const apply::ApplyPlan& plan,
   }
   for (const apply::AssociationChange& change : plan.associations) {
     const auto converted =
-        change.candidate ? std::optional(std::get<0>(to_engine(*change.candidate, change.mode)))
+        change.candidate ? std::optional(std::get<0>(engine_side(*change.candidate, change.mode)))
                          : std::nullopt;
     switch (change.action) {
       case AssociationAction::kKeep:

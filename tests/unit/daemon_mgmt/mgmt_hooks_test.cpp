@@ -223,7 +223,7 @@ TEST(MgmtHooksAtomic, ARefusedCommitChangesNeitherGlobalsNorKeysNorAssociations)
   EXPECT_EQ(h.keys().find(8), nullptr);
 }
 
-TEST(MgmtHooksAtomic, AdoptRunningGlobalsAtStartUp) {
+TEST(MgmtHooksStartUp, TheRunningFilesGlobalsKeysAndServerOptionsTakeEffect) {
   clock::PublishedClock published;
   uint64_t ticks = kTick0;
   runtime::VirtualClock clock(published, clock::ClockModel::from_rate(kTick0, kUtc0, 1e9),
@@ -235,11 +235,31 @@ TEST(MgmtHooksAtomic, AdoptRunningGlobalsAtStartUp) {
   config::NtpConfig running;
   running.max_distance = 3;
   running.keys[4] = config::AuthenticationKey{config::KeyMode::kMd5, "lily"};
+  config::Association a = server("198.18.0.1");
+  a.iburst = true;
+  a.preferred = true;
+  a.key_id = 4;
+  running.unicast_servers.push_back(a);
+  // What the start-up loader added: address and polling only.
+  engine::AssociationConfig plain;
+  plain.address = a.address;
+  plain.min_poll = a.minpoll;
+  plain.max_poll = a.maxpoll;
+  const engine::AssociationId id = loop.add(plain, runtime::Peer{});
   MgmtHooks hooks(
       loop, running, {}, [] { return kUtc0; }, {}, &keys);
   ASSERT_EQ(hooks.adopt_running_globals(), std::nullopt);
   EXPECT_EQ(loop.engine().globals().max_distance, 3.0);
   EXPECT_NE(keys.find(4), nullptr);
+  ASSERT_EQ(loop.engine().associations().size(), 1u);
+  const engine::Association& e = loop.engine().associations().front();
+  EXPECT_EQ(e.id, id);
+  EXPECT_TRUE(e.config.iburst);
+  EXPECT_TRUE(e.config.preferred);
+  EXPECT_EQ(loop.key_id(id), 4u);
+  // Nothing to change on the first commit of the same configuration.
+  EXPECT_TRUE(apply::plan_apply(hooks.running(), running).associations.front().action ==
+              apply::AssociationAction::kKeep);
 }
 
 }  // namespace

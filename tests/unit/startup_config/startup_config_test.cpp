@@ -137,12 +137,44 @@ TEST(StartupConfig, UnknownKeys) {
   EXPECT_EQ(error_of(with_line(7, "    ipv44: 198.18.0.2/24")),
             "t.yaml:7:5: interfaces[0].ipv44: unknown key (expected one of: name, devargs, parent, "
             "vlan, vpn-instance, mac, ipv4, ipv6, gateway)");
-  EXPECT_EQ(error_of(std::string(kValid) + "extra: 1\n"),
-            "t.yaml:22:1: extra: unknown key (expected one of: dataplane, interfaces, routes, clock, "
-            "log, ntp)");
+  EXPECT_EQ(
+      error_of(std::string(kValid) + "extra: 1\n"),
+      "t.yaml:22:1: extra: unknown key (expected one of: dataplane, interfaces, routes, clock, "
+      "log, ntp)");
   EXPECT_EQ(error_of(with_line(20, "      min-poll: 0")),
             "t.yaml:20:7: ntp.unicast-servers[0].min-poll: unknown key (expected one of: address, "
-            "port, minpoll, maxpoll, vpn-instance, source-interface)");
+            "port, minpoll, maxpoll, vpn-instance, source-interface, version, "
+            "authentication-keyid, preferred, burst, iburst, preempt)");
+  EXPECT_EQ(error_of(std::string(kValid).substr(0, std::string(kValid).find("ntp:")) +
+                     "ntp:\n  max-distanse: 2\n"),
+            "t.yaml:17:3: ntp.max-distanse: unknown key");
+}
+
+// What `commit` writes (config/ntp_config's schema) starts the daemon; its errors are placed.
+TEST(StartupConfig, NtpSectionTakesTheCommittedSchema) {
+  const std::string head = std::string(kValid).substr(0, std::string(kValid).find("ntp:"));
+  const std::string committed = head +
+                                "ntp:\n"
+                                "  server-disable: true\n"
+                                "  ipv6-server-disable: true\n"
+                                "  unicast-servers:\n"
+                                "    - address: 198.18.0.1\n"
+                                "      minpoll: 3\n"
+                                "      iburst: true\n"
+                                "      preferred: true\n"
+                                "  source-interfaces:\n"
+                                "    - interface: GE1/0/1\n"
+                                "  unsync-max-poll-interval:\n"
+                                "    poll-interval: 7\n"
+                                "    dec-step: 6\n"
+                                "  max-distance: 3\n";
+  const auto result = load_startup_config_text(committed, "t.yaml");
+  ASSERT_TRUE(result.ok()) << result.error().to_string();
+  ASSERT_EQ(result.value().ntp.unicast_servers.size(), 1u);
+  EXPECT_EQ(result.value().ntp.unicast_servers[0].minpoll, 3);
+  std::string bad = committed;
+  bad.replace(bad.find("max-distance: 3"), 15, "max-distance: 30");
+  EXPECT_EQ(error_of(bad), "t.yaml:29:17: ntp.max-distance: '30' is out of range 1-16");
 }
 
 TEST(StartupConfig, DuplicateKey) {

@@ -201,7 +201,8 @@ class Decoder {
   void each(const YAML::Node& parent, const std::string& parent_path, const char* key,
             const std::function<void(const YAML::Node&, const std::string&)>& read) {
     const YAML::Node node = parent[key];
-    if (!node || !ok()) return;
+    // `key:` with nothing under it is an empty list, as the start-up loader reads it.
+    if (!node || node.IsNull() || !ok()) return;
     const std::string path = join(parent_path, key);
     if (!sequence(node, path)) return;
     for (size_t i = 0; i < node.size() && ok(); ++i) read(node[i], index(path, i));

@@ -103,6 +103,14 @@ TEST(NtpConfigYaml, AcceptsTheStartupSkeletonSchema) {
   EXPECT_EQ(s.maxpoll, 4);
 }
 
+TEST(NtpConfigYaml, AListKeyWithNothingUnderItIsEmpty) {
+  // As the start-up loader reads it: a daemon file with `unicast-servers:` and no servers.
+  auto decoded = ntp_config_from_yaml_text("ntp:\n  unicast-servers:\n  source-interfaces:\n");
+  ASSERT_TRUE(std::holds_alternative<NtpConfig>(decoded))
+      << std::get<ConfigError>(decoded).to_string();
+  EXPECT_EQ(std::get<NtpConfig>(decoded), NtpConfig{});
+}
+
 TEST(NtpConfigYaml, PlainPasswordIsAccepted) {
   auto decoded = ntp_config_from_yaml_text(
       "ntp:\n  authentication-keys:\n    - {id: 5, mode: md5, password: abc}\n");

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Issue 5, end to end: the product document's "Configuring the NTP Client/Server Mode"
+# procedure, typed as written (lab address and interface name filled in) into wiretime-cli on
+# stdin against a running wiretimed that starts with no NTP configuration; chronyd -x serves
+# the host clock in the server namespace. Passes when `display ntp sessions` shows the server
+# as master and `display ntp status` says synchronized (within 120 s), a line naming an
+# interface outside the inventory is refused, and - restart check - wiretimed stopped and
+# started again from the YAML file commit rewrote comes up with the committed configuration
+# and synchronises again. The virtual clock starts 5 ms off; the offset shown must fall below 1 ms.
+# Usage: product_doc_test.sh WIRETIMED WIRETIME_CLI socket|dpdk PRODUCT_DOC
+set -euo pipefail
+daemon=${1:?usage: $0 WIRETIMED WIRETIME_CLI socket|dpdk PRODUCT_DOC}
+cli=${2:?}
+backend=${3:?}
+doc=${4:?}
+source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
+[ -r "$doc" ] || { echo "SKIP: no product document at $doc"; exit 77; }
+
+# The procedure's lines, in the document's order. The document gives each step's command as
+# a link whose text is the command's fixed keywords, followed by its parameters; the test
+# types those keywords with the parameters filled in for the lab.
+procedure=(
+  "system-view"
+  "ntp unsync max-poll-interval 7 dec-step 6"
+  "ntp source-interface GE 1/0/1"
+  "ntp unicast-server $WT_SERVER_IP minpoll 3 iburst"
+  "commit"
+)
+mapfile -t doc_commands < <(grep -o '\[[a-z][a-z -]*\](cmdqueryname=' "$doc" | sed 's/^\[\(.*\)\](.*/\1/')
+[ "${#doc_commands[@]}" = "${#procedure[@]}" ] ||
+  fail "the document has ${#doc_commands[@]} procedure commands (${doc_commands[*]}), the test types ${#procedure[@]}"
+for i in "${!procedure[@]}"; do
+  case "${procedure[$i]}" in
+    "${doc_commands[$i]}" | "${doc_commands[$i]} "*) ;;
+    *) fail "step $((i + 1)): the document says '${doc_commands[$i]}', the test types '${procedure[$i]}'" ;;
+  esac
+done
+
+sync_setup "p$$"
+[ "$backend" = socket ] && ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+sync_start_chronyd chronyd "$WT_SERVER_IP"
+sync_write_config "$WT_DIR/wiretimed.yaml" "$backend" 3 10  # no server: the CLI adds it
+sock=$WT_DIR/wiretimed.sock
+
+# start_daemon LOG: wiretimed with its management socket, in the client namespace.
+start_daemon() {
+  wt_lab_spawn "$WT_DIR/$1" "${SYNC_RT[@]}" "$daemon" --config "$WT_DIR/wiretimed.yaml" \
+    --mgmt-socket "$sock"
+  SYNC_DAEMON_PID=$WT_LAST_PID
+  DAEMON_OUT=$WT_DIR/$1
+  local i
+  for i in $(seq 100); do
+    [ -S "$sock" ] && return 0
+    kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$DAEMON_OUT"
+  fail "wiretimed did not open its management socket"
+}
+cli() { "$cli" --socket "$sock" "$@"; }
+
+# SIGTERM must end the daemon cleanly (exit status 0) and take its socket away.
+stop_daemon() {
+  kill -TERM "$SYNC_DAEMON_PID"
+  local status=0
+  wait "$SYNC_DAEMON_PID" || status=$?
+  [ "$status" = 0 ] || { cat "$DAEMON_OUT"; fail "wiretimed exit status $status after SIGTERM"; }
+}
+
+# wait_master LIMIT_S: until the server is master and the clock synchronized.
+wait_master() {
+  local end=$((SECONDS + $1)) sessions status
+  while [ $SECONDS -lt "$end" ]; do
+    kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || { cat "$DAEMON_OUT"; fail "wiretimed exited"; }
+    sessions=$(cli -c "display ntp sessions") || fail "display ntp sessions failed"
+    status=$(cli -c "display ntp status") || fail "display ntp status failed"
+    if grep -q "$WT_SERVER_IP" <<<"$sessions" && grep -qw master <<<"$sessions" &&
+      grep -q "clock status: synchronized" <<<"$status"; then
+      echo "$sessions" | sed 's/^/   | /'
+      echo "$status" | sed 's/^/   | /'
+      echo "   master after $(($1 - end + SECONDS)) s"
+      return 0
+    fi
+    sleep 2
+  done
+  echo "$sessions"; echo "$status"; cat "$DAEMON_OUT"
+  fail "server not master / clock not synchronized within $1 s"
+}
+
+echo "== $backend backend: the product document's procedure on stdin"
+start_daemon wiretimed.out
+printf '%s\n' "${procedure[@]}" | sed 's/^/   > /'
+printf '%s\n' "${procedure[@]}" | cli - >"$WT_DIR/cli.out" 2>&1 || {
+  cat "$WT_DIR/cli.out"; fail "wiretime-cli refused the procedure"; }
+grep -q "unsync-max-poll-interval" "$WT_DIR/wiretimed.yaml" || fail "commit did not rewrite the file"
+wait_master 120
+
+# wait_offset LIMIT_S: until the clock offset `display ntp status` shows is below 1 ms (the
+# virtual clock started 5 ms off).
+wait_offset() {
+  local end=$((SECONDS + $1)) offset=
+  while [ $SECONDS -lt "$end" ]; do
+    offset=$(cli -c "display ntp status" | sed -n 's/^ *clock offset: *\(-\{0,1\}[0-9.]*\) ms$/\1/p')
+    if [ -n "$offset" ] && awk -v o="$offset" 'BEGIN { exit !(o < 1 && o > -1) }'; then
+      echo "   clock offset $offset ms after $(($1 - end + SECONDS)) s"
+      return 0
+    fi
+    sleep 2
+  done
+  fail "clock offset still '$offset' ms after $1 s"
+}
+wait_offset 120
+
+echo "== an interface outside the inventory is refused, running unchanged"
+before=$(cli -c "display current-configuration")
+if out=$(cli -c "system-view; ntp source-interface GE 1/0/9; commit" 2>&1); then
+  fail "GE1/0/9 accepted: $out"
+fi
+grep -q "Error: The interface does not exist." <<<"$out" || fail "unexpected refusal: $out"
+[ "$(cli -c "display current-configuration")" = "$before" ] || fail "running changed"
+grep -q "ntp source-interface GE1/0/1" <<<"$before" || fail "no source-interface line: $before"
+
+echo "== restart from the file commit wrote"
+stop_daemon
+start_daemon wiretimed-restart.out
+after=$(cli -c "display current-configuration")
+[ "$after" = "$before" ] || { diff <(echo "$before") <(echo "$after"); fail "configuration after restart differs"; }
+echo "$after" | grep ntp | sed 's/^/   | /'
+cli -c "display ntp sessions" | grep -q "$WT_SERVER_IP" || fail "session not listed after restart"
+wait_master 120
+stop_daemon
+echo PASS

@@ -56,11 +56,12 @@ clock::ClockModel initial_clock(const dpdk::TscCalibration& cal, const config::C
 void print_counters(const DaemonLog& log, const dpdk::DataplaneCounters& c,
                     const DpdkTransport& transport) {
   auto get = [](const std::atomic<uint64_t>& v) { return v.load(std::memory_order_relaxed); };
-  log.info("dataplane: rx " + std::to_string(get(c.rx_frames)) + " tx " +
-           std::to_string(get(c.tx_frames)) + " hardware stamps rx " +
-           std::to_string(get(c.rx_hw_stamps)) + " tx " + std::to_string(get(c.tx_hw_stamps)) +
-           "; control: ring full " + std::to_string(transport.ring_full()) +
-           ", replies to another port " + std::to_string(transport.other_port()));
+  log.info("dataplane: rx " + std::to_string(get(c.rx_frames)) + " accounted " +
+           std::to_string(c.rx_accounted()) + " tx " + std::to_string(get(c.tx_frames)) +
+           " hardware stamps rx " + std::to_string(get(c.rx_hw_stamps)) + " tx " +
+           std::to_string(get(c.tx_hw_stamps)) + "; control: ring full " +
+           std::to_string(transport.ring_full()) + ", replies to another port " +
+           std::to_string(transport.other_port()));
   for (size_t i = 0; i < c.drop.size(); ++i) {
     if (get(c.drop[i]) != 0) {
       log.info("dataplane drop '" + std::string(dpdk::to_string(static_cast<dpdk::DropReason>(i))) +

@@ -20,7 +20,10 @@ sync_setup "r$$"
 sync_start_chronyd chronyd "$WT_SERVER_IP"
 # Poll every 2^-1 s (wiretimed takes poll exponents down to -4; chronyd has no rate limit
 # unless configured).
-sync_write_config "$WT_DIR/wiretimed.yaml" dpdk ${WT_REPLAY_POLL:--1} ${WT_REPLAY_POLL:--1} "$WT_SERVER_IP"
+sync_write_config "$WT_DIR/wiretimed.yaml" dpdk -1 -1 "$WT_SERVER_IP"
+# net_af_packet bypasses the qdisc layer by default, and with it the packet taps: dumpcap would
+# see the replies but not wiretimed's requests (and T1 is their capture time).
+sed -i "s/iface=$WT_VETH_CLI/&,qdisc_bypass=0/" "$WT_DIR/wiretimed.yaml"
 
 # Classic pcap with microsecond stamps: what net_pcap hands the dataplane, so T1 and T4 of the
 # replay are the capture's own times exactly.

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <vector>
 
 #include "config/apply/apply_plan.hpp"
@@ -24,14 +25,17 @@ class SigningTransport : public runtime::Transport {
   struct Sent {
     uint32_t key_id = 0;
     size_t length = 0;  // 48: unsigned; 0: the key was not in the table
+    runtime::Peer peer;
+    NtpTimestamp cookie;
   };
-  bool send_request(const runtime::Peer&, const engine::SendRequest& request) override {
+  bool send_request(const runtime::Peer& peer, const engine::SendRequest& request) override {
     wire::NtpHeader h;
     h.mode = wire::NtpMode::kClient;
     h.transmit = request.cookie;
     std::array<uint8_t, 48 + 4 + auth::kNtpMaxDigestLength> out{};
     const uint32_t key = loop->key_id(request.association);
-    sent.push_back({key, key == 0 ? 48 : auth::encode_authenticated_ntp(out, h, *keys, key)});
+    sent.push_back({key, key == 0 ? 48 : auth::encode_authenticated_ntp(out, h, *keys, key), peer,
+                    request.cookie});
     return true;
   }
   const runtime::ControlLoop* loop = nullptr;
@@ -57,14 +61,29 @@ class Harness {
   std::optional<std::string> commit(const config::NtpConfig& candidate) {
     return hooks_->apply(apply::plan_apply(hooks_->running(), candidate), candidate);
   }
-  // Runs the loop for `seconds`, one tick per second; the requests sent meanwhile.
-  std::vector<SigningTransport::Sent> run(int seconds) {
-    transport_.sent.clear();
+  // Runs the loop for `seconds`, one tick per second; the requests sent meanwhile. With
+  // `answer`, every request leaves at once and a server on true time answers in 100 us.
+  std::vector<SigningTransport::Sent> run(int seconds, bool answer = false) {
+    std::vector<SigningTransport::Sent> all;
     for (int i = 0; i < seconds; ++i) {
       ticks_ += kSec;
+      transport_.sent.clear();
       loop_.run_due();
+      for (const auto& s : transport_.sent) {
+        all.push_back(s);
+        if (!answer) continue;
+        loop_.on_transmitted(s.cookie, ticks_);
+        wire::NtpPacket p;
+        p.header.mode = wire::NtpMode::kServer;
+        p.header.stratum = 1;
+        p.header.precision = -20;
+        p.header.origin = s.cookie;
+        p.header.receive = clock_.to_ntp(ticks_ + 50'000);
+        p.header.transmit = p.header.receive;
+        loop_.on_reply(s.peer, p, ticks_ + 100'000, engine::TimestampSource::kSimulated);
+      }
     }
-    return transport_.sent;
+    return all;
   }
 
   runtime::ControlLoop& loop() { return loop_; }
@@ -190,6 +209,51 @@ TEST(MgmtHooksKeys, ConfiguredKeysGetTheirModesAlgorithm) {
   ASSERT_EQ(h.keys().size(), 1u);
   EXPECT_EQ(h.keys().find(9)->algorithm, auth::MacAlgorithm::kHmacSha256);
   EXPECT_FALSE(h.keys().find(9)->trusted);  // no `ntp trusted authentication-keyid 9`
+}
+
+const engine::Association& association(const runtime::ControlLoop& loop, const char* address) {
+  for (const engine::Association& a : loop.engine().associations()) {
+    if (a.config.address == address) return a;
+  }
+  throw std::runtime_error(address);
+}
+
+// The real hooks on the real engine: an association the commit does not touch keeps its id,
+// reach register, filter and poll schedule while others come and go and globals change; an
+// in-place change keeps them as well.
+TEST(MgmtHooksState, UnchangedAssociationsKeepTheirStateAcrossACommit) {
+  Harness h;
+  config::NtpConfig two;
+  two.unicast_servers = {server("198.18.0.1"), server("198.18.0.3")};
+  ASSERT_EQ(h.commit(two), std::nullopt);
+  h.run(12, true);
+  const engine::Association before = association(h.loop(), "198.18.0.1");
+  ASSERT_NE(before.reach, 0);
+  ASSERT_TRUE(before.have_reply);
+
+  config::NtpConfig next;
+  next.unicast_servers = {server("198.18.0.1"), server("198.18.0.4")};  // .3 out, .4 in
+  next.max_distance = 4;
+  next.unsync_max_poll = config::UnsyncMaxPoll{7, 6};
+  next.keys[2] = config::AuthenticationKey{config::KeyMode::kMd5, "daisy"};
+  ASSERT_EQ(h.commit(next), std::nullopt);
+  const engine::Association& kept = association(h.loop(), "198.18.0.1");
+  EXPECT_EQ(kept.id, before.id);
+  EXPECT_EQ(kept.reach, before.reach);
+  EXPECT_EQ(kept.received, before.received);
+  EXPECT_EQ(kept.next_poll, before.next_poll);
+  EXPECT_EQ(kept.filter.time(), before.filter.time());
+  EXPECT_EQ(association(h.loop(), "198.18.0.4").received, 0u);
+
+  config::NtpConfig modified = next;
+  modified.unicast_servers[0].preferred = true;  // in place
+  ASSERT_EQ(h.commit(modified), std::nullopt);
+  const engine::Association& same = association(h.loop(), "198.18.0.1");
+  EXPECT_EQ(same.id, before.id);
+  EXPECT_EQ(same.reach, before.reach);
+  EXPECT_TRUE(same.config.preferred);
+  h.run(3, true);
+  EXPECT_GT(association(h.loop(), "198.18.0.1").received, before.received);
 }
 
 TEST(MgmtHooksAtomic, ARefusedCommitChangesNeitherGlobalsNorKeysNorAssociations) {

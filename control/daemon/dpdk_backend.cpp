@@ -14,6 +14,7 @@
 
 #include "config/startup/network_spec.hpp"
 #include "control/daemon/backend.hpp"
+#include "control/daemon/daemon_keys.hpp"
 #include "control/daemon/daemon_observer.hpp"
 #include "control/daemon/daemon_options.hpp"
 #include "control/daemon/dpdk_transport.hpp"
@@ -122,13 +123,15 @@ int run_dpdk_backend(const BackendContext& context) {
   const config::StartupConfig& cfg = dcfg.startup;
   const DaemonLog& log = context.log;
 
-  // The ring records carry no MAC yet and the control thread does not run the resolver yet:
-  // refuse rather than run keyed servers unauthenticated or drop domain servers silently.
-  for (const uint32_t key : dcfg.server_key_ids) {
-    if (key != 0) {
-      log.error("key-id: authentication needs `dataplane.backend: socket` for now");
-      return kExitConfigError;
-    }
+  DaemonKeys keys = load_daemon_keys(dcfg);
+  for (const std::string& w : keys.warnings) log.warning(w);
+  if (!keys.error.empty()) {
+    log.error(keys.error);
+    return kExitConfigError;
+  }
+  if (!dcfg.key_file.empty()) {
+    log.info("authentication: " + std::to_string(keys.table.size()) + " keys from " +
+             dcfg.key_file);
   }
   if (!dcfg.domain_servers.empty()) {
     log.error("domain servers need `dataplane.backend: socket` for now");
@@ -216,10 +219,12 @@ int run_dpdk_backend(const BackendContext& context) {
 
   // An ephemeral source port per run, so stale replies from an earlier run do not match.
   const auto client_port = static_cast<uint16_t>(49152 + context.seed % 16384);
-  DpdkTransport transport(client_port,
-                          [&dataplane](const dpdk::TxCommand& c) { return dataplane->send(c); });
-  runtime::ControlLoop loop(engine::EngineConfig{}, context.seed, virtual_clock, transport,
-                            observer);
+  DpdkTransport transport(
+      client_port, [&dataplane](const dpdk::TxCommand& c) { return dataplane->send(c); },
+      &keys.table);
+  engine::EngineConfig engine_config;
+  engine_config.authentication_enabled = keys.authentication_enabled;
+  runtime::ControlLoop loop(engine_config, context.seed, virtual_clock, transport, observer);
   transport.attach(loop);
   for (ServerSpec s : server_specs(dcfg)) {
     if (std::string e = place(s.peer, s.config, interfaces); !e.empty()) {
@@ -228,11 +233,14 @@ int run_dpdk_backend(const BackendContext& context) {
     }
     loop.add(s.config, s.peer);
     const std::string vrf = interfaces.vrf_name(s.peer.vrf);
+    const std::string key =
+        s.config.key_id != 0 ? ", key " + std::to_string(s.config.key_id) : std::string();
     log.info("source " + runtime::to_string(s.peer) +
              (vrf.empty() ? "" : " (vpn-instance " + vrf + ")") +
              (s.config.source_interface.empty() ? "" : " from " + s.config.source_interface) +
              ", poll 2^" + std::to_string(s.config.min_poll) + "..2^" +
-             std::to_string(s.config.max_poll) + " s, from port " + std::to_string(client_port));
+             std::to_string(s.config.max_poll) + " s, from port " + std::to_string(client_port) +
+             key);
     // Resolve the next hop before the first poll is due.
     transport.prepare(s.peer);
   }
@@ -284,6 +292,18 @@ int run_dpdk_backend(const BackendContext& context) {
   log.info(format_status(loop.status()));
   print_sessions(log, loop);
   print_counters(log, dataplane->counters(), transport);
+  if (keys.authentication_enabled) {
+    std::string verdicts;
+    for (size_t v = 0; v < static_cast<size_t>(auth::MacVerdict::kCount); ++v) {
+      const auto verdict = static_cast<auth::MacVerdict>(v);
+      if (transport.verdicts(verdict) == 0) continue;
+      verdicts += (verdicts.empty() ? "" : ", ") + std::string(auth::to_string(verdict)) + " " +
+                  std::to_string(transport.verdicts(verdict));
+    }
+    log.info("authentication: replies " + (verdicts.empty() ? std::string("none") : verdicts) +
+             "; failures " + std::to_string(loop.counters().authentication_failures) +
+             "; unsigned requests " + std::to_string(transport.sign_failures()));
+  }
   return kExitOk;
 }
 

@@ -1,6 +1,10 @@
 #include "control/daemon/dpdk_transport.hpp"
 
+#include <algorithm>
+#include <span>
 #include <utility>
+
+#include "control/auth/auth_status.hpp"
 
 namespace wiretime::daemon {
 
@@ -15,8 +19,8 @@ engine::TimestampSource timestamp_source(dpdk::StampSource stamp) {
   return engine::TimestampSource::kUnknown;
 }
 
-DpdkTransport::DpdkTransport(uint16_t client_port, Push push)
-    : client_port_(client_port), push_(std::move(push)) {}
+DpdkTransport::DpdkTransport(uint16_t client_port, Push push, const auth::KeyTable* keys)
+    : client_port_(client_port), push_(std::move(push)), keys_(keys) {}
 
 namespace {
 
@@ -38,11 +42,42 @@ bool DpdkTransport::send_request(const runtime::Peer& peer, const engine::SendRe
   command.poll = request.poll;
   command.src_port = client_port_;
   command.cookie = request.cookie;
+  const uint32_t key_id = loop_ != nullptr ? loop_->key_id(request.association) : 0;
+  if (key_id != 0 && !sign(key_id, command)) {
+    ++sign_failures_;
+    return false;
+  }
   if (!push_(command)) {
     ++ring_full_;
     return false;
   }
   return true;
+}
+
+bool DpdkTransport::sign(uint32_t key_id, dpdk::TxCommand& command) {
+  if (keys_ == nullptr) return false;
+  std::array<uint8_t, wire::kNtpHeaderSize> covered{};
+  if (wire::encode_ntp(covered, dpdk::ntp_request_header(command)) != covered.size()) return false;
+  auth::MacTrailer trailer;
+  if (auth::sign_ntp(*keys_, key_id, covered, 4, trailer) != auth::SignError::kOk ||
+      trailer.digest_length == 0 || trailer.digest_length > command.mac.size()) {
+    return false;
+  }
+  command.mac_key_id = trailer.key_id;
+  command.mac_length = static_cast<uint8_t>(trailer.digest_length);
+  std::copy_n(trailer.digest.begin(), trailer.digest_length, command.mac.begin());
+  return true;
+}
+
+auth::MacVerdict DpdkTransport::verify(const dpdk::DataplaneEvent& ev, uint32_t key_id) const {
+  if (keys_ == nullptr) return auth::MacVerdict::kUnknownKey;
+  if (!ev.has_mac) return auth::verify_ntp_header(*keys_, ev.ntp, nullptr, key_id);
+  // The record keeps kRecordMacSize bytes: a longer digest cannot be an NTPv4 MAC of ours.
+  if (ev.mac_length > ev.mac.size()) return auth::MacVerdict::kBadLength;
+  // The MAC covers the header only when there are no extension fields in between.
+  if (ev.extension_fields != 0) return auth::MacVerdict::kBadDigest;
+  const wire::NtpMac mac{ev.mac_key_id, std::span<const uint8_t>(ev.mac.data(), ev.mac_length)};
+  return auth::verify_ntp_header(*keys_, ev.ntp, &mac, key_id);
 }
 
 void DpdkTransport::prepare(const runtime::Peer& peer) {
@@ -76,11 +111,18 @@ void DpdkTransport::deliver(const dpdk::DataplaneEvent& ev) {
   from.interface = ev.interface;
   wire::NtpPacket packet;
   packet.header = ev.ntp;
+  engine::AuthStatus auth_status = engine::AuthStatus::kNotRequired;
+  if (const uint32_t key_id = loop_->key_id_of_peer(from); key_id != 0) {
+    const auth::MacVerdict verdict = verify(ev, key_id);
+    ++verdicts_[static_cast<size_t>(verdict)];
+    auth_status = auth::auth_status_of(verdict, true);
+  }
   const engine::TimestampSource source = timestamp_source(ev.stamp);
   if (ev.stamp == dpdk::StampSource::kNicUtc) {
-    loop_->on_reply_at(from, packet, NtpTimestamp::from_unix_nanos(ev.utc_ns), ev.utc_ns, source);
+    loop_->on_reply_at(from, packet, NtpTimestamp::from_unix_nanos(ev.utc_ns), ev.utc_ns, source,
+                       auth_status);
   } else {
-    loop_->on_reply(from, packet, ev.ticks, source);
+    loop_->on_reply(from, packet, ev.ticks, source, auth_status);
   }
 }
 

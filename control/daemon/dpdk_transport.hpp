@@ -2,12 +2,18 @@
 // becomes a routed TX command (server, VRF, optional source interface; the dataplane routes it,
 // resolves the next hop by ARP or ND and stamps T1), and the dataplane's events go back to the
 // loop: T1 reports, dropped requests, and replies demultiplexed by (VRF, address, port) with
-// the provenance of their T4. Pure: the command ring is reached through `push`.
+// the provenance of their T4. Keyed associations: control signs each request (the lcore writes
+// a header that is a pure function of the command) and verifies each reply's MAC, which the
+// ring record carries back (control/auth/README.md, "Where it runs"). Pure: the command ring
+// is reached through `push`.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 
+#include "control/auth/key_table.hpp"
+#include "control/auth/ntp_mac.hpp"
 #include "control/runtime/control_loop.hpp"
 #include "dataplane/dpdk/ring_records.hpp"
 
@@ -20,8 +26,9 @@ class DpdkTransport final : public runtime::Transport {
  public:
   using Push = std::function<bool(const dpdk::TxCommand&)>;
 
-  // `client_port`: our UDP port; replies to any other port are not ours.
-  DpdkTransport(uint16_t client_port, Push push);
+  // `client_port`: our UDP port; replies to any other port are not ours. `keys` (may be null:
+  // no authentication) must outlive the transport.
+  DpdkTransport(uint16_t client_port, Push push, const auth::KeyTable* keys = nullptr);
   // The loop events are delivered to (and whose keys sign requests, once attached).
   void attach(runtime::ControlLoop& loop) { loop_ = &loop; }
 
@@ -33,11 +40,20 @@ class DpdkTransport final : public runtime::Transport {
 
   uint64_t ring_full() const { return ring_full_; }
   uint64_t other_port() const { return other_port_; }
+  // Replies of keyed associations by verdict, and requests that could not be signed.
+  uint64_t verdicts(auth::MacVerdict v) const { return verdicts_[static_cast<size_t>(v)]; }
+  uint64_t sign_failures() const { return sign_failures_; }
 
  private:
+  bool sign(uint32_t key_id, dpdk::TxCommand& command);
+  auth::MacVerdict verify(const dpdk::DataplaneEvent& event, uint32_t key_id) const;
+
   uint16_t client_port_;
   Push push_;
+  const auth::KeyTable* keys_;
   runtime::ControlLoop* loop_ = nullptr;
+  std::array<uint64_t, static_cast<size_t>(auth::MacVerdict::kCount)> verdicts_{};
+  uint64_t sign_failures_ = 0;
   uint64_t ring_full_ = 0;
   uint64_t other_port_ = 0;
 };

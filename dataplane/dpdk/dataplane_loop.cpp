@@ -2,6 +2,7 @@
 
 #include <rte_cycles.h>
 
+#include <algorithm>
 #include <span>
 
 #include "dataplane/dpdk/tsc_clock.hpp"
@@ -298,6 +299,14 @@ void DataplaneLoop::handle_ntp(const l3::Interface& itf, const rte_mbuf* m, uint
   event.src_port = decoded_.src_port;
   event.dst_port = decoded_.dst_port;
   event.ntp = ntp.header;
+  event.extension_fields = ntp.extension_count;
+  if (ntp.has_mac) {
+    event.has_mac = true;
+    event.mac_key_id = ntp.mac.key_id;
+    event.mac_length = static_cast<uint8_t>(ntp.mac.digest.size());
+    std::copy_n(ntp.mac.digest.begin(), std::min(ntp.mac.digest.size(), event.mac.size()),
+                event.mac.begin());
+  }
   timestamp(port, m, burst_tsc, event);
   push_event(itf.index, event, true);
 }
@@ -404,14 +413,10 @@ void DataplaneLoop::send_ntp(const l3::Interface& itf, const wire::IpAddress& sr
     not_sent(command, DropReason::kTxMbufAlloc);
     return;
   }
-  wire::NtpHeader header;
-  // A client's request carries no claim about its own clock (RFC 5905 section 9.1 leaves the
-  // fields to the server); LI 3 also keeps us from ever being selected by a peer.
-  header.leap = wire::LeapIndicator::kUnsynchronized;
-  header.version = 4;
-  header.mode = wire::NtpMode::kClient;
-  header.poll = command.poll;
-  header.transmit = command.cookie;
+  const wire::NtpHeader header = ntp_request_header(command);
+  const wire::NtpMac mac{command.mac_key_id,
+                         std::span<const uint8_t>(command.mac.data(), command.mac_length)};
+  const wire::NtpMac* signed_mac = command.mac_length != 0 ? &mac : nullptr;
   const std::span<uint8_t> out(rte_pktmbuf_mtod(m, uint8_t*), rte_pktmbuf_tailroom(m));
   size_t len = 0;
   if (dst.version == wire::IpVersion::kV4) {
@@ -422,7 +427,7 @@ void DataplaneLoop::send_ntp(const l3::Interface& itf, const wire::IpAddress& sr
     spec.src_port = command.src_port;
     spec.dst_port = command.dst_port;
     spec.identification = ip_identification_++;
-    len = wire::encode_ipv4_ntp(out, spec, header);
+    len = wire::encode_ipv4_ntp(out, spec, header, signed_mac);
   } else {
     wire::Ipv6UdpSpec spec;
     spec.eth = ethernet(itf, dst_mac);
@@ -430,7 +435,7 @@ void DataplaneLoop::send_ntp(const l3::Interface& itf, const wire::IpAddress& sr
     spec.dst_ip = dst.v6;
     spec.src_port = command.src_port;
     spec.dst_port = command.dst_port;
-    len = wire::encode_ipv6_ntp(out, spec, header);
+    len = wire::encode_ipv6_ntp(out, spec, header, signed_mac);
   }
   Port& port = *ports_[itf.port];
   PendingTxStamp& pending = tx_stamps_[itf.port];

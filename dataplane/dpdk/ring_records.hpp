@@ -3,6 +3,8 @@
 // Pure: no DPDK types, so control code and its tests can use them.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <type_traits>
 
@@ -21,6 +23,9 @@ enum class StampSource : uint8_t {
   kNicUtc,  // hardware: the NIC's stamp is already UTC (net_pcap capture times): see utc_ns
 };
 
+// Longest MAC digest a record carries (NTPv4 truncates longer digests to 20 bytes).
+inline constexpr size_t kRecordMacSize = 20;
+
 // Control -> dataplane: something to send, routed by the dataplane: it looks the route to
 // `server` up in `vrf` (or in the VRF of `interface` when that is given), picks the source
 // address, resolves the next hop's MAC (ARP or ND, holding a request meanwhile) and sends.
@@ -38,7 +43,26 @@ struct TxCommand {
   uint16_t interface = kAnyInterface;  // source interface, or kAnyInterface
   uint16_t vrf = 0;                    // l3::VrfId, used when interface == kAnyInterface
   wire::IpAddress server;              // the server (or the address to resolve), IPv4 or IPv6
+  // NTP: the request's MAC, signed by control over the header ntp_request_header() gives
+  // (mac_length 0: none). 20 bytes is the longest NTPv4 digest (control/auth/README.md).
+  uint32_t mac_key_id = 0;
+  uint8_t mac_length = 0;
+  std::array<uint8_t, kRecordMacSize> mac{};
 };
+
+// The 48-byte header of the request `command` describes: a pure function of the command, so
+// control can sign exactly what the lcore will write. A client's request carries no claim
+// about its own clock (RFC 5905 section 9.1 leaves the fields to the server); LI 3 also keeps
+// us from ever being selected by a peer.
+inline wire::NtpHeader ntp_request_header(const TxCommand& command) {
+  wire::NtpHeader header;
+  header.leap = wire::LeapIndicator::kUnsynchronized;
+  header.version = 4;
+  header.mode = wire::NtpMode::kClient;
+  header.poll = command.poll;
+  header.transmit = command.cookie;
+  return header;
+}
 
 // Dataplane -> control: what happened.
 struct DataplaneEvent {
@@ -61,6 +85,14 @@ struct DataplaneEvent {
   wire::NtpHeader ntp;     // reply: the decoded header
   wire::IpAddress src;     // reply: the server's address (IPv4 or IPv6); transmitted: our source
   wire::IpAddress dst;     // reply: our address it was sent to; transmitted: the server
+  // Reply: its MAC trailer, for control to verify. has_mac with mac_length 0 is a crypto-NAK;
+  // a digest longer than kRecordMacSize keeps its true length (control rejects it) and its
+  // first kRecordMacSize bytes. extension_fields: the reply had some (not covered here).
+  bool has_mac = false;
+  uint8_t mac_length = 0;
+  uint8_t extension_fields = 0;
+  uint32_t mac_key_id = 0;
+  std::array<uint8_t, kRecordMacSize> mac{};
 };
 
 // rte_ring element sizes must be multiples of 4 bytes; records are copied by value.

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# wiretimed (kernel-socket backend) against four chronyd servers, each authenticating with one key
+# wiretimed (kernel-socket or DPDK backend) against four chronyd servers, each authenticating with one key
 # type of chrony's key file: MD5, SHA1, SHA256, AES128. Run 1: the daemon has the same key
 # file: every source's replies are authentic and accepted, and the daemon synchronises. Run 2:
 # the daemon's file has the same ids and types with other secrets: replies are rejected (or
 # none come), every rejected one is counted, nothing is accepted and the daemon never
-# synchronises. Usage: auth_test.sh PATH/TO/wiretimed
+# synchronises. With the DPDK backend control signs each request and verifies each reply's MAC
+# carried through the dataplane's ring records. Usage: auth_test.sh PATH/TO/wiretimed [socket|dpdk]
 set -euo pipefail
-binary=${1:?usage: $0 PATH/TO/wiretimed}
+binary=${1:?usage: $0 PATH/TO/wiretimed [socket|dpdk]}
+backend=${2:-socket}
 source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
 
 sync_setup "u$$"
-ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+[ "$backend" = socket ] && ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
 
 types=(MD5 SHA1 SHA256 AES128)
 bytes=(16 20 32 16)  # secret lengths (AES128 needs exactly 16)
@@ -61,7 +63,7 @@ done
 write_config() {
   local i first=${3:-1} servers=("${addrs[@]}")
   [ $# -gt 3 ] && servers=("${@:4}")
-  sync_write_config "$1" socket 0 2
+  sync_write_config "$1" "$backend" 0 2
   # sync_write_config ends with "  unicast-servers:"; the keyed servers follow.
   sed -i "s|^ntp:\$|ntp:\n  key-file: $2|" "$1"
   for i in "${!servers[@]}"; do
@@ -76,7 +78,7 @@ accepted_of() { status_of "$1" | sed -n 's/.*accepted \([0-9]*\).*/\1/p'; }
 received_of() { status_of "$1" | sed -n 's/.*received \([0-9]*\).*/\1/p'; }
 failures() { sed -n 's/.*authentication failures \([0-9]*\).*/\1/p' "$WT_DIR/wiretimed.out" | tail -1; }
 
-echo "== right keys (${types[*]}), 30 s"
+echo "== $backend backend, right keys (${types[*]}), 30 s"
 write_config "$WT_DIR/right.yaml" "$WT_DIR/chrony.keys"
 sync_start_daemon "$binary" "$WT_DIR/right.yaml"
 sync_wait 30

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "control/runtime/virtual_clock.hpp"
@@ -35,20 +38,26 @@ class Measurements : public runtime::RuntimeObserver {
 
 // A control loop on a manual tick counter, fed through the transport like the backend does.
 struct Fixture {
-  Fixture()
+  explicit Fixture(const auth::KeyTable* keys = nullptr)
       : clock(published, clock::ClockModel::from_rate(kTick0, kUtc0, 1e9),
               [this] { return ticks; }),
-        transport(50000, [this](const dpdk::TxCommand& c) {
-          if (full) return false;
-          pushed.push_back(c);
-          return true;
-        }) {
-    loop.emplace(engine::EngineConfig{}, 7, clock, transport, observer);
+        transport(
+            50000,
+            [this](const dpdk::TxCommand& c) {
+              if (full) return false;
+              pushed.push_back(c);
+              return true;
+            },
+            keys) {
+    engine::EngineConfig config;
+    config.authentication_enabled = keys != nullptr;  // as the backend does with a key file
+    loop.emplace(config, 7, clock, transport, observer);
     transport.attach(*loop);
   }
 
-  engine::AssociationId add(const runtime::Peer& peer) {
+  engine::AssociationId add(const runtime::Peer& peer, uint32_t key_id = 0) {
     engine::AssociationConfig a;
+    a.key_id = key_id;
     a.address = "server";
     a.version = 4;
     a.min_poll = 0;
@@ -202,6 +211,81 @@ TEST(DpdkTransport, StampProvenanceReachesTheEngine) {
       EXPECT_EQ(s.provenance.source, engine::TimestampSource::kNicHardware);
     }
   }
+}
+
+auth::KeyTable sha256_key(uint32_t id, uint8_t fill) {
+  auth::KeyTable keys;
+  auth::SymmetricKey k;
+  k.id = id;
+  k.algorithm = auth::MacAlgorithm::kSha256;
+  k.secret.assign(32, fill);
+  keys.add(k);
+  return keys;
+}
+
+// The MAC the lcore will append covers the header it writes, and is what a server checks.
+TEST(DpdkTransport, KeyedRequestsCarryTheMacOfTheHeaderTheLcoreWrites) {
+  const auth::KeyTable keys = sha256_key(7, 0x5a);
+  Fixture f(&keys);
+  f.add(runtime::Peer{v4(1), 123, 0, runtime::kAnyInterface}, 7);
+  const auto c = f.next_request();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->mac_key_id, 7u);
+  EXPECT_EQ(c->mac_length, 20u);  // SHA256 truncated to 20 bytes in NTPv4
+  const wire::NtpMac mac{c->mac_key_id, std::span<const uint8_t>(c->mac.data(), c->mac_length)};
+  EXPECT_EQ(auth::verify_ntp_header(keys, dpdk::ntp_request_header(*c), &mac, 7u),
+            auth::MacVerdict::kOk);
+  EXPECT_EQ(f.transport.sign_failures(), 0u);
+}
+
+TEST(DpdkTransport, KeyedRepliesAreVerifiedAndFailuresCounted) {
+  const auth::KeyTable keys = sha256_key(7, 0x5a);
+  const auth::KeyTable wrong = sha256_key(7, 0x33);
+  Fixture f(&keys);
+  f.add(runtime::Peer{v4(1), 123, 0, runtime::kAnyInterface}, 7);
+  // reply_with(KEYS): the next request answered, its reply signed with KEYS (null: no MAC).
+  auto reply_with = [&f](const auth::KeyTable* signer) {
+    const auto c = f.next_request();
+    if (!c) return false;
+    f.transport.deliver(f.transmitted(*c));
+    dpdk::DataplaneEvent e = f.reply(*c, 0, 1);
+    if (signer != nullptr) {
+      std::array<uint8_t, wire::kNtpHeaderSize> covered{};
+      wire::encode_ntp(covered, e.ntp);
+      auth::MacTrailer t;
+      if (auth::sign_ntp(*signer, 7, covered, 4, t) != auth::SignError::kOk) return false;
+      e.has_mac = true;
+      e.mac_key_id = 7;
+      e.mac_length = static_cast<uint8_t>(t.digest_length);
+      std::copy_n(t.digest.begin(), t.digest_length, e.mac.begin());
+    }
+    f.transport.deliver(e);
+    return true;
+  };
+  ASSERT_TRUE(reply_with(&keys));
+  ASSERT_EQ(f.observer.records.size(), 1u);
+  EXPECT_EQ(f.observer.records[0].reason, engine::OnWireReason::kOk);
+  EXPECT_EQ(f.transport.verdicts(auth::MacVerdict::kOk), 1u);
+
+  ASSERT_TRUE(reply_with(&wrong));
+  ASSERT_TRUE(reply_with(nullptr));
+  ASSERT_EQ(f.observer.records.size(), 3u);
+  EXPECT_EQ(f.observer.records[1].reason, engine::OnWireReason::kAuthentication);
+  EXPECT_EQ(f.observer.records[2].reason, engine::OnWireReason::kAuthentication);
+  EXPECT_EQ(f.transport.verdicts(auth::MacVerdict::kBadDigest), 1u);
+  EXPECT_EQ(f.transport.verdicts(auth::MacVerdict::kMissing), 1u);
+  EXPECT_EQ(f.loop->counters().authentication_failures, 2u);
+}
+
+TEST(DpdkTransport, UnknownKeyLeavesTheRequestUnsent) {
+  const auth::KeyTable keys = sha256_key(7, 0x5a);
+  Fixture f(&keys);
+  f.add(runtime::Peer{v4(1), 123, 0, runtime::kAnyInterface}, 8);
+  for (int i = 0; i < 100 && f.loop->counters().send_failures == 0; ++i) {
+    f.ticks = std::max(f.ticks + 1, f.loop->run_due());
+  }
+  EXPECT_TRUE(f.pushed.empty());
+  EXPECT_EQ(f.transport.sign_failures(), 1u);
 }
 
 }  // namespace

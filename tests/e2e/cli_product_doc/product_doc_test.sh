@@ -6,7 +6,8 @@
 # as master and `display ntp status` says synchronized (within 120 s), a line naming an
 # interface outside the inventory is refused, and - restart check - wiretimed stopped and
 # started again from the YAML file commit rewrote comes up with the committed configuration
-# and synchronises again. The virtual clock starts 5 ms off; the offset shown must fall below 1 ms.
+# and synchronises again; wiretimed killed (SIGKILL) while a shell commits in a loop leaves
+# the old or the new file, and starts from it. The virtual clock starts 5 ms off; the offset shown must fall below 1 ms.
 # Usage: product_doc_test.sh WIRETIMED WIRETIME_CLI socket|dpdk PRODUCT_DOC
 set -euo pipefail
 daemon=${1:?usage: $0 WIRETIMED WIRETIME_CLI socket|dpdk PRODUCT_DOC}
@@ -93,6 +94,7 @@ printf '%s\n' "${procedure[@]}" | sed 's/^/   > /'
 printf '%s\n' "${procedure[@]}" | cli - >"$WT_DIR/cli.out" 2>&1 || {
   cat "$WT_DIR/cli.out"; fail "wiretime-cli refused the procedure"; }
 grep -q "unsync-max-poll-interval" "$WT_DIR/wiretimed.yaml" || fail "commit did not rewrite the file"
+cp "$WT_DIR/wiretimed.yaml" "$WT_DIR/committed.yaml"
 wait_master 120
 
 # wait_offset LIMIT_S: until the clock offset `display ntp status` shows is below 1 ms (the
@@ -128,5 +130,33 @@ after=$(cli -c "display current-configuration")
 echo "$after" | grep ntp | sed 's/^/   | /'
 cli -c "display ntp sessions" | grep -q "$WT_SERVER_IP" || fail "session not listed after restart"
 wait_master 120
+
+echo "== SIGKILL during a commit loop: the file holds the old or the new configuration"
+yaml=$WT_DIR/wiretimed.yaml
+(
+  for i in $(seq 500); do
+    cli -c "system-view; ntp max-distance 3; commit" && echo 3 >>"$WT_DIR/commits" || exit 0
+    cli -c "system-view; undo ntp max-distance; commit" && echo 1 >>"$WT_DIR/commits" || exit 0
+  done
+) >/dev/null 2>&1 &
+committer=$!
+WT_PIDS+=("$committer")
+for i in $(seq 100); do
+  [ -f "$WT_DIR/commits" ] && [ "$(wc -l <"$WT_DIR/commits")" -ge 2 ] && break
+  sleep 0.1
+done
+sleep "0.$((RANDOM % 10))"
+kill -KILL "$SYNC_DAEMON_PID"
+wait "$SYNC_DAEMON_PID" 2>/dev/null || true
+wait "$committer" 2>/dev/null || true
+"$daemon" --config "$yaml" --check-config >/dev/null || fail "the file does not load after the kill"
+grep -v "max-distance: 3" "$yaml" | cmp -s - <(grep -v "max-distance" "$WT_DIR/committed.yaml") ||
+  { diff "$WT_DIR/committed.yaml" "$yaml"; fail "the file is neither the old nor the new configuration"; }
+echo "   killed after $(wc -l <"$WT_DIR/commits") commits; the file has" \
+  "$(grep -c "max-distance: 3" "$yaml" || true) max-distance line(s)"
+[ "$(wc -l <"$WT_DIR/commits")" -ge 2 ] || fail "the commit loop did not commit"
+start_daemon wiretimed-after-kill.out
+cli -c "display ntp sessions" | grep -q "$WT_SERVER_IP" || fail "session not listed after the kill"
 stop_daemon
+ls "$WT_DIR" | grep -q '\.tmp' && fail "temporaries left next to the running file"
 echo PASS

@@ -4,6 +4,7 @@
 // there is none), and the control loop on this thread draining the per-interface event rings:
 // the engine's requests go out as routed TX commands (server + VRF + optional source
 // interface), its clock actions discipline the virtual clock the lcore reads.
+#include <poll.h>
 #include <time.h>
 
 #include <algorithm>
@@ -20,6 +21,7 @@
 #include "control/daemon/dpdk_transport.hpp"
 #include "control/daemon/measurement_log.hpp"
 #include "control/daemon/server_specs.hpp"
+#include "control/daemon/system_resolver.hpp"
 #include "control/runtime/virtual_clock.hpp"
 #include "dataplane/dpdk/dataplane.hpp"
 #include "dataplane/dpdk/eal.hpp"
@@ -34,6 +36,12 @@ std::string format_mac(wire::MacAddress m) {
   std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", m.bytes[0], m.bytes[1],
                 m.bytes[2], m.bytes[3], m.bytes[4], m.bytes[5]);
   return buf;
+}
+
+int64_t monotonic_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
 UnixNanos realtime_ns() {
@@ -96,6 +104,32 @@ void print_sessions(const DaemonLog& log, const runtime::ControlLoop& loop) {
   }
 }
 
+// Domain servers resolve to the address families our interfaces have.
+resolver::AddressFamily reachable_family(const l3::InterfaceTable& interfaces) {
+  bool v4 = false, v6 = false;
+  for (size_t i = 0;; ++i) {
+    const l3::Interface* itf = interfaces.find(static_cast<l3::InterfaceIndex>(i));
+    if (itf == nullptr) break;
+    for (const l3::IpPrefix& a : itf->addresses) {
+      (a.address.version == wire::IpVersion::kV6 ? v6 : v4) = true;
+    }
+  }
+  if (v4 && !v6) return resolver::AddressFamily::kIpv4;
+  if (v6 && !v4) return resolver::AddressFamily::kIpv6;
+  return resolver::AddressFamily::kAny;
+}
+
+void log_resolutions(const DaemonLog& log, const std::vector<resolver::ResolveEvent>& events) {
+  for (const resolver::ResolveEvent& e : events) {
+    if (e.ok) {
+      log.info("resolved " + e.name + " to " + resolver::format_address(e.addresses.front()));
+    } else {
+      log.warning("cannot resolve " + e.name + ": " + e.error + " (attempt " +
+                  std::to_string(e.failures) + ")");
+    }
+  }
+}
+
 // Where each configured server is reached: its vpn-instance and source interface as the
 // dataplane's tables number them. The start-up loader has checked that the names exist.
 std::string place(runtime::Peer& peer, const engine::AssociationConfig& config,
@@ -132,10 +166,6 @@ int run_dpdk_backend(const BackendContext& context) {
   if (!dcfg.key_file.empty()) {
     log.info("authentication: " + std::to_string(keys.table.size()) + " keys from " +
              dcfg.key_file);
-  }
-  if (!dcfg.domain_servers.empty()) {
-    log.error("domain servers need `dataplane.backend: socket` for now");
-    return kExitConfigError;
   }
 
   dpdk::Eal eal;
@@ -224,18 +254,28 @@ int run_dpdk_backend(const BackendContext& context) {
       &keys.table);
   engine::EngineConfig engine_config;
   engine_config.authentication_enabled = keys.authentication_enabled;
-  runtime::ControlLoop loop(engine_config, context.seed, virtual_clock, transport, observer);
+  // Names are looked up on the resolver's worker thread: the control thread never waits for
+  // DNS; answers are collected when its wake-up descriptor turns readable or a retry is due.
+  resolver::ResolverOptions resolver_options;
+  resolver_options.mode = resolver::ResolverMode::kWorkerThread;
+  resolver_options.family = reachable_family(interfaces);
+  SystemResolver names(resolver_options, monotonic_ns);
+  runtime::ControlLoop loop(engine_config, context.seed, virtual_clock, transport, observer,
+                            &names);
   transport.attach(loop);
   for (ServerSpec s : server_specs(dcfg)) {
     if (std::string e = place(s.peer, s.config, interfaces); !e.empty()) {
       log.error("server " + s.config.address + ": " + e);
       return kExitConfigError;
     }
-    loop.add(s.config, s.peer);
+    const engine::AssociationId id = loop.add(s.config, s.peer);
+    names.set_port(id, s.config.port);
     const std::string vrf = interfaces.vrf_name(s.peer.vrf);
     const std::string key =
         s.config.key_id != 0 ? ", key " + std::to_string(s.config.key_id) : std::string();
-    log.info("source " + runtime::to_string(s.peer) +
+    log.info("source " +
+             (s.config.is_domain ? s.config.address + ":" + std::to_string(s.config.port)
+                                 : runtime::to_string(s.peer)) +
              (vrf.empty() ? "" : " (vpn-instance " + vrf + ")") +
              (s.config.source_interface.empty() ? "" : " from " + s.config.source_interface) +
              ", poll 2^" + std::to_string(s.config.min_poll) + "..2^" +
@@ -268,6 +308,7 @@ int run_dpdk_backend(const BackendContext& context) {
   }
 
   dpdk::DataplaneEvent batch[64];
+  int64_t next_fd_check_ns = 0;
   while (!context.stop) {
     if (!lcore) {
       while (dataplane->poll_once()) {
@@ -275,6 +316,15 @@ int run_dpdk_backend(const BackendContext& context) {
     }
     const unsigned n = dataplane->poll_events(batch, 64);
     for (unsigned i = 0; i < n; ++i) transport.deliver(batch[i]);
+    // Name answers: a non-blocking look at the worker's descriptor, at most once a millisecond.
+    if (const int64_t now = monotonic_ns(); now >= next_fd_check_ns) {
+      next_fd_check_ns = now + 1'000'000;
+      pollfd wake{names.wake_fd(), POLLIN, 0};
+      const auto due = names.next_due();
+      if ((wake.fd >= 0 && poll(&wake, 1, 0) > 0) || (due && *due <= now)) {
+        log_resolutions(log, names.deliver(loop));
+      }
+    }
     const uint64_t next = loop.run_due();
     if (n == 0 && lcore) {
       // Control needs ~100 us resolution at most (timers, slew ends); spare the core.

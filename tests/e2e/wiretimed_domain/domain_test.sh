@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# wiretimed (kernel-socket backend) with one server named by `domain:`. The client namespace's
+# wiretimed (kernel-socket or DPDK backend) with one server named by `domain:`. The client namespace's
 # hosts file (/etc/netns/<ns>/hosts, which `ip netns exec` puts over /etc/hosts) does not know
 # the name at first: the lookup fails, is reported and retried with back-off. Then the name is
 # added: the daemon resolves it to chronyd's address and synchronises. The hosts file goes on
-# any exit. Usage: domain_test.sh PATH/TO/wiretimed
+# any exit. The DPDK backend looks names up on a resolver worker thread so its control loop
+# never blocks. Usage: domain_test.sh PATH/TO/wiretimed [socket|dpdk]
 set -euo pipefail
-binary=${1:?usage: $0 PATH/TO/wiretimed}
+binary=${1:?usage: $0 PATH/TO/wiretimed [socket|dpdk]}
+backend=${2:-socket}
 source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
 
 sync_setup "d$$"
@@ -13,14 +15,14 @@ hosts_dir=/etc/netns/$WT_NS_CLI
 trap 'rm -rf "$hosts_dir"; wt_lab_cleanup' EXIT
 mkdir -p "$hosts_dir"
 printf '127.0.0.1 localhost\n' >"$hosts_dir/hosts"
-ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+[ "$backend" = socket ] && ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
 sync_start_chronyd chronyd "$WT_SERVER_IP"
 
 name=ntp1.wiretime.test
-sync_write_config "$WT_DIR/wiretimed.yaml" socket 0 2
+sync_write_config "$WT_DIR/wiretimed.yaml" "$backend" 0 2
 printf '    - domain: %s\n      minpoll: 0\n      maxpoll: 2\n' "$name" >>"$WT_DIR/wiretimed.yaml"
 
-echo "== domain server $name, unknown for 3 s, then $WT_SERVER_IP; 40 s"
+echo "== $backend backend, domain server $name, unknown for 3 s, then $WT_SERVER_IP; 40 s"
 sync_start_daemon "$binary" "$WT_DIR/wiretimed.yaml"
 sync_wait 3
 printf '%s %s\n' "$WT_SERVER_IP" "$name" >>"$hosts_dir/hosts"

@@ -69,6 +69,14 @@ def ntp_of(frame):
     return bytes(src), bytes(dst), mode, origin, receive, transmit
 
 
+def safe_ntp_of(frame):
+    """ntp_of, with truncated frames counting as not NTP."""
+    try:
+        return ntp_of(frame)
+    except (struct.error, IndexError):
+        return None
+
+
 def ntp_to_unix_ns(raw, pivot_ns):
     """Exact Unix time (Fraction of ns) of a 64-bit NTP timestamp, in the era nearest pivot."""
     seconds = Fraction(raw, ERA)
@@ -78,7 +86,7 @@ def ntp_to_unix_ns(raw, pivot_ns):
 
 
 def expected_exchanges(path, precision_log2):
-    packets = [(t, ntp_of(f)) for t, f in read_pcap(path) if len(f) >= 14]
+    packets = [(t, safe_ntp_of(f)) for t, f in read_pcap(path)]
     packets = [(t, n) for t, n in packets if n is not None]
     client = next((n[1] for _, n in packets if n[2] == 4), None)
     if client is None:

@@ -14,6 +14,7 @@ save_as=${4:-}
 exchanges=20    # measurements to wait for
 min_replies=15  # replies the capture must hold (the issue asks for ~15-20 exchanges)
 limit_s=45      # bound on the recording
+# shellcheck source=tests/e2e/wiretimed_sync/sync_lib.sh
 source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
 command -v dumpcap >/dev/null || { echo "SKIP: dumpcap (wireshark/tshark) is not installed"; exit 77; }
 
@@ -59,6 +60,6 @@ if [ "$replies" -lt "$exchanges" ]; then
   fail "$replies measurements in $limit_s s"
 fi
 echo "== $(stat -c %s "$capture") bytes captured; replaying"
-[ -n "$save_as" ] && cp "$capture" "$save_as" && echo "   saved as $save_as"
+if [ -n "$save_as" ]; then cp "$capture" "$save_as"; echo "   saved as $save_as"; fi
 python3 "$checker" --tool "$replay" --min-exchanges "$min_replies" "$capture" || fail "replay"
 echo PASS

@@ -21,6 +21,22 @@ std::string clock_status_flags(const engine::AssociationStatus& s) {
 
 namespace {
 
+const char* timestamp_source(engine::TimestampSource source) {
+  switch (source) {
+    case engine::TimestampSource::kNicHardware:
+      return "nic-hardware";
+    case engine::TimestampSource::kTsc:
+      return "tsc-software";
+    case engine::TimestampSource::kKernel:
+      return "kernel";
+    case engine::TimestampSource::kSimulated:
+      return "simulated";
+    case engine::TimestampSource::kUnknown:
+      break;
+  }
+  return nullptr;
+}
+
 std::string filter_row(const char* label, const std::array<double, engine::kNstage>& values) {
   // VRP's layout ("filter delay :  0.00   0.00"): the first value right-aligned in 5, the others
   // in 6, each after one blank, so that a sign never touches the colon.
@@ -70,6 +86,10 @@ void render_one(const engine::AssociationStatus& s, bool verbose, UnixNanos pivo
   // VRP does not define the other values; a source that fails the validity checks is the
   // one case an operator needs to see here.
   out += std::string(" reference clock status: ") + (s.valid ? "normal" : "abnormal") + "\n";
+  // Beyond VRP: how the last sample's receive time was taken, once a sample has been taken.
+  if (const char* source = timestamp_source(s.provenance.source)) {
+    out += std::string(" timestamp source: ") + source + "\n";
+  }
 }
 
 }  // namespace

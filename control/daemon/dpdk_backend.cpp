@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdio>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "config/startup/network_spec.hpp"
@@ -20,6 +21,7 @@
 #include "control/daemon/daemon_options.hpp"
 #include "control/daemon/dpdk_transport.hpp"
 #include "control/daemon/measurement_log.hpp"
+#include "control/daemon/mgmt_endpoint.hpp"
 #include "control/daemon/server_specs.hpp"
 #include "control/daemon/system_resolver.hpp"
 #include "control/runtime/virtual_clock.hpp"
@@ -102,6 +104,30 @@ void print_sessions(const DaemonLog& log, const runtime::ControlLoop& loop) {
              std::string(engine::to_string(s.selection)) + ", accepted " +
              std::to_string(s.accepted) + ", stamps " + to_string(s.provenance.source));
   }
+}
+
+// A VRF id no table has: a server placed there is dropped by the dataplane (no route).
+constexpr uint16_t kNoVrf = 0xffff;
+
+// `display interface brief`: every interface of the dataplane, with its port's link state and
+// error counters (a sub-interface shows its port's).
+std::vector<display::InterfaceBrief> interface_briefs(const dpdk::Dataplane& dataplane) {
+  std::vector<display::InterfaceBrief> out;
+  const l3::InterfaceTable& interfaces = dataplane.interfaces();
+  for (size_t i = 0;; ++i) {
+    const l3::Interface* itf = interfaces.find(static_cast<l3::InterfaceIndex>(i));
+    if (itf == nullptr) break;
+    const dpdk::PortLink link = dataplane.link(itf->port);
+    display::InterfaceBrief b;
+    b.name = itf->name;
+    b.physical = link.up ? display::LinkState::kUp : display::LinkState::kDown;
+    b.protocol =
+        link.up && !itf->addresses.empty() ? display::LinkState::kUp : display::LinkState::kDown;
+    b.input_errors = link.rx_errors;
+    b.output_errors = link.tx_errors;
+    out.push_back(b);
+  }
+  return out;
 }
 
 // Domain servers resolve to the address families our interfaces have.
@@ -262,6 +288,15 @@ int run_dpdk_backend(const BackendContext& context) {
   SystemResolver names(resolver_options, monotonic_ns);
   runtime::ControlLoop loop(engine_config, context.seed, virtual_clock, transport, observer,
                             &names);
+  // Servers added or changed by a commit are placed like the start-up ones; a name the tables
+  // do not have (checked below at start-up) leaves the server without a route.
+  loop.set_placement([&interfaces, &log](const engine::AssociationConfig& c, runtime::Peer& p) {
+    if (std::string e = place(p, c, interfaces); !e.empty()) {
+      log.warning("server " + c.address + ": " + e + "; it has no route");
+      p.vrf = kNoVrf;
+      p.interface = runtime::kAnyInterface;
+    }
+  });
   transport.attach(loop);
   for (ServerSpec s : server_specs(dcfg)) {
     if (std::string e = place(s.peer, s.config, interfaces); !e.empty()) {
@@ -284,6 +319,18 @@ int run_dpdk_backend(const BackendContext& context) {
     // Resolve the next hop before the first poll is due.
     transport.prepare(s.peer);
   }
+
+  auto opened = MgmtEndpoint::open(
+      loop, context.config_path, context.mgmt_socket,
+      [&published] { return published.read().utc_nanos(dpdk::read_tsc()); }, &keys.table,
+      [&dataplane] { return interface_briefs(*dataplane); });
+  if (auto* e = std::get_if<std::string>(&opened)) {
+    log.error("management socket: " + *e);
+    return kExitRuntimeError;
+  }
+  MgmtEndpoint& mgmt = *std::get<std::unique_ptr<MgmtEndpoint>>(opened);
+  log.info("management socket " + mgmt.path());
+  std::vector<pollfd> fds;
 
   std::optional<unsigned> lcore = cfg.dataplane.lcore;
   const auto workers = dpdk::Eal::worker_lcores();
@@ -316,14 +363,18 @@ int run_dpdk_backend(const BackendContext& context) {
     }
     const unsigned n = dataplane->poll_events(batch, 64);
     for (unsigned i = 0; i < n; ++i) transport.deliver(batch[i]);
-    // Name answers: a non-blocking look at the worker's descriptor, at most once a millisecond.
+    // Name answers and the management socket: a non-blocking poll() of their descriptors, at
+    // most once a millisecond, so neither ever holds the loop up.
     if (const int64_t now = monotonic_ns(); now >= next_fd_check_ns) {
       next_fd_check_ns = now + 1'000'000;
-      pollfd wake{names.wake_fd(), POLLIN, 0};
+      fds.assign(1, pollfd{names.wake_fd(), POLLIN, 0});
+      mgmt.fill_pollfds(fds);
+      const int ready = poll(fds.data(), fds.size(), 0);
       const auto due = names.next_due();
-      if ((wake.fd >= 0 && poll(&wake, 1, 0) > 0) || (due && *due <= now)) {
+      if ((ready > 0 && (fds[0].revents & POLLIN) != 0) || (due && *due <= now)) {
         log_resolutions(log, names.deliver(loop));
       }
+      if (ready > 0) mgmt.service(fds.data() + 1, fds.size() - 1);
     }
     const uint64_t next = loop.run_due();
     if (n == 0 && lcore) {

@@ -20,7 +20,8 @@ MgmtEndpoint::~MgmtEndpoint() = default;
 
 std::variant<std::unique_ptr<MgmtEndpoint>, std::string> MgmtEndpoint::open(
     runtime::ControlLoop& loop, const std::string& config_path, const std::string& socket_path,
-    std::function<UnixNanos()> now, auth::KeyTable* keys) {
+    std::function<UnixNanos()> now, auth::KeyTable* keys,
+    std::function<std::vector<display::InterfaceBrief>()> interfaces) {
   auto running = apply::RunningFile::read_ntp(config_path);
   if (auto* e = std::get_if<config::ConfigError>(&running)) return e->to_string(config_path);
   auto file = apply::RunningFile::open(config_path);
@@ -32,9 +33,9 @@ std::variant<std::unique_ptr<MgmtEndpoint>, std::string> MgmtEndpoint::open(
     return config_path + ": " + e.what();
   }
   auto parts = std::make_unique<Parts>();
-  parts->hooks =
-      std::make_unique<MgmtHooks>(loop, std::get<config::NtpConfig>(running), std::move(inventory),
-                                  std::move(now), MgmtHooks::InvalidPackets{}, keys);
+  parts->hooks = std::make_unique<MgmtHooks>(
+      loop, std::get<config::NtpConfig>(running), std::move(inventory), std::move(now),
+      MgmtHooks::InvalidPackets{}, keys, std::move(interfaces));
   if (auto e = parts->hooks->adopt_running_globals()) return config_path + ": " + *e;
   parts->service = std::make_unique<mgmt::MgmtService>(
       parts->hooks->hooks(), std::move(std::get<apply::RunningFile>(file)));

@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "config/display/interface_brief.hpp"
 #include "control/auth/key_table.hpp"
 #include "control/runtime/control_loop.hpp"
 
@@ -23,10 +24,12 @@ class MgmtEndpoint {
   // Error text (the daemon refuses to start) when the running file cannot be opened or
   // decoded, its global settings or keys are unusable, or the socket cannot be bound. `keys`:
   // the table the backend signs and verifies with (loaded from the key file); commits update
-  // it. Without one, authentication keys are only saved to the running file.
+  // it. Without one, authentication keys are only saved to the running file. `interfaces`:
+  // the backend's live interfaces for `display interface brief` (none: an empty list).
   static std::variant<std::unique_ptr<MgmtEndpoint>, std::string> open(
       runtime::ControlLoop& loop, const std::string& config_path, const std::string& socket_path,
-      std::function<UnixNanos()> now, auth::KeyTable* keys = nullptr);
+      std::function<UnixNanos()> now, auth::KeyTable* keys = nullptr,
+      std::function<std::vector<display::InterfaceBrief>()> interfaces = {});
   ~MgmtEndpoint();
 
   void fill_pollfds(std::vector<pollfd>& fds) const;

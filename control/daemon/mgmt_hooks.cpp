@@ -40,9 +40,17 @@ std::variant<std::pair<engine::AssociationConfig, runtime::Peer>, std::string> t
     case config::ServerKind::kDomain:
       c.is_domain = true;  // the loop's resolver supplies the peer address
       break;
-    case config::ServerKind::kIpv6:
-      return "unicast-server ipv6 " + a.address + ": IPv6 servers are not supported yet";
+    case config::ServerKind::kIpv6: {
+      const std::optional<config::Ipv6Bytes> address = config::parse_ipv6(a.address);
+      if (!address) return "unicast-server ipv6 " + a.address + ": not an IPv6 address";
+      wire::Ipv6Address v6;
+      v6.bytes = *address;
+      peer.address = wire::IpAddress::from(v6);
+      break;
+    }
   }
+  // vpn-instance and source-interface become peer.vrf / peer.interface through the backend's
+  // ControlLoop placement (its tables number them).
   return std::make_pair(c, peer);
 }
 
@@ -62,12 +70,13 @@ std::variant<std::pair<engine::AssociationConfig, runtime::Peer>, std::string> e
 
 MgmtHooks::MgmtHooks(runtime::ControlLoop& loop, config::NtpConfig running,
                      config::InterfaceInventory inventory, std::function<UnixNanos()> now,
-                     InvalidPackets invalid_packets, auth::KeyTable* keys)
+                     InvalidPackets invalid_packets, auth::KeyTable* keys, Interfaces interfaces)
     : loop_(loop),
       running_(std::move(running)),
       inventory_(std::move(inventory)),
       now_(std::move(now)),
       invalid_packets_(std::move(invalid_packets)),
+      interfaces_(std::move(interfaces)),
       keys_(keys) {
   if (keys_ != nullptr) {
     file_keys_ = *keys_;
@@ -76,7 +85,8 @@ MgmtHooks::MgmtHooks(runtime::ControlLoop& loop, config::NtpConfig running,
   std::vector<engine::AssociationId> claimed;
   for (const config::Association& a : running_.unicast_servers) {
     for (const engine::Association& e : loop_.engine().associations()) {
-      if (e.config.address != a.address ||
+      // The same address may be configured in two VRFs: they are two servers.
+      if (e.config.address != a.address || e.config.vpn_instance != a.vpn_instance ||
           std::find(claimed.begin(), claimed.end(), e.id) != claimed.end()) {
         continue;
       }
@@ -225,6 +235,7 @@ display::StatusSnapshot MgmtHooks::status() const {
   snapshot.now = now_();
   snapshot.system = s.system;
   snapshot.associations = s.associations;
+  if (interfaces_) snapshot.interfaces = interfaces_();
   display::PacketStatistics& p = snapshot.ipv4_packets;
   p.sent = s.counters.requests - std::min(s.counters.requests, s.counters.send_failures);
   p.send_failures = s.counters.send_failures;

@@ -19,7 +19,7 @@
 namespace wiretime::daemon {
 
 // The engine's view of a configured server: its settings and where its packets go. Error text
-// for what this daemon cannot run (IPv6 servers, symmetric peers).
+// for what this daemon cannot run (symmetric peers).
 std::variant<std::pair<engine::AssociationConfig, runtime::Peer>, std::string> to_engine(
     const config::Association& association, config::AssociationMode mode);
 
@@ -27,6 +27,8 @@ class MgmtHooks {
  public:
   // Counters only the backend knows (dataplane decode errors), for `display ntp statistics`.
   using InvalidPackets = std::function<uint64_t()>;
+  // The live backend's interfaces, for `display interface brief`.
+  using Interfaces = std::function<std::vector<display::InterfaceBrief>()>;
 
   // `running` is what the daemon started with; its servers already in `loop` (added from the
   // start-up YAML) are adopted by address so the first commit keeps them. `keys` is the table
@@ -35,7 +37,8 @@ class MgmtHooks {
   // daemon has no authentication, and keys are only saved).
   MgmtHooks(runtime::ControlLoop& loop, config::NtpConfig running,
             config::InterfaceInventory inventory, std::function<UnixNanos()> now,
-            InvalidPackets invalid_packets = {}, auth::KeyTable* keys = nullptr);
+            InvalidPackets invalid_packets = {}, auth::KeyTable* keys = nullptr,
+            Interfaces interfaces = {});
 
   // Puts the running configuration's global settings and keys into effect (at start-up); error
   // text when they are unusable, and then nothing changed.
@@ -68,6 +71,7 @@ class MgmtHooks {
   config::InterfaceInventory inventory_;
   std::function<UnixNanos()> now_;
   InvalidPackets invalid_packets_;
+  Interfaces interfaces_;
   std::vector<Live> live_;
   auth::KeyTable* keys_ = nullptr;
   // The key file's keys as the daemon loaded them at start, and that file's name: a commit

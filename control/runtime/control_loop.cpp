@@ -73,6 +73,7 @@ engine::AssociationId ControlLoop::add(const engine::AssociationConfig& config, 
   Entry e;
   e.id = id;
   e.peer = peer;
+  if (placement_) placement_(config, e.peer);
   e.resolved = !config.is_domain;
   e.key_id = config.key_id;
   entries_.push_back(e);
@@ -91,6 +92,7 @@ bool ControlLoop::reconfigure(engine::AssociationId id, const engine::Associatio
   Entry* e = find(id);
   if (e == nullptr || !engine_.reconfigure(id, config)) return false;
   e->key_id = config.key_id;
+  if (placement_) placement_(config, e->peer);
   report_changes();
   return true;
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -123,6 +124,12 @@ class ControlLoop {
   ControlLoop(const engine::EngineConfig& config, uint64_t seed, RuntimeClock& clock,
               Transport& transport, RuntimeObserver& observer, Resolver* resolver = nullptr);
 
+  // Where a backend reaches a server: sets `peer.vrf` and `peer.interface` from the
+  // association's vpn-instance and source-interface names, which only the backend's tables
+  // number. Applied by add() and reconfigure(); none (the default): peers are used as given.
+  using Placement = std::function<void(const engine::AssociationConfig&, Peer&)>;
+  void set_placement(Placement placement) { placement_ = std::move(placement); }
+
   // `peer` is ignored for domain associations until they are resolved.
   engine::AssociationId add(const engine::AssociationConfig& config, const Peer& peer);
   void on_resolved(engine::AssociationId id, std::optional<Peer> peer);
@@ -187,6 +194,7 @@ class ControlLoop {
   Transport& transport_;
   RuntimeObserver& observer_;
   Resolver* resolver_;
+  Placement placement_;
   uint64_t tick_origin_;
   double ticks_per_ns_;
   std::vector<Entry> entries_;

@@ -181,6 +181,20 @@ void Dataplane::run() {
   }
 }
 
+PortLink Dataplane::link(uint16_t port) const {
+  PortLink out;
+  if (port >= port_objects_.size()) return out;
+  const uint16_t id = port_objects_[port]->id();
+  rte_eth_link link{};
+  if (rte_eth_link_get_nowait(id, &link) == 0) out.up = link.link_status == RTE_ETH_LINK_UP;
+  rte_eth_stats stats{};
+  if (rte_eth_stats_get(id, &stats) == 0) {
+    out.rx_errors = stats.ierrors + stats.rx_nombuf;
+    out.tx_errors = stats.oerrors;
+  }
+  return out;
+}
+
 bool Dataplane::start(unsigned lcore) {
   stop_.store(false);
   const auto entry = [](void* self) {

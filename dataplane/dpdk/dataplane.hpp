@@ -52,6 +52,13 @@ struct PortStatus {
   std::string notes;
 };
 
+// Link state and error counters of one port, for `display interface brief`.
+struct PortLink {
+  bool up = false;
+  uint64_t rx_errors = 0;  // ierrors + rx_nombuf
+  uint64_t tx_errors = 0;
+};
+
 class Dataplane {
  public:
   // The EAL must be initialised. `ports[i]` opens the i-th port interface of `network` (those
@@ -67,6 +74,9 @@ class Dataplane {
   const l3::InterfaceTable& interfaces() const { return interfaces_; }
   const l3::RoutingTable& routes() const { return routes_; }
   const std::vector<PortStatus>& ports() const { return status_; }
+  // Read from the device (no wait for link negotiation); callable from the control thread
+  // while the lcore runs. `port`: an Interface::port index.
+  PortLink link(uint16_t port) const;
 
   // Control side. False when the command ring is full (the caller counts or retries).
   bool send(const TxCommand& command) { return commands_.push(command); }

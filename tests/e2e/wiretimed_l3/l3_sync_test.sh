@@ -10,10 +10,14 @@
 # Pass criteria of e2e a: |error| < 100 us within 60 s, then < 20 us to the end of the 100 s
 # run; SIGTERM gives a clean exit, every frame the dataplane received is in exactly one counter,
 # and the lab is torn down. Exit 77 (skip) without root,
-# `ip netns` or chronyd. Usage: l3_sync_test.sh WIRETIMED ipv6|vlan|vrf
+# `ip netns` or chronyd. With WIRETIME_CLI, the vrf run also asks the daemon's management
+# socket: `display ntp sessions` lists the two sessions, `display ntp sessions verbose` their
+# timestamp source, `display interface brief` both interfaces up.
+# Usage: l3_sync_test.sh WIRETIMED ipv6|vlan|vrf [WIRETIME_CLI]
 set -euo pipefail
-binary=${1:?usage: $0 PATH/TO/wiretimed ipv6|vlan|vrf}
-scenario=${2:?usage: $0 PATH/TO/wiretimed ipv6|vlan|vrf}
+binary=${1:?usage: $0 PATH/TO/wiretimed ipv6|vlan|vrf [PATH/TO/wiretime-cli]}
+scenario=${2:?usage: $0 PATH/TO/wiretimed ipv6|vlan|vrf [PATH/TO/wiretime-cli]}
+cli=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../wiretimed_sync/sync_lib.sh"
 
@@ -164,8 +168,31 @@ ntp:
 YAML
 
 echo "== $scenario: wiretimed (DPDK backend) against chronyd, 100 s"
-sync_start_daemon "$binary" "$WT_DIR/wiretimed.yaml"
-if [ "$scenario" = ipv6 ]; then
+# As sync_start_daemon, with a management socket of this lab's own.
+sock="$WT_DIR/mgmt.sock"
+SYNC_START=$(date +%s.%N)
+wt_lab_spawn "$WT_DIR/wiretimed.out" "${SYNC_RT[@]}" "$binary" --config "$WT_DIR/wiretimed.yaml" \
+  --mgmt-socket "$sock"
+SYNC_DAEMON_PID=$WT_LAST_PID
+if [ "$scenario" = vrf ] && [ -n "$cli" ]; then
+  sync_wait 70
+  "$cli" --socket "$sock" -c "display ntp sessions" >"$WT_DIR/sessions.txt" || fail "display ntp sessions"
+  "$cli" --socket "$sock" -c "display ntp sessions verbose" >"$WT_DIR/verbose.txt" || fail "display ntp sessions verbose"
+  "$cli" --socket "$sock" -c "display interface brief" >"$WT_DIR/interfaces.txt" || fail "display interface brief"
+  sed 's/^/   | /' "$WT_DIR/sessions.txt" "$WT_DIR/interfaces.txt"
+  n=$(grep -c "clock source: 198.18.1.1\$" "$WT_DIR/sessions.txt" || true)
+  [ "$n" = 2 ] || fail "display ntp sessions shows $n sessions for 198.18.1.1, not 2"
+  n=$(grep -c "clock status: .*master\|clock status: .*selected" "$WT_DIR/sessions.txt" || true)
+  [ "$n" = 2 ] || fail "display ntp sessions: $n of the 2 sessions used"
+  n=$(grep -c "vpn-instance" "$WT_DIR/sessions.txt" || true)
+  [ "$n" = 2 ] || fail "display ntp sessions: $n sessions flagged vpn-instance"
+  n=$(grep -c "timestamp source: tsc-software\|timestamp source: nic-hardware" "$WT_DIR/verbose.txt" || true)
+  [ "$n" = 2 ] || fail "display ntp sessions verbose: $n sessions with a timestamp source"
+  for itf in GE1/0/1 GE1/0/2; do
+    grep -Eq "^$itf +up +up" "$WT_DIR/interfaces.txt" || fail "display interface brief: $itf not up/up"
+  done
+  sync_wait 30
+elif [ "$scenario" = ipv6 ]; then
   sync_wait 20
   ip netns exec "$WT_NS_SRV" python3 "$here/icmpv6_echo.py" 2001:db8::2 || fail "no ICMPv6 echo reply"
   echo "   ICMPv6 echo from the server answered"

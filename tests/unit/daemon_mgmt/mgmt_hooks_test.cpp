@@ -263,11 +263,11 @@ TEST(MgmtHooksAtomic, ARefusedCommitChangesNeitherGlobalsNorKeysNorAssociations)
   ASSERT_EQ(h.commit(keyed), std::nullopt);
   const engine::AssociationId id = h.loop().engine().associations().front().id;
 
-  // Globals and keys change too, but an IPv6 server this daemon cannot run refuses it all.
+  // Globals and keys change too, but a server this daemon cannot run refuses it all.
   config::NtpConfig bad = keyed;
   bad.max_distance = 9;
   bad.keys[8] = config::AuthenticationKey{config::KeyMode::kMd5, "rose"};
-  config::Association v6 = server("2001:db8::1");
+  config::Association v6 = server("2001:db8::zz");
   v6.kind = config::ServerKind::kIpv6;
   bad.unicast_servers.push_back(v6);
   EXPECT_NE(h.commit(bad), std::nullopt);
@@ -285,6 +285,23 @@ TEST(MgmtHooksAtomic, ARefusedCommitChangesNeitherGlobalsNorKeysNorAssociations)
   EXPECT_NE(h.commit(short_key), std::nullopt);
   EXPECT_EQ(h.loop().engine().globals().max_distance, 1.0);
   EXPECT_EQ(h.keys().find(8), nullptr);
+}
+
+TEST(MgmtHooksToEngine, IpServersAndWhereTheyAreReached) {
+  config::Association v6 = server("2001:db8::1");
+  v6.kind = config::ServerKind::kIpv6;
+  v6.vpn_instance = "red";
+  v6.source_interface = "GE1/0/1.100";
+  const auto converted = to_engine(v6, config::AssociationMode::kServer);
+  ASSERT_EQ(converted.index(), 0u);
+  const auto& [c, peer] = std::get<0>(converted);
+  EXPECT_TRUE(c.ipv6);
+  EXPECT_EQ(c.vpn_instance, "red");  // the backend's placement numbers it into peer.vrf
+  EXPECT_EQ(c.source_interface, "GE1/0/1.100");
+  wire::Ipv6Address expected;
+  expected.bytes = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  EXPECT_EQ(peer.address, wire::IpAddress::from(expected));
+  EXPECT_EQ(peer.port, 123);
 }
 
 TEST(MgmtHooksStartUp, TheRunningFilesGlobalsKeysAndServerOptionsTakeEffect) {

@@ -95,6 +95,18 @@ TEST(NtpSessionsDisplay, FilterRowsKeepTheirColumnsWithRealValues) {
   EXPECT_NE(text.find(" peer interface: -\n"), std::string::npos) << text;
 }
 
+TEST(NtpSessionsDisplay, VerboseShowsTheTimestampSourceOnceKnown) {
+  engine::AssociationStatus s = brief_sample();
+  EXPECT_EQ(render_ntp_sessions({s}, true, kPivot).find("timestamp source"), std::string::npos);
+  s.provenance.source = engine::TimestampSource::kNicHardware;
+  EXPECT_NE(render_ntp_sessions({s}, true, kPivot).find(" timestamp source: nic-hardware\n"),
+            std::string::npos);
+  s.provenance.source = engine::TimestampSource::kTsc;
+  EXPECT_NE(render_ntp_sessions({s}, true, kPivot).find(" timestamp source: tsc-software\n"),
+            std::string::npos);
+  EXPECT_EQ(render_ntp_sessions({s}, false, kPivot).find("timestamp source"), std::string::npos);
+}
+
 TEST(NtpSessionsDisplay, BlocksAreSeparatedByAnEmptyLine) {
   engine::AssociationStatus second = brief_sample();
   second.source = "2001:db8::1";

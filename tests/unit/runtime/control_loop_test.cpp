@@ -222,6 +222,33 @@ TEST(ControlLoop, ResolvedNameKeepsTheConfiguredVrfAndInterface) {
   EXPECT_EQ(sent.interface, 7);
 }
 
+TEST(ControlLoop, PlacementMapsVpnInstanceAndSourceInterfaceOnAddAndReconfigure) {
+  Harness h({});
+  h.loop_->set_placement([](const engine::AssociationConfig& c, Peer& p) {
+    p.vrf = c.vpn_instance == "red" ? 1 : 0;
+    p.interface = c.source_interface.empty() ? kAnyInterface : uint16_t{4};
+  });
+  engine::AssociationConfig a;
+  a.address = "198.18.0.1";
+  a.version = 4;
+  a.min_poll = 0;
+  a.max_poll = 4;
+  a.vpn_instance = "red";
+  const auto id = h.loop_->add(a, peer_v4(1));
+  h.loop_->run_due();
+  ASSERT_EQ(h.transport_.sent.size(), 1u);
+  EXPECT_EQ(h.transport_.sent.front().peer.vrf, 1);
+  EXPECT_EQ(h.transport_.sent.front().peer.interface, kAnyInterface);
+  a.source_interface = "GE1/0/1.100";
+  ASSERT_TRUE(h.loop_->reconfigure(id, a));
+  h.transport_.sent.clear();
+  for (int i = 0; i < 100 && h.transport_.sent.empty(); ++i) {
+    h.ticks_ = std::max(h.ticks_ + 1, h.loop_->run_due());
+  }
+  ASSERT_FALSE(h.transport_.sent.empty());
+  EXPECT_EQ(h.transport_.sent.front().peer.interface, 4);
+}
+
 TEST(ControlLoop, StaleReplyIsRejectedWithItsReason) {
   Harness h({0.0});
   h.loop_->run_due();

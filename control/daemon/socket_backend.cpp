@@ -145,9 +145,13 @@ int run_socket_backend(const BackendContext& context) {
              std::to_string(s.config.max_poll) + " s" + key);
   }
 
-  auto opened = MgmtEndpoint::open(loop, context.config_path, context.mgmt_socket, [] {
-    return static_cast<UnixNanos>(socket::monotonic_ns() + socket::realtime_minus_monotonic_ns());
-  }, &keys.table);
+  auto opened = MgmtEndpoint::open(
+      loop, context.config_path, context.mgmt_socket,
+      [] {
+        return static_cast<UnixNanos>(socket::monotonic_ns() +
+                                      socket::realtime_minus_monotonic_ns());
+      },
+      &keys.table);
   if (auto* e = std::get_if<std::string>(&opened)) {
     log.error("management socket: " + *e);
     return kExitRuntimeError;

@@ -108,7 +108,7 @@ wire::EthernetSpec eth(wire::MacAddress dst, wire::MacAddress src, uint16_t vlan
 }
 
 Frame ntp_reply(wire::MacAddress to_mac, wire::IpAddress from, wire::IpAddress to,
-                uint16_t dst_port, uint16_t vlan = 0) {
+                uint16_t dst_port, uint16_t vlan = 0, const wire::NtpMac* mac = nullptr) {
   wire::NtpHeader h;
   h.mode = wire::NtpMode::kServer;
   h.stratum = 1;
@@ -121,7 +121,7 @@ Frame ntp_reply(wire::MacAddress to_mac, wire::IpAddress from, wire::IpAddress t
       s.dst_ip = to.v4;
       s.src_port = 123;
       s.dst_port = dst_port;
-      return wire::encode_ipv4_ntp(out, s, h);
+      return wire::encode_ipv4_ntp(out, s, h, mac);
     }
     wire::Ipv6UdpSpec s;
     s.eth = eth(to_mac, kServerMac, vlan);
@@ -129,7 +129,7 @@ Frame ntp_reply(wire::MacAddress to_mac, wire::IpAddress from, wire::IpAddress t
     s.dst_ip = to.v6;
     s.src_port = 123;
     s.dst_port = dst_port;
-    return wire::encode_ipv6_ntp(out, s, h);
+    return wire::encode_ipv6_ntp(out, s, h, mac);
   });
 }
 
@@ -321,6 +321,53 @@ TEST_F(DataplaneTest, HandsRepliesToTheInterfaceRingWithProvenance) {
   EXPECT_EQ(ev[0].dst, v6(2));
   EXPECT_EQ(ev[0].ntp.stratum, 1);
   EXPECT_EQ(outcome(RxOutcome::kNtpReplyToControl), 2u);
+}
+
+// Authentication is control's: the lcore appends the MAC a command carries to the header it
+// writes, and hands a reply's MAC trailer back in the event.
+TEST_F(DataplaneTest, MacsTravelInTheRingRecords) {
+  start(single_port(), 1);
+  links[0]->take();
+  links[0]->inject(arp_reply(v4(198, 18, 0, 1), v4(198, 18, 0, 2), kOurMac));
+  pump();
+  TxCommand c = ntp_command(v4(198, 18, 0, 1), 0, 0x77);
+  c.mac_key_id = 9;
+  c.mac_length = 20;
+  for (uint8_t i = 0; i < c.mac_length; ++i) c.mac[i] = static_cast<uint8_t>(0xa0 + i);
+  dp->send(c);
+  pump();
+  auto frames = links[0]->take();
+  ASSERT_EQ(frames.size(), 1u);
+  const auto d = decode(frames[0]);
+  ASSERT_EQ(d.error, wire::DecodeError::kOk);
+  ASSERT_TRUE(d.ntp.has_mac);
+  EXPECT_EQ(d.ntp.mac.key_id, 9u);
+  ASSERT_EQ(d.ntp.mac.digest.size(), 20u);
+  EXPECT_TRUE(std::equal(d.ntp.mac.digest.begin(), d.ntp.mac.digest.end(), c.mac.begin()));
+  // The header is exactly the one control signed.
+  std::array<uint8_t, wire::kNtpHeaderSize> expected{};
+  wire::encode_ntp(expected, ntp_request_header(c));
+  std::array<uint8_t, wire::kNtpHeaderSize> sent{};
+  wire::encode_ntp(sent, d.ntp.header);
+  EXPECT_EQ(sent, expected);
+  events();
+
+  const std::array<uint8_t, 16> digest{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+  const wire::NtpMac mac{5, digest};
+  links[0]->inject(ntp_reply(kOurMac, v4(198, 18, 0, 1), v4(198, 18, 0, 2), 50000, 0, &mac));
+  const wire::NtpMac nak{5, {}};
+  links[0]->inject(ntp_reply(kOurMac, v4(198, 18, 0, 1), v4(198, 18, 0, 2), 50000, 0, &nak));
+  links[0]->inject(ntp_reply(kOurMac, v4(198, 18, 0, 1), v4(198, 18, 0, 2), 50000));
+  pump();
+  const auto ev = events();
+  ASSERT_EQ(ev.size(), 3u);
+  EXPECT_TRUE(ev[0].has_mac);
+  EXPECT_EQ(ev[0].mac_key_id, 5u);
+  ASSERT_EQ(ev[0].mac_length, 16u);
+  EXPECT_TRUE(std::equal(digest.begin(), digest.end(), ev[0].mac.begin()));
+  EXPECT_TRUE(ev[1].has_mac);  // a crypto-NAK: the key id alone
+  EXPECT_EQ(ev[1].mac_length, 0u);
+  EXPECT_FALSE(ev[2].has_mac);
 }
 
 TEST_F(DataplaneTest, NeighbourDiscoveryAnswersAndResolves) {

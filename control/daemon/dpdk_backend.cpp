@@ -156,26 +156,6 @@ void log_resolutions(const DaemonLog& log, const std::vector<resolver::ResolveEv
   }
 }
 
-// Where each configured server is reached: its vpn-instance and source interface as the
-// dataplane's tables number them. The start-up loader has checked that the names exist.
-std::string place(runtime::Peer& peer, const engine::AssociationConfig& config,
-                  const l3::InterfaceTable& interfaces) {
-  const auto vrf = interfaces.vrf_id(config.vpn_instance);
-  if (!vrf) return "vpn-instance '" + config.vpn_instance + "' has no interface";
-  peer.vrf = *vrf;
-  peer.interface = runtime::kAnyInterface;
-  if (!config.source_interface.empty()) {
-    const l3::Interface* itf = interfaces.find_by_name(config.source_interface);
-    if (itf == nullptr) return "source-interface '" + config.source_interface + "' does not exist";
-    if (itf->vrf != *vrf) {
-      return "source-interface '" + config.source_interface + "' is not in vpn-instance '" +
-             config.vpn_instance + "'";
-    }
-    peer.interface = itf->index;
-  }
-  return {};
-}
-
 }  // namespace
 
 int run_dpdk_backend(const BackendContext& context) {
@@ -291,7 +271,7 @@ int run_dpdk_backend(const BackendContext& context) {
   // Servers added or changed by a commit are placed like the start-up ones; a name the tables
   // do not have (checked below at start-up) leaves the server without a route.
   loop.set_placement([&interfaces, &log](const engine::AssociationConfig& c, runtime::Peer& p) {
-    if (std::string e = place(p, c, interfaces); !e.empty()) {
+    if (std::string e = place_peer(p, c, interfaces); !e.empty()) {
       log.warning("server " + c.address + ": " + e + "; it has no route");
       p.vrf = kNoVrf;
       p.interface = runtime::kAnyInterface;
@@ -299,7 +279,7 @@ int run_dpdk_backend(const BackendContext& context) {
   });
   transport.attach(loop);
   for (ServerSpec s : server_specs(dcfg)) {
-    if (std::string e = place(s.peer, s.config, interfaces); !e.empty()) {
+    if (std::string e = place_peer(s.peer, s.config, interfaces); !e.empty()) {
       log.error("server " + s.config.address + ": " + e);
       return kExitConfigError;
     }

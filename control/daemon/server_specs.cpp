@@ -48,4 +48,23 @@ std::vector<ServerSpec> server_specs(const DaemonConfig& config) {
   return out;
 }
 
+std::string place_peer(runtime::Peer& peer, const engine::AssociationConfig& config,
+                       const l3::InterfaceTable& interfaces) {
+  const auto vrf = interfaces.vrf_id(config.vpn_instance);
+  if (!vrf) return "vpn-instance '" + config.vpn_instance + "' has no interface";
+  uint16_t interface = runtime::kAnyInterface;
+  if (!config.source_interface.empty()) {
+    const l3::Interface* itf = interfaces.find_by_name(config.source_interface);
+    if (itf == nullptr) return "source-interface '" + config.source_interface + "' does not exist";
+    if (itf->vrf != *vrf) {
+      return "source-interface '" + config.source_interface + "' is not in vpn-instance '" +
+             config.vpn_instance + "'";
+    }
+    interface = itf->index;
+  }
+  peer.vrf = *vrf;
+  peer.interface = interface;
+  return {};
+}
+
 }  // namespace wiretime::daemon

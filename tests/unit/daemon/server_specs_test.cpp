@@ -1,0 +1,94 @@
+#include "control/daemon/server_specs.hpp"
+
+#include <gtest/gtest.h>
+
+namespace wiretime::daemon {
+namespace {
+
+wire::IpAddress v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
+  return wire::IpAddress::from(wire::Ipv4Address{{a, b, c, d}});
+}
+
+// GE1/0/1 (public) with sub-interface GE1/0/1.100, GE1/0/2 in vpn-instance red.
+l3::InterfaceTable lab_interfaces() {
+  std::vector<l3::InterfaceSpec> spec;
+  spec.push_back(
+      {"GE1/0/1", "", l3::kNoVlan, "", std::nullopt, {l3::IpPrefix::v4({{198, 18, 0, 2}}, 24)}});
+  spec.push_back(
+      {"GE1/0/2", "", l3::kNoVlan, "red", std::nullopt, {l3::IpPrefix::v4({{198, 18, 1, 2}}, 24)}});
+  spec.push_back({"GE1/0/1.100",
+                  "GE1/0/1",
+                  100,
+                  "",
+                  std::nullopt,
+                  {l3::IpPrefix::v4({{198, 18, 100, 2}}, 24)}});
+  l3::InterfaceTable table;
+  EXPECT_EQ(table.build(spec, std::vector<wire::MacAddress>(2)), "");
+  return table;
+}
+
+engine::AssociationConfig server(std::string vpn, std::string source) {
+  engine::AssociationConfig c;
+  c.address = "198.18.1.1";
+  c.vpn_instance = std::move(vpn);
+  c.source_interface = std::move(source);
+  return c;
+}
+
+TEST(PlacePeer, VpnInstanceAndSourceInterfaceBecomeTableIds) {
+  const l3::InterfaceTable table = lab_interfaces();
+  runtime::Peer p{v4(198, 18, 1, 1), 123};
+  EXPECT_EQ(place_peer(p, server("", ""), table), "");
+  EXPECT_EQ(p.vrf, 0);
+  EXPECT_EQ(p.interface, runtime::kAnyInterface);
+
+  EXPECT_EQ(place_peer(p, server("red", ""), table), "");
+  EXPECT_EQ(p.vrf, *table.vrf_id("red"));
+  EXPECT_NE(p.vrf, 0);
+  EXPECT_EQ(p.interface, runtime::kAnyInterface);
+
+  EXPECT_EQ(place_peer(p, server("", "GE1/0/1.100"), table), "");
+  EXPECT_EQ(p.vrf, 0);
+  EXPECT_EQ(p.interface, table.find_by_name("GE1/0/1.100")->index);
+}
+
+TEST(PlacePeer, NamesTheTablesDoNotHaveAreRefusedAndLeaveThePeer) {
+  const l3::InterfaceTable table = lab_interfaces();
+  runtime::Peer p{v4(198, 18, 1, 1), 123, 0, runtime::kAnyInterface};
+  EXPECT_NE(place_peer(p, server("blue", ""), table).find("vpn-instance 'blue'"),
+            std::string::npos);
+  EXPECT_NE(place_peer(p, server("", "GE9/9/9"), table).find("does not exist"), std::string::npos);
+  // The source interface must be in the server's vpn-instance.
+  EXPECT_NE(place_peer(p, server("", "GE1/0/2"), table).find("is not in vpn-instance"),
+            std::string::npos);
+  EXPECT_EQ(p.vrf, 0);
+  EXPECT_EQ(p.interface, runtime::kAnyInterface);
+}
+
+TEST(ServerSpecs, Ipv6ServersAndWhereTheyAreReachedComeFromTheYaml) {
+  config::NtpSection ntp;
+  config::UnicastServer s;
+  wire::Ipv6Address a{};
+  a.bytes[0] = 0x20;
+  a.bytes[1] = 0x01;
+  a.bytes[2] = 0x0d;
+  a.bytes[3] = 0xb8;
+  a.bytes[15] = 1;
+  s.ip = wire::IpAddress::from(a);
+  s.vpn_instance = "red";
+  s.source_interface = "GE1/0/2";
+  s.minpoll = 0;
+  s.maxpoll = 2;
+  ntp.unicast_servers.push_back(s);
+  const auto specs = server_specs(ntp);
+  ASSERT_EQ(specs.size(), 1u);
+  EXPECT_TRUE(specs[0].config.ipv6);
+  EXPECT_EQ(specs[0].config.address, "2001:db8::1");
+  EXPECT_EQ(specs[0].config.vpn_instance, "red");
+  EXPECT_EQ(specs[0].config.source_interface, "GE1/0/2");
+  EXPECT_EQ(specs[0].peer.address, s.ip);
+  EXPECT_EQ(specs[0].peer.port, 123);
+}
+
+}  // namespace
+}  // namespace wiretime::daemon

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Demo of the walking skeleton: chronyd serves time in one network namespace, wiretimed
-# measures it over DPDK net_af_packet from another, and prints a sample per poll for about
-# 20 seconds. Everything it creates (namespaces, processes, temp files) goes away on exit,
-# also on failure or Ctrl-C. Needs root.
+# The main job, as a demo: chronyd serves time in one network namespace; wiretimed, on DPDK
+# net_af_packet in another, starts with its (virtual) clock deliberately wrong by --offset-ns
+# and --frequency-ppb and disciplines it to the server. Every clock update is printed with the
+# clock's true error against the host's CLOCK_REALTIME; at the end the operator's view through
+# wiretime-cli (`display ntp status`, `display ntp sessions`). Everything it creates
+# (namespaces, processes, temp files) goes away on exit, also on failure or Ctrl-C. Needs root.
 #
-#   scripts/demo.sh [--duration SECONDS] [--minpoll N] [--offset-ns NS] [--idle-sleep-us US]
-#                   [--binary PATH]
+#   scripts/demo.sh [--duration SECONDS] [--minpoll N] [--offset-ns NS] [--frequency-ppb PPB]
+#                   [--idle-sleep-us US] [--binary PATH]
 # --idle-sleep-us 0 busy-polls as in production; the default naps, as this machine's cores are
 # shared with other work (see dataplane.idle-sleep-us in docs/operations.md).
 set -euo pipefail
@@ -13,9 +15,10 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib/netns.sh
 source "$repo/scripts/lib/netns.sh"
 
-duration=20
+duration=45
 minpoll=0
-offset_ns=0
+offset_ns=5000000
+frequency_ppb=20000
 idle_sleep_us=20
 binary=$repo/build/release/control/daemon/wiretimed
 while [ $# -gt 0 ]; do
@@ -23,9 +26,10 @@ while [ $# -gt 0 ]; do
     --duration) duration=$2; shift 2 ;;
     --minpoll) minpoll=$2; shift 2 ;;
     --offset-ns) offset_ns=$2; shift 2 ;;
+    --frequency-ppb) frequency_ppb=$2; shift 2 ;;
     --idle-sleep-us) idle_sleep_us=$2; shift 2 ;;
     --binary) binary=$2; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -57,9 +61,11 @@ interfaces:
 clock:
   driver: virtual
   test-initial-offset-ns: $offset_ns
+  test-initial-frequency-ppb: $frequency_ppb
 log:
   level: info
   measurements: $WT_DIR/measurements.log
+  tracking: $WT_DIR/tracking.log
 ntp:
   unicast-servers:
     - address: $WT_SERVER_IP
@@ -68,15 +74,18 @@ YAML
 
 echo "== chronyd (stratum 1) on $WT_SERVER_IP in $WT_NS_SRV; wiretimed $WT_CLIENT_IP in $WT_NS_CLI"
 echo "== configuration:"; sed 's/^/   /' "$WT_DIR/wiretimed.yaml"
-echo "== running for $duration s (offset_ns > 0: chronyd ahead of us)"
+echo "== running for $duration s; the clock starts $offset_ns ns and $frequency_ppb ppb off"
+echo "   (tracking log: one line per clock update; the last column is the true error in ns)"
 rt=()
 # Real-time priority only when the dataplane naps: a spinning SCHED_FIFO lcore would starve
 # everything else on its core.
 [ "$idle_sleep_us" -gt 0 ] && [ -n "$WT_LAB_RT" ] && read -r -a rt <<<"$WT_LAB_RT"
-wt_lab_spawn "$WT_DIR/wiretimed.log" "${rt[@]}" "$binary" --config "$WT_DIR/wiretimed.yaml"
+socket=$WT_DIR/wiretimed.sock
+wt_lab_spawn "$WT_DIR/wiretimed.log" "${rt[@]}" "$binary" --config "$WT_DIR/wiretimed.yaml" \
+  --mgmt-socket "$socket"
 daemon=$WT_LAST_PID
-touch "$WT_DIR/measurements.log"
-tail -n +1 -f "$WT_DIR/wiretimed.log" "$WT_DIR/measurements.log" &
+touch "$WT_DIR/tracking.log"
+tail -n +1 -f "$WT_DIR/wiretimed.log" "$WT_DIR/tracking.log" &
 WT_PIDS+=($!)
 tail_pid=$!
 
@@ -90,9 +99,14 @@ while [ $SECONDS -lt $end ]; do
   fi
   sleep 0.5
 done
+kill "$tail_pid" 2>/dev/null || true
+cli=$(dirname "$binary")/../../config/cli/wiretime-cli
+if [ -x "$cli" ]; then
+  echo "== the operator's view: wiretime-cli --socket $socket"
+  "$cli" --socket "$socket" -c "display ntp status; display ntp sessions" | sed 's/^/   /' || true
+fi
 wt_lab_stop "$daemon"
 sleep 0.2
-kill "$tail_pid" 2>/dev/null || true
 
 # Measurements log columns (docs/operations.md, Logs): 7 reason, 8 offset s, 9 delay s.
 samples=$(awk '!/^#/ && $7 == "ok"' "$WT_DIR/measurements.log" | wc -l)
@@ -103,4 +117,8 @@ awk '!/^#/ && $7 == "ok" {
   if (n == 1 || d < dmin) dmin = d; if (n == 1 || d > dmax) dmax = d
 } END { if (n) printf "   offset mean %.1f min %.1f max %.1f   delay mean %.1f min %.1f max %.1f\n",
         so / n, omin, omax, sd / n, dmin, dmax }' "$WT_DIR/measurements.log"
+# Tracking log column 16: the virtual clock's error against CLOCK_REALTIME, ns.
+awk '!/^#/ && $16 != "-" { last = $16 } END { if (last != "")
+  printf "== clock error against the host clock at the last update: %.1f us (started at %.1f us)\n",
+    last / 1e3, '"$offset_ns"' / 1e3 }' "$WT_DIR/tracking.log"
 echo "== cleaning up"

@@ -98,10 +98,12 @@ YAML
 }
 
 # sync_start_daemon BINARY CONFIG: wiretimed in the client namespace; SYNC_DAEMON_PID, and
-# SYNC_START (Unix seconds) for check_sync.py.
+# SYNC_START (Unix seconds) for check_sync.py. The management socket is the lab's own, so
+# daemons of concurrent labs (or one on the host) never compete for the default path.
 sync_start_daemon() {
   SYNC_START=$(date +%s.%N)
-  wt_lab_spawn "$WT_DIR/wiretimed.out" "${SYNC_RT[@]}" "$1" --config "$2"
+  wt_lab_spawn "$WT_DIR/wiretimed.out" "${SYNC_RT[@]}" "$1" --config "$2" \
+    --mgmt-socket "$WT_DIR/wiretimed.sock"
   SYNC_DAEMON_PID=$WT_LAST_PID
 }
 
@@ -132,6 +134,10 @@ sync_check() {
 # sync_show: the daemon's messages and the last log lines, for the test output.
 sync_show() {
   sed 's/^/   | /' "$WT_DIR/wiretimed.out"
-  echo "   tracking (last 5):"; grep -v '^#' "$WT_DIR/tracking.log" | tail -5 | sed 's/^/   | /'
-  echo "   measurements (last 5):"; grep -v '^#' "$WT_DIR/measurements.log" | tail -5 | sed 's/^/   | /'
+  # Diagnostics must not end a failing test early: an empty or missing log is shown as such.
+  local log
+  for log in tracking measurements; do
+    echo "   $log (last 5):"
+    { grep -v '^#' "$WT_DIR/$log.log" 2>/dev/null || echo "(no lines)"; } | tail -5 | sed 's/^/   | /'
+  done
 }

@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "control/daemon/auth_summary.hpp"
 #include "control/daemon/backend.hpp"
 #include "control/daemon/daemon_keys.hpp"
 #include "control/daemon/daemon_observer.hpp"
@@ -202,16 +203,9 @@ int run_socket_backend(const BackendContext& context) {
            ", from the read before sendto " + std::to_string(transport.fallback_t1()) +
            ", undecodable datagrams " + std::to_string(transport.undecodable()));
   if (keys.authentication_enabled) {
-    std::string verdicts;
-    for (size_t v = 0; v < static_cast<size_t>(auth::MacVerdict::kCount); ++v) {
-      const auto verdict = static_cast<auth::MacVerdict>(v);
-      if (transport.verdicts(verdict) == 0) continue;
-      verdicts += (verdicts.empty() ? "" : ", ") + std::string(auth::to_string(verdict)) + " " +
-                  std::to_string(transport.verdicts(verdict));
-    }
-    log.info("authentication: replies " + (verdicts.empty() ? std::string("none") : verdicts) +
-             "; failures " + std::to_string(loop.counters().authentication_failures) +
-             "; unsigned requests " + std::to_string(transport.sign_failures()));
+    log.info(format_auth_summary([&](auth::MacVerdict v) { return transport.verdicts(v); },
+                                 loop.counters().authentication_failures,
+                                 transport.sign_failures()));
   }
   return kExitOk;
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <atomic>
 #include <cstdio>
 #include <string>
@@ -234,12 +235,22 @@ int run_dpdk_backend(const BackendContext& context) {
            std::to_string(cfg.clock.test_initial_frequency_ppb) + " ppb");
 
   // Test instrumentation: the virtual clock against the host's CLOCK_REALTIME, the TSC read
-  // bracketing the system clock read.
+  // bracketing the system clock read. The narrowest of a few brackets: an interrupt or a
+  // preemption inside one would shift its midpoint by half its length (seen: a lone -117 us
+  // "error" in an e2e run whose clock was within 20 us all along).
   DaemonObserver observer(log, [&published] {
-    const uint64_t t0 = dpdk::read_tsc();
-    const UnixNanos real = realtime_ns();
-    const uint64_t t1 = dpdk::read_tsc();
-    return std::optional<int64_t>(published.read().utc_nanos(t0 + (t1 - t0) / 2) - real);
+    uint64_t best_width = UINT64_MAX;
+    int64_t best = 0;
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      const uint64_t t0 = dpdk::read_tsc();
+      const UnixNanos real = realtime_ns();
+      const uint64_t t1 = dpdk::read_tsc();
+      if (t1 - t0 < best_width) {
+        best_width = t1 - t0;
+        best = published.read().utc_nanos(t0 + (t1 - t0) / 2) - real;
+      }
+    }
+    return std::optional<int64_t>(best);
   });
   if (!cfg.log.measurements.empty()) {
     if (std::string e = observer.open_measurements(cfg.log.measurements); !e.empty()) {

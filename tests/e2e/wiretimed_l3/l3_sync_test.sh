@@ -222,5 +222,13 @@ fi
 read -r rx accounted < <(sed -n 's/.*dataplane: rx \([0-9]*\) accounted \([0-9]*\).*/\1 \2/p' "$WT_DIR/wiretimed.out")
 [ -n "$rx" ] && [ "$rx" -gt 0 ] && [ "$rx" = "$accounted" ] ||
   fail "dataplane received ${rx:-?} frames, accounted for ${accounted:-?}"
-sync_check || fail "accuracy limits"
+# The VLAN run has a lab artefact in its path: the kernel here has no VLAN devices, so a
+# userspace tagger process forwards every frame, one scheduler wake-up each way (an IPI from
+# the dataplane's CPU for requests, a same-CPU wake-up behind chronyd for replies). Their
+# difference moves the measured offset by up to ~15 us from run to run, on top of the
+# af_packet bias every run has (docs/accuracy.md); so its steady limit is 40 us, not 20 us.
+# Convergence (< 100 us within 60 s) is the same for every run.
+steady=()
+[ "$scenario" = vlan ] && steady=(--steady-limit 40e-6)
+sync_check "${steady[@]}" || fail "accuracy limits"
 echo PASS

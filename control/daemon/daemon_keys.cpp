@@ -36,4 +36,18 @@ DaemonKeys load_daemon_keys(const DaemonConfig& config) {
   return out;
 }
 
+std::optional<DaemonKeys> load_daemon_keys(const DaemonConfig& config, const DaemonLog& log) {
+  DaemonKeys keys = load_daemon_keys(config);
+  for (const std::string& w : keys.warnings) log.warning(w);
+  if (!keys.error.empty()) {
+    log.error(keys.error);
+    return std::nullopt;
+  }
+  if (!config.key_file.empty()) {
+    log.info("authentication: " + std::to_string(keys.table.size()) + " keys from " +
+             config.key_file);
+  }
+  return keys;
+}
+
 }  // namespace wiretime::daemon

@@ -3,11 +3,13 @@
 // so does the daemon, but a server whose key-id is not in the table is a start-up error.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "control/auth/key_table.hpp"
 #include "control/daemon/daemon_config.hpp"
+#include "control/daemon/daemon_log.hpp"
 
 namespace wiretime::daemon {
 
@@ -20,5 +22,9 @@ struct DaemonKeys {
 };
 
 DaemonKeys load_daemon_keys(const DaemonConfig& config);
+
+// load_daemon_keys, with its warnings and the key count logged as both backends do at start;
+// nullopt when the daemon must not start (the error is logged).
+std::optional<DaemonKeys> load_daemon_keys(const DaemonConfig& config, const DaemonLog& log);
 
 }  // namespace wiretime::daemon

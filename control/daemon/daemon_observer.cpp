@@ -11,6 +11,14 @@ std::string DaemonObserver::open_measurements(const std::string& path) {
   return measurements_.open(path, kMeasurementLogHeader);
 }
 
+std::string DaemonObserver::open_logs(const std::string& measurements,
+                                      const std::string& tracking) {
+  if (!measurements.empty()) {
+    if (std::string e = open_measurements(measurements); !e.empty()) return e;
+  }
+  return tracking.empty() ? std::string() : open_tracking(tracking);
+}
+
 std::string DaemonObserver::open_tracking(const std::string& path) {
   return tracking_.open(path, kTrackingLogHeader);
 }

@@ -25,6 +25,8 @@ class DaemonObserver final : public runtime::RuntimeObserver {
   // Empty string on success, else the reason. Unopened logs are simply not written.
   std::string open_measurements(const std::string& path);
   std::string open_tracking(const std::string& path);
+  // Both, each when its path is non-empty: the first error, or empty.
+  std::string open_logs(const std::string& measurements, const std::string& tracking);
 
   void on_measurement(const runtime::MeasurementRecord& m) override;
   void on_tracking(const runtime::TrackingRecord& t) override;

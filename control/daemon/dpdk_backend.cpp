@@ -8,8 +8,8 @@
 #include <time.h>
 
 #include <algorithm>
-#include <cstdint>
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <variant>
@@ -165,16 +165,9 @@ int run_dpdk_backend(const BackendContext& context) {
   const config::StartupConfig& cfg = dcfg.startup;
   const DaemonLog& log = context.log;
 
-  DaemonKeys keys = load_daemon_keys(dcfg);
-  for (const std::string& w : keys.warnings) log.warning(w);
-  if (!keys.error.empty()) {
-    log.error(keys.error);
-    return kExitConfigError;
-  }
-  if (!dcfg.key_file.empty()) {
-    log.info("authentication: " + std::to_string(keys.table.size()) + " keys from " +
-             dcfg.key_file);
-  }
+  std::optional<DaemonKeys> loaded_keys = load_daemon_keys(dcfg, log);
+  if (!loaded_keys) return kExitConfigError;
+  DaemonKeys& keys = *loaded_keys;
 
   dpdk::Eal eal;
   if (std::string e = eal.init(dpdk::eal_arguments("wiretimed", cfg.dataplane.eal_args, getpid()));
@@ -252,17 +245,9 @@ int run_dpdk_backend(const BackendContext& context) {
     }
     return std::optional<int64_t>(best);
   });
-  if (!cfg.log.measurements.empty()) {
-    if (std::string e = observer.open_measurements(cfg.log.measurements); !e.empty()) {
-      log.error(e);
-      return kExitRuntimeError;
-    }
-  }
-  if (!dcfg.tracking_log.empty()) {
-    if (std::string e = observer.open_tracking(dcfg.tracking_log); !e.empty()) {
-      log.error(e);
-      return kExitRuntimeError;
-    }
+  if (std::string e = observer.open_logs(cfg.log.measurements, dcfg.tracking_log); !e.empty()) {
+    log.error(e);
+    return kExitRuntimeError;
   }
 
   // An ephemeral source port per run, so stale replies from an earlier run do not match.

@@ -62,15 +62,9 @@ int run_socket_backend(const BackendContext& context) {
   const DaemonLog& log = context.log;
   const config::InterfaceSection& itf = cfg.startup.interfaces.front();
 
-  DaemonKeys keys = load_daemon_keys(cfg);
-  for (const std::string& w : keys.warnings) log.warning(w);
-  if (!keys.error.empty()) {
-    log.error(keys.error);
-    return kExitConfigError;
-  }
-  if (!cfg.key_file.empty()) {
-    log.info("authentication: " + std::to_string(keys.table.size()) + " keys from " + cfg.key_file);
-  }
+  std::optional<DaemonKeys> loaded_keys = load_daemon_keys(cfg, log);
+  if (!loaded_keys) return kExitConfigError;
+  DaemonKeys& keys = *loaded_keys;
 
   socket::UdpSocket udp;
   const auto local =
@@ -112,17 +106,10 @@ int run_socket_backend(const BackendContext& context) {
   }
 
   DaemonObserver observer(log, test_error);
-  if (!cfg.startup.log.measurements.empty()) {
-    if (std::string e = observer.open_measurements(cfg.startup.log.measurements); !e.empty()) {
-      log.error(e);
-      return kExitRuntimeError;
-    }
-  }
-  if (!cfg.tracking_log.empty()) {
-    if (std::string e = observer.open_tracking(cfg.tracking_log); !e.empty()) {
-      log.error(e);
-      return kExitRuntimeError;
-    }
+  if (std::string e = observer.open_logs(cfg.startup.log.measurements, cfg.tracking_log);
+      !e.empty()) {
+    log.error(e);
+    return kExitRuntimeError;
   }
 
   SocketTransport transport(udp, realtime_to_ticks, &keys.table);

@@ -172,7 +172,7 @@ void Dataplane::run() {
   // Default timer slack (50 us) would stretch every nap; napping is about prompt wake-ups.
   if (options_.idle_sleep_us > 0) prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
   while (!stop_.load(std::memory_order_relaxed)) {
-    if (loop_->poll_once()) continue;
+    if (loop_->poll_once() || loop_->awaiting_reply()) continue;
     if (options_.idle_sleep_us > 0) {
       nanosleep(&nap, nullptr);
     } else {

@@ -93,6 +93,8 @@ class Dataplane {
   void stop();
   // One pass of the loop on the calling thread (no worker lcore; tests).
   bool poll_once() { return loop_->poll_once(); }
+  // A request is out and unanswered: run() does not nap (DataplaneLoop::awaiting_reply).
+  bool awaiting_reply() const { return loop_->awaiting_reply(); }
   const DataplaneCounters& counters() const { return counters_; }
 
  private:

@@ -7,7 +7,10 @@
 #      This runs first also because chronyd's first reply to a new client leaves ~0.3-0.6 ms
 #      after the T3 it wrote (first-client work between stamping and sending, seen in a
 #      capture on its veth), which would otherwise be the one sample over the limit below.
-#   2. 18 s at 1 s polling: >= 5 samples, every |offset| < 1 ms and delay < 1 ms.
+#   2. 18 s at 1 s polling: >= 5 samples; each one's error against the truth lies within half
+#      its round-trip delay (the on-wire bound: any path asymmetry fits inside the delay), and
+#      the median delay is under 1 ms. A per-sample delay limit would fail on one scheduling
+#      hiccup of a loaded machine (seen: one 1.25 ms round trip in CI); the bound would not.
 #   3. a bad start-up YAML: exit status 2 and a file:line:column message, before DPDK starts.
 #   4. SIGTERM gives exit status 0, and nothing (namespace, process, file) is left behind.
 # Exit 77 (skip) without root, `ip netns` or chronyd.
@@ -96,14 +99,32 @@ echo "   $count samples, first offset $first ns (want about -3000000)"
 [ "$count" -ge 3 ] || fail "only $count samples with the offset injected"
 [ "$first" -gt -4000000 ] && [ "$first" -lt -2000000 ] || fail "first offset $first ns"
 
+# on_wire_check LOG: prints "count bad median_delay_ns". A sample is bad when its error (offset
+# plus the clock's own error, column 12 = virtual - host clock) exceeds half its delay plus 5 us
+# (the truth probe's and the clock reads' slack), or its delay is not in (0, 10 ms).
+on_wire_check() {
+  local median
+  median=$(awk '!/^#/ && $7 == "ok" { printf "%d\n", $9 * 1e9 }' "$1" | sort -n |
+    awk '{ d[NR] = $1 } END { print NR ? d[int((NR + 1) / 2)] : -1 }')
+  awk -v median="$median" '!/^#/ && $7 == "ok" && $12 != "-" {
+    o = $8 * 1e9; d = $9 * 1e9; e = o + $12
+    n++
+    if (e < 0) e = -e
+    if (e > d / 2 + 5000 || d <= 0 || d >= 10000000) {
+      bad++; print "   outside the on-wire bound: " $0 > "/dev/stderr"
+    }
+  } END { printf "%d %d %d\n", n, bad + 0, median }' "$1"
+}
+
 echo "== 2. offset 0, 1 s polling, 18 s"
 write_config "$WT_DIR/zero.yaml" 0 "$WT_DIR/zero.log"
 run_daemon "$WT_DIR/zero.yaml" 18 "$WT_DIR/zero.out"
 sed 's/^/   /' "$WT_DIR/zero.log"
-read -r count bad first < <(summarise "$WT_DIR/zero.log" 1000000)
-echo "   $count samples, $bad outside |offset| < 1 ms / delay < 1 ms"
+read -r count bad median < <(on_wire_check "$WT_DIR/zero.log")
+echo "   $count samples, $bad outside |error| <= delay/2 + 5 us, median delay $median ns"
 [ "$count" -ge 5 ] || fail "only $count samples (want >= 5)"
-[ "$bad" = 0 ] || fail "$bad samples outside the limits"
+[ "$bad" = 0 ] || fail "$bad samples outside the on-wire bound"
+[ "$median" -lt 1000000 ] || fail "median delay $median ns (want < 1 ms)"
 
 echo "== 3. bad start-up YAML"
 sed 's|ipv4: .*|ipv4: 198.18.0.300/24|' "$WT_DIR/zero.yaml" >"$WT_DIR/bad.yaml"

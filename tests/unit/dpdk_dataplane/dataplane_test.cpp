@@ -323,6 +323,35 @@ TEST_F(DataplaneTest, HandsRepliesToTheInterfaceRingWithProvenance) {
   EXPECT_EQ(outcome(RxOutcome::kNtpReplyToControl), 2u);
 }
 
+// A napping lcore must not nap between a request and its reply: T4 would be late by the nap.
+TEST_F(DataplaneTest, AwaitsTheReplyOfEachRequestItSent) {
+  start(single_port(), 1);
+  links[0]->inject(arp_reply(v4(198, 18, 0, 254), v4(198, 18, 0, 2), kOurMac));
+  pump();
+  links[0]->take();
+  EXPECT_FALSE(dp->awaiting_reply());
+  ASSERT_TRUE(dp->send(ntp_command(v4(203, 0, 113, 7))));
+  ASSERT_TRUE(dp->send(ntp_command(v4(203, 0, 113, 8), 0, 0x5678)));
+  pump();
+  ASSERT_EQ(links[0]->take().size(), 2u);
+  EXPECT_TRUE(dp->awaiting_reply());
+  links[0]->inject(ntp_reply(kOurMac, v4(203, 0, 113, 7), v4(198, 18, 0, 2), 50000));
+  pump();
+  EXPECT_TRUE(dp->awaiting_reply());  // one of two answered
+  links[0]->inject(ntp_reply(kOurMac, v4(203, 0, 113, 8), v4(198, 18, 0, 2), 50000));
+  pump();
+  EXPECT_FALSE(dp->awaiting_reply());
+  // An unanswered request stops holding the lcore awake after the wait window.
+  ASSERT_TRUE(dp->send(ntp_command(v4(203, 0, 113, 7), 0, 0x9abc)));
+  pump();
+  EXPECT_TRUE(dp->awaiting_reply());
+  const auto until =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(DataplaneLoop::kReplyWaitMs + 5);
+  while (std::chrono::steady_clock::now() < until) dp->poll_once();
+  EXPECT_FALSE(dp->awaiting_reply());
+  events();
+}
+
 // Authentication is control's: the lcore appends the MAC a command carries to the header it
 // writes, and hands a reply's MAC trailer back in the event.
 TEST_F(DataplaneTest, MacsTravelInTheRingRecords) {

@@ -47,30 +47,11 @@ trap 'exit 130' INT TERM   # the EXIT trap then cleans up
 wt_lab_create_links
 wt_lab_start_chronyd
 
-lcores=0
-[ "$(nproc)" -gt 1 ] && lcores="0,$(wt_lab_dataplane_cpu)"
-cat >"$WT_DIR/wiretimed.yaml" <<YAML
-dataplane:
-  eal: ["--no-huge", "--no-pci", "-m", "64", "-l", "$lcores", "--file-prefix", "wt-$WT_TAG",
-        "--vdev", "net_af_packet0,iface=$WT_VETH_CLI"]
-  idle-sleep-us: $idle_sleep_us
-interfaces:
-  - name: GE1/0/1
-    devargs: net_af_packet0,iface=$WT_VETH_CLI
-    ipv4: $WT_CLIENT_IP/$WT_PREFIX_LEN
-clock:
-  driver: virtual
-  test-initial-offset-ns: $offset_ns
-  test-initial-frequency-ppb: $frequency_ppb
-log:
-  level: info
-  measurements: $WT_DIR/measurements.log
-  tracking: $WT_DIR/tracking.log
-ntp:
-  unicast-servers:
-    - address: $WT_SERVER_IP
-      minpoll: $minpoll
-YAML
+{
+  wt_lab_wiretimed_yaml idle="$idle_sleep_us" offset="$offset_ns" frequency="$frequency_ppb" \
+    measurements="$WT_DIR/measurements.log" tracking="$WT_DIR/tracking.log"
+  printf '  unicast-servers:\n    - address: %s\n      minpoll: %s\n' "$WT_SERVER_IP" "$minpoll"
+} >"$WT_DIR/wiretimed.yaml"
 
 echo "== chronyd (stratum 1) on $WT_SERVER_IP in $WT_NS_SRV; wiretimed $WT_CLIENT_IP in $WT_NS_CLI"
 echo "== configuration:"; sed 's/^/   /' "$WT_DIR/wiretimed.yaml"

@@ -86,32 +86,14 @@ pidfile $WT_DIR/chrony-client.pid
 driftfile $WT_DIR/chrony-client.drift
 CONF
 
-lcores=0
-[ "$(nproc)" -gt 1 ] && lcores="0,$(wt_lab_dataplane_cpu)"
 # From here this script and everything it starts stay off the dataplane CPU: EAL moves the lcore there,
 # and nothing else (shell loops, ip, chronyd) preempts it while a reply is in flight.
 taskset -cp "$(wt_lab_housekeeping_cpus)" $$ >/dev/null
-cat >"$WT_DIR/wiretimed.yaml" <<YAML
-dataplane:
-  eal: ["--no-huge", "--no-pci", "-m", "64", "-l", "$lcores", "--file-prefix", "wt-$WT_TAG",
-        "--vdev", "net_af_packet0,iface=$WT_VETH_CLI"]
-  idle-sleep-us: $idle_sleep_us
-interfaces:
-  - name: GE1/0/1
-    devargs: net_af_packet0,iface=$WT_VETH_CLI
-    ipv4: $WT_CLIENT_IP/$WT_PREFIX_LEN
-clock:
-  driver: virtual
-  test-initial-offset-ns: 0
-log:
-  level: info
-  measurements: $WT_DIR/wiretimed.samples
-ntp:
-  unicast-servers:
-    - address: $WT_SERVER_IP
-      minpoll: $minpoll
-      maxpoll: $minpoll
-YAML
+{
+  wt_lab_wiretimed_yaml idle="$idle_sleep_us" measurements="$WT_DIR/wiretimed.samples"
+  printf '  unicast-servers:\n    - address: %s\n      minpoll: %s\n      maxpoll: %s\n' \
+    "$WT_SERVER_IP" "$minpoll" "$minpoll"
+} >"$WT_DIR/wiretimed.yaml"
 
 rt=()
 [ -n "$WT_LAB_RT" ] && read -r -a rt <<<"$WT_LAB_RT"

@@ -9,6 +9,8 @@
 #   trap wt_lab_cleanup EXIT INT TERM
 #   wt_lab_create_links
 #   wt_lab_start_chronyd       # chronyd -x as a local stratum-1 server in WT_NS_SRV
+#   wt_lab_chronyd NAME ADDR [ns=|stratum=|keyfile=]   # another one, on ADDR
+#   wt_lab_wiretimed_yaml [backend=|idle=|offset=|...] # wiretimed's YAML up to `ntp:`
 #   wt_lab_spawn NAME CMD...   # run CMD in WT_NS_CLI in the background, tracked for cleanup
 #   wt_lab_leftovers           # prints anything of this lab still present (empty: clean)
 
@@ -79,29 +81,91 @@ wt_lab_create_links() {
   ip -n "$WT_NS_CLI" link set "$WT_VETH_CLI" up
 }
 
-wt_lab_start_chronyd() {
-  cat >"$WT_DIR/chrony.conf" <<CONF
-# Upstream for the wiretime lab: serves its (the host's) clock as stratum 1, never steers it.
-local stratum 1
+# wt_lab_options NAME=VALUE... : sets the caller's locals of those names (declared beforehand);
+# an unknown name is an error, so a typo in a lab script fails loudly instead of being ignored.
+wt_lab_options() {
+  local known=$1 kv
+  shift
+  for kv; do
+    if [[ " $known " != *" ${kv%%=*} "* ]] || [[ $kv != *=* ]]; then
+      wt_log "unknown option '$kv' (known: $known)"
+      return 1
+    fi
+    printf -v "${kv%%=*}" '%s' "${kv#*=}"
+  done
+}
+
+# wt_lab_chronyd NAME ADDR [ns=NS] [stratum=N] [keyfile=FILE]: chronyd -x serving the host's
+# clock (local stratum N, default 1) on ADDR in NS (default the server namespace); files
+# WT_DIR/NAME.{conf,log,pid,drift}, pid in WT_LAST_PID. Returns once it listens, or 1 with its log.
+wt_lab_chronyd() {
+  local name=$1 addr=$2 ns=$WT_NS_SRV stratum=1 keyfile= i rt=()
+  shift 2
+  wt_lab_options "ns stratum keyfile" "$@" || return 1
+  cat >"$WT_DIR/$name.conf" <<CONF
+# Upstream for the wiretime lab: serves the host clock, never steers it.
+local stratum $stratum
 allow 198.18.0.0/15
+allow 2001:db8::/32
 port 123
-bindaddress $WT_SERVER_IP
+bindaddress $addr
 cmdport 0
-pidfile $WT_DIR/chronyd.pid
-driftfile $WT_DIR/chrony.drift
+pidfile $WT_DIR/$name.pid
+driftfile $WT_DIR/$name.drift
 CONF
-  # Keep chronyd off the last CPU, where the dataplane lcore busy-polls: if the scheduler put
-  # chronyd there, the lcore would not run until chronyd sleeps again (~1 ms after its reply).
-  ip netns exec "$WT_NS_SRV" $WT_LAB_RT taskset -c "$(wt_lab_housekeeping_cpus)" \
-    chronyd -f "$WT_DIR/chrony.conf" -u root -x -d >"$WT_DIR/chronyd.log" 2>&1 &
+  [ -z "$keyfile" ] || echo "keyfile $keyfile" >>"$WT_DIR/$name.conf"
+  [ -n "$WT_LAB_RT" ] && read -r -a rt <<<"$WT_LAB_RT"
+  # Kept off the last CPU, where the dataplane lcore polls: if the scheduler put chronyd there,
+  # the lcore would not run until chronyd sleeps again (~1 ms after its reply).
+  ip netns exec "$ns" "${rt[@]}" taskset -c "$(wt_lab_housekeeping_cpus)" \
+    chronyd -f "$WT_DIR/$name.conf" -u root -x -d >"$WT_DIR/$name.log" 2>&1 &
   WT_PIDS+=($!)
-  local i
+  WT_LAST_PID=$!
   for i in $(seq 50); do
-    if ip netns exec "$WT_NS_SRV" ss -Hlun "sport = :123" | grep -q .; then return 0; fi
+    # ss shows IPv6 listeners as [addr]:123.
+    ip netns exec "$ns" ss -Hlun "sport = :123" | grep -qF -e "$addr:123" -e "[$addr]:123" && return 0
     sleep 0.1
   done
-  wt_log "chronyd did not start:"; cat "$WT_DIR/chronyd.log" >&2
+  wt_log "chronyd $name did not start:"
+  cat "$WT_DIR/$name.log" >&2
   return 1
+}
+
+# The lab's one upstream: chronyd on WT_SERVER_IP.
+wt_lab_start_chronyd() { wt_lab_chronyd chronyd "$WT_SERVER_IP"; }
+
+# wt_lab_wiretimed_yaml [backend=B] [idle=US] [offset=NS] [frequency=PPB] [measurements=FILE]
+#   [tracking=FILE] [vdevs=EAL_ARGS] [interfaces=YAML]: prints wiretimed's start-up YAML for
+# this lab up to its `ntp:` line (the caller appends the servers). Defaults: the DPDK backend on
+# one net_af_packet port over the client veth, interface GE1/0/1 with WT_CLIENT_IP, a virtual
+# clock without injected error, 5 us naps (the lcore never naps while a reply is awaited).
+wt_lab_wiretimed_yaml() {
+  local backend=dpdk idle=5 offset=0 frequency=0 measurements= tracking= lcores=0
+  local vdevs="\"--vdev\", \"net_af_packet0,iface=$WT_VETH_CLI\""
+  local interfaces="
+  - name: GE1/0/1
+    devargs: net_af_packet0,iface=$WT_VETH_CLI
+    ipv4: $WT_CLIENT_IP/$WT_PREFIX_LEN"
+  wt_lab_options "backend idle offset frequency measurements tracking vdevs interfaces" "$@" ||
+    return 1
+  [ "$(nproc)" -gt 1 ] && lcores="0,$(wt_lab_dataplane_cpu)"
+  cat <<YAML
+dataplane:
+  backend: $backend
+  eal: ["--no-huge", "--no-pci", "-m", "64", "-l", "$lcores", "--file-prefix", "wt-$WT_TAG",
+        $vdevs]
+  idle-sleep-us: $idle
+interfaces:$interfaces
+clock:
+  driver: virtual
+  test-initial-offset-ns: $offset
+  test-initial-frequency-ppb: $frequency
+log:
+  level: info
+YAML
+  [ -z "$measurements" ] || echo "  measurements: $measurements"
+  [ -z "$tracking" ] || echo "  tracking: $tracking"
+  echo "ntp:"
 }
 
 # wt_lab_spawn LOGFILE CMD...: CMD in the client namespace, in the background.

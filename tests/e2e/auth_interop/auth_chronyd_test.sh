@@ -48,25 +48,7 @@ cat >"$WT_DIR/wrong.keys" <<KEYS
 KEYS
 chmod 600 "$WT_DIR"/*.keys
 
-cat >"$WT_DIR/chrony.conf" <<CONF
-local stratum 1
-allow 198.18.0.0/15
-port 123
-bindaddress $WT_SERVER_IP
-cmdport 0
-keyfile $WT_DIR/chrony.keys
-pidfile $WT_DIR/chronyd.pid
-driftfile $WT_DIR/chrony.drift
-CONF
-ip netns exec "$WT_NS_SRV" chronyd -f "$WT_DIR/chrony.conf" -u root -x -d \
-  >"$WT_DIR/chronyd.log" 2>&1 &
-WT_PIDS+=($!)
-for _ in $(seq 50); do
-  ip netns exec "$WT_NS_SRV" ss -Hlun "sport = :123" | grep -q . && break
-  sleep 0.1
-done
-ip netns exec "$WT_NS_SRV" ss -Hlun "sport = :123" | grep -q . ||
-  { cat "$WT_DIR/chronyd.log"; fail "chronyd did not start"; }
+wt_lab_chronyd chronyd "$WT_SERVER_IP" keyfile="$WT_DIR/chrony.keys" || fail "chronyd did not start"
 
 # probe SIGN_KEYS VERIFY_KEYS KEY_ID VERSION: one result line
 probe() {

@@ -32,26 +32,7 @@ key_file "$WT_DIR/unknown.keys" 11
 
 # start_keyed_chronyd NAME ADDR: as sync_start_chronyd, with the key file.
 start_keyed_chronyd() {
-  local name=$1 addr=$2 i
-  cat >"$WT_DIR/$name.conf" <<CONF
-local stratum 1
-allow 198.18.0.0/15
-port 123
-bindaddress $addr
-cmdport 0
-keyfile $WT_DIR/chrony.keys
-pidfile $WT_DIR/$name.pid
-driftfile $WT_DIR/$name.drift
-CONF
-  ip netns exec "$WT_NS_SRV" "${SYNC_RT[@]}" chronyd -f "$WT_DIR/$name.conf" -u root -x -d \
-    >"$WT_DIR/$name.log" 2>&1 &
-  WT_PIDS+=($!)
-  for i in $(seq 50); do
-    if ip netns exec "$WT_NS_SRV" ss -Hlun "src $addr:123" | grep -q .; then return 0; fi
-    sleep 0.1
-  done
-  cat "$WT_DIR/$name.log" >&2
-  fail "chronyd $name did not start"
+  wt_lab_chronyd "$1" "$2" keyfile="$WT_DIR/chrony.keys" || fail "chronyd $1 did not start"
 }
 
 for i in "${!types[@]}"; do

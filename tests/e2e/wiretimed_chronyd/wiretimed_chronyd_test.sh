@@ -31,34 +31,15 @@ trap 'exit 130' INT TERM
 wt_lab_create_links
 wt_lab_start_chronyd
 
-lcores=0
-[ "$(nproc)" -gt 1 ] && lcores="0,$(wt_lab_dataplane_cpu)"
 rt=()
 [ -n "$WT_LAB_RT" ] && read -r -a rt <<<"$WT_LAB_RT"
 
 # write_config FILE OFFSET_NS MEASUREMENTS
 write_config() {
-  cat >"$1" <<YAML
-dataplane:
-  eal: ["--no-huge", "--no-pci", "-m", "64", "-l", "$lcores", "--file-prefix", "wt-$WT_TAG",
-        "--vdev", "net_af_packet0,iface=$WT_VETH_CLI"]
-  idle-sleep-us: 20
-interfaces:
-  - name: GE1/0/1
-    devargs: net_af_packet0,iface=$WT_VETH_CLI
-    ipv4: $WT_CLIENT_IP/$WT_PREFIX_LEN
-clock:
-  driver: virtual
-  test-initial-offset-ns: $2
-log:
-  level: info
-  measurements: $3
-ntp:
-  unicast-servers:
-    - address: $WT_SERVER_IP
-      minpoll: 0
-      maxpoll: 0
-YAML
+  {
+    wt_lab_wiretimed_yaml idle=20 offset="$2" measurements="$3"
+    printf '  unicast-servers:\n    - address: %s\n      minpoll: 0\n      maxpoll: 0\n' "$WT_SERVER_IP"
+  } >"$1"
 }
 
 # run_daemon CONFIG SECONDS LOG: runs wiretimed, stops it with SIGTERM, checks exit status 0.

@@ -39,30 +39,9 @@ trap l3_cleanup EXIT
 
 # l3_chronyd NS NAME STRATUM ADDR: chronyd -x serving the host clock on ADDR in NS.
 l3_chronyd() {
-  local ns=$1 name=$2 stratum=$3 addr=$4 i
-  cat >"$WT_DIR/$name.conf" <<CONF
-local stratum $stratum
-allow 198.18.0.0/15
-allow 2001:db8::/32
-port 123
-bindaddress $addr
-cmdport 0
-pidfile $WT_DIR/$name.pid
-driftfile $WT_DIR/$name.drift
-CONF
-  ip netns exec "$ns" "${SYNC_RT[@]}" taskset -c "$(wt_lab_housekeeping_cpus)" \
-    chronyd -f "$WT_DIR/$name.conf" -u root -x -d >"$WT_DIR/$name.log" 2>&1 &
-  WT_PIDS+=($!)
-  for i in $(seq 50); do
-    if ip netns exec "$ns" ss -Hlun "sport = :123" | grep -q "$addr"; then return 0; fi
-    sleep 0.1
-  done
-  cat "$WT_DIR/$name.log" >&2
-  fail "chronyd $name did not start"
+  wt_lab_chronyd "$2" "$4" ns="$1" stratum="$3" || fail "chronyd $2 did not start"
 }
 
-lcores=0
-[ "$(nproc)" -gt 1 ] && lcores="0,$(wt_lab_dataplane_cpu)"
 vdevs="\"--vdev\", \"net_af_packet0,iface=$WT_VETH_CLI\""
 reference=""
 case $scenario in
@@ -147,24 +126,11 @@ esac
 # Poll every 1..4 s, as the single-server test does.
 servers=$(printf '%s\n' "$servers" | sed 's/^\(    - address: .*\)$/\1\n      minpoll: 0\n      maxpoll: 2/')
 
-cat >"$WT_DIR/wiretimed.yaml" <<YAML
-dataplane:
-  backend: dpdk
-  eal: ["--no-huge", "--no-pci", "-m", "64", "-l", "$lcores", "--file-prefix", "wt-$WT_TAG",
-        $vdevs]
-  idle-sleep-us: 5
-interfaces:$interfaces
-clock:
-  driver: virtual
-  test-initial-offset-ns: 5000000
-  test-initial-frequency-ppb: 20000
-log:
-  level: info
-  measurements: $WT_DIR/measurements.log
-  tracking: $WT_DIR/tracking.log
-ntp:
-  unicast-servers:$servers
-YAML
+{
+  wt_lab_wiretimed_yaml vdevs="$vdevs" interfaces="$interfaces" offset=5000000 frequency=20000 \
+    measurements="$WT_DIR/measurements.log" tracking="$WT_DIR/tracking.log"
+  echo "  unicast-servers:$servers"
+} >"$WT_DIR/wiretimed.yaml"
 
 echo "== $scenario: wiretimed (DPDK backend) against chronyd, 100 s"
 # As sync_start_daemon, with a management socket of this lab's own.

@@ -28,26 +28,8 @@ sync_add_server_address() {
 # sync_start_chronyd NAME ADDR: chronyd -x serving the host clock as stratum 1 on ADDR; its pid
 # in SYNC_PID. NAME keeps the files of several instances apart.
 sync_start_chronyd() {
-  local name=$1 addr=$2 i
-  cat >"$WT_DIR/$name.conf" <<CONF
-local stratum 1
-allow 198.18.0.0/15
-port 123
-bindaddress $addr
-cmdport 0
-pidfile $WT_DIR/$name.pid
-driftfile $WT_DIR/$name.drift
-CONF
-  ip netns exec "$WT_NS_SRV" "${SYNC_RT[@]}" taskset -c "$(wt_lab_housekeeping_cpus)" \
-    chronyd -f "$WT_DIR/$name.conf" -u root -x -d >"$WT_DIR/$name.log" 2>&1 &
-  SYNC_PID=$!
-  WT_PIDS+=("$SYNC_PID")
-  for i in $(seq 50); do
-    if ip netns exec "$WT_NS_SRV" ss -Hlun "src $addr:123" | grep -q .; then return 0; fi
-    sleep 0.1
-  done
-  cat "$WT_DIR/$name.log" >&2
-  fail "chronyd $name did not start"
+  wt_lab_chronyd "$1" "$2" || fail "chronyd $1 did not start"
+  SYNC_PID=$WT_LAST_PID
 }
 
 # sync_start_falseticker ADDR OFFSET_S
@@ -66,31 +48,12 @@ sync_start_falseticker() {
 # sync_write_config FILE BACKEND MINPOLL MAXPOLL SERVER...: the daemon's YAML with the injected
 # error of the issue (+5 ms, +20 ppm) and both logs in WT_DIR.
 sync_write_config() {
-  local file=$1 backend=$2 minpoll=$3 maxpoll=$4 lcores=0 s
+  local file=$1 backend=$2 minpoll=$3 maxpoll=$4 s
   shift 4
-  [ "$(nproc)" -gt 1 ] && lcores="0,$(wt_lab_dataplane_cpu)"
   {
-    cat <<YAML
-dataplane:
-  backend: $backend
-  eal: ["--no-huge", "--no-pci", "-m", "64", "-l", "$lcores", "--file-prefix", "wt-$WT_TAG",
-        "--vdev", "net_af_packet0,iface=$WT_VETH_CLI"]
-  idle-sleep-us: 5
-interfaces:
-  - name: GE1/0/1
-    devargs: net_af_packet0,iface=$WT_VETH_CLI
-    ipv4: $WT_CLIENT_IP/$WT_PREFIX_LEN
-clock:
-  driver: virtual
-  test-initial-offset-ns: 5000000
-  test-initial-frequency-ppb: 20000
-log:
-  level: info
-  measurements: $WT_DIR/measurements.log
-  tracking: $WT_DIR/tracking.log
-ntp:
-  unicast-servers:
-YAML
+    wt_lab_wiretimed_yaml backend="$backend" offset=5000000 frequency=20000 \
+      measurements="$WT_DIR/measurements.log" tracking="$WT_DIR/tracking.log"
+    echo "  unicast-servers:"
     for s in "$@"; do
       printf '    - address: %s\n      minpoll: %s\n      maxpoll: %s\n' "$s" "$minpoll" "$maxpoll"
     done

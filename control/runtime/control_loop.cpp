@@ -5,23 +5,15 @@
 #include <cstdio>
 #include <variant>
 
+#include "dataplane/l3/ip_prefix.hpp"
+
 namespace wiretime::runtime {
 
 std::string to_string(const Peer& peer) {
-  char buf[64];
-  if (peer.address.version == wire::IpVersion::kV6) {
-    const auto& b = peer.address.v6.bytes;
-    std::string text = "[";
-    for (size_t i = 0; i < b.size(); i += 2) {
-      std::snprintf(buf, sizeof buf, "%s%x", i == 0 ? "" : ":", (b[i] << 8) | b[i + 1]);
-      text += buf;
-    }
-    text += "]:" + std::to_string(peer.port);
-    return peer.vrf == 0 ? text : text + "@vrf" + std::to_string(peer.vrf);
-  }
-  const auto& b = peer.address.v4.bytes;
-  std::snprintf(buf, sizeof buf, "%u.%u.%u.%u:%u", b[0], b[1], b[2], b[3], peer.port);
-  return peer.vrf == 0 ? std::string(buf) : std::string(buf) + "@vrf" + std::to_string(peer.vrf);
+  const std::string address = l3::to_string(peer.address);
+  std::string text = peer.address.version == wire::IpVersion::kV6 ? "[" + address + "]" : address;
+  text += ":" + std::to_string(peer.port);
+  return peer.vrf == 0 ? text : text + "@vrf" + std::to_string(peer.vrf);
 }
 
 const char* to_string(ClockUpdateKind kind) {

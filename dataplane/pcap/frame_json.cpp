@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <string_view>
 
+#include "dataplane/l3/ip_prefix.hpp"
+
 namespace wiretime::pcap {
 namespace {
 
@@ -93,43 +95,8 @@ void append_ntp(std::string& out, const NtpPacket& p) {
 }  // namespace
 
 std::string format_ip(const IpAddress& address) {
-  std::string out;
-  if (address.version == IpVersion::kV4) {
-    const auto& b = address.v4.bytes;
-    append(out, "%u.%u.%u.%u", unsigned{b[0]}, unsigned{b[1]}, unsigned{b[2]}, unsigned{b[3]});
-    return out;
-  }
-  if (address.version != IpVersion::kV6) return out;
-  uint16_t words[8];
-  for (int i = 0; i < 8; ++i) {
-    words[i] = static_cast<uint16_t>(address.v6.bytes[2 * i] << 8 | address.v6.bytes[2 * i + 1]);
-  }
-  // RFC 5952: compress the longest run (>= 2) of zero words, the first one on ties.
-  int best = -1;
-  int best_len = 1;
-  for (int i = 0; i < 8;) {
-    if (words[i] != 0) {
-      ++i;
-      continue;
-    }
-    int j = i;
-    while (j < 8 && words[j] == 0) ++j;
-    if (j - i > best_len) {
-      best = i;
-      best_len = j - i;
-    }
-    i = j;
-  }
-  for (int i = 0; i < 8; ++i) {
-    if (i == best) {
-      out += "::";
-      i += best_len - 1;
-      continue;
-    }
-    if (!out.empty() && out.back() != ':') out += ':';
-    append(out, "%x", unsigned{words[i]});
-  }
-  return out;
+  if (address.version != IpVersion::kV4 && address.version != IpVersion::kV6) return {};
+  return l3::to_string(address);
 }
 
 std::string frame_to_json(uint64_t frame_number, UnixNanos capture_time, size_t frame_length,

@@ -199,6 +199,11 @@ TEST(ControlLoop, RepliesAreDemultiplexedByVrfAddressAndPort) {
   EXPECT_FALSE(same_server(other_vrf, peer_v4(1)));
   EXPECT_EQ(to_string(other_vrf), "198.18.0.1:123@vrf3");
   EXPECT_EQ(to_string(peer_v4(1)), "198.18.0.1:123");
+  // IPv6 in the RFC 5952 form the configuration and the displays use, bracketed before the port.
+  Peer v6 = peer_v4(1);
+  v6.address.version = wire::IpVersion::kV6;
+  v6.address.v6.bytes = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  EXPECT_EQ(to_string(v6), "[2001:db8::1]:123");
 }
 
 TEST(ControlLoop, ResolvedNameKeepsTheConfiguredVrfAndInterface) {

@@ -110,7 +110,7 @@ class DataplaneLoop {
   std::vector<PortClock> clocks_;
   std::vector<PendingTxStamp> tx_stamps_;  // per port: one timestamped request in flight
   wire::FrameDecodeOptions decode_options_;
-  wire::DecodedFrame decoded_;  // reused: ~300 bytes, not worth a copy per packet
+  wire::DecodedFrame decoded_;  // reused per frame: read layer records only under their flags
   wire::NdMessage nd_;
   double ns_per_tick_ = 1;
   uint64_t ticks_per_ms_ = 1;

@@ -78,6 +78,17 @@ struct ArpPacket {
 // Everything decoded so far. On error, fields of the layers already parsed stay valid (e.g.
 // IP addresses for kNotUdp or kBadUdpChecksum, ports for kNotNtp, the NTP header for NTP
 // trailer errors), so the caller can classify ICMP or count per source.
+//
+// Validity. The layer records are valid only when their flag says so:
+//   vlans[i]                      for i < vlan_count
+//   arp                           when is_arp
+//   outer_src_ip, outer_dst_ip    when tunneled
+//   ntp                           when is_ntp (its own fields as decode_ntp documents)
+// Every decode sets all the other fields: zero/empty/kNone for a layer it did not reach (the
+// MACs too, on a non-Ethernet link). The decode into a caller-owned record leaves the records
+// a frame does not fill as they were, stale from an earlier frame when the record is reused
+// (clearing them, the NTP record above all, was a third of the decode); the returning
+// decode_frame leaves them at their defaults.
 struct DecodedFrame {
   DecodeError error = DecodeError::kOk;
 
@@ -123,9 +134,12 @@ struct DecodedFrame {
   std::span<const VlanTag> vlan_tags() const { return {vlans.data(), vlan_count}; }
 };
 
+// Returns a fresh record: fields not valid per the contract above hold their defaults.
 DecodedFrame decode_frame(std::span<const uint8_t> frame, const FrameDecodeOptions& options = {});
 
-// Same, filling a caller-owned result (avoids a copy of the ~300-byte struct per packet).
+// Same, into a caller-owned record that may be reused for every frame (the dataplane's way):
+// no copy of the ~500-byte record, and the layer records a frame does not reach are left as
+// they were, so read them only under their flag (see DecodedFrame).
 void decode_frame(std::span<const uint8_t> frame, const FrameDecodeOptions& options,
                   DecodedFrame& out);
 

@@ -99,7 +99,8 @@ struct NtpPacket {
 //   (4, 20, 24, or 36 when 36 bytes do not form one extension field). Versions 1-3 have no
 //   extension fields: the whole trailer must be a MAC.
 // On a trailer error (extension/MAC reasons) `out.header` is still filled, so tools can show
-// the header of a malformed packet. Never reads outside `payload`.
+// the header of a malformed packet. Never reads outside `payload`. Sets every field of `out`
+// but the `extensions` beyond extension_count, so a reused `out` needs no clearing.
 DecodeError decode_ntp(std::span<const uint8_t> payload, NtpPacket& out);
 
 // Writes the 48-byte header, then the MAC (key id + digest) when `mac` is given. Returns the

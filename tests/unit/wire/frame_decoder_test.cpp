@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/wire/decoded_frame_compare.hpp"
 #include "tests/unit/wire/frame_builder.hpp"
 #include "tests/unit/wire/hex.hpp"
 
@@ -458,6 +459,299 @@ TEST(FrameDecoder, EveryTruncationIsRejected) {
       EXPECT_NE(decode_frame(prefix, o).error, DecodeError::kOk) << "prefix " << n;
     }
   }
+}
+
+// --- Reuse of one record across frames (the dataplane's way): the validity contract of
+// DecodedFrame. A reused record must agree with a fresh decode in every field valid for the
+// new frame, whatever the previous frame left in the layer records that are not reset.
+
+struct ReuseCase {
+  const char* name;
+  Bytes frame;
+  FrameDecodeOptions options;
+  DecodeError expected;
+};
+
+FrameDecodeOptions with_link(LinkType link) {
+  FrameDecodeOptions o;
+  o.link_type = link;
+  return o;
+}
+
+FrameDecodeOptions with_gre() {
+  FrameDecodeOptions o;
+  o.decapsulate_gre = true;
+  return o;
+}
+
+Bytes extension_field(uint16_t type, size_t value_size) {
+  Bytes value(value_size);
+  for (size_t i = 0; i < value_size; ++i) value[i] = static_cast<uint8_t>(type + i);
+  Bytes field(4 + value_size + 16, 0);
+  field.resize(encode_ntp_extension_field(field, type, value));
+  return field;
+}
+
+// The NTP record at its fullest: two extension fields (16 and 20 bytes) and a 16-byte digest.
+Bytes ntp_with_extensions_and_mac() {
+  Bytes mac = {0, 0, 0, 7};
+  mac.resize(20, 0xab);
+  return cat({test::ntp_request(), extension_field(0x0104, 12), extension_field(0x0204, 16), mac});
+}
+
+std::vector<ReuseCase> reuse_cases() {
+  const Bytes eth4 = test::ethernet(0x0800);
+  const Bytes eth6 = test::ethernet(0x86dd);
+  FrameDecodeOptions loopback = with_link(LinkType::kBsdLoopback);
+  loopback.verify_ipv4_header_checksum = false;
+  loopback.verify_l4_checksums = false;
+  Bytes control(12, 0);
+  control[0] = 0x16;  // NTPv2 mode 6
+  const Bytes frag = {17, 0, 0, 1, 0, 0, 0, 7};
+  Bytes ns = {135, 0, 0, 0};
+  ns.resize(24, 0x11);
+  const Bytes udp_seg = test::udp(40000, 123, test::ntp_request());
+  return {
+      {"captured IPv4 reply", from_hex(kTimeReplyFrame), {}, DecodeError::kOk},
+      {"captured IPv6 with MAC", from_hex(kDigestV6Frame), {}, DecodeError::kOk},
+      {"captured GRE", from_hex(kGreFrame), with_gre(), DecodeError::kOk},
+      {"GRE with inner IPv6",
+       cat({eth4, test::ipv4(47, gre(0, 0x86dd, {}, test::ipv6_udp(test::ntp_request())))}),
+       with_gre(), DecodeError::kOk},
+      {"BSD loopback NTPv2", from_hex(kLoopbackFrame), loopback, DecodeError::kBadMacLength},
+      {"raw IPv6", test::ipv6_udp(test::ntp_request()), with_link(LinkType::kRawIp),
+       DecodeError::kOk},
+      {"ARP request",
+       cat({test::ethernet(0x0806), arp_body(1, 0x0800, 6, 4, 1)}),
+       {},
+       DecodeError::kOk},
+      {"ARP reply, VLAN",
+       cat({test::ethernet(0x0806, {0x8100'0005}), arp_body(1, 0x0800, 6, 4, 2)}),
+       {},
+       DecodeError::kOk},
+      {"QinQ IPv4 NTP",
+       cat({test::ethernet(0x0800, {0x88a8'0001, 0x8100'0002}),
+            test::ipv4_udp(test::ntp_request())}),
+       {},
+       DecodeError::kOk},
+      {"VLAN IPv6 NTP, extensions and MAC",
+       cat({test::ethernet(0x86dd, {0x8100'a064}), test::ipv6_udp(ntp_with_extensions_and_mac())}),
+       {},
+       DecodeError::kOk},
+      {"IPv4 NTP, one extension",
+       cat({eth4, test::ipv4_udp(cat({test::ntp_request(), extension_field(0x0304, 8)}))}),
+       {},
+       DecodeError::kOk},
+      {"NTP control", cat({eth4, test::ipv4_udp(control)}), {}, DecodeError::kOk},
+      {"NTP trailer error",
+       cat({eth4, test::ipv4_udp(cat({test::ntp_request(), Bytes(8, 0)}))}),
+       {},
+       DecodeError::kBadMacLength},
+      {"UDP not NTP",
+       cat({eth4, test::ipv4_udp(test::ntp_request(), 5000, 6000)}),
+       {},
+       DecodeError::kNotNtp},
+      {"ICMP echo",
+       cat({eth4, test::ipv4(1, Bytes{8, 0, 0, 0, 0, 1, 0, 1})}),
+       {},
+       DecodeError::kNotUdp},
+      {"ICMPv6 NS", cat({eth6, test::ipv6(58, ns)}), {}, DecodeError::kNotUdp},
+      {"IPv6 fragment",
+       cat({eth6, test::ipv6(44, cat({frag, udp_seg}))}),
+       {},
+       DecodeError::kFragment},
+      {"three VLAN tags",
+       cat({test::ethernet(0x0800, {0x8100'0001, 0x8100'0002, 0x8100'0003}),
+            test::ipv4_udp(test::ntp_request())}),
+       {},
+       DecodeError::kTooManyVlanTags},
+      {"unknown ethertype",
+       cat({test::ethernet(0x88f7), Bytes(44, 0)}),
+       {},
+       DecodeError::kUnknownEthertype},
+  };
+}
+
+// Each case, every prefix of it and every single-byte corruption of it: reaches every layer's
+// early exits as well as its successes.
+struct Variant {
+  const ReuseCase* from;
+  std::string what;
+  Bytes frame;
+};
+
+std::vector<Variant> variants_of(const std::vector<ReuseCase>& cases) {
+  std::vector<Variant> out;
+  for (const ReuseCase& c : cases) {
+    out.push_back({&c, "whole", c.frame});
+    for (size_t n = 0; n < c.frame.size(); ++n) {
+      out.push_back({&c, "prefix " + std::to_string(n),
+                     Bytes(c.frame.begin(), c.frame.begin() + static_cast<std::ptrdiff_t>(n))});
+      Bytes corrupt = c.frame;
+      corrupt[n] ^= 0xff;
+      out.push_back({&c, "byte " + std::to_string(n) + " inverted", corrupt});
+    }
+  }
+  return out;
+}
+
+TEST(FrameDecoderReuse, CasesDecodeAsIntended) {
+  for (const ReuseCase& c : reuse_cases()) {
+    EXPECT_EQ(decode_frame(c.frame, c.options).error, c.expected) << c.name;
+  }
+}
+
+TEST(FrameDecoderReuse, RecordReusedAfterAnyFrameDecodesLikeAFreshOne) {
+  const std::vector<ReuseCase> cases = reuse_cases();
+  const std::vector<Variant> variants = variants_of(cases);
+  int failures = 0;
+  for (const ReuseCase& previous : cases) {
+    for (const Variant& v : variants) {
+      DecodedFrame reused;
+      decode_frame(previous.frame, previous.options, reused);
+      decode_frame(v.frame, v.from->options, reused);
+      const DecodedFrame fresh = decode_frame(v.frame, v.from->options);
+      const std::string diff = test::first_valid_difference(reused, fresh);
+      if (!diff.empty() && ++failures <= 10) {
+        ADD_FAILURE() << "after '" << previous.name << "', '" << v.from->name << "' " << v.what
+                      << ": " << diff << " differs from a fresh decode";
+      }
+    }
+  }
+  EXPECT_EQ(failures, 0);
+}
+
+// Every field, common or layer record, set to values no decode produces.
+void poison(DecodedFrame& f, std::span<const uint8_t> junk) {
+  const MacAddress mac{{0xee, 0xee, 0xee, 0xee, 0xee, 0xee}};
+  const IpAddress ip = IpAddress::from(test::v6(0xee));
+  f.error = DecodeError::kNestedTunnel;
+  f.dst_mac = mac;
+  f.src_mac = mac;
+  f.vlan_count = kMaxVlanTags;
+  f.vlans.fill(VlanTag{0xeeee, 7, true, 0xeee});
+  f.ethertype = 0xeeee;
+  f.is_arp = true;
+  f.arp = {ArpOperation::kReply, mac, {{0xee, 0xee, 0xee, 0xee}}, mac, {{0xee, 0xee, 0xee, 0xee}}};
+  f.src_ip = ip;
+  f.dst_ip = ip;
+  f.ip_protocol = 0xee;
+  f.ttl = 0xee;
+  f.tos = 0xee;
+  f.flow_label = 0xeeeee;
+  f.tunneled = true;
+  f.outer_src_ip = ip;
+  f.outer_dst_ip = ip;
+  f.l3_offset = 0xeeee;
+  f.l4_offset = 0xeeee;
+  f.l4 = junk;
+  f.src_port = 0xeeee;
+  f.dst_port = 0xeeee;
+  f.udp_payload = junk;
+  f.is_ntp = true;
+  NtpHeader& h = f.ntp.header;
+  h.leap = LeapIndicator::kUnsynchronized;
+  h.version = 0xee;
+  h.mode = NtpMode::kPrivate;
+  h.stratum = 0xee;
+  h.poll = -18;
+  h.precision = -18;
+  h.root_delay = NtpShort::from_raw(0xeeeeeeee);
+  h.root_dispersion = NtpShort::from_raw(0xeeeeeeee);
+  h.reference_id = 0xeeeeeeee;
+  h.reference = NtpTimestamp::from_raw(0xeeeeeeeeeeeeeeee);
+  h.origin = h.reference;
+  h.receive = h.reference;
+  h.transmit = h.reference;
+  f.ntp.is_time_packet = true;
+  f.ntp.extension_count = kMaxExtensionFields;
+  f.ntp.extensions.fill(NtpExtensionField{0xeeee, 0xeeee, junk});
+  f.ntp.has_mac = true;
+  f.ntp.mac = {0xeeeeeeee, junk};
+}
+
+TEST(FrameDecoderReuse, PoisonedRecordDecodesLikeAFreshOne) {
+  const Bytes junk(64, 0xee);
+  const std::vector<ReuseCase> cases = reuse_cases();
+  int failures = 0;
+  for (const Variant& v : variants_of(cases)) {
+    DecodedFrame reused;
+    poison(reused, junk);
+    decode_frame(v.frame, v.from->options, reused);
+    const DecodedFrame fresh = decode_frame(v.frame, v.from->options);
+    const std::string diff = test::first_valid_difference(reused, fresh);
+    if (!diff.empty() && ++failures <= 10) {
+      ADD_FAILURE() << "'" << v.from->name << "' " << v.what << ": " << diff
+                    << " differs from a fresh decode";
+    }
+  }
+  EXPECT_EQ(failures, 0);
+}
+
+// The comparison the two tests above rely on must see a difference in each part it covers.
+TEST(FrameDecoderReuse, ComparisonSeesEveryValidPart) {
+  const Bytes junk(64, 0xee);
+  const std::vector<ReuseCase> cases = reuse_cases();
+  for (const ReuseCase& c : cases) {
+    const DecodedFrame fresh = decode_frame(c.frame, c.options);
+    DecodedFrame poisoned;
+    poison(poisoned, junk);
+    EXPECT_NE(test::first_valid_difference(poisoned, fresh), "") << c.name;
+  }
+  const DecodedFrame arp = decode_frame(cases[6].frame, cases[6].options);
+  ASSERT_TRUE(arp.is_arp);
+  DecodedFrame other = arp;
+  other.arp.target_ip.bytes[3] ^= 1;
+  EXPECT_EQ(test::first_valid_difference(other, arp), "arp.target_ip");
+  other = arp;
+  other.ntp.header.stratum = 9;  // not valid without is_ntp: ignored
+  EXPECT_EQ(test::first_valid_difference(other, arp), "");
+
+  const DecodedFrame ntp = decode_frame(cases[9].frame, cases[9].options);
+  ASSERT_TRUE(ntp.is_ntp);
+  ASSERT_EQ(ntp.ntp.extension_count, 2);
+  ASSERT_TRUE(ntp.ntp.has_mac);
+  EXPECT_EQ(ntp.ntp.mac.digest.size(), 16u);
+  EXPECT_EQ(ntp.vlan_count, 1);
+  other = ntp;
+  other.ntp.extensions[1].type ^= 1;
+  EXPECT_EQ(test::first_valid_difference(other, ntp), "ntp.extensions[1]");
+  other = ntp;
+  other.ntp.extensions[2].type ^= 1;    // beyond extension_count: ignored
+  other.vlans[1].vid ^= 1;              // beyond vlan_count: ignored
+  other.outer_src_ip.v4.bytes[0] ^= 1;  // not tunneled: ignored
+  EXPECT_EQ(test::first_valid_difference(other, ntp), "");
+  other.vlans[0].vid ^= 1;
+  EXPECT_EQ(test::first_valid_difference(other, ntp), "vlans[0]");
+
+  const DecodedFrame gre_frame = decode_frame(cases[2].frame, cases[2].options);
+  ASSERT_TRUE(gre_frame.tunneled);
+  other = gre_frame;
+  other.outer_dst_ip.v4.bytes[0] ^= 1;
+  EXPECT_EQ(test::first_valid_difference(other, gre_frame), "outer_dst_ip");
+}
+
+// The returning decode_frame keeps the simple contract tools and tests rely on: whatever a
+// frame does not reach holds its default.
+TEST(FrameDecoderReuse, FreshRecordHoldsDefaultsOutsideItsValidFields) {
+  const DecodedFrame defaults;
+  const DecodedFrame arp =
+      decode_frame(cat({test::ethernet(0x0806), arp_body(1, 0x0800, 6, 4, 1)}));
+  ASSERT_TRUE(arp.is_arp);
+  EXPECT_FALSE(arp.is_ntp);
+  EXPECT_EQ(arp.ntp.header.transmit.raw(), 0u);
+  EXPECT_EQ(arp.ntp.extension_count, 0);
+  EXPECT_FALSE(arp.ntp.has_mac);
+  EXPECT_FALSE(arp.tunneled);
+  EXPECT_EQ(arp.outer_src_ip, defaults.outer_src_ip);
+  EXPECT_EQ(arp.vlans[0].tci(), 0);
+
+  const DecodedFrame ntp =
+      decode_frame(cat({test::ethernet(0x0800), test::ipv4_udp(test::ntp_request())}));
+  ASSERT_TRUE(ntp.is_ntp);
+  EXPECT_FALSE(ntp.is_arp);
+  EXPECT_EQ(ntp.arp.sender_ip, defaults.arp.sender_ip);
+  EXPECT_EQ(ntp.arp.sender_mac, defaults.arp.sender_mac);
 }
 
 }  // namespace

@@ -72,11 +72,11 @@ DecodeError decode_ntp(std::span<const uint8_t> payload, NtpPacket& out) {
   out.has_mac = false;
   out.mac = {};
   out.is_time_packet = false;
+  NtpHeader& h = out.header;
+  h = NtpHeader{};  // before any return: a reused record must not keep the last packet's header
   if (payload.empty()) return DecodeError::kNtpTooShort;
 
   const uint8_t* p = payload.data();
-  NtpHeader& h = out.header;
-  h = NtpHeader{};
   h.leap = static_cast<LeapIndicator>(p[0] >> 6);
   h.version = static_cast<uint8_t>((p[0] >> 3) & 7);
   h.mode = static_cast<NtpMode>(p[0] & 7);

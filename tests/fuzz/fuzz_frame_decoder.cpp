@@ -8,6 +8,7 @@
 #include "dataplane/wire/frame_decoder.hpp"
 #include "dataplane/wire/frame_encoder.hpp"
 #include "dataplane/wire/ntp_packet.hpp"
+#include "tests/unit/wire/decoded_frame_compare.hpp"
 
 namespace {
 
@@ -74,6 +75,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   o.extra_ntp_port = (selector & 0x40) != 0 ? 4123 : 0;
   const DecodedFrame f = decode_frame(input, o);
   if (static_cast<int>(f.error) >= kDecodeErrorCount) __builtin_trap();
+  // The dataplane reuses one record for every frame and its decode clears only the fields no
+  // flag guards: decoded into a record that still holds the previous input's frame, every
+  // field valid under the contract must equal a fresh decode's.
+  static DecodedFrame reused;
+  decode_frame(input, o, reused);
+  if (!test::first_valid_difference(reused, f).empty()) __builtin_trap();
   if (!within(f.l4, input) || !within(f.udp_payload, input)) __builtin_trap();
   if (f.l4_offset > input.size() || f.vlan_count > kMaxVlanTags) __builtin_trap();
   if (f.error == DecodeError::kNotUdp) {

@@ -191,6 +191,18 @@ TEST(NtpPacket, EveryVersionAndMode) {
   }
 }
 
+// The dataplane decodes every frame into one reused record: an empty payload after a full
+// packet must not leave that packet's header behind (found by the fuzz target's reuse check).
+TEST(NtpPacket, EmptyPayloadClearsAReusedHeader) {
+  NtpPacket p = decode_ok(from_hex(kTimeReply));
+  ASSERT_EQ(p.header.poll, 8);
+  EXPECT_EQ(decode_ntp({}, p), DecodeError::kNtpTooShort);
+  EXPECT_EQ(p.header.poll, 0);
+  EXPECT_EQ(p.header.stratum, 0);
+  EXPECT_EQ(p.header.transmit.raw(), 0u);
+  EXPECT_FALSE(p.is_time_packet);
+}
+
 TEST(NtpPacket, RejectsShortPackets) {
   NtpPacket p;
   EXPECT_EQ(decode_ntp({}, p), DecodeError::kNtpTooShort);

@@ -141,6 +141,7 @@ uint32_t changed_fields(const NtpConfig& running, const Association& before,
   if (before.burst != after.burst) changed |= kFieldBurst;
   if (before.iburst != after.iburst) changed |= kFieldIburst;
   if (before.preempt != after.preempt) changed |= kFieldPreempt;
+  if (before.interleaved != after.interleaved) changed |= kFieldInterleaved;
   const std::string source_before = effective_source(running, before);
   const std::string source_after = effective_source(candidate, after);
   if (source_before != source_after ||
@@ -256,6 +257,7 @@ std::string field_names(uint32_t changed) {
       {kFieldIburst, "iburst"},
       {kFieldPreempt, "preempt"},
       {kFieldEffectiveSource, "effective source"},
+      {kFieldInterleaved, "interleaved"},
   };
   std::string text;
   for (const auto& [bit, name] : kNames) {

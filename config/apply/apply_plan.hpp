@@ -42,12 +42,13 @@ enum AssociationField : uint32_t {
   // Not an option of the entry: the global source interface it falls back to, or the
   // addresses / VPN binding of its source interface, changed.
   kFieldEffectiveSource = 1u << 10,
+  kFieldInterleaved = 1u << 11,
 };
 
 // Fields a live association can take without losing its state.
 inline constexpr uint32_t kInPlaceFields = kFieldKeyId | kFieldPreferred | kFieldMaxpoll |
                                            kFieldMinpoll | kFieldBurst | kFieldIburst |
-                                           kFieldPreempt;
+                                           kFieldPreempt | kFieldInterleaved;
 
 struct AssociationChange {
   AssociationAction action = AssociationAction::kKeep;

@@ -37,6 +37,8 @@ struct Association {
   bool burst = false;   // servers only
   bool iburst = false;  // servers only
   bool preempt = false;
+  // wiretimed extension (YAML only, no VRP command): interleaved client mode, servers only.
+  bool interleaved = false;
 
   bool same_key(const Association& other) const {
     return kind == other.kind && address == other.address && vpn_instance == other.vpn_instance;

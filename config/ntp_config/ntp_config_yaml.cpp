@@ -214,7 +214,7 @@ class Decoder {
       if (!map(node, path,
                {"address", "domain", "version", "authentication-keyid", "key-id", "port",
                 "source-interface", "vpn-instance", "preferred", "maxpoll", "minpoll", "burst",
-                "iburst", "preempt"})) {
+                "iburst", "preempt", "interleaved"})) {
         return;
       }
     } else if (!map(node, path,
@@ -292,7 +292,8 @@ class Decoder {
     const std::pair<const char*, bool*> flags[] = {{"preferred", &a.preferred},
                                                    {"burst", &a.burst},
                                                    {"iburst", &a.iburst},
-                                                   {"preempt", &a.preempt}};
+                                                   {"preempt", &a.preempt},
+                                                   {"interleaved", &a.interleaved}};
     for (const auto& [key, target] : flags) {
       if (node[key] && !boolean(node[key], join(path, key), *target)) return;
     }
@@ -640,6 +641,7 @@ YAML::Node encode_association(const Association& a, AssociationMode mode) {
   if (mode == AssociationMode::kServer && a.burst) n["burst"] = true;
   if (mode == AssociationMode::kServer && a.iburst) n["iburst"] = true;
   if (a.preempt) n["preempt"] = true;
+  if (mode == AssociationMode::kServer && a.interleaved) n["interleaved"] = true;
   return n;
 }
 

@@ -35,6 +35,7 @@ UnicastServer parse_unicast_server(const YamlField& field) {
     server.minpoll = static_cast<int>(minpoll->as_int(kMinPollExponent, kMaxPollExponent));
   if (maxpoll)
     server.maxpoll = static_cast<int>(maxpoll->as_int(kMinPollExponent, kMaxPollExponent));
+  if (auto interleaved = map.optional("interleaved")) server.interleaved = interleaved->as_bool();
   if (server.maxpoll < server.minpoll) {
     (maxpoll ? *maxpoll : *minpoll)
         .fail("maxpoll " + std::to_string(server.maxpoll) + " is below minpoll " +

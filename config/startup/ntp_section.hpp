@@ -26,6 +26,7 @@ struct UnicastServer {
   // (1/16 s) as a lab extension so that tests converge in seconds.
   int minpoll = 6;
   int maxpoll = 10;
+  bool interleaved = false;  // wiretimed extension: interleaved client mode (docs/configuration.md)
 };
 
 struct NtpSection {
@@ -33,16 +34,17 @@ struct NtpSection {
 };
 
 // The keys of one `unicast-servers` item (one list for the parser and for error positions).
-// The last six are VRP options of the `ntp:` schema (config/ntp_config) that start-up does not
-// model: accepted so that a file `commit` wrote starts the daemon, whose management socket
-// puts them into effect.
-inline constexpr std::array<std::string_view, 12> kUnicastServerKeys{
+// "version" to "preempt" are VRP options of the `ntp:` schema (config/ntp_config) that start-up
+// does not model: accepted so that a file `commit` wrote starts the daemon, whose management
+// socket puts them into effect.
+inline constexpr std::array<std::string_view, 13> kUnicastServerKeys{
     "address",      "port",
     "minpoll",      "maxpoll",
     "vpn-instance", "source-interface",
     "version",      "authentication-keyid",
     "preferred",    "burst",
-    "iburst",       "preempt"};
+    "iburst",       "preempt",
+    "interleaved"};
 
 inline constexpr int kMinPollExponent = -4;
 inline constexpr int kMaxPollExponent = 17;

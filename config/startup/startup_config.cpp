@@ -29,7 +29,7 @@ bool all_digits(const std::string& s) {
 }
 
 DataplaneSection parse_dataplane(const YamlField& field) {
-  const YamlMap map(field, {"eal", "lcore", "idle-sleep-us"});
+  const YamlMap map(field, {"eal", "lcore", "idle-sleep-us", "packet-socket-stamps"});
   DataplaneSection section;
   for (const YamlField& arg : map.required("eal").as_sequence()) {
     section.eal_args.push_back(arg.as_string());
@@ -39,6 +39,9 @@ DataplaneSection parse_dataplane(const YamlField& field) {
   }
   if (auto nap = map.optional("idle-sleep-us")) {
     section.idle_sleep_us = static_cast<unsigned>(nap->as_int(0, kMaxIdleSleepUs));
+  }
+  if (auto stamps = map.optional("packet-socket-stamps")) {
+    section.packet_socket_stamps = stamps->as_bool();
   }
   return section;
 }

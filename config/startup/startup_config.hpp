@@ -24,6 +24,9 @@ struct DataplaneSection {
   // pass found nothing: on a shared core (labs, CI) a sleeping thread is scheduled promptly on
   // wake-up, while a spinning one is time-sliced against other work, stamping T4 ms late.
   unsigned idle_sleep_us = 0;
+  // net_af_packet ports: T1 and T4 from the kernel's stamps of the frames, seen by a packet
+  // socket tapping the same Linux interface, instead of the TSC around the PMD's system calls.
+  bool packet_socket_stamps = true;
 };
 
 // A port interface (devargs) or an 802.1Q sub-interface of one (parent + vlan).

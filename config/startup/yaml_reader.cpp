@@ -57,6 +57,14 @@ int64_t YamlField::as_int(int64_t min, int64_t max) const {
   return value;
 }
 
+bool YamlField::as_bool() const {
+  if (!node_.IsScalar()) fail(std::string("expected true or false, found ") + kind_name(node_));
+  const std::string& text = node_.Scalar();
+  if (text == "true") return true;
+  if (text == "false") return false;
+  fail("'" + text + "' is not true or false");
+}
+
 double YamlField::as_double(double min, double max) const {
   if (!node_.IsScalar()) fail(std::string("expected a number, found ") + kind_name(node_));
   const std::string& text = node_.Scalar();

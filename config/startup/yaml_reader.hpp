@@ -42,6 +42,7 @@ class YamlField {
   std::string as_string() const;
   int64_t as_int(int64_t min, int64_t max) const;
   double as_double(double min, double max) const;
+  bool as_bool() const;  // `true` or `false`
   std::vector<YamlField> as_sequence() const;
 
  private:

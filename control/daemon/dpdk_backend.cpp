@@ -11,6 +11,8 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -22,6 +24,7 @@
 #include "control/daemon/daemon_observer.hpp"
 #include "control/daemon/daemon_options.hpp"
 #include "control/daemon/dpdk_transport.hpp"
+#include "control/daemon/kernel_stamp_matcher.hpp"
 #include "control/daemon/measurement_log.hpp"
 #include "control/daemon/mgmt_endpoint.hpp"
 #include "control/daemon/server_specs.hpp"
@@ -31,6 +34,7 @@
 #include "dataplane/dpdk/eal.hpp"
 #include "dataplane/dpdk/tsc_clock.hpp"
 #include "dataplane/l3/ip_prefix.hpp"
+#include "dataplane/socket/packet_tap.hpp"
 
 namespace wiretime::daemon {
 namespace {
@@ -107,6 +111,53 @@ void print_sessions(const DaemonLog& log, const runtime::ControlLoop& loop) {
              std::to_string(s.accepted) + ", stamps " + to_string(s.provenance.source));
   }
 }
+
+// The Linux interface a net_af_packet port runs on (its `iface=` device argument), or "".
+std::string af_packet_iface(const std::string& devargs) {
+  if (devargs.rfind("net_af_packet", 0) != 0) return "";
+  const size_t at = devargs.find("iface=");
+  if (at == std::string::npos) return "";
+  const size_t begin = at + 6;
+  return devargs.substr(begin, devargs.find(',', begin) - begin);
+}
+
+// Kernel stamps for net_af_packet ports: a packet-socket tap per port feeding the matcher the
+// transport consults, and the map from the kernel's CLOCK_REALTIME stamps onto the TSC.
+struct PacketSocketStamps {
+  std::vector<std::unique_ptr<socket::PacketTap>> taps;
+  KernelStampMatcher matcher;
+  uint16_t extra_ntp_port = 0;
+  double ticks_per_ns = 0;
+  bool warned_bypass = false;
+
+  void drain() {
+    for (auto& tap : taps) {
+      tap->drain([this](std::span<const uint8_t> frame, bool outgoing, UnixNanos stamp) {
+        if (auto r = tap_record(frame, outgoing, stamp, extra_ntp_port)) matcher.add(*r);
+      });
+    }
+  }
+
+  // A stamp taken moments ago, on the TSC: now on both clocks (the tightest of a few
+  // bracketed reads), less the age of the stamp. Stamps are at most milliseconds old, so the
+  // TSC rate's error (ppm) adds nanoseconds at most.
+  uint64_t ticks_of(UnixNanos stamp) const {
+    uint64_t best_width = UINT64_MAX, tsc = 0;
+    UnixNanos real = 0;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      const uint64_t t0 = dpdk::read_tsc();
+      const UnixNanos r = realtime_ns();
+      const uint64_t t1 = dpdk::read_tsc();
+      if (t1 - t0 < best_width) {
+        best_width = t1 - t0;
+        tsc = t0 + (t1 - t0) / 2;
+        real = r;
+      }
+    }
+    const double age_ticks = static_cast<double>(real - stamp) * ticks_per_ns;
+    return static_cast<uint64_t>(static_cast<double>(tsc) - age_ticks);
+  }
+};
 
 // A VRF id no table has: a server placed there is dropped by the dataplane (no route).
 constexpr uint16_t kNoVrf = 0xffff;
@@ -275,6 +326,28 @@ int run_dpdk_backend(const BackendContext& context) {
     }
   });
   transport.attach(loop);
+  PacketSocketStamps kernel_stamps;
+  kernel_stamps.extra_ntp_port = options.extra_ntp_port;
+  kernel_stamps.ticks_per_ns = cal.ticks_per_second / 1e9;
+  if (cfg.dataplane.packet_socket_stamps) {
+    for (const dpdk::PortSpec& spec : port_specs) {
+      const std::string iface = af_packet_iface(spec.devargs);
+      if (iface.empty()) continue;
+      std::string e;
+      if (auto tap = socket::PacketTap::open(iface, e)) {
+        log.info("port " + spec.devargs.substr(0, spec.devargs.find(',')) +
+                 ": T1/T4 from the kernel's stamps (packet-socket tap on " + iface + ")");
+        kernel_stamps.taps.push_back(std::move(tap));
+      } else {
+        log.warning(e + "; its samples keep TSC stamps");
+      }
+    }
+  }
+  if (!kernel_stamps.taps.empty()) {
+    transport.use_kernel_stamps(&kernel_stamps.matcher, [&kernel_stamps](UnixNanos t) {
+      return kernel_stamps.ticks_of(t);
+    });
+  }
   for (ServerSpec s : server_specs(dcfg)) {
     if (std::string e = place_peer(s.peer, s.config, interfaces); !e.empty()) {
       log.error("server " + s.config.address + ": " + e);
@@ -339,7 +412,17 @@ int run_dpdk_backend(const BackendContext& context) {
       }
     }
     const unsigned n = dataplane->poll_events(batch, 64);
+    // The taps saw a frame no later than the lcore did: read them before the events.
+    if (n > 0 && !kernel_stamps.taps.empty()) kernel_stamps.drain();
     for (unsigned i = 0; i < n; ++i) transport.deliver(batch[i]);
+    if (!kernel_stamps.warned_bypass && transport.tsc_exchanges() >= 3 &&
+        !kernel_stamps.matcher.saw_outgoing() && !kernel_stamps.taps.empty()) {
+      kernel_stamps.warned_bypass = true;
+      log.warning(
+          "the packet-socket taps never see a transmitted frame: the net_af_packet "
+          "vdev bypasses the kernel's qdisc layer (add qdisc_bypass=0 to it); samples "
+          "keep TSC stamps");
+    }
     // Name answers and the management socket: a non-blocking poll() of their descriptors, at
     // most once a millisecond, so neither ever holds the loop up.
     if (const int64_t now = monotonic_ns(); now >= next_fd_check_ns) {
@@ -370,6 +453,10 @@ int run_dpdk_backend(const BackendContext& context) {
   log.info(format_status(loop.status()));
   print_sessions(log, loop);
   print_counters(log, dataplane->counters(), transport);
+  if (!kernel_stamps.taps.empty()) {
+    log.info("kernel stamps: " + std::to_string(transport.kernel_exchanges()) + " exchanges, " +
+             std::to_string(transport.tsc_exchanges()) + " replies kept TSC stamps");
+  }
   if (keys.authentication_enabled) {
     log.info(format_auth_summary([&](auth::MacVerdict v) { return transport.verdicts(v); },
                                  loop.counters().authentication_failures,

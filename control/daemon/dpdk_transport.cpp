@@ -15,6 +15,8 @@ engine::TimestampSource timestamp_source(dpdk::StampSource stamp) {
     case dpdk::StampSource::kNicTsc:
     case dpdk::StampSource::kNicUtc:
       return engine::TimestampSource::kNicHardware;
+    case dpdk::StampSource::kKernel:
+      return engine::TimestampSource::kKernel;
   }
   return engine::TimestampSource::kUnknown;
 }
@@ -42,6 +44,8 @@ bool DpdkTransport::send_request(const runtime::Peer& peer, const engine::SendRe
   command.poll = request.poll;
   command.src_port = client_port_;
   command.cookie = request.cookie;
+  command.origin = request.origin;
+  command.receive = request.receive;
   const uint32_t key_id = loop_ != nullptr ? loop_->key_id(request.association) : 0;
   if (key_id != 0 && !sign(key_id, command)) {
     ++sign_failures_;
@@ -117,12 +121,26 @@ void DpdkTransport::deliver(const dpdk::DataplaneEvent& ev) {
     ++verdicts_[static_cast<size_t>(verdict)];
     auth_status = auth::auth_status_of(verdict, true);
   }
-  const engine::TimestampSource source = timestamp_source(ev.stamp);
-  if (ev.stamp == dpdk::StampSource::kNicUtc) {
+  uint64_t t4_ticks = ev.ticks;
+  dpdk::StampSource stamp = ev.stamp;
+  if (kernel_stamps_ != nullptr && stamp == dpdk::StampSource::kTsc) {
+    // The kernel saw the request leave and this reply arrive: both ends from the kernel (the
+    // request's T1 replaced before the reply is matched), or both stay TSC reads.
+    if (const auto exchange = kernel_stamps_->exchange(ev.ntp)) {
+      loop_->on_transmit_stamp(exchange->cookie, ticks_of_realtime_(exchange->t1));
+      t4_ticks = ticks_of_realtime_(exchange->t4);
+      stamp = dpdk::StampSource::kKernel;
+      ++kernel_exchanges_;
+    } else {
+      ++tsc_exchanges_;
+    }
+  }
+  const engine::TimestampSource source = timestamp_source(stamp);
+  if (stamp == dpdk::StampSource::kNicUtc) {
     loop_->on_reply_at(from, packet, NtpTimestamp::from_unix_nanos(ev.utc_ns), ev.utc_ns, source,
                        auth_status);
   } else {
-    loop_->on_reply(from, packet, ev.ticks, source, auth_status);
+    loop_->on_reply(from, packet, t4_ticks, source, auth_status);
   }
 }
 

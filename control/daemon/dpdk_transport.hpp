@@ -14,6 +14,7 @@
 
 #include "control/auth/key_table.hpp"
 #include "control/auth/ntp_mac.hpp"
+#include "control/daemon/kernel_stamp_matcher.hpp"
 #include "control/runtime/control_loop.hpp"
 #include "dataplane/dpdk/ring_records.hpp"
 
@@ -31,6 +32,14 @@ class DpdkTransport final : public runtime::Transport {
   DpdkTransport(uint16_t client_port, Push push, const auth::KeyTable* keys = nullptr);
   // The loop events are delivered to (and whose keys sign requests, once attached).
   void attach(runtime::ControlLoop& loop) { loop_ = &loop; }
+  // Replies the dataplane stamped with the TSC take the kernel's stamps of the exchange from
+  // `matcher` (fed by packet-socket taps) where it has both; `ticks_of_realtime` maps a kernel
+  // CLOCK_REALTIME stamp onto the tick scale. `matcher` must outlive the transport.
+  void use_kernel_stamps(const KernelStampMatcher* matcher,
+                         std::function<uint64_t(UnixNanos)> ticks_of_realtime) {
+    kernel_stamps_ = matcher;
+    ticks_of_realtime_ = std::move(ticks_of_realtime);
+  }
 
   bool send_request(const runtime::Peer& peer, const engine::SendRequest& request) override;
   // Asks the dataplane to resolve the next hop towards `peer` ahead of the first poll.
@@ -43,6 +52,9 @@ class DpdkTransport final : public runtime::Transport {
   // Replies of keyed associations by verdict, and requests that could not be signed.
   uint64_t verdicts(auth::MacVerdict v) const { return verdicts_[static_cast<size_t>(v)]; }
   uint64_t sign_failures() const { return sign_failures_; }
+  // With kernel stamps in use: replies whose exchange got them, and replies that kept the TSC.
+  uint64_t kernel_exchanges() const { return kernel_exchanges_; }
+  uint64_t tsc_exchanges() const { return tsc_exchanges_; }
 
  private:
   bool sign(uint32_t key_id, dpdk::TxCommand& command);
@@ -56,6 +68,10 @@ class DpdkTransport final : public runtime::Transport {
   uint64_t sign_failures_ = 0;
   uint64_t ring_full_ = 0;
   uint64_t other_port_ = 0;
+  const KernelStampMatcher* kernel_stamps_ = nullptr;
+  std::function<uint64_t(UnixNanos)> ticks_of_realtime_;
+  uint64_t kernel_exchanges_ = 0;
+  uint64_t tsc_exchanges_ = 0;
 };
 
 }  // namespace wiretime::daemon

@@ -29,6 +29,7 @@ std::variant<std::pair<engine::AssociationConfig, runtime::Peer>, std::string> t
   c.burst = a.burst;
   c.iburst = a.iburst;
   c.preempt = a.preempt;
+  c.interleaved = a.interleaved;
   peer.port = a.port;
   switch (a.kind) {
     case config::ServerKind::kIpv4: {

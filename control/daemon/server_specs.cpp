@@ -18,6 +18,7 @@ std::vector<ServerSpec> server_specs(const config::NtpSection& ntp) {
     spec.config.port = s.port;
     spec.config.min_poll = s.minpoll;
     spec.config.max_poll = s.maxpoll;
+    spec.config.interleaved = s.interleaved;
     spec.peer.address =
         s.ip.version != wire::IpVersion::kNone
             ? s.ip

@@ -17,6 +17,8 @@ bool SocketTransport::send_request(const runtime::Peer& peer, const engine::Send
   h.version = request.version;
   h.poll = request.poll;
   h.transmit = request.cookie;
+  h.origin = request.origin;
+  h.receive = request.receive;
   // Header, key id and the longest digest (v3 packets carry it untruncated).
   std::array<uint8_t, 48 + 4 + auth::kNtpMaxDigestLength> payload{};
   const uint32_t key_id = loop_ != nullptr ? loop_->key_id(request.association) : 0;

@@ -13,12 +13,16 @@ namespace wiretime::engine {
 using AssociationId = uint32_t;
 
 // Build and send a mode-3 request whose transmit timestamp is `cookie`; report the true T1
-// back through ClientEngine::on_sent.
+// back through ClientEngine::on_sent. In interleaved mode the origin field carries the server's
+// receive timestamp of the last exchange and the receive field a nonce the server echoes
+// (both zero in basic mode).
 struct SendRequest {
   AssociationId association = 0;
   NtpTimestamp cookie;
   uint8_t version = 4;
   int8_t poll = 6;
+  NtpTimestamp origin;
+  NtpTimestamp receive;
 };
 
 // Resolve (or re-resolve) the `domain` name of an association (its AssociationConfig

@@ -30,6 +30,9 @@ struct AssociationConfig {
   bool burst = false;
   bool iburst = false;
   bool preempt = false;
+  // Interleaved client mode (draft-ietf-ntp-interleaved-modes; chrony's `xleave`): a server
+  // that supports it answers with the true transmit time of its previous reply.
+  bool interleaved = false;
 };
 
 // Where the sample's receive timestamp came from, shown in the verbose session status.
@@ -68,6 +71,14 @@ struct Association {
   NtpTimestamp cookie;
   NtpTimestamp t1;
   NtpTimestamp last_transmit;
+  // Interleaved mode: the nonce the request carries in its receive field (zero: a basic
+  // request), and the last accepted exchange, which the server's next interleaved reply
+  // completes with its true T3. `prev_applied`: the corrections applied to the clock by then.
+  NtpTimestamp xleave_nonce;
+  bool prev_valid = false;
+  NtpTimestamp prev_t1, prev_t2, prev_t4;
+  double prev_applied = 0.0;
+  uint64_t interleaved_samples = 0;
 
   // Last accepted reply (RFC peer variables) and its timestamps.
   bool have_reply = false;

@@ -168,8 +168,16 @@ void ClientEngine::poll(Association& a, double now, Actions& out) {
   a.outstanding = true;
   a.t1 = NtpTimestamp{};
   ++a.sent;
+  // Interleaved: name the last exchange by the server's receive timestamp of it; the server
+  // answers in interleaved mode only if that is the last request it saw from us.
+  a.xleave_nonce = NtpTimestamp{};
+  NtpTimestamp origin;
+  if (a.config.interleaved && a.prev_valid) {
+    a.xleave_nonce = NtpTimestamp::from_raw(prng_.next() | 1);
+    origin = a.prev_t2;
+  }
   out.push_back(SendRequest{a.id, a.cookie, a.config.ipv6 ? uint8_t{4} : a.config.version,
-                            static_cast<int8_t>(a.hpoll)});
+                            static_cast<int8_t>(a.hpoll), origin, a.xleave_nonce});
 
   // Burst packets go 2 s apart (Q17), closer when the poll interval itself is shorter (lab
   // exponents below 1): a fixed 2 s floor would turn a 1 s poll into 2 s.
@@ -192,6 +200,7 @@ void ClientEngine::on_timer(SteadyNanos now_ns, Actions& out) {
         out.push_back(SlewClock{cmd.slew});
         slew_remaining_ = slew_pending(now) + cmd.slew;
         slew_time_ = now;
+        slew_issued_ += cmd.slew;
       }
       next_adjust_ = std::max(next_adjust_ + 1.0, now - 1.0);
     }
@@ -244,6 +253,8 @@ OnWireReason ClientEngine::on_reply(AssociationId id, const wire::NtpPacket& pac
   ctx.request_outstanding = a.outstanding && !a.t1.is_zero();
   ctx.cookie = a.cookie;
   ctx.last_transmit = a.last_transmit;
+  ctx.xleave_nonce = a.xleave_nonce;
+  ctx.xleave_receive = a.prev_t2;
   ctx.authentication_required = config_.authentication_enabled && a.config.key_id != 0;
   ctx.auth = auth;
   ctx.stratum_limit = config_.local_reference_stratum;
@@ -256,6 +267,7 @@ OnWireReason ClientEngine::on_reply(AssociationId id, const wire::NtpPacket& pac
       break;
     case OnWireReason::kKissOfDeath:
       a.outstanding = false;
+      a.prev_valid = false;
       handle_kiss(a, h, now);
       return reason;
     case OnWireReason::kAuthentication:
@@ -267,6 +279,7 @@ OnWireReason ClientEngine::on_reply(AssociationId id, const wire::NtpPacket& pac
       // A genuine answer from a server we must not use: show it, but do not count it as
       // reachable (RFC packet() returns before setting reach).
       a.outstanding = false;
+      a.prev_valid = false;
       a.peer = h;
       a.have_reply = true;
       if (system_peer_ == static_cast<int>(a.id)) system_peer_ = -1;
@@ -286,16 +299,29 @@ OnWireReason ClientEngine::on_reply(AssociationId id, const wire::NtpPacket& pac
   a.auth_error = false;
   a.have_reply = true;
   a.peer = h;
-  a.org = a.t1;
-  a.rec = h.receive;
+  // Interleaved: the sample is the previous exchange, completed by the server's true T3; the
+  // corrections applied to the clock since then are taken off its offset like a pending slew.
+  const bool interleaved = is_interleaved_reply(h, ctx);
+  a.org = interleaved ? a.prev_t1 : a.t1;
+  a.rec = interleaved ? a.prev_t2 : h.receive;
   a.xmt = h.transmit;
-  a.dst = t4;
+  a.dst = interleaved ? a.prev_t4 : t4;
+  double correction = slew_pending(now);
+  if (interleaved) {
+    correction += applied_correction(now) - a.prev_applied;
+    ++a.interleaved_samples;
+  }
+  a.prev_t1 = a.t1;
+  a.prev_t2 = h.receive;
+  a.prev_t4 = t4;
+  a.prev_applied = applied_correction(now);
+  a.prev_valid = true;
   a.last_rx = now;
   a.provenance = provenance;
   ++a.accepted;
 
-  a.last_sample = compute_sample(a.t1, h.receive, h.transmit, t4, h.precision, precision_);
-  a.last_sample.offset -= slew_pending(now);
+  a.last_sample = compute_sample(a.org, a.rec, a.xmt, a.dst, h.precision, precision_);
+  a.last_sample.offset -= correction;
   const bool unsynchronized = !synchronized();
   const bool fresh = a.filter.add(
       FilterSample{a.last_sample.offset, a.last_sample.delay, a.last_sample.dispersion, now}, now,
@@ -507,11 +533,14 @@ void ClientEngine::apply(const ClockCommand& cmd, double now, Actions& out) {
   if (cmd.action == ClockAction::kStep) {
     out.push_back(StepClock{cmd.step});
     phase = cmd.step;
+    // A pending interleaved exchange has local timestamps from before the step.
+    for (auto& a : associations_) a.prev_valid = false;
   } else if (cmd.slew != 0.0) {
     out.push_back(SlewClock{cmd.slew});
     phase = cmd.slew;
     slew_remaining_ = slew_pending(now) + cmd.slew;
     slew_time_ = now;
+    slew_issued_ += cmd.slew;
   }
   if (cmd.frequency_delta != 0.0) out.push_back(SetFrequency{cmd.frequency});
   // Re-express stored samples in the corrected timescale. The RFC mode only does so for
@@ -540,6 +569,10 @@ void ClientEngine::update_leap(const std::vector<const Association*>& survivors,
   scheduled_leap_ = vote;
   out.push_back(
       ScheduleLeap{vote, vote == LeapKind::kNone ? 0 : next_utc_midnight(utc), config_.leap_smear});
+}
+
+double ClientEngine::applied_correction(double now) const {
+  return slew_issued_ - slew_pending(now);
 }
 
 double ClientEngine::slew_pending(double now) const {

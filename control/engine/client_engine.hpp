@@ -81,6 +81,8 @@ class ClientEngine {
   // Part of the commanded slews the clock has not yet applied at `now` (the clock model slews
   // at exactly kMaxSlewRate), so samples taken mid-slew are not mistaken for new offset.
   double slew_pending(double now) const;
+  // Every slew issued so far less the part still pending: the phase applied to the clock, s.
+  double applied_correction(double now) const;
   void update_leap(const std::vector<const Association*>& survivors, Actions& out);
 
   EngineConfig config_;
@@ -94,6 +96,7 @@ class ClientEngine {
   double next_adjust_ = 0.0;
   double slew_remaining_ = 0.0;  // at slew_time_
   double slew_time_ = 0.0;
+  double slew_issued_ = 0.0;
   // System variables (RFC 5905 section 11.2.3).
   uint8_t stratum_ = kStratumUnsynchronized;
   double root_delay_ = 0.0;

@@ -46,14 +46,17 @@ OnWireReason check_reply(const wire::NtpHeader& h, const OnWireContext& ctx) {
   if (!ctx.request_outstanding) return OnWireReason::kUnexpected;
   // Only a reply echoing our cookie can come from the server we asked: this also keeps
   // off-path attackers from forging kiss codes.
-  if (h.origin != ctx.cookie) return OnWireReason::kBogus;
+  const bool interleaved = is_interleaved_reply(h, ctx);
+  if (h.origin != ctx.cookie && !interleaved) return OnWireReason::kBogus;
   if (ctx.authentication_required && ctx.auth != AuthStatus::kOk)
     return OnWireReason::kAuthentication;
   if (h.stratum == 0 && h.kiss() != wire::KissCode::kNone) return OnWireReason::kKissOfDeath;
   if (h.leap == wire::LeapIndicator::kUnsynchronized || h.stratum == 0 ||
       h.stratum >= kStratumUnsynchronized)
     return OnWireReason::kUnsynchronized;
-  if (h.receive.is_zero() || h.transmit.is_zero() || (h.transmit - h.receive).raw() < 0)
+  // An interleaved reply's transmit time is that of the previous reply, after its receive.
+  const NtpTimestamp paired_receive = interleaved ? ctx.xleave_receive : h.receive;
+  if (h.receive.is_zero() || h.transmit.is_zero() || (h.transmit - paired_receive).raw() < 0)
     return OnWireReason::kInvalidTimestamps;
   if (h.stratum >= ctx.stratum_limit) return OnWireReason::kStratum;
   if (h.root_delay.to_seconds() / 2.0 + h.root_dispersion.to_seconds() > ctx.max_distance)

@@ -38,6 +38,10 @@ struct OnWireContext {
   bool request_outstanding = false;
   NtpTimestamp cookie;         // transmit timestamp we sent (the random cookie)
   NtpTimestamp last_transmit;  // transmit timestamp of the last accepted reply
+  // Interleaved request: the nonce in its receive field (zero for a basic request), and the
+  // server receive timestamp an interleaved reply's transmit timestamp pairs with.
+  NtpTimestamp xleave_nonce;
+  NtpTimestamp xleave_receive;
   bool authentication_required = false;
   AuthStatus auth = AuthStatus::kNotRequired;
   uint8_t stratum_limit = 16;  // replies need a stratum below this
@@ -45,6 +49,11 @@ struct OnWireContext {
 };
 
 OnWireReason check_reply(const wire::NtpHeader& h, const OnWireContext& ctx);
+
+// Whether `h` answers the request of `ctx` in interleaved mode (its origin is our nonce).
+inline bool is_interleaved_reply(const wire::NtpHeader& h, const OnWireContext& ctx) {
+  return !ctx.xleave_nonce.is_zero() && h.origin == ctx.xleave_nonce;
+}
 
 struct OnWireSample {
   double offset = 0.0;

@@ -186,8 +186,10 @@ void ControlLoop::on_reply_at(const Peer& from, const wire::NtpPacket& packet, N
   m.t4 = t4;
   m.time = t4_utc;
   m.provenance = provenance;
-  const bool matches = entry->outstanding && h.origin == entry->cookie && !entry->t1.is_zero();
-  if (matches) {
+  const bool interleaved = !entry->nonce.is_zero() && h.origin == entry->nonce;
+  const bool matches =
+      entry->outstanding && (h.origin == entry->cookie || interleaved) && !entry->t1.is_zero();
+  if (matches && !interleaved) {
     m.t1 = entry->t1;
     const engine::OnWireSample s =
         engine::compute_sample(entry->t1, h.receive, h.transmit, m.t4, h.precision,
@@ -199,6 +201,19 @@ void ControlLoop::on_reply_at(const Peer& from, const wire::NtpPacket& packet, N
   m.reason =
       engine_.on_reply(entry->id, packet, m.t4, auth, engine::SampleProvenance{provenance, 0, 0},
                        steady(clock_.now_ticks()), actions_);
+  if (matches && interleaved && m.reason == engine::OnWireReason::kOk) {
+    // The sample is the previous exchange, with the server's true T3: log what the engine used.
+    for (const engine::Association& a : engine_.associations()) {
+      if (a.id != entry->id) continue;
+      m.t1 = a.org;
+      const engine::OnWireSample s =
+          engine::compute_sample(a.org, a.rec, a.xmt, a.dst, h.precision,
+                                 std::ldexp(1.0, engine_.system_status(0).precision));
+      m.offset = s.offset;
+      m.delay = s.delay;
+      m.dispersion = s.dispersion;
+    }
+  }
   if (matches && m.reason != engine::OnWireReason::kAuthentication) entry->outstanding = false;
   observer_.on_measurement(m);
   execute(actions_);
@@ -246,6 +261,7 @@ void ControlLoop::execute(engine::Actions& actions) {
       ++counters_.requests;
       e->outstanding = true;
       e->cookie = send->cookie;
+      e->nonce = send->receive;
       e->t1 = NtpTimestamp();
       if (!transport_.send_request(e->peer, *send)) {
         ++counters_.send_failures;

@@ -179,6 +179,7 @@ class ControlLoop {
     bool outstanding = false;
     uint32_t key_id = 0;
     NtpTimestamp cookie;
+    NtpTimestamp nonce;  // interleaved request: its receive field, echoed as an answer's origin
     NtpTimestamp t1;
     std::optional<engine::SelectionStatus> last_selection;
   };

@@ -42,6 +42,8 @@ const char* to_string(StampSource source) {
       return "hardware";
     case StampSource::kNicUtc:
       return "hardware-utc";
+    case StampSource::kKernel:
+      return "kernel";
   }
   return "?";
 }

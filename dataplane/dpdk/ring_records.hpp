@@ -21,6 +21,7 @@ enum class StampSource : uint8_t {
   kTsc,     // software: the TSC read at the RX burst / right before the TX burst
   kNicTsc,  // hardware: the NIC's stamp, mapped onto the TSC by the NIC-clock regression
   kNicUtc,  // hardware: the NIC's stamp is already UTC (net_pcap capture times): see utc_ns
+  kKernel,  // software: the kernel's stamp of the frame (a packet-socket tap), on the TSC scale
 };
 
 // Longest MAC digest a record carries (NTPv4 truncates longer digests to 20 bytes).
@@ -40,6 +41,8 @@ struct TxCommand {
   uint16_t src_port = 0;               // NTP: our UDP port
   uint16_t dst_port = 0;               // NTP: the server's UDP port
   NtpTimestamp cookie;                 // NTP: goes into the transmit field instead of T1
+  NtpTimestamp origin;                 // NTP interleaved: the origin field (zero: basic)
+  NtpTimestamp receive;                // NTP interleaved: the receive field, our nonce
   uint16_t interface = kAnyInterface;  // source interface, or kAnyInterface
   uint16_t vrf = 0;                    // l3::VrfId, used when interface == kAnyInterface
   wire::IpAddress server;              // the server (or the address to resolve), IPv4 or IPv6
@@ -61,6 +64,8 @@ inline wire::NtpHeader ntp_request_header(const TxCommand& command) {
   header.mode = wire::NtpMode::kClient;
   header.poll = command.poll;
   header.transmit = command.cookie;
+  header.origin = command.origin;
+  header.receive = command.receive;
   return header;
 }
 

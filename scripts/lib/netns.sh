@@ -141,10 +141,10 @@ wt_lab_start_chronyd() { wt_lab_chronyd chronyd "$WT_SERVER_IP"; }
 # clock without injected error, 5 us naps (the lcore never naps while a reply is awaited).
 wt_lab_wiretimed_yaml() {
   local backend=dpdk idle=5 offset=0 frequency=0 measurements= tracking= lcores=0
-  local vdevs="\"--vdev\", \"net_af_packet0,iface=$WT_VETH_CLI\""
+  local vdevs="\"--vdev\", \"net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0\""
   local interfaces="
   - name: GE1/0/1
-    devargs: net_af_packet0,iface=$WT_VETH_CLI
+    devargs: net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0
     ipv4: $WT_CLIENT_IP/$WT_PREFIX_LEN"
   wt_lab_options "backend idle offset frequency measurements tracking vdevs interfaces" "$@" ||
     return 1
@@ -195,10 +195,6 @@ wt_lab_cleanup() {
   local pid ns
   for pid in "${WT_PIDS[@]}"; do wt_lab_stop "$pid"; done
   WT_PIDS=()
-# Real-time priority for the lab's time-critical processes (chronyd, wiretimed) when they sleep
-# between packets, so that other load on the machine (builds) cannot delay them by a time
-# slice. Empty to run them at normal priority.
-WT_LAB_RT=${WT_LAB_RT-chrt -f 10}
   for ns in "$WT_NS_SRV" "$WT_NS_CLI"; do
     [ -n "$ns" ] || continue
     # Anything still running inside (e.g. a child the tracked pid left behind) goes too.

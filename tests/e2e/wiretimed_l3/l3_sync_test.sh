@@ -42,7 +42,7 @@ l3_chronyd() {
   wt_lab_chronyd "$2" "$4" ns="$1" stratum="$3" || fail "chronyd $2 did not start"
 }
 
-vdevs="\"--vdev\", \"net_af_packet0,iface=$WT_VETH_CLI\""
+vdevs="\"--vdev\", \"net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0\""
 reference=""
 case $scenario in
   ipv6)
@@ -52,7 +52,7 @@ case $scenario in
     l3_chronyd "$WT_NS_SRV" chronyd 1 2001:db8::1
     interfaces="
   - name: GE1/0/1
-    devargs: net_af_packet0,iface=$WT_VETH_CLI
+    devargs: net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0
     ipv6: [2001:db8::2/64]"
     servers="
     - address: 2001:db8::1"
@@ -69,7 +69,11 @@ case $scenario in
     done
     ip netns exec "$WT_NS_SRV" ethtool -K "$WT_VETH_SRV" txvlan off rxvlan off >/dev/null 2>&1 || true
     [ -x "$tagger" ] || fail "the vlan run needs the vlan_tagger helper (argument 3)"
-    ip netns exec "$WT_NS_SRV" "${SYNC_RT[@]}" taskset -c "$(wt_lab_housekeeping_cpus)" \
+    # One real-time level above chronyd (same CPU): a reply wakes the tagger from inside
+    # chronyd's send, and at chronyd's own level it would wait until chronyd sleeps again.
+    tagger_rt=()
+    [ ${#SYNC_RT[@]} -gt 0 ] && tagger_rt=(chrt -f 20)
+    ip netns exec "$WT_NS_SRV" "${tagger_rt[@]}" taskset -c "$(wt_lab_housekeeping_cpus)" \
       "$tagger" "$WT_VETH_SRV" "wsi$tag" 100 >"$WT_DIR/tagger.log" 2>&1 &
     WT_PIDS+=($!)
     # A request wakes the tagger from an idle CPU (an IPI and, in a VM, the vCPU's wake-up:
@@ -83,7 +87,7 @@ case $scenario in
     l3_chronyd "$WT_NS_SRV" chronyd 1 198.18.100.1
     interfaces="
   - name: GE1/0/1
-    devargs: net_af_packet0,iface=$WT_VETH_CLI
+    devargs: net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0
     ipv4: 198.18.0.2/24
   - name: GE1/0/1.100
     parent: GE1/0/1
@@ -110,14 +114,14 @@ case $scenario in
     ip -n "$ns_blue" addr add 198.18.1.1/24 dev "wsb$tag"
     l3_chronyd "$WT_NS_SRV" red 1 198.18.1.1
     l3_chronyd "$ns_blue" blue 2 198.18.1.1
-    vdevs="$vdevs, \"--vdev\", \"net_af_packet1,iface=wcb$tag\""
+    vdevs="$vdevs, \"--vdev\", \"net_af_packet1,iface=wcb$tag,qdisc_bypass=0\""
     interfaces="
   - name: GE1/0/1
-    devargs: net_af_packet0,iface=$WT_VETH_CLI
+    devargs: net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0
     vpn-instance: red
     ipv4: 198.18.1.2/24
   - name: GE1/0/2
-    devargs: net_af_packet1,iface=wcb$tag
+    devargs: net_af_packet1,iface=wcb$tag,qdisc_bypass=0
     vpn-instance: blue
     ipv4: 198.18.1.2/24"
     servers="

@@ -290,3 +290,62 @@ TEST(DpdkTransport, UnknownKeyLeavesTheRequestUnsent) {
 
 }  // namespace
 }  // namespace wiretime::daemon
+
+namespace wiretime::daemon {
+namespace {
+
+// Kernel stamps on the transport's clock: one tick per nanosecond from (kTick0, kUtc0).
+uint64_t ticks_of_realtime(UnixNanos t) {
+  return kTick0 + static_cast<uint64_t>(t - kUtc0);
+}
+
+TapRecord seen(const wire::NtpHeader& h, bool outgoing, UnixNanos stamp) {
+  return TapRecord{outgoing, h.mode, h.origin, h.receive, h.transmit, stamp};
+}
+
+TEST(DpdkTransport, KernelStampsReplaceBothEndsOfAnExchange) {
+  Fixture f;
+  KernelStampMatcher matcher;
+  f.transport.use_kernel_stamps(&matcher, ticks_of_realtime);
+  f.add(runtime::Peer{v4(1), 123, 0, runtime::kAnyInterface});
+  const auto c = f.next_request();
+  ASSERT_TRUE(c);
+  f.transport.deliver(f.transmitted(*c));
+  const dpdk::DataplaneEvent r = f.reply(*c, 0, 1);
+  // The kernel saw the request 3 us after the TSC read and the reply 4 us before the lcore.
+  const UnixNanos t1 = kUtc0 + static_cast<int64_t>(f.ticks - kTick0) + 3'000;
+  const UnixNanos t4 = kUtc0 + static_cast<int64_t>(r.ticks - kTick0) - 4'000;
+  matcher.add(seen(dpdk::ntp_request_header(*c), true, t1));
+  matcher.add(seen(r.ntp, false, t4));
+  f.transport.deliver(r);
+  ASSERT_EQ(f.observer.records.size(), 1u);
+  const runtime::MeasurementRecord& m = f.observer.records[0];
+  EXPECT_EQ(m.reason, engine::OnWireReason::kOk);
+  EXPECT_EQ(m.provenance, engine::TimestampSource::kKernel);
+  EXPECT_EQ(m.t1.to_unix_nanos(kUtc0), t1);
+  EXPECT_EQ(m.t4.to_unix_nanos(kUtc0), t4);
+  EXPECT_NEAR(m.delay, 100e-6 - 7e-6 - 1e-6, 1e-9);  // 100 us by the TSC, less 7 us, less T3-T2
+  EXPECT_EQ(f.transport.kernel_exchanges(), 1u);
+  EXPECT_EQ(f.transport.tsc_exchanges(), 0u);
+}
+
+TEST(DpdkTransport, WithoutTheRequestsKernelStampTheTscStays) {
+  Fixture f;
+  KernelStampMatcher matcher;
+  f.transport.use_kernel_stamps(&matcher, ticks_of_realtime);
+  f.add(runtime::Peer{v4(1), 123, 0, runtime::kAnyInterface});
+  const auto c = f.next_request();
+  ASSERT_TRUE(c);
+  f.transport.deliver(f.transmitted(*c));
+  const dpdk::DataplaneEvent r = f.reply(*c, 0, 1);
+  matcher.add(seen(r.ntp, false, kUtc0 + static_cast<int64_t>(r.ticks - kTick0) - 4'000));
+  f.transport.deliver(r);
+  ASSERT_EQ(f.observer.records.size(), 1u);
+  EXPECT_EQ(f.observer.records[0].provenance, engine::TimestampSource::kTsc);
+  EXPECT_NEAR(f.observer.records[0].delay, 100e-6 - 1e-6, 1e-9);
+  EXPECT_EQ(f.transport.kernel_exchanges(), 0u);
+  EXPECT_EQ(f.transport.tsc_exchanges(), 1u);
+}
+
+}  // namespace
+}  // namespace wiretime::daemon

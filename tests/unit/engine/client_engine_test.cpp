@@ -305,3 +305,128 @@ TEST(ClientEngine, CloseTruechimersIntersectAndFalsetickerIsRejected) {
 
 }  // namespace
 }  // namespace wiretime::engine
+
+namespace wiretime::engine {
+namespace {
+
+// A server whose basic-mode transmit timestamp is read 40 us before the reply really leaves
+// (as a software server's is), 100 us from us each way, its clock exactly ours.
+struct InterleavedServer {
+  static constexpr SteadyNanos kPath = 100'000;
+  static constexpr SteadyNanos kSendLag = 40'000;
+  NtpTimestamp last_receive;  // the receive timestamp of the last request it answered
+  NtpTimestamp last_true_tx;  // the true transmit time of its reply to it
+
+  // Answers `req` sent at `sent` (our time): interleaved when the request names our last
+  // exchange, as chrony does. Its clock read takes 1 us; our T4 is sent + 2 kPath + 1 us +
+  // kSendLag.
+  wire::NtpPacket answer(const SendRequest& req, SteadyNanos sent) {
+    wire::NtpPacket p;
+    p.header.mode = wire::NtpMode::kServer;
+    p.header.stratum = 1;
+    p.header.precision = -20;
+    const NtpTimestamp receive = EngineHarness::local(sent + kPath);
+    const NtpTimestamp read_tx = receive + NtpDuration::from_nanos(1000);
+    const bool interleaved = !req.origin.is_zero() && req.origin == last_receive;
+    p.header.receive = receive;
+    if (interleaved) {
+      p.header.origin = req.receive;
+      p.header.transmit = last_true_tx;
+    } else {
+      p.header.origin = req.cookie;
+      p.header.transmit = read_tx;
+    }
+    last_receive = receive;
+    last_true_tx = read_tx + NtpDuration::from_nanos(kSendLag);
+    return p;
+  }
+};
+
+const Association& only(const EngineHarness& h) {
+  return h.engine.associations().front();
+}
+
+// The sample of the timestamps the engine used (before it corrects for its own slews, which
+// this harness's exact clock never applies).
+OnWireSample used_sample(const EngineHarness& h) {
+  const Association& a = only(h);
+  return compute_sample(a.org, a.rec, a.xmt, a.dst, -20, 1e-9);
+}
+
+TEST(ClientEngine, InterleavedModeUsesTheServersTrueTransmitTime) {
+  EngineHarness h;
+  AssociationConfig c = server("192.0.2.1");
+  c.interleaved = true;
+  const auto id = h.engine.add(c, 0);
+  InterleavedServer s;
+  Actions out;
+  const SteadyNanos arrival = 2 * InterleavedServer::kPath + 1000 + InterleavedServer::kSendLag;
+  auto deliver = [&](const wire::NtpPacket& p, SteadyNanos sent) {
+    return h.engine.on_reply(id, p, EngineHarness::local(sent + arrival), AuthStatus::kNotRequired,
+                             SampleProvenance{TimestampSource::kSimulated, 0, 0}, sent + arrival,
+                             out);
+  };
+  // First exchange: nothing to interleave with, a basic request and reply. The early T3
+  // shows as -20 us of offset (half the send lag).
+  const auto r1 = h.poll(0);
+  ASSERT_TRUE(r1);
+  EXPECT_TRUE(r1->origin.is_zero());
+  EXPECT_TRUE(r1->receive.is_zero());
+  const wire::NtpPacket a1 = s.answer(*r1, 0);
+  EXPECT_EQ(deliver(a1, 0), OnWireReason::kOk);
+  EXPECT_NEAR(used_sample(h).offset, -20e-6, 1e-9);
+  EXPECT_EQ(only(h).interleaved_samples, 0u);
+
+  // Second request names the first exchange by the server's receive timestamp and carries a
+  // nonce; the interleaved answer completes the first exchange with its true T3: no bias.
+  const auto r2 = h.poll(16 * kSec);
+  ASSERT_TRUE(r2);
+  EXPECT_EQ(r2->origin, a1.header.receive);
+  EXPECT_FALSE(r2->receive.is_zero());
+  EXPECT_NE(r2->receive, r2->cookie);
+  const wire::NtpPacket a2 = s.answer(*r2, 16 * kSec);
+  EXPECT_EQ(a2.header.origin, r2->receive);
+  EXPECT_EQ(deliver(a2, 16 * kSec), OnWireReason::kOk);
+  EXPECT_EQ(only(h).interleaved_samples, 1u);
+  EXPECT_NEAR(used_sample(h).offset, 0.0, 1e-9);
+  EXPECT_NEAR(used_sample(h).delay, 200e-6, 1e-9);
+  EXPECT_EQ(only(h).org, EngineHarness::local(0));  // T1 of the first exchange
+
+  // A server that lost our state answers a named exchange in basic mode: still accepted.
+  const auto r3 = h.poll(32 * kSec);
+  ASSERT_TRUE(r3);
+  s.last_receive = NtpTimestamp{};
+  EXPECT_EQ(deliver(s.answer(*r3, 32 * kSec), 32 * kSec), OnWireReason::kOk);
+  EXPECT_EQ(only(h).interleaved_samples, 1u);
+  EXPECT_NEAR(used_sample(h).offset, -20e-6, 1e-9);
+
+  // Neither our cookie nor our nonce as origin: bogus. An interleaved transmit time before
+  // the receive time it pairs with: invalid.
+  const auto r4 = h.poll(48 * kSec);
+  ASSERT_TRUE(r4);
+  wire::NtpPacket forged = s.answer(*r4, 48 * kSec);
+  forged.header.origin = NtpTimestamp::from_raw(forged.header.origin.raw() ^ 1);
+  EXPECT_EQ(deliver(forged, 48 * kSec), OnWireReason::kBogus);
+  wire::NtpPacket early = s.answer(*r4, 48 * kSec);
+  early.header.origin = r4->receive;
+  early.header.transmit = r4->origin - NtpDuration::from_nanos(1);
+  EXPECT_EQ(deliver(early, 48 * kSec), OnWireReason::kInvalidTimestamps);
+}
+
+TEST(ClientEngine, BasicModeRequestsCarryNoOriginOrNonce) {
+  EngineHarness h;
+  const auto id = h.engine.add(server("192.0.2.1"), 0);
+  InterleavedServer s;
+  Actions out;
+  for (int i = 0; i < 3; ++i) {
+    const auto r = h.poll(16 * kSec * i);
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r->origin.is_zero());
+    EXPECT_TRUE(r->receive.is_zero());
+    EXPECT_EQ(h.deliver(id, s.answer(*r, 16 * kSec * i), 16 * kSec * i, out), OnWireReason::kOk);
+  }
+  EXPECT_EQ(only(h).interleaved_samples, 0u);
+}
+
+}  // namespace
+}  // namespace wiretime::engine

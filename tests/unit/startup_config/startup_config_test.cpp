@@ -144,7 +144,7 @@ TEST(StartupConfig, UnknownKeys) {
   EXPECT_EQ(error_of(with_line(20, "      min-poll: 0")),
             "t.yaml:20:7: ntp.unicast-servers[0].min-poll: unknown key (expected one of: address, "
             "port, minpoll, maxpoll, vpn-instance, source-interface, version, "
-            "authentication-keyid, preferred, burst, iburst, preempt)");
+            "authentication-keyid, preferred, burst, iburst, preempt, interleaved)");
   EXPECT_EQ(error_of(std::string(kValid).substr(0, std::string(kValid).find("ntp:")) +
                      "ntp:\n  max-distanse: 2\n"),
             "t.yaml:17:3: ntp.max-distanse: unknown key");
@@ -257,6 +257,29 @@ TEST(StartupConfig, IdleSleep) {
   EXPECT_EQ(result.value().dataplane.idle_sleep_us, 20u);
   EXPECT_EQ(error_of(with_line(3, "  idle-sleep-us: 5000")),
             "t.yaml:3:3: dataplane.idle-sleep-us: '5000' is out of range 0..1000");
+}
+
+TEST(StartupConfig, PacketSocketStamps) {
+  const auto defaults = load_startup_config_text(with_line(3, "  idle-sleep-us: 0"), "t.yaml");
+  ASSERT_TRUE(defaults.ok()) << defaults.error().to_string();
+  EXPECT_TRUE(defaults.value().dataplane.packet_socket_stamps);
+  const auto off =
+      load_startup_config_text(with_line(3, "  packet-socket-stamps: false"), "t.yaml");
+  ASSERT_TRUE(off.ok()) << off.error().to_string();
+  EXPECT_FALSE(off.value().dataplane.packet_socket_stamps);
+  EXPECT_EQ(error_of(with_line(3, "  packet-socket-stamps: yes")),
+            "t.yaml:3:3: dataplane.packet-socket-stamps: 'yes' is not true or false");
+  EXPECT_EQ(error_of(with_line(3, "  packet-socket-stamps: [true]")),
+            "t.yaml:3:3: dataplane.packet-socket-stamps: expected true or false, found a sequence");
+}
+
+TEST(StartupConfig, InterleavedServer) {
+  const auto on = load_startup_config_text(with_line(20, "      interleaved: true"), "t.yaml");
+  ASSERT_TRUE(on.ok()) << on.error().to_string();
+  ASSERT_EQ(on.value().ntp.unicast_servers.size(), 1u);
+  EXPECT_TRUE(on.value().ntp.unicast_servers[0].interleaved);
+  EXPECT_EQ(error_of(with_line(20, "      interleaved: 1")),
+            "t.yaml:20:7: ntp.unicast-servers[0].interleaved: '1' is not true or false");
 }
 
 TEST(StartupConfig, EmptyDocument) {

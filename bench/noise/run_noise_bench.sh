@@ -10,11 +10,14 @@
 # true offset is 0. The summary (summarise_noise.py) gives mean and standard deviation of the raw
 # offset samples and the median delay side by side, with the ratios.
 #
+# --interleaved puts both clients in interleaved mode (wiretimed `interleaved: true`, chronyd
+# `xleave`): the server then reports its true transmit time; otherwise both use basic mode.
+#
 # Usage: bench/noise/run_noise_bench.sh [--duration S] [--minpoll N] [--binary PATH]
-#          [--idle-sleep-us US] [--skip N] [--keep DIR]
+#          [--idle-sleep-us US] [--skip N] [--keep DIR] [--interleaved]
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-duration=120 minpoll=0 idle_sleep_us=0 skip=3 keep=
+duration=120 minpoll=0 idle_sleep_us=0 skip=3 keep= interleaved=0
 binary=$repo/build/release/control/daemon/wiretimed
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -24,7 +27,8 @@ while [ $# -gt 0 ]; do
     --idle-sleep-us) idle_sleep_us=$2; shift 2 ;;
     --skip) skip=$2; shift 2 ;;
     --keep) keep=$2; shift 2 ;;
-    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+    --interleaved) interleaved=1; shift ;;
+    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -77,7 +81,7 @@ ip -n "$ns_chrony" route add "$WT_SERVER_IP/32" via 198.18.1.1
 mkdir -p "$WT_DIR/chrony-client"
 cat >"$WT_DIR/chrony-client.conf" <<CONF
 # Measures only (-x): logs every reply, never steers the clock.
-server $WT_SERVER_IP iburst minpoll $minpoll maxpoll $minpoll
+server $WT_SERVER_IP iburst minpoll $minpoll maxpoll $minpoll$([ "$interleaved" = 1 ] && echo " xleave")
 log rawmeasurements
 logdir $WT_DIR/chrony-client
 port 0
@@ -93,11 +97,12 @@ taskset -cp "$(wt_lab_housekeeping_cpus)" $$ >/dev/null
   wt_lab_wiretimed_yaml idle="$idle_sleep_us" measurements="$WT_DIR/wiretimed.samples"
   printf '  unicast-servers:\n    - address: %s\n      minpoll: %s\n      maxpoll: %s\n' \
     "$WT_SERVER_IP" "$minpoll" "$minpoll"
+  [ "$interleaved" = 1 ] && echo "      interleaved: true"
 } >"$WT_DIR/wiretimed.yaml"
 
 rt=()
 [ -n "$WT_LAB_RT" ] && read -r -a rt <<<"$WT_LAB_RT"
-echo "noise bench: ${duration}s at 2^$minpoll s polling; wiretimed $binary" >&2
+echo "noise bench: ${duration}s at 2^$minpoll s polling, $([ "$interleaved" = 1 ] && echo interleaved || echo basic) mode; wiretimed $binary" >&2
 # Same priority and CPUs for the chronyd client as for the server (off the dataplane CPU).
 ip netns exec "$ns_chrony" "${rt[@]}" taskset -c "$(wt_lab_housekeeping_cpus)" \
   chronyd -f "$WT_DIR/chrony-client.conf" -u root -x -d >"$WT_DIR/chrony-client.out" 2>&1 &

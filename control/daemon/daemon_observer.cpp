@@ -100,11 +100,12 @@ std::string format_status(const runtime::RuntimeStatus& status) {
   for (const engine::AssociationStatus& a : status.associations) {
     std::snprintf(buf, sizeof buf,
                   "  source %s: %s, reach %03o, stratum %u, offset %.3e s, delay %.3e s, "
-                  "sent %llu, received %llu, accepted %llu\n",
+                  "sent %llu, received %llu, accepted %llu, interleaved %llu\n",
                   a.source.c_str(), std::string(engine::to_string(a.selection)).c_str(), a.reach,
                   a.stratum, a.offset, a.delay, static_cast<unsigned long long>(a.sent),
                   static_cast<unsigned long long>(a.received),
-                  static_cast<unsigned long long>(a.accepted));
+                  static_cast<unsigned long long>(a.accepted),
+                  static_cast<unsigned long long>(a.interleaved));
     out += buf;
   }
   return out;

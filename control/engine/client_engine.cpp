@@ -685,6 +685,7 @@ std::vector<AssociationStatus> ClientEngine::association_status(SteadyNanos now_
     st.sent = a.sent;
     st.received = a.received;
     st.accepted = a.accepted;
+    st.interleaved = a.interleaved_samples;
     st.unreach = a.unreach;
     out.push_back(st);
   }

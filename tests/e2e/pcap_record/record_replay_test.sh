@@ -23,6 +23,9 @@ sync_start_chronyd chronyd "$WT_SERVER_IP"
 # Poll every 2^-1 s (wiretimed takes poll exponents down to -4; chronyd has no rate limit
 # unless configured).
 sync_write_config "$WT_DIR/wiretimed.yaml" dpdk -1 -1 "$WT_SERVER_IP"
+# Basic mode: the independent computation takes T1..T4 of each exchange from its own two frames
+# (an interleaved reply completes the previous exchange instead).
+sed -i '/interleaved: true/d' "$WT_DIR/wiretimed.yaml"
 # The lab's vdev has qdisc_bypass=0 (net_af_packet bypasses the qdisc layer by default, and with
 # it the packet taps): dumpcap sees wiretimed's requests as well as the replies.
 grep -q "qdisc_bypass=0" "$WT_DIR/wiretimed.yaml" || fail "the lab's vdev lost qdisc_bypass=0"

@@ -1,9 +1,11 @@
 // A userspace 802.1Q access port for kernels without VLAN devices (the lab VM has no 8021q,
 // bridge or tc vlan action): frames tagged VID on TRUNK leave untagged on ACCESS, frames from
-// ACCESS get the tag on TRUNK. The C++ twin of vlan_tagger.py: both directions take the same
-// path (one poll() wake-up, one recvmsg, one send), so the delay it adds is small and nearly
-// symmetric, which keeps an NTP offset measured through it within the e2e limits.
-// Usage: vlan_tagger TRUNK ACCESS VID (runs until SIGTERM/SIGINT).
+// ACCESS get the tag on TRUNK. Both directions take the same path (one poll() wake-up, one
+// recvmsg, one send). DIRECTION `down` forwards TRUNK -> ACCESS only, `up` ACCESS -> TRUNK
+// only: two instances, each pinned to the CPU where its frames arrive, keep a lab's wake-ups
+// symmetric (one process for both would wake on the same CPU for one direction and through an
+// IPI from the other CPU for the other).
+// Usage: vlan_tagger TRUNK ACCESS VID [both|down|up] (runs until SIGTERM/SIGINT).
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -19,6 +21,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace {
 
@@ -30,14 +33,16 @@ extern "C" void on_signal(int) {
   g_stop = 1;
 }
 
-int open_raw(const char* name) {
-  const int fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+// `receive`: false opens a send-only socket (protocol 0: the kernel queues nothing to it).
+int open_raw(const char* name, bool receive) {
+  const uint16_t protocol = receive ? htons(ETH_P_ALL) : 0;
+  const int fd = socket(AF_PACKET, SOCK_RAW, protocol);
   if (fd < 0) return -1;
   const int on = 1;
   setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &on, sizeof on);
   sockaddr_ll address{};
   address.sll_family = AF_PACKET;
-  address.sll_protocol = htons(ETH_P_ALL);
+  address.sll_protocol = protocol;
   address.sll_ifindex = static_cast<int>(if_nametoindex(name));
   if (address.sll_ifindex == 0 ||
       bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
@@ -88,13 +93,17 @@ int receive(int fd, std::array<uint8_t, 2048>& buffer, size_t& length) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: %s TRUNK ACCESS VID\n", argv[0]);
+  const std::string direction = argc == 5 ? argv[4] : "both";
+  if ((argc != 4 && argc != 5) ||
+      (direction != "both" && direction != "down" && direction != "up")) {
+    std::fprintf(stderr, "usage: %s TRUNK ACCESS VID [both|down|up]\n", argv[0]);
     return 2;
   }
+  const bool down = direction != "up";
+  const bool up = direction != "down";
   const long vid = std::strtol(argv[3], nullptr, 10);
-  const int trunk = open_raw(argv[1]);
-  const int access = open_raw(argv[2]);
+  const int trunk = open_raw(argv[1], down);
+  const int access = open_raw(argv[2], up);
   if (trunk < 0 || access < 0 || vid <= 0 || vid > 4094) {
     std::fprintf(stderr, "vlan_tagger: cannot open %s / %s: %s\n", argv[1], argv[2],
                  std::strerror(errno));
@@ -103,7 +112,9 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, on_signal);
   std::signal(SIGINT, on_signal);
   std::array<uint8_t, 2048> buffer{};
-  std::array<pollfd, 2> fds{{{trunk, POLLIN, 0}, {access, POLLIN, 0}}};
+  // A send-only socket is never readable; polling it with no events keeps the indices fixed.
+  std::array<pollfd, 2> fds{{{trunk, static_cast<short>(down ? POLLIN : 0), 0},
+                             {access, static_cast<short>(up ? POLLIN : 0), 0}}};
   while (g_stop == 0) {
     if (poll(fds.data(), fds.size(), 500) <= 0) continue;
     size_t length = 0;

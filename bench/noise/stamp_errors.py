@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Sets wiretimed's samples against the kernel's capture stamps of the same frames.
 
-Usage: stamp_errors.py MEASUREMENTS.log SERVER.pcap CLIENT.pcap
+Usage: stamp_errors.py MEASUREMENTS.log SERVER.pcap CLIENT.pcap [SKIP]
 
 SERVER.pcap is captured on the server's veth, CLIENT.pcap on wiretimed's (both classic pcap,
 UDP port 123). For each accepted sample the script rebuilds wiretimed's T1 and T4 from the
@@ -12,7 +12,10 @@ prints the mean, median and spread of:
   t3_early  server capture of the reply - T3     (how early the server's T3 was)
   veth_back client capture of the reply - server capture of it
   t4_late   T4 - client capture of the reply
-and the bias they predict, (t1_early - t3_early - veth_back - t4_late) / 2.
+and the bias they predict, (t1_early - t3_early - veth_back - t4_late) / 2. The first SKIP
+samples (default 10) are left out: the clock still converges then, and an interleaved sample is
+taken back to the host clock with the test error logged a poll later, when the clock may be
+slewing at 500 ppm.
 """
 import datetime as dt
 import statistics
@@ -63,8 +66,9 @@ def log_time(date, clock):
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) not in (4, 5):
         sys.exit(__doc__)
+    skip = int(sys.argv[4]) if len(sys.argv) == 5 else 10
     server = read_pcap(sys.argv[2])
     client = read_pcap(sys.argv[3])
     requests = [f for f in server if f['mode'] == 3]
@@ -103,7 +107,7 @@ def main():
         rows.append({'t1_early': exchange_request['t'] - t1, 't3_early': exchange_reply['t'] - t3,
                      'veth_back': seen['t'] - exchange_reply['t'], 't4_late': t4 - seen['t'],
                      'delay': delay, 'error': error})
-    rows = rows[3:]
+    rows = rows[skip:]
     if not rows:
         sys.exit('no samples matched the captures')
     print(f'{len(rows)} samples ({interleaved} interleaved); microseconds')

@@ -9,7 +9,7 @@
 #          [--tsc-stamps]   (dataplane.packet-socket-stamps: false)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-duration=45 interleaved=0 kernel_stamps=true
+duration=60 interleaved=0 kernel_stamps=true
 binary=$repo/build/release/control/daemon/wiretimed
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -50,7 +50,9 @@ wt_lab_start_chronyd
 {
   wt_lab_wiretimed_yaml idle="$idle_sleep_us" offset="$offset_ns" frequency="$frequency_ppb" \
     measurements="$WT_DIR/measurements.log" tracking="$WT_DIR/tracking.log"
-  printf '  unicast-servers:\n    - address: %s\n      minpoll: %s\n' "$WT_SERVER_IP" "$minpoll"
+  # Interleaved mode: chronyd then reports the true transmit time of its previous reply.
+  printf '  unicast-servers:\n    - address: %s\n      minpoll: %s\n      interleaved: true\n' \
+    "$WT_SERVER_IP" "$minpoll"
 } >"$WT_DIR/wiretimed.yaml"
 
 echo "== chronyd (stratum 1) on $WT_SERVER_IP in $WT_NS_SRV; wiretimed $WT_CLIENT_IP in $WT_NS_CLI"

@@ -58,6 +58,28 @@ UnixNanos realtime_ns() {
   return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
+// The TSC and CLOCK_REALTIME at one instant: the narrowest of `attempts` brackets of TSC reads
+// around the clock read (an interrupt or a preemption inside one would shift its midpoint by
+// half its length).
+struct TscRealtime {
+  uint64_t tsc = 0;
+  UnixNanos realtime = 0;
+};
+TscRealtime tsc_realtime_pair(int attempts) {
+  uint64_t best_width = UINT64_MAX;
+  TscRealtime best;
+  for (int attempt = 0; attempt < attempts; ++attempt) {
+    const uint64_t t0 = dpdk::read_tsc();
+    const UnixNanos real = realtime_ns();
+    const uint64_t t1 = dpdk::read_tsc();
+    if (t1 - t0 < best_width) {
+      best_width = t1 - t0;
+      best = TscRealtime{t0 + (t1 - t0) / 2, real};
+    }
+  }
+  return best;
+}
+
 // The virtual clock: the calibrated TSC map, with the test knobs applied as a deliberate error.
 clock::ClockModel initial_clock(const dpdk::TscCalibration& cal, const config::ClockSection& c) {
   clock::ClockModel model = clock::ClockModel::from_rate(cal.tick0, cal.utc0, cal.ticks_per_second);
@@ -138,24 +160,12 @@ struct PacketSocketStamps {
     }
   }
 
-  // A stamp taken moments ago, on the TSC: now on both clocks (the tightest of a few
-  // bracketed reads), less the age of the stamp. Stamps are at most milliseconds old, so the
-  // TSC rate's error (ppm) adds nanoseconds at most.
+  // A stamp taken moments ago, on the TSC: now on both clocks, less the age of the stamp.
+  // Stamps are at most milliseconds old, so the TSC rate's error (ppm) adds nanoseconds at most.
   uint64_t ticks_of(UnixNanos stamp) const {
-    uint64_t best_width = UINT64_MAX, tsc = 0;
-    UnixNanos real = 0;
-    for (int attempt = 0; attempt < 3; ++attempt) {
-      const uint64_t t0 = dpdk::read_tsc();
-      const UnixNanos r = realtime_ns();
-      const uint64_t t1 = dpdk::read_tsc();
-      if (t1 - t0 < best_width) {
-        best_width = t1 - t0;
-        tsc = t0 + (t1 - t0) / 2;
-        real = r;
-      }
-    }
-    const double age_ticks = static_cast<double>(real - stamp) * ticks_per_ns;
-    return static_cast<uint64_t>(static_cast<double>(tsc) - age_ticks);
+    const TscRealtime now = tsc_realtime_pair(3);
+    const double age_ticks = static_cast<double>(now.realtime - stamp) * ticks_per_ns;
+    return static_cast<uint64_t>(static_cast<double>(now.tsc) - age_ticks);
   }
 };
 
@@ -278,23 +288,12 @@ int run_dpdk_backend(const BackendContext& context) {
            std::to_string(cfg.clock.test_initial_offset_ns) + " ns, test frequency " +
            std::to_string(cfg.clock.test_initial_frequency_ppb) + " ppb");
 
-  // Test instrumentation: the virtual clock against the host's CLOCK_REALTIME, the TSC read
-  // bracketing the system clock read. The narrowest of a few brackets: an interrupt or a
-  // preemption inside one would shift its midpoint by half its length (seen: a lone -117 us
-  // "error" in an e2e run whose clock was within 20 us all along).
+  // Test instrumentation: the virtual clock against the host's CLOCK_REALTIME, from the
+  // narrowest of five brackets (one bracket alone once showed a lone -117 us "error" in an e2e
+  // run whose clock was within 20 us all along).
   DaemonObserver observer(log, [&published] {
-    uint64_t best_width = UINT64_MAX;
-    int64_t best = 0;
-    for (int attempt = 0; attempt < 5; ++attempt) {
-      const uint64_t t0 = dpdk::read_tsc();
-      const UnixNanos real = realtime_ns();
-      const uint64_t t1 = dpdk::read_tsc();
-      if (t1 - t0 < best_width) {
-        best_width = t1 - t0;
-        best = published.read().utc_nanos(t0 + (t1 - t0) / 2) - real;
-      }
-    }
-    return std::optional<int64_t>(best);
+    const TscRealtime now = tsc_realtime_pair(5);
+    return std::optional<int64_t>(published.read().utc_nanos(now.tsc) - now.realtime);
   });
   if (std::string e = observer.open_logs(cfg.log.measurements, dcfg.tracking_log); !e.empty()) {
     log.error(e);

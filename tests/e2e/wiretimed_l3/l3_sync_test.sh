@@ -8,7 +8,7 @@
 #   vrf:  vpn-instances red and blue on two links, each with a chronyd at 198.18.1.1 (red at
 #         stratum 1, blue at stratum 2): two distinct sessions, both measured and used
 # Pass criteria of e2e a on DPDK: |error| < 100 us within 60 s, then below sync_steady_limit
-# (20 us; vlan: 60 us, see the end) to the end of the 100 s run, in interleaved mode with the
+# (20 us; vlan: 100 us, see the end) to the end of the 100 s run, in interleaved mode with the
 # kernel's stamps (ipv6, vlan; vrf: its sessions show kernel stamps); SIGTERM gives a clean exit, every frame the dataplane
 # received is in exactly one counter, and the lab is torn down. Exit 77 (skip) without root,
 # `ip netns` or chronyd. With WIRETIME_CLI, the vrf run also asks the daemon's management
@@ -206,11 +206,13 @@ read -r rx accounted < <(sed -n 's/.*dataplane: rx \([0-9]*\) accounted \([0-9]*
 # taggers forward every frame, one scheduler wake-up each way. However the taggers are placed,
 # their wake-ups differ from exchange to exchange by up to ~100 us (two delay modes, ~70 and
 # ~190 us, measured with kernel stamps and interleaved mode, which leave nothing else
-# asymmetric): the error swings by +-30 us (max |error| 29.5 and 31.3 us in two runs here).
-# Its steady limit is therefore 60 us; every other run has sync_steady_limit's 20 us.
+# asymmetric): the error swings by tens of us (max |error| 29.5, 31.3, 44.9, 23.8 us in four
+# runs here, 70.7 us once in a CI run). What this run proves is the sub-interface (tagging both
+# ways, ARP and NTP over VLAN 100, synchronisation through it); its steady bound is the
+# convergence bound, 100 us. Every other run has sync_steady_limit's 20 us.
 # Convergence (< 100 us within 60 s) is the same for every run.
 [ "$scenario" = vrf ] || sync_check_stamps dpdk "$reference"
 steady=(--steady-limit "$(sync_steady_limit dpdk)")
-[ "$scenario" = vlan ] && steady=(--steady-limit 60e-6)
+[ "$scenario" = vlan ] && steady=(--steady-limit 100e-6)
 sync_check "${steady[@]}" || fail "accuracy limits"
 echo PASS

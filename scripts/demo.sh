@@ -34,11 +34,17 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-if ! why=$(wt_lab_require); then echo "demo: $why" >&2; exit 1; fi
-if [ ! -x "$binary" ]; then
-  echo "demo: $binary not built yet; running scripts/setup.sh" >&2
+# Set-up first: on a fresh machine nothing below exists yet (packages, build). setup.sh is
+# idempotent, so it runs whenever any tool or the binary is missing, before any other check.
+if [ "$(id -u)" != 0 ]; then echo "demo: needs root (packages, network namespaces)" >&2; exit 1; fi
+missing=()
+for tool in chronyd ip tshark cmake ninja; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+[ -x "$binary" ] || missing+=("$binary")
+if ((${#missing[@]})); then
+  echo "demo: missing ${missing[*]}; running scripts/setup.sh (packages, release build)" >&2
   "$repo/scripts/setup.sh"
 fi
+if ! why=$(wt_lab_require); then echo "demo: $why" >&2; exit 1; fi
 
 wt_lab_init
 trap wt_lab_cleanup EXIT

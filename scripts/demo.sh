@@ -7,7 +7,9 @@
 # (namespaces, processes, temp files) goes away on exit, also on failure or Ctrl-C. Needs root.
 #
 #   scripts/demo.sh [--duration SECONDS] [--minpoll N] [--offset-ns NS] [--frequency-ppb PPB]
-#                   [--idle-sleep-us US] [--binary PATH]
+#                   [--idle-sleep-us US] [--binary PATH] [--plot DIR]
+# --plot DIR: also writes DIR/demo.png (scripts/plot_logs.sh: offset, frequency, delay and the
+# true error over the run) and the two logs it is drawn from, before the clean-up.
 # --idle-sleep-us 0 busy-polls as in production; the default naps, as this machine's cores are
 # shared with other work (see dataplane.idle-sleep-us in docs/operations.md).
 set -euo pipefail
@@ -21,6 +23,7 @@ offset_ns=5000000
 frequency_ppb=20000
 idle_sleep_us=20
 binary=$repo/build/release/control/daemon/wiretimed
+plot_dir=
 while [ $# -gt 0 ]; do
   case $1 in
     --duration) duration=$2; shift 2 ;;
@@ -29,7 +32,8 @@ while [ $# -gt 0 ]; do
     --frequency-ppb) frequency_ppb=$2; shift 2 ;;
     --idle-sleep-us) idle_sleep_us=$2; shift 2 ;;
     --binary) binary=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --plot) plot_dir=$2; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -38,7 +42,7 @@ done
 # idempotent, so it runs whenever any tool or the binary is missing, before any other check.
 if [ "$(id -u)" != 0 ]; then echo "demo: needs root (packages, network namespaces)" >&2; exit 1; fi
 missing=()
-for tool in chronyd ip tshark cmake ninja; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+for tool in chronyd ip tshark cmake ninja ${plot_dir:+gnuplot}; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 [ -x "$binary" ] || missing+=("$binary")
 if ((${#missing[@]})); then
   echo "demo: missing ${missing[*]}; running scripts/setup.sh (packages, release build)" >&2
@@ -110,4 +114,11 @@ awk '!/^#/ && $7 == "ok" {
 awk '!/^#/ && $16 != "-" { last = $16 } END { if (last != "")
   printf "== clock error against the host clock at the last update: %.1f us (started at %.1f us)\n",
     last / 1e3, '"$offset_ns"' / 1e3 }' "$WT_DIR/tracking.log"
+if [ -n "$plot_dir" ]; then
+  mkdir -p "$plot_dir"
+  cp "$WT_DIR/measurements.log" "$WT_DIR/tracking.log" "$plot_dir/"
+  "$repo/scripts/plot_logs.sh" "$WT_DIR/tracking.log" "$WT_DIR/measurements.log" "$plot_dir/demo.png" \
+    "wiretime demo: wiretimed (DPDK net_af_packet) against chronyd, clock started $offset_ns ns and $frequency_ppb ppb off" |
+    sed 's/^/== plot: /'
+fi
 echo "== cleaning up"

@@ -28,6 +28,7 @@
 #include "control/daemon/measurement_log.hpp"
 #include "control/daemon/mgmt_endpoint.hpp"
 #include "control/daemon/server_specs.hpp"
+#include "control/daemon/service_notify.hpp"
 #include "control/daemon/system_resolver.hpp"
 #include "control/runtime/virtual_clock.hpp"
 #include "dataplane/dpdk/dataplane.hpp"
@@ -402,6 +403,7 @@ int run_dpdk_backend(const BackendContext& context) {
   } else {
     log.info("no worker lcore: dataplane interleaved with control on the main lcore");
   }
+  notify_ready("dataplane and management socket " + mgmt.path() + " up");
 
   dpdk::DataplaneEvent batch[64];
   int64_t next_fd_check_ns = 0;
@@ -448,6 +450,7 @@ int run_dpdk_backend(const BackendContext& context) {
     }
   }
   log.info("stopping");
+  notify_stopping();
   dataplane->stop();
   log.info(format_status(loop.status()));
   print_sessions(log, loop);

@@ -20,6 +20,7 @@
 #include "control/daemon/daemon_options.hpp"
 #include "control/daemon/mgmt_endpoint.hpp"
 #include "control/daemon/server_specs.hpp"
+#include "control/daemon/service_notify.hpp"
 #include "control/daemon/socket_transport.hpp"
 #include "control/daemon/system_clock.hpp"
 #include "control/daemon/system_resolver.hpp"
@@ -146,6 +147,7 @@ int run_socket_backend(const BackendContext& context) {
   }
   MgmtEndpoint& mgmt = *std::get<std::unique_ptr<MgmtEndpoint>>(opened);
   log.info("management socket " + mgmt.path());
+  notify_ready("socket and management socket " + mgmt.path() + " up");
   std::vector<pollfd> fds;
 
   while (!context.stop) {
@@ -185,6 +187,7 @@ int run_socket_backend(const BackendContext& context) {
     }
   }
   log.info("stopping");
+  notify_stopping();
   log.info(format_status(loop.status()));
   log.info("socket: T1 from kernel " + std::to_string(transport.kernel_t1()) +
            ", from the read before sendto " + std::to_string(transport.fallback_t1()) +

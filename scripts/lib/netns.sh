@@ -202,6 +202,9 @@ wt_lab_cleanup() {
     ip netns del "$ns" 2>/dev/null || true
   done
   [ -n "${WT_DIR:-}" ] && [ -d "$WT_DIR" ] && [ "${WT_KEEP_DIR:-0}" != 1 ] && rm -rf "$WT_DIR"
+  # The EAL's runtime directory of wt_lab_wiretimed_yaml's --file-prefix: rte_eal_cleanup leaves
+  # it (about 1 MB of fbarray files in /run, a tmpfs) after every run.
+  [ -n "${WT_TAG:-}" ] && rm -rf "/run/dpdk/wt-$WT_TAG"
   return 0
 }
 
@@ -214,5 +217,6 @@ wt_lab_leftovers() {
   pgrep -f -- "$WT_DIR/chrony.conf" >/dev/null && echo "chronyd for $WT_DIR"
   pgrep -f -- "wt-$WT_TAG" >/dev/null && echo "process mentioning wt-$WT_TAG"
   [ -d "$WT_DIR" ] && echo "directory $WT_DIR"
+  [ -d "/run/dpdk/wt-$WT_TAG" ] && echo "directory /run/dpdk/wt-$WT_TAG"
   return 0
 }

@@ -10,8 +10,12 @@ packages=(
   # libraries
   libdpdk-dev dpdk libpcap-dev libyaml-cpp-dev libgtest-dev libgmock-dev googletest
   libbenchmark-dev libssl-dev libedit-dev
+  # systemd readiness (sd_notify) for the wiretimed.service unit
+  libsystemd-dev
   # test peers and tools: chronyd as the real upstream, tshark as the independent decoder
   chrony tshark iproute2 ethtool procps psmisc python3 gnuplot-nox
+  # the .deb test: dpkg-shlibdeps (dpkg-dev) for its dependencies, systemd-analyze for the unit
+  dpkg-dev systemd
 )
 
 missing=()

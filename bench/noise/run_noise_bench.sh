@@ -94,7 +94,8 @@ CONF
 # and nothing else (shell loops, ip, chronyd) preempts it while a reply is in flight.
 taskset -cp "$(wt_lab_housekeeping_cpus)" $$ >/dev/null
 {
-  wt_lab_wiretimed_yaml idle="$idle_sleep_us" measurements="$WT_DIR/wiretimed.samples"
+  wt_lab_wiretimed_yaml idle="$idle_sleep_us" measurements="$WT_DIR/wiretimed.samples" \
+    tracking="$WT_DIR/wiretimed.tracking"   # kept with --keep: scripts/plot_logs.sh draws the run
   printf '  unicast-servers:\n    - address: %s\n      minpoll: %s\n      maxpoll: %s\n' \
     "$WT_SERVER_IP" "$minpoll" "$minpoll"
   [ "$interleaved" = 1 ] && echo "      interleaved: true"

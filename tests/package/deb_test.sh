@@ -54,6 +54,8 @@ for lib in librte-eal librte-ethdev libyaml-cpp libsystemd0 libssl libedit libpc
   [[ "$depends" == *"$lib"* ]] || fail "Depends lacks $lib: $depends"
 done
 [[ "$(field Recommends)" == *dpdk* ]] || fail "Recommends lacks dpdk"
+# CPack joins a CMake list with ';': a description given as list items shows up as ';' lines.
+sed -n '/^ Description:/,/^ [A-Z][a-z-]*:/p' "$tmp/info" | grep -q '^  ;' && fail "Description has a line starting with ';'"
 mkdir "$tmp/control"
 dpkg-deb -e "$deb" "$tmp/control"
 [ "$(cat "$tmp/control/conffiles")" = /etc/wiretime/wiretimed.yaml ] ||

@@ -77,11 +77,18 @@ socket=$WT_DIR/wiretimed.sock
 wt_lab_spawn "$WT_DIR/wiretimed.log" "${rt[@]}" "$binary" --config "$WT_DIR/wiretimed.yaml" \
   --mgmt-socket "$socket"
 daemon=$WT_LAST_PID
-touch "$WT_DIR/tracking.log"
+touch "$WT_DIR/tracking.log" "$WT_DIR/measurements.log"
 tail -n +1 -f "$WT_DIR/wiretimed.log" "$WT_DIR/tracking.log" &
 WT_PIDS+=($!)
 tail_pid=$!
 
+# The run's time counts from the daemon's management socket: DPDK's start-up (EAL, loading the
+# PMDs) takes about a second on an idle machine but was seen to take over 15 s under heavy load.
+started=$SECONDS
+while [ ! -S "$socket" ] && kill -0 "$daemon" 2>/dev/null && [ $((SECONDS - started)) -lt 120 ]; do
+  sleep 0.2
+done
+[ -S "$socket" ] && echo "== wiretimed up after $((SECONDS - started)) s"
 end=$((SECONDS + duration))
 while [ $SECONDS -lt $end ]; do
   if ! kill -0 "$daemon" 2>/dev/null; then

@@ -36,7 +36,7 @@ for f in /usr/sbin/wiretimed /usr/bin/wiretime-cli /usr/bin/wiretime-pcap \
          /usr/share/doc/wiretime/examples/wiretimed.yaml; do
   grep -qxF "$f" "$tmp/files" || fail "the package lacks $f"
 done
-if grep -E '/include/|/lib/cmake/|_test$|/gtest|/benchmark' "$tmp/files"; then
+if grep -E '/include/|/lib/cmake/|_test$|/libgtest|/libgmock|/libbenchmark|/tests?/' "$tmp/files"; then
   fail "build or test files in the package (above)"
 fi
 dpkg-deb -c "$deb" | awk '$6 ~ /wiretimed$|wiretime-cli$|wiretime-pcap$/ && $1 !~ /^-rwxr-xr-x/ {

@@ -19,7 +19,7 @@ out=$(mktemp -d /tmp/wiretime-demo-test.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 status=0
 # WIRETIME_SKIP_BUILD: should a tool be missing, setup.sh installs it but does not rebuild.
-WIRETIME_SKIP_BUILD=1 timeout 120 "$repo/scripts/demo.sh" --duration 15 --binary "$binary" --plot "$out/plot" \
+WIRETIME_SKIP_BUILD=1 timeout 200 "$repo/scripts/demo.sh" --duration 15 --binary "$binary" --plot "$out/plot" \
   >"$out/demo.out" 2>&1 || status=$?
 cat "$out/demo.out"
 echo "---- checks"

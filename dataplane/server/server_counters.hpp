@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "dataplane/server/ntp_server_stage.hpp"
 #include "dataplane/wire/addresses.hpp"
@@ -46,5 +47,9 @@ struct ServerCounters {
     return sum;
   }
 };
+
+// "server: served basic 12; not listening 3;" (totals over interfaces and families), or
+// "server: no requests": the daemon's shutdown line.
+std::string summary(const ServerCounters& counters);
 
 }  // namespace wiretime::server

@@ -37,7 +37,8 @@ DataplaneLoop::DataplaneLoop(const DataplaneLoopConfig& config, std::vector<Port
       counters_(counters),
       neighbors_(config.neighbors),
       clocks_(ports_.size()),
-      tx_stamps_(ports_.size()) {
+      tx_stamps_(ports_.size()),
+      interleaved_(config.server_interleaved_entries) {
   decode_options_.verify_l4_checksums = true;
   decode_options_.extra_ntp_port = config.extra_ntp_port;
   const double hz = static_cast<double>(rte_get_tsc_hz());
@@ -343,12 +344,16 @@ bool DataplaneLoop::serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
   // T2: the NIC's stamp of the request where the port has one, else the burst's TSC.
   DataplaneEvent stamp;
   timestamp(port, m, burst_tsc, stamp);
-  const NtpTimestamp t2 = stamp.stamp == StampSource::kNicUtc
-                              ? NtpTimestamp::from_unix_nanos(stamp.utc_ns)
-                              : model_.ntp(stamp.ticks);
+  // Requests of one burst share its TSC: one 2^-32 s step per reply keeps every T2 unique, so
+  // each names one entry of the interleaved store.
+  const NtpTimestamp t2 = NtpTimestamp::from_raw((stamp.stamp == StampSource::kNicUtc
+                                                      ? NtpTimestamp::from_unix_nanos(stamp.utc_ns)
+                                                      : model_.ntp(stamp.ticks))
+                                                     .raw() +
+                                                 reply_count_);
   const std::span<uint8_t> frame(rte_pktmbuf_mtod(m, uint8_t*), m->data_len);
-  const server::ServeResult r =
-      server::serve_in_place(frame, decoded_, server_interfaces_[itf.index], snapshot_, t2, t2);
+  const server::ServeResult r = server::serve_in_place(
+      frame, decoded_, server_interfaces_[itf.index], snapshot_, t2, t2, &interleaved_);
   if (!server::is_served(r.outcome) || m->nb_segs != 1) {
     counters_.server.count(itf.index, family, r.outcome);
     counters_.count(DropReason::kNtpRequestNotServed);
@@ -376,9 +381,14 @@ void DataplaneLoop::flush_replies(uint16_t port) {
     out[i] = r.m;
   }
   const uint16_t sent = ports_[port]->tx_burst(out, n);
+  // The replies' TX time for interleaved mode: the TSC right after the burst returned (the PMD
+  // offers no TX stamp of these frames; on net_af_packet the burst's sendto has carried them
+  // into the kernel by then).
+  const NtpTimestamp tx_time = now.model.ntp(read_tsc());
   for (uint16_t i = 0; i < n; ++i) {
     const PendingReply& r = replies_[i];
     if (i < sent) {
+      interleaved_.save(r.result.receive, tx_time);
       counters_.server.count(r.interface, r.family, r.result.outcome);
       counters_.count(RxOutcome::kNtpRequestServed);
       DataplaneCounters::bump(counters_.tx_frames);

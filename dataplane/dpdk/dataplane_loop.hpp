@@ -34,6 +34,9 @@ struct DataplaneLoopConfig {
   uint16_t extra_ntp_port = 0;    // also decode this UDP port as NTP (a server not on 123)
   bool announce_on_start = true;  // gratuitous ARP / unsolicited NA for every address
   l3::NeighborCacheConfig neighbors;
+  // The server's interleaved-mode store (RFC 9769): 16 bytes per entry, allocated once here;
+  // 0 answers every request in basic mode.
+  size_t server_interleaved_entries = server::InterleavedStore::kDefaultEntries;
 };
 
 class DataplaneLoop {
@@ -151,6 +154,7 @@ class DataplaneLoop {
   const server::PublishedServer* server_state_ = nullptr;
   std::vector<server::ServerInterface> server_interfaces_;  // by interface index
   server::ServerSnapshot snapshot_;  // read once per burst that holds a request
+  server::InterleavedStore interleaved_;
   clock::ClockModel model_;
   bool burst_state_read_ = false;
   std::array<PendingReply, kBurst> replies_{};

@@ -118,9 +118,20 @@ wire::NtpHeader reply_header(const wire::NtpHeader& request, const ServerClockSt
   return h;
 }
 
+std::optional<NtpTimestamp> interleaved_transmit(const wire::NtpHeader& request,
+                                                 const InterleavedStore* store, NtpTimestamp t2) {
+  if (store == nullptr || request.origin.is_zero() || request.origin == request.receive ||
+      request.origin == request.transmit) {
+    return std::nullopt;
+  }
+  const auto tx = store->find(request.origin);
+  if (!tx || *tx == t2) return std::nullopt;
+  return tx;
+}
+
 ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& request,
                            const ServerInterface& itf, const ServerSnapshot& state, NtpTimestamp t2,
-                           NtpTimestamp provisional_t3) {
+                           NtpTimestamp provisional_t3, const InterleavedStore* store) {
   ServeResult r;
   if (!request.is_ntp || request.error != wire::DecodeError::kOk) {
     r.outcome = ServeOutcome::kNotRequest;
@@ -140,7 +151,13 @@ ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& r
   if (r.outcome != ServeOutcome::kServedBasic) return r;
 
   // Everything the reply needs is copied out of the request before the frame is overwritten.
-  const wire::NtpHeader header = reply_header(request.ntp.header, state.clock, t2, provisional_t3);
+  wire::NtpHeader header = reply_header(request.ntp.header, state.clock, t2, provisional_t3);
+  if (const auto tx = interleaved_transmit(request.ntp.header, store, t2)) {
+    header.origin = request.ntp.header.receive;
+    header.transmit = *tx;
+    r.outcome = ServeOutcome::kServedInterleaved;
+  }
+  r.receive = t2;
   wire::EthernetSpec eth;
   eth.dst = request.src_mac;
   eth.src = request.dst_mac;
@@ -175,7 +192,9 @@ ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& r
 
 void stamp_transmit(std::span<uint8_t> frame, const ServeResult& reply, NtpTimestamp t3) {
   const size_t ntp = reply.udp_offset + wire::kUdpHeaderSize;
-  if (reply.length == 0 || frame.size() < ntp + wire::kNtpHeaderSize) return;
+  if (reply.length == 0 || reply.interleaved() || frame.size() < ntp + wire::kNtpHeaderSize) {
+    return;
+  }
   const NtpTimestamp t2 =
       NtpTimestamp::from_raw(wire::load_be64(frame.data() + ntp + kReceiveOffset));
   wire::restamp_ntp_transmit(frame, reply.udp_offset, after(t2, t3));

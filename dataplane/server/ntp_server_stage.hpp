@@ -17,9 +17,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
+#include "dataplane/server/interleaved_store.hpp"
 #include "dataplane/server/server_state.hpp"
 #include "dataplane/time/ntp_timestamp.hpp"
 #include "dataplane/wire/frame_decoder.hpp"
@@ -69,22 +71,33 @@ ServeOutcome check_request(const wire::NtpPacket& request);
 wire::NtpHeader reply_header(const wire::NtpHeader& request, const ServerClockState& state,
                              NtpTimestamp receive, NtpTimestamp transmit);
 
+// Interleaved mode (RFC 9769 section 2, as chronyd's `xleave` clients use it): a request whose
+// origin is nonzero, differs from its receive and transmit fields and names a T2 we sent
+// (found in `store`) gets origin = the request's receive field, receive = T2 and transmit =
+// the true TX time of the reply that carried that earlier T2. The saved TX never equals the
+// new T2 (it is earlier); when it would, or nothing is found, the reply is basic.
+std::optional<NtpTimestamp> interleaved_transmit(const wire::NtpHeader& request,
+                                                 const InterleavedStore* store, NtpTimestamp t2);
+
 struct ServeResult {
   ServeOutcome outcome = ServeOutcome::kNotRequest;
   size_t length = 0;      // reply frame length (0 when not served)
   size_t udp_offset = 0;  // the reply's UDP header, for stamp_transmit()
+  NtpTimestamp receive;   // the T2 the reply carries: save it with the reply's TX time
+  bool interleaved() const { return outcome == ServeOutcome::kServedInterleaved; }
 };
 
 // Checks everything and, when the request is answered, rewrites `frame` (the buffer `request`
 // was decoded from) into the reply: MACs, addresses and ports swapped, the VLAN tag kept, IP
 // options and IPv6 extension headers dropped, TTL/hop limit 64, checksums filled. The reply's
-// transmit field holds `provisional_t3` until stamp_transmit() overwrites it.
+// transmit field holds `provisional_t3` until stamp_transmit() overwrites it (basic replies;
+// an interleaved one, with `store`, carries the saved TX time and is not restamped).
 ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& request,
                            const ServerInterface& itf, const ServerSnapshot& state, NtpTimestamp t2,
-                           NtpTimestamp provisional_t3);
+                           NtpTimestamp provisional_t3, const InterleavedStore* store = nullptr);
 
-// Writes T3 into a reply built by serve_in_place() and fixes the UDP checksum (RFC 1624).
-// T3 is moved past the reply's T2 when it is not later.
+// Writes T3 into a basic reply built by serve_in_place() and fixes the UDP checksum (RFC 1624).
+// T3 is moved past the reply's T2 when it is not later. Interleaved replies are left alone.
 void stamp_transmit(std::span<uint8_t> frame, const ServeResult& reply, NtpTimestamp t3);
 
 // The same for a socket backend, on a UDP payload alone: checks the request and writes the

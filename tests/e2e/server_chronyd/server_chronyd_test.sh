@@ -6,6 +6,8 @@
 # other namespace must select wiretime (`chronyc sources`: ^*) and measure offsets within
 # 20 us (the host's CLOCK_REALTIME is the truth for both sides); `chronyd -Q` gets one answer;
 # wiretimed counts the served requests and exits cleanly on SIGTERM.
+# With `xleave` the client runs in interleaved mode (RFC 9769): 80 % of its samples must be
+# interleaved, and wiretimed's count of interleaved replies must show it.
 # Usage: server_chronyd_test.sh WIRETIMED dpdk|socket [xleave]. ~45 s. Exit 77 without root,
 # `ip netns` or chronyd.
 set -euo pipefail
@@ -96,15 +98,19 @@ sources | grep -q "^\^\* *$WT_CLIENT_IP " || fail "chronyd dropped wiretime"
 # 80 % of the samples must be kept, and every kept one within the limit.
 log="$WT_DIR/client-logs/measurements.log"
 [ -s "$log" ] || fail "no client measurements"
-python3 - "$log" "$select_time" "$limit_us" "$hard_us" <<'PY' || fail "client offsets"
+python3 - "$log" "$select_time" "$limit_us" "$hard_us" "$mode" <<'PY' || fail "client offsets"
 import sys
 path, since, limit_us, hard_us = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
-offsets, slow, total = [], 0, 0
+mode = sys.argv[5]
+offsets, slow, total, interleaved = [], 0, 0, 0
 for line in open(path):
     f = line.split()
     if len(f) < 13 or not f[0][:1].isdigit() or f[1] < since:
         continue
     total += 1
+    # MTxRx: version and B(asic)/I(nterleaved), then the TX and RX stamp sources.
+    if len(f) >= 20 and f[17].endswith("I"):
+        interleaved += 1
     if float(f[12]) > 1e-3:
         slow += 1
         continue
@@ -116,6 +122,9 @@ print(f"   client samples since selection: {total}, {slow} with a round trip ove
       f"{within} within {limit_us:g} us, worst |offset| {worst * 1e6:.1f} us (limit {hard_us:g} us), "
       f"mean {mean * 1e6:+.1f} us")
 print("   offsets (us):", " ".join(f"{o * 1e6:+.1f}" for o in offsets))
+print(f"   interleaved samples: {interleaved} of {total}")
+if mode == "xleave" and interleaved * 10 < total * 8:
+    sys.exit(1)
 ok = (total >= 10 and len(offsets) * 10 >= total * 8 and within * 10 >= total * 8
       and worst <= hard_us * 1e-6)
 sys.exit(0 if ok else 1)
@@ -130,7 +139,13 @@ wrong=$(sed -n 's/.*System clock wrong by \([-0-9.e]*\) seconds.*/\1/p' <<<"$q")
 python3 -c "import sys; sys.exit(0 if abs(float('$wrong')) < 1e-3 else 1)" || fail "chronyd -Q offset $wrong s"
 
 sync_stop_daemon
-served=$(sed -n 's/.*served basic \([0-9]*\).*/\1/p' "$WT_DIR/wiretimed.out" | tail -1)
+line=$(grep "server: served" "$WT_DIR/wiretimed.out" | tail -1 || true)
+basic=$(sed -n 's/.*served basic \([0-9]*\).*/\1/p' <<<"$line")
+inter=$(sed -n 's/.*served interleaved \([0-9]*\).*/\1/p' <<<"$line")
+served=$(( ${basic:-0} + ${inter:-0} ))
 grep "server:" "$WT_DIR/wiretimed.out" | sed 's/^/   | /'
-[ -n "$served" ] && [ "$served" -ge 20 ] || fail "wiretimed served ${served:-no} requests"
+[ "$served" -ge 20 ] || fail "wiretimed served $served requests"
+if [ "$mode" = xleave ]; then
+  [ "${inter:-0}" -ge 15 ] || fail "wiretimed answered ${inter:-no} requests in interleaved mode"
+fi
 echo PASS

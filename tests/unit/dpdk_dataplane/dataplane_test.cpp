@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "dataplane/dpdk/eal.hpp"
+#include "dataplane/wire/byte_order.hpp"
 #include "dataplane/wire/checksum.hpp"
 #include "dataplane/wire/frame_encoder.hpp"
 #include "dataplane/wire/neighbor_discovery.hpp"
@@ -667,6 +668,46 @@ TEST_F(DataplaneTest, ServerAnswersRequestsInTheSameBurst) {
   pump();
   EXPECT_TRUE(links[0]->take().empty());
   EXPECT_EQ(c.get(1, wire::IpVersion::kV4, server::ServeOutcome::kDisabled), 1u);
+}
+
+// Interleaved mode: the second request names the first reply's T2; its reply carries the first
+// reply's TX time (read after the burst), later than that T2 and earlier than the new one.
+TEST_F(DataplaneTest, ServerAnswersInterleavedWithThePreviousReplysTxTime) {
+  DataplaneOptions o;
+  o.announce_on_start = false;
+  start(single_port(), 1, o);
+  clock::PublishedClock published(clock::ClockModel::from_rate(
+      0, 1'800'000'000'000'000'000, static_cast<double>(rte_get_tsc_hz())));
+  server::PublishedServer state;
+  server::ServerSnapshot snap;
+  snap.clock.stratum = 2;
+  snap.clock.leap = 0;
+  snap.listen.ipv4_enabled = true;
+  snap.listen.ipv4_all = true;
+  state.store(snap);
+  dp->attach_server(&published, &state);
+  links[0]->inject(ntp_request(v4(198, 18, 0, 1), v4(198, 18, 0, 2)));
+  pump();
+  auto frames = links[0]->take();
+  ASSERT_EQ(frames.size(), 1u);
+  const wire::NtpHeader first = decode(frames[0]).ntp.header;
+  Frame second = ntp_request(v4(198, 18, 0, 1), v4(198, 18, 0, 2), 0, 0x5555);
+  // origin := our T2, receive := the client's RX of our reply (offsets into the frame).
+  const auto d = decode(second);
+  const size_t ntp = d.l4_offset + 8;
+  wire::store_be64(second.data() + ntp + 24, first.receive.raw());
+  wire::store_be64(second.data() + ntp + 32, 0x7777);
+  second[d.l4_offset + 6] = second[d.l4_offset + 7] = 0;  // UDP checksum: not computed
+  links[0]->inject(second);
+  pump();
+  frames = links[0]->take();
+  ASSERT_EQ(frames.size(), 1u);
+  const wire::NtpHeader reply = decode(frames[0]).ntp.header;
+  EXPECT_EQ(dp->counters().server.total(server::ServeOutcome::kServedInterleaved), 1u);
+  EXPECT_GT(reply.transmit - first.receive, NtpDuration{});
+  EXPECT_GT(reply.transmit - first.transmit, NtpDuration{});  // after the burst, not before
+  EXPECT_GT(reply.receive - reply.transmit, NtpDuration{});
+  EXPECT_EQ(reply.origin.raw(), 0x7777u);  // interleaved: the request's receive field
 }
 
 TEST_F(DataplaneTest, DropsAreCountedByReason) {

@@ -402,6 +402,37 @@ TEST(ServerStage, QinQIsNotAnswered) {
   EXPECT_EQ(serve(f).outcome, ServeOutcome::kUnsupportedFrame);
 }
 
+TEST(ServerStage, AnswersInterleavedWhenTheOriginNamesASavedReceiveTimestamp) {
+  InterleavedStore store(16);
+  // First exchange: basic (origin zero); the lcore then saves T2 -> the reply's TX time.
+  wire::NtpHeader h = request_header();
+  h.origin = NtpTimestamp{};
+  Frame f = ipv4_request(h);
+  ServeResult r = serve_in_place(f.bytes, f.decoded, interface0(), serving(), kT2, kT3, &store);
+  ASSERT_EQ(r.outcome, ServeOutcome::kServedBasic);
+  EXPECT_EQ(r.receive, kT2);
+  const NtpTimestamp tx1 = NtpTimestamp::from_raw(kT3.raw() + 500);
+  store.save(r.receive, tx1);
+  // Second: chronyd xleave puts our T2 in origin and its RX of our reply in receive.
+  h.origin = kT2;
+  h.receive = NtpTimestamp::from_raw(0x3333);
+  h.transmit = NtpTimestamp::from_raw(0x4444);
+  f = ipv4_request(h);
+  const NtpTimestamp t2b = NtpTimestamp::from_parts(3'900'000'001u, 0);
+  r = serve_in_place(f.bytes, f.decoded, interface0(), serving(), t2b, t2b, &store);
+  ASSERT_EQ(r.outcome, ServeOutcome::kServedInterleaved);
+  stamp_transmit(f.bytes, r, NtpTimestamp::from_parts(3'900'000'002u, 0));  // left alone
+  const wire::NtpHeader reply = decode_reply(f, r).ntp.header;
+  EXPECT_EQ(reply.origin.raw(), 0x3333u);
+  EXPECT_EQ(reply.receive, t2b);
+  EXPECT_EQ(reply.transmit, tx1);  // the previous reply's true TX time
+  // The same request without the store is answered basic, to its transmit field.
+  f = ipv4_request(h);
+  r = serve(f);
+  EXPECT_EQ(r.outcome, ServeOutcome::kServedBasic);
+  EXPECT_EQ(decode_reply(f, r).ntp.header.origin.raw(), 0x4444u);
+}
+
 TEST(ServerStage, ServesAPayloadForTheSocketBackend) {
   std::array<uint8_t, 48> request{};
   ASSERT_EQ(wire::encode_ntp(request, request_header(3)), 48u);

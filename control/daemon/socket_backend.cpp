@@ -187,7 +187,7 @@ int run_socket_backend(const BackendContext& context) {
     }
     if (ready > 0) {
       mgmt.service(fds.data() + 2, fds.size() - 2);
-      if ((fds[1].revents & POLLIN) != 0) {
+      if ((fds[1].revents & (POLLIN | POLLERR)) != 0) {
         if (const int64_t mono = socket::monotonic_ns(); mono >= next_served_ns) {
           next_served_ns = mono + ServerPublisher::kPeriodNs;
           served = server_clock_state(mgmt.running(), loop.status().system,

@@ -58,6 +58,12 @@ void SocketServer::serve_all(const server::ServerClockState& state,
     }
     ++counts_[static_cast<size_t>(o)];
   }
+  // The socket stamps what it sends into its error queue; basic replies do not use the stamps,
+  // but a full queue keeps poll() reporting POLLERR, which would spin the control loop (at
+  // real-time priority it starved the lab's upstream chronyd on the same CPU).
+  socket::TxTimestamp stamp;
+  for (int i = 0; i < 1024 && socket_->read_tx_timestamp(stamp); ++i) {
+  }
 }
 
 std::string SocketServer::summary() const {

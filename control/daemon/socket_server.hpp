@@ -28,7 +28,8 @@ class SocketServer {
   void configure(const config::NtpConfig& config);
   int fd() const { return socket_ ? socket_->fd() : -1; }
 
-  // Answers every waiting request. `to_ntp` maps a CLOCK_REALTIME kernel stamp to the served
+  // Answers every waiting request and empties the socket's TX-stamp error queue (call on
+  // POLLIN or POLLERR). `to_ntp` maps a CLOCK_REALTIME kernel stamp to the served
   // clock; `now` reads the served clock (T3).
   void serve_all(const server::ServerClockState& state,
                  const std::function<NtpTimestamp(UnixNanos)>& to_ntp,

@@ -334,7 +334,10 @@ void BM_ServeNtpRequest(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kBurst));
   state.SetLabel(std::string(ipv6 ? "IPv6" : "IPv4") + (interleaved ? " interleaved" : " basic"));
 }
-BENCHMARK(BM_ServeNtpRequest)->Args({0, 0})->Args({1, 0})->Args({0, 1});
+// Not ->Args({0, 1}): every burst saves 32 new T2s, so within ~128 bursts the one T2 a static
+// request names is overwritten in the 4096-slot store and the replies turn basic (the store is
+// bounded by design); an interleaved throughput run needs a far end that names fresh T2s.
+BENCHMARK(BM_ServeNtpRequest)->Args({0, 0})->Args({1, 0});
 
 // TX of client requests: command ring, route lookup, resolved next hop, encode, tx burst, and
 // the "transmitted" event with T1 back to control.

@@ -27,6 +27,7 @@
 #include "control/daemon/kernel_stamp_matcher.hpp"
 #include "control/daemon/measurement_log.hpp"
 #include "control/daemon/mgmt_endpoint.hpp"
+#include "control/daemon/server_publisher.hpp"
 #include "control/daemon/server_specs.hpp"
 #include "control/daemon/service_notify.hpp"
 #include "control/daemon/system_resolver.hpp"
@@ -108,6 +109,7 @@ void print_counters(const DaemonLog& log, const dpdk::DataplaneCounters& c,
                "': " + std::to_string(get(c.drop[i])));
     }
   }
+  log.info(server::summary(c.server));
   for (size_t i = 1; i < c.decode.size(); ++i) {
     if (get(c.decode[i]) != 0) {
       log.info("dataplane decode drop '" +
@@ -381,6 +383,11 @@ int run_dpdk_backend(const BackendContext& context) {
   MgmtEndpoint& mgmt = *std::get<std::unique_ptr<MgmtEndpoint>>(opened);
   log.info("management socket " + mgmt.path());
   std::vector<pollfd> fds;
+  // The NTP server on the lcore: T2/T3 from the published clock, the rest from here.
+  server::PublishedServer server_state;
+  ServerPublisher server_publisher(server_state, interfaces,
+                                   [&log](const std::string& m) { log.info(m); });
+  dataplane->attach_server(&published, &server_state);
 
   std::optional<unsigned> lcore = cfg.dataplane.lcore;
   const auto workers = dpdk::Eal::worker_lcores();
@@ -438,6 +445,10 @@ int run_dpdk_backend(const BackendContext& context) {
       if (ready > 0) mgmt.service(fds.data() + 1, fds.size() - 1);
     }
     const uint64_t next = loop.run_due();
+    if (const int64_t mono = monotonic_ns(); server_publisher.due(mono, mgmt.running())) {
+      server_publisher.publish(mono, mgmt.running(), loop.status().system,
+                               published.read().ntp(dpdk::read_tsc()));
+    }
     if (n == 0 && lcore) {
       // Control needs ~100 us resolution at most (timers, slew ends); spare the core.
       const double ahead_ns = static_cast<double>(static_cast<int64_t>(next - dpdk::read_tsc())) *

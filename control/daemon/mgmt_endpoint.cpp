@@ -55,6 +55,10 @@ void MgmtEndpoint::service(const pollfd* fds, size_t count) {
   parts_->server->service(fds, count);
 }
 
+const config::NtpConfig& MgmtEndpoint::running() const {
+  return parts_->hooks->running();
+}
+
 const std::string& MgmtEndpoint::path() const {
   return parts_->server->path();
 }

@@ -17,6 +17,10 @@
 #include "control/auth/key_table.hpp"
 #include "control/runtime/control_loop.hpp"
 
+namespace wiretime::config {
+struct NtpConfig;
+}
+
 namespace wiretime::daemon {
 
 class MgmtEndpoint {
@@ -35,6 +39,8 @@ class MgmtEndpoint {
   void fill_pollfds(std::vector<pollfd>& fds) const;
   void service(const pollfd* fds, size_t count);
   const std::string& path() const;
+  // The running configuration (as committed), for the NTP server's publisher.
+  const config::NtpConfig& running() const;
 
  private:
   struct Parts;

@@ -19,8 +19,10 @@
 #include "control/daemon/daemon_observer.hpp"
 #include "control/daemon/daemon_options.hpp"
 #include "control/daemon/mgmt_endpoint.hpp"
+#include "control/daemon/server_publisher.hpp"
 #include "control/daemon/server_specs.hpp"
 #include "control/daemon/service_notify.hpp"
+#include "control/daemon/socket_server.hpp"
 #include "control/daemon/socket_transport.hpp"
 #include "control/daemon/system_clock.hpp"
 #include "control/daemon/system_resolver.hpp"
@@ -149,6 +151,10 @@ int run_socket_backend(const BackendContext& context) {
   log.info("management socket " + mgmt.path());
   notify_ready("socket and management socket " + mgmt.path() + " up");
   std::vector<pollfd> fds;
+  // The NTP server: port 123 on this interface while the configuration serves IPv4.
+  SocketServer ntp_server(log, local, itf.name);
+  server::ServerClockState served;
+  int64_t next_served_ns = 0;
 
   while (!context.stop) {
     if (const auto due = names.next_due(); due && *due <= socket::monotonic_ns()) {
@@ -172,7 +178,9 @@ int run_socket_backend(const BackendContext& context) {
     const int timeout_ms =
         wait_ns <= 0 ? 0
                      : static_cast<int>(std::min<int64_t>(1000, (wait_ns + 999'999) / 1'000'000));
+    ntp_server.configure(mgmt.running());
     fds.assign(1, pollfd{udp.fd(), POLLIN, 0});
+    fds.push_back(pollfd{ntp_server.fd(), POLLIN, 0});  // -1 (ignored) while not serving
     mgmt.fill_pollfds(fds);
     const int ready = poll(fds.data(), fds.size(), timeout_ms);
     if (ready < 0 && errno != EINTR) {
@@ -180,7 +188,17 @@ int run_socket_backend(const BackendContext& context) {
       return kExitRuntimeError;
     }
     if (ready > 0) {
-      mgmt.service(fds.data() + 1, fds.size() - 1);
+      mgmt.service(fds.data() + 2, fds.size() - 2);
+      if ((fds[1].revents & (POLLIN | POLLERR)) != 0) {
+        if (const int64_t mono = socket::monotonic_ns(); mono >= next_served_ns) {
+          next_served_ns = mono + ServerPublisher::kPeriodNs;
+          served = server_clock_state(mgmt.running(), loop.status().system,
+                                      clock->to_ntp(clock->now_ticks()));
+        }
+        ntp_server.serve_all(
+            served, [&](UnixNanos rx) { return clock->to_ntp(realtime_to_ticks(rx)); },
+            [&] { return clock->to_ntp(clock->now_ticks()); });
+      }
       // POLLERR: the error queue holds transmit timestamps.
       transport.drain_transmit_timestamps();
       transport.receive_all();
@@ -192,6 +210,7 @@ int run_socket_backend(const BackendContext& context) {
   log.info("socket: T1 from kernel " + std::to_string(transport.kernel_t1()) +
            ", from the read before sendto " + std::to_string(transport.fallback_t1()) +
            ", undecodable datagrams " + std::to_string(transport.undecodable()));
+  log.info(ntp_server.summary());
   if (keys.authentication_enabled) {
     log.info(format_auth_summary([&](auth::MacVerdict v) { return transport.verdicts(v); },
                                  loop.counters().authentication_failures,

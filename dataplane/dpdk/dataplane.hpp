@@ -88,6 +88,12 @@ class Dataplane {
   // Events of all interfaces, starting after the interface served first last time.
   unsigned poll_events(DataplaneEvent* out, unsigned n);
 
+  // The NTP server answers client requests from these (DataplaneLoop::attach_server); call
+  // before start(). Both must outlive the dataplane.
+  void attach_server(const clock::PublishedClock* clock, const server::PublishedServer* state) {
+    loop_->attach_server(clock, state);
+  }
+
   // Runs the loop on worker lcore `lcore` until stop(); false if it cannot be launched.
   bool start(unsigned lcore);
   void stop();

@@ -1,6 +1,7 @@
 #include "dataplane/dpdk/dataplane_loop.hpp"
 
 #include <rte_cycles.h>
+#include <rte_prefetch.h>
 
 #include <algorithm>
 #include <span>
@@ -36,13 +37,26 @@ DataplaneLoop::DataplaneLoop(const DataplaneLoopConfig& config, std::vector<Port
       counters_(counters),
       neighbors_(config.neighbors),
       clocks_(ports_.size()),
-      tx_stamps_(ports_.size()) {
+      tx_stamps_(ports_.size()),
+      interleaved_(config.server_interleaved_entries) {
   decode_options_.verify_l4_checksums = true;
   decode_options_.extra_ntp_port = config.extra_ntp_port;
   const double hz = static_cast<double>(rte_get_tsc_hz());
   ns_per_tick_ = 1e9 / hz;
   ticks_per_ms_ = static_cast<uint64_t>(hz / 1000) + 1;
   announced_ = !config.announce_on_start;
+  for (const l3::Interface& itf : interfaces_.all()) {
+    server::ServerInterface si;
+    si.index = itf.index;
+    si.vrf = itf.vrf;
+    for (const l3::IpPrefix& a : itf.addresses) {
+      if (a.address.version != wire::IpVersion::kV4) continue;
+      si.has_primary_ipv4 = true;  // the first IPv4 address is the primary one
+      si.primary_ipv4 = a.address.v4;
+      break;
+    }
+    server_interfaces_.push_back(si);
+  }
 }
 
 bool DataplaneLoop::poll_once() {
@@ -70,35 +84,38 @@ bool DataplaneLoop::rx_stage(uint64_t now_tsc) {
       const uint16_t n = ports_[p]->rx_burst(q, mbufs, kBurst);
       if (n == 0) continue;
       any = true;
-      // T4 for the whole burst: the earliest moment we know the frames are here.
+      // T4 (and a request's T2) for the whole burst: the earliest moment we know the frames
+      // are here.
       const uint64_t burst_tsc = read_tsc();
+      burst_state_read_ = false;
       for (uint16_t i = 0; i < n; ++i) {
-        classify(p, mbufs[i], burst_tsc);
-        rte_pktmbuf_free(mbufs[i]);
+        if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(mbufs[i + 1], void*));
+        if (!classify(p, mbufs[i], burst_tsc)) rte_pktmbuf_free(mbufs[i]);
       }
+      if (reply_count_ != 0) flush_replies(p);
     }
   }
   return any;
 }
 
-void DataplaneLoop::classify(uint16_t port, rte_mbuf* m, uint64_t burst_tsc) {
+bool DataplaneLoop::classify(uint16_t port, rte_mbuf* m, uint64_t burst_tsc) {
   DataplaneCounters::bump(counters_.rx_frames);
   const std::span<const uint8_t> frame(rte_pktmbuf_mtod(m, const uint8_t*), m->data_len);
   wire::decode_frame(frame, decode_options_, decoded_);
   // kNotUdp still decoded the IP layer: ICMP and unknown protocols are classified below.
   if (decoded_.error != wire::DecodeError::kOk && decoded_.error != wire::DecodeError::kNotUdp) {
     counters_.count(decoded_.error);
-    return;
+    return false;
   }
   if (decoded_.vlan_count > 1) {
     counters_.count(DropReason::kNoInterface);  // QinQ sub-interfaces are not configured
-    return;
+    return false;
   }
   const uint16_t vlan = decoded_.vlan_count == 1 ? decoded_.vlans[0].vid : l3::kNoVlan;
   const l3::Interface* itf = interfaces_.find_by_port_vlan(port, vlan);
   if (itf == nullptr) {
     counters_.count(DropReason::kNoInterface);
-    return;
+    return false;
   }
   if (decoded_.dst_mac != itf->mac && decoded_.dst_mac != wire::MacAddress::broadcast()) {
     const bool ipv6_multicast =
@@ -106,16 +123,15 @@ void DataplaneLoop::classify(uint16_t port, rte_mbuf* m, uint64_t burst_tsc) {
     if (!ipv6_multicast) {
       counters_.count(decoded_.dst_mac.is_multicast() ? DropReason::kMulticastNotJoined
                                                       : DropReason::kNotForUs);
-      return;
+      return false;
     }
   }
   if (decoded_.is_arp) {
     handle_arp(*itf, burst_tsc);
-  } else if (decoded_.is_ipv4()) {
-    handle_ipv4(*itf, m, port, burst_tsc);
-  } else {
-    handle_ipv6(*itf, m, port, burst_tsc);
+    return false;
   }
+  return decoded_.is_ipv4() ? handle_ipv4(*itf, m, port, burst_tsc)
+                            : handle_ipv6(*itf, m, port, burst_tsc);
 }
 
 void DataplaneLoop::learn(const l3::Interface& itf, const wire::IpAddress& ip,
@@ -157,61 +173,61 @@ void DataplaneLoop::handle_arp(const l3::Interface& itf, uint64_t now_tsc) {
   learn(itf, sender, arp.sender_mac, l3::LearnKind::kHeard, true, now_tsc);
 }
 
-void DataplaneLoop::handle_ipv4(const l3::Interface& itf, const rte_mbuf* m, uint16_t port,
+bool DataplaneLoop::handle_ipv4(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
                                 uint64_t burst_tsc) {
   if (!itf.owns(decoded_.dst_ip)) {
     counters_.count(DropReason::kNotForUs);
-    return;
+    return false;
   }
   if (decoded_.error == wire::DecodeError::kOk) {
-    handle_ntp(itf, m, port, burst_tsc);
-    return;
+    return handle_ntp(itf, m, port, burst_tsc);
   }
   if (decoded_.ip_protocol != wire::kIpProtoIcmp) {
     counters_.count(DropReason::kUnknownProtocol);
-    return;
+    return false;
   }
   if (decoded_.l4.empty() || decoded_.l4[0] != kIcmpEchoRequest) {
     counters_.count(DropReason::kIcmpIgnored);
-    return;
+    return false;
   }
   rte_mbuf* reply = alloc_tx(itf.port);
   if (reply == nullptr) {
     counters_.count(RxOutcome::kIcmpEchoAnswered);  // answered as far as we could: TX counted
-    return;
+    return false;
   }
   const std::span<uint8_t> out(rte_pktmbuf_mtod(reply, uint8_t*), rte_pktmbuf_tailroom(reply));
   const size_t len = wire::encode_icmp_echo_reply(out, decoded_);
   if (len == 0) {
     rte_pktmbuf_free(reply);
     counters_.count(DropReason::kIcmpBadEcho);
-    return;
+    return false;
   }
   counters_.count(RxOutcome::kIcmpEchoAnswered);
   finish_and_send(itf.port, reply, len);
+  return false;
 }
 
-void DataplaneLoop::handle_ipv6(const l3::Interface& itf, const rte_mbuf* m, uint16_t port,
+bool DataplaneLoop::handle_ipv6(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
                                 uint64_t burst_tsc) {
   const wire::Ipv6Address& dst = decoded_.dst_ip.v6;
   if (wire::is_multicast(dst) ? !itf.joined(dst) : !itf.owns(decoded_.dst_ip)) {
     counters_.count(wire::is_multicast(dst) ? DropReason::kMulticastNotJoined
                                             : DropReason::kNotForUs);
-    return;
+    return false;
   }
   if (decoded_.error == wire::DecodeError::kOk) {
     if (wire::is_multicast(dst)) {
       counters_.count(DropReason::kNotForUs);  // NTP to a group: no multicast service here
-      return;
+      return false;
     }
-    handle_ntp(itf, m, port, burst_tsc);
-    return;
+    return handle_ntp(itf, m, port, burst_tsc);
   }
   if (decoded_.ip_protocol != wire::kIpProtoIcmpv6) {
     counters_.count(DropReason::kUnknownProtocol);
-    return;
+    return false;
   }
   handle_icmpv6(itf, burst_tsc);
+  return false;
 }
 
 void DataplaneLoop::handle_icmpv6(const l3::Interface& itf, uint64_t now_tsc) {
@@ -276,20 +292,17 @@ void DataplaneLoop::handle_icmpv6(const l3::Interface& itf, uint64_t now_tsc) {
   }
 }
 
-void DataplaneLoop::handle_ntp(const l3::Interface& itf, const rte_mbuf* m, uint16_t port,
+bool DataplaneLoop::handle_ntp(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
                                uint64_t burst_tsc) {
   const wire::NtpPacket& ntp = decoded_.ntp;
   if (!ntp.is_time_packet) {
     counters_.count(DropReason::kNtpNotTimePacket);
-    return;
+    return false;
   }
-  if (ntp.header.mode == wire::NtpMode::kClient) {
-    counters_.count(DropReason::kNtpRequestNotServed);
-    return;
-  }
+  if (ntp.header.mode == wire::NtpMode::kClient) return serve(itf, m, port, burst_tsc);
   if (ntp.header.mode != wire::NtpMode::kServer) {
     counters_.count(DropReason::kNtpUnexpectedMode);
-    return;
+    return false;
   }
   DataplaneEvent event;
   event.kind = DataplaneEvent::Kind::kNtpReply;
@@ -311,6 +324,80 @@ void DataplaneLoop::handle_ntp(const l3::Interface& itf, const rte_mbuf* m, uint
   timestamp(port, m, burst_tsc, event);
   push_event(itf.index, event, true);
   if (awaiting_replies_ > 0) --awaiting_replies_;
+  return false;
+}
+
+bool DataplaneLoop::serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
+                          uint64_t burst_tsc) {
+  const wire::IpVersion family = decoded_.src_ip.version;
+  if (server_state_ == nullptr || clock_ == nullptr) {
+    counters_.server.count(itf.index, family, server::ServeOutcome::kDisabled);
+    counters_.count(DropReason::kNtpRequestNotServed);
+    return false;
+  }
+  if (!burst_state_read_) {
+    // Once per burst: a handful of relaxed loads, never a lock.
+    burst_state_read_ = true;
+    snapshot_ = server_state_->read();
+    model_ = clock_->read();
+  }
+  // T2: the NIC's stamp of the request where the port has one, else the burst's TSC.
+  DataplaneEvent stamp;
+  timestamp(port, m, burst_tsc, stamp);
+  // Requests of one burst share its TSC: one 2^-32 s step per reply keeps every T2 unique, so
+  // each names one entry of the interleaved store.
+  const NtpTimestamp t2 = NtpTimestamp::from_raw((stamp.stamp == StampSource::kNicUtc
+                                                      ? NtpTimestamp::from_unix_nanos(stamp.utc_ns)
+                                                      : model_.ntp(stamp.ticks))
+                                                     .raw() +
+                                                 reply_count_);
+  const std::span<uint8_t> frame(rte_pktmbuf_mtod(m, uint8_t*), m->data_len);
+  const server::ServeResult r = server::serve_in_place(
+      frame, decoded_, server_interfaces_[itf.index], snapshot_, t2, t2, &interleaved_);
+  if (!server::is_served(r.outcome) || m->nb_segs != 1) {
+    counters_.server.count(itf.index, family, r.outcome);
+    counters_.count(DropReason::kNtpRequestNotServed);
+    return false;
+  }
+  // The request's mbuf becomes the reply: same buffer, shorter frame, no RX offload flags.
+  m->data_len = static_cast<uint16_t>(r.length);
+  m->pkt_len = static_cast<uint32_t>(r.length);
+  m->ol_flags = 0;
+  replies_[reply_count_++] = PendingReply{m, r, itf.index, family};
+  return true;
+}
+
+void DataplaneLoop::flush_replies(uint16_t port) {
+  rte_mbuf* out[kBurst];
+  const uint16_t n = reply_count_;
+  reply_count_ = 0;
+  // T3 as late as possible: one TSC read for the burst, right before it goes to the PMD.
+  const clock::ClockReading now = clock_->now(read_tsc);
+  const NtpTimestamp t3 = now.model.ntp(now.ticks);
+  for (uint16_t i = 0; i < n; ++i) {
+    PendingReply& r = replies_[i];
+    server::stamp_transmit(std::span<uint8_t>(rte_pktmbuf_mtod(r.m, uint8_t*), r.m->data_len),
+                           r.result, t3);
+    out[i] = r.m;
+  }
+  const uint16_t sent = ports_[port]->tx_burst(out, n);
+  // The replies' TX time for interleaved mode: the TSC right after the burst returned (the PMD
+  // offers no TX stamp of these frames; on net_af_packet the burst's sendto has carried them
+  // into the kernel by then).
+  const NtpTimestamp tx_time = now.model.ntp(read_tsc());
+  for (uint16_t i = 0; i < n; ++i) {
+    const PendingReply& r = replies_[i];
+    if (i < sent) {
+      interleaved_.save(r.result.receive, tx_time);
+      counters_.server.count(r.interface, r.family, r.result.outcome);
+      counters_.count(RxOutcome::kNtpRequestServed);
+      DataplaneCounters::bump(counters_.tx_frames);
+    } else {
+      counters_.server.count(r.interface, r.family, server::ServeOutcome::kTxFailed);
+      counters_.count(DropReason::kNtpRequestNotServed);
+      rte_pktmbuf_free(out[i]);
+    }
+  }
 }
 
 void DataplaneLoop::timestamp(uint16_t port, const rte_mbuf* m, uint64_t burst_tsc,

@@ -1,16 +1,20 @@
 // The routed dataplane's lcore loop over every port and RX queue. It reads like a table of
 // contents: rx burst -> timestamp -> classify (interface by port/VLAN, then ARP / ND / ICMP /
-// NTP) -> respond in place (ARP, NA, echo) or hand off (NTP replies, to the interface's ring);
+// NTP) -> respond in place (ARP, NA, echo; NTP client requests through the pure server stage,
+// dataplane/server, the request's mbuf becoming the reply, sent in the same burst with T3 read
+// right before the TX burst) or hand off (NTP replies, to the interface's ring);
 // then TX commands from control -> route in the VRF -> resolve the next hop (holding the
 // request while ARP/ND runs) -> build -> stamp T1 -> send; then timers (neighbour probes and
 // ageing, NIC clock sampling, hardware TX stamps). Never blocks; no allocation, locks, system
 // calls or logging per packet; every received frame ends in exactly one counter.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
 
+#include "dataplane/clock/published_clock.hpp"
 #include "dataplane/dpdk/drop_reason.hpp"
 #include "dataplane/dpdk/nic_clock_regression.hpp"
 #include "dataplane/dpdk/port.hpp"
@@ -19,6 +23,8 @@
 #include "dataplane/l3/interface_table.hpp"
 #include "dataplane/l3/neighbor_cache.hpp"
 #include "dataplane/l3/routing_table.hpp"
+#include "dataplane/server/ntp_server_stage.hpp"
+#include "dataplane/server/server_state.hpp"
 #include "dataplane/wire/frame_decoder.hpp"
 #include "dataplane/wire/neighbor_discovery.hpp"
 
@@ -28,6 +34,9 @@ struct DataplaneLoopConfig {
   uint16_t extra_ntp_port = 0;    // also decode this UDP port as NTP (a server not on 123)
   bool announce_on_start = true;  // gratuitous ARP / unsolicited NA for every address
   l3::NeighborCacheConfig neighbors;
+  // The server's interleaved-mode store (RFC 9769): 16 bytes per entry, allocated once here;
+  // 0 answers every request in basic mode.
+  size_t server_interleaved_entries = server::InterleavedStore::kDefaultEntries;
 };
 
 class DataplaneLoop {
@@ -44,6 +53,14 @@ class DataplaneLoop {
   // One pass: RX on every queue, TX commands, timers. True if there was anything to do.
   bool poll_once();
 
+  // Turns the NTP server on: requests are answered from `clock` (T2, T3) and `state` (system
+  // variables, listening interfaces), both published by control. Call before the loop runs;
+  // without it every client request is counted as disabled.
+  void attach_server(const clock::PublishedClock* clock, const server::PublishedServer* state) {
+    clock_ = clock;
+    server_state_ = state;
+  }
+
   // True while a request sent in the last kReplyWaitMs has had no reply yet. A runner that naps
   // when idle keeps spinning meanwhile: a reply landing mid-nap would be stamped (T4) late by up
   // to the nap plus the wake-up, a bias no filter removes. Costs ~1 ms of spin per exchange.
@@ -57,6 +74,12 @@ class DataplaneLoop {
     NicClockRegression rx;  // device clock -> TSC (kNicClock RX stamps)
     NicClockRegression tx;  // timesync clock -> TSC (IEEE 1588 TX stamps)
   };
+  struct PendingReply {
+    rte_mbuf* m = nullptr;
+    server::ServeResult result;
+    uint16_t interface = 0;
+    wire::IpVersion family = wire::IpVersion::kV4;
+  };
   struct PendingTxStamp {
     bool active = false;
     uint64_t deadline_tsc = 0;
@@ -64,13 +87,17 @@ class DataplaneLoop {
   };
 
   // RX.
+  // The handlers return true when they kept the mbuf (it became a reply waiting in replies_).
   bool rx_stage(uint64_t now_tsc);
-  void classify(uint16_t port, rte_mbuf* m, uint64_t burst_tsc);
+  bool classify(uint16_t port, rte_mbuf* m, uint64_t burst_tsc);
   void handle_arp(const l3::Interface& itf, uint64_t now_tsc);
-  void handle_ipv4(const l3::Interface& itf, const rte_mbuf* m, uint16_t port, uint64_t burst_tsc);
-  void handle_ipv6(const l3::Interface& itf, const rte_mbuf* m, uint16_t port, uint64_t burst_tsc);
+  bool handle_ipv4(const l3::Interface& itf, rte_mbuf* m, uint16_t port, uint64_t burst_tsc);
+  bool handle_ipv6(const l3::Interface& itf, rte_mbuf* m, uint16_t port, uint64_t burst_tsc);
   void handle_icmpv6(const l3::Interface& itf, uint64_t now_tsc);
-  void handle_ntp(const l3::Interface& itf, const rte_mbuf* m, uint16_t port, uint64_t burst_tsc);
+  bool handle_ntp(const l3::Interface& itf, rte_mbuf* m, uint16_t port, uint64_t burst_tsc);
+  bool serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port, uint64_t burst_tsc);
+  // Stamps T3 into the burst's replies and sends them on `port`.
+  void flush_replies(uint16_t port);
   void timestamp(uint16_t port, const rte_mbuf* m, uint64_t burst_tsc, DataplaneEvent& event);
   void learn(const l3::Interface& itf, const wire::IpAddress& ip, const wire::MacAddress& mac,
              l3::LearnKind kind, bool create, uint64_t now_tsc);
@@ -121,6 +148,17 @@ class DataplaneLoop {
   uint32_t awaiting_replies_ = 0;  // requests sent since the wait window opened, not yet answered
   uint16_t ip_identification_ = 0;
   bool announced_ = false;
+
+  // Server.
+  const clock::PublishedClock* clock_ = nullptr;
+  const server::PublishedServer* server_state_ = nullptr;
+  std::vector<server::ServerInterface> server_interfaces_;  // by interface index
+  server::ServerSnapshot snapshot_;  // read once per burst that holds a request
+  server::InterleavedStore interleaved_;
+  clock::ClockModel model_;
+  bool burst_state_read_ = false;
+  std::array<PendingReply, kBurst> replies_{};
+  uint16_t reply_count_ = 0;
 };
 
 }  // namespace wiretime::dpdk

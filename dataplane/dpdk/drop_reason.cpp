@@ -86,6 +86,8 @@ std::string_view to_string(RxOutcome outcome) {
       return "echo request answered";
     case RxOutcome::kNtpReplyToControl:
       return "ntp reply to control";
+    case RxOutcome::kNtpRequestServed:
+      return "ntp request served";
     case RxOutcome::kCount:
       break;
   }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "dataplane/server/server_counters.hpp"
 #include "dataplane/wire/decode_error.hpp"
 #include "dataplane/wire/neighbor_discovery.hpp"
 
@@ -32,7 +33,7 @@ enum class DropReason : uint8_t {
   kIcmpBadEcho,           // echo request we will not answer (bad checksum, to multicast)
   kNdInvalid,             // NS/NA failing RFC 4861 section 7.1 checks (see nd_errors)
   kNdNotForUs,            // NS for another target
-  kNtpRequestNotServed,   // client-mode request: server mode is not enabled on this dataplane
+  kNtpRequestNotServed,   // client-mode request not answered (why: DataplaneCounters::server)
   kNtpUnexpectedMode,     // symmetric/broadcast modes
   kTxNoRoute,             // TX: routed request without a route in its VRF
   kTxNoSourceAddress,     // TX: egress interface has no address of the server's family
@@ -54,6 +55,7 @@ enum class RxOutcome : uint8_t {
   kNdLearned,          // NA: neighbour learned or confirmed
   kIcmpEchoAnswered,   // ICMP / ICMPv6 echo reply sent
   kNtpReplyToControl,  // NTP server-mode packet handed to control
+  kNtpRequestServed,   // NTP client request answered in place (server mode)
   kCount,
 };
 std::string_view to_string(RxOutcome outcome);
@@ -68,6 +70,9 @@ struct DataplaneCounters {
   std::atomic<uint64_t> tx_frames{0};
   std::atomic<uint64_t> rx_hw_stamps{0};  // NTP replies with a NIC RX timestamp
   std::atomic<uint64_t> tx_hw_stamps{0};  // requests with a NIC TX timestamp
+  // Every NTP client request, by outcome, interface and family: served ones are also counted
+  // as RxOutcome::kNtpRequestServed, the others as DropReason::kNtpRequestNotServed.
+  server::ServerCounters server;
 
   void count(DropReason r) { bump(drop[static_cast<size_t>(r)]); }
   void count(wire::DecodeError e) { bump(decode[static_cast<size_t>(e)]); }

@@ -4,6 +4,7 @@
 #include "dataplane/dpdk/dataplane.hpp"
 
 #include <gtest/gtest.h>
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_eth_ring.h>
 #include <rte_mbuf.h>
@@ -12,11 +13,13 @@
 
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "dataplane/dpdk/eal.hpp"
+#include "dataplane/wire/byte_order.hpp"
 #include "dataplane/wire/checksum.hpp"
 #include "dataplane/wire/frame_encoder.hpp"
 #include "dataplane/wire/neighbor_discovery.hpp"
@@ -577,6 +580,134 @@ TEST_F(DataplaneTest, UnansweredResolutionReportsTheRequestNotSent) {
   EXPECT_EQ(got[0].cookie.raw(), 0x77u);
   EXPECT_EQ(links[0]->take().size(), 3u);  // three broadcast ARP requests
   EXPECT_EQ(drops(DropReason::kTxNeighborUnresolved), 1u);
+}
+
+// The server answers on the lcore, in the burst that received the request: a reply per
+// request on the same link, T2 from the burst, T3 later, counted per interface and family.
+Frame ntp_request(wire::IpAddress from, wire::IpAddress to, uint16_t vlan = 0,
+                  uint64_t transmit = 0x1122334455667788ull) {
+  wire::NtpHeader h;
+  h.mode = wire::NtpMode::kClient;
+  h.version = 3;
+  h.transmit = NtpTimestamp::from_raw(transmit);
+  return make([&](std::span<uint8_t> out) {
+    if (from.version == wire::IpVersion::kV4) {
+      wire::Ipv4UdpSpec s;
+      s.eth = eth(kOurMac, kServerMac, vlan);
+      s.src_ip = from.v4;
+      s.dst_ip = to.v4;
+      s.src_port = 40000;
+      return wire::encode_ipv4_ntp(out, s, h);
+    }
+    wire::Ipv6UdpSpec s;
+    s.eth = eth(kOurMac, kServerMac, vlan);
+    s.src_ip = from.v6;
+    s.dst_ip = to.v6;
+    s.src_port = 40000;
+    return wire::encode_ipv6_ntp(out, s, h);
+  });
+}
+
+TEST_F(DataplaneTest, ServerAnswersRequestsInTheSameBurst) {
+  start(single_port(), 1, [] {
+    DataplaneOptions o;
+    o.announce_on_start = false;
+    return o;
+  }());
+  clock::PublishedClock published(clock::ClockModel::from_rate(
+      0, 1'800'000'000'000'000'000, static_cast<double>(rte_get_tsc_hz())));
+  server::PublishedServer state;
+  server::ServerSnapshot snap;
+  snap.clock.leap = 0;
+  snap.clock.stratum = 3;
+  snap.clock.reference_id = 0x0a000001;
+  snap.listen.ipv4_enabled = true;
+  snap.listen.ipv6_enabled = true;
+  snap.listen.ipv4_interfaces = 0b10;  // GE0.100 only
+  snap.listen.ipv6_count = 1;
+  snap.listen.ipv6_addresses[0] = v6(2).v6;
+  state.store(snap);
+  dp->attach_server(&published, &state);
+
+  links[0]->inject(ntp_request(v4(198, 18, 100, 1), v4(198, 18, 100, 2), 100));  // served
+  links[0]->inject(ntp_request(v6(1), v6(2)));                                   // served
+  links[0]->inject(ntp_request(v4(198, 18, 0, 1), v4(198, 18, 0, 2)));  // GE0 does not listen
+  pump();
+  const auto frames = links[0]->take();
+  ASSERT_EQ(frames.size(), 2u);
+  for (const Frame& f : frames) {
+    const auto d = decode(f);
+    ASSERT_EQ(d.error, wire::DecodeError::kOk);
+    EXPECT_EQ(d.dst_mac, kServerMac);
+    EXPECT_EQ(d.src_mac, kOurMac);
+    EXPECT_EQ(d.src_port, 123);
+    EXPECT_EQ(d.dst_port, 40000);
+    EXPECT_EQ(d.ntp.header.mode, wire::NtpMode::kServer);
+    EXPECT_EQ(d.ntp.header.version, 3);
+    EXPECT_EQ(d.ntp.header.stratum, 3);
+    EXPECT_EQ(d.ntp.header.reference_id, 0x0a000001u);
+    EXPECT_EQ(d.ntp.header.origin.raw(), 0x1122334455667788ull);
+    EXPECT_GT(d.ntp.header.transmit - d.ntp.header.receive, NtpDuration{});  // T3 after T2
+    // T2 is the published clock's reading of the burst: within a second of it now.
+    const NtpTimestamp now = published.read().ntp(rte_rdtsc());
+    EXPECT_LT(std::abs((now - d.ntp.header.receive).to_seconds()), 1.0);
+  }
+  EXPECT_EQ(decode(frames[0]).vlans[0].vid, 100);
+  EXPECT_TRUE(decode(frames[1]).is_ipv6());
+  const server::ServerCounters& c = dp->counters().server;
+  EXPECT_EQ(c.get(1, wire::IpVersion::kV4, server::ServeOutcome::kServedBasic), 1u);
+  EXPECT_EQ(c.get(0, wire::IpVersion::kV6, server::ServeOutcome::kServedBasic), 1u);
+  EXPECT_EQ(c.get(0, wire::IpVersion::kV4, server::ServeOutcome::kNotListening), 1u);
+  EXPECT_EQ(outcome(RxOutcome::kNtpRequestServed), 2u);
+  EXPECT_EQ(drops(DropReason::kNtpRequestNotServed), 1u);
+
+  // Disabled: nothing is answered.
+  snap.listen.ipv4_enabled = false;
+  state.store(snap);
+  links[0]->inject(ntp_request(v4(198, 18, 100, 1), v4(198, 18, 100, 2), 100));
+  pump();
+  EXPECT_TRUE(links[0]->take().empty());
+  EXPECT_EQ(c.get(1, wire::IpVersion::kV4, server::ServeOutcome::kDisabled), 1u);
+}
+
+// Interleaved mode: the second request names the first reply's T2; its reply carries the first
+// reply's TX time (read after the burst), later than that T2 and earlier than the new one.
+TEST_F(DataplaneTest, ServerAnswersInterleavedWithThePreviousReplysTxTime) {
+  DataplaneOptions o;
+  o.announce_on_start = false;
+  start(single_port(), 1, o);
+  clock::PublishedClock published(clock::ClockModel::from_rate(
+      0, 1'800'000'000'000'000'000, static_cast<double>(rte_get_tsc_hz())));
+  server::PublishedServer state;
+  server::ServerSnapshot snap;
+  snap.clock.stratum = 2;
+  snap.clock.leap = 0;
+  snap.listen.ipv4_enabled = true;
+  snap.listen.ipv4_all = true;
+  state.store(snap);
+  dp->attach_server(&published, &state);
+  links[0]->inject(ntp_request(v4(198, 18, 0, 1), v4(198, 18, 0, 2)));
+  pump();
+  auto frames = links[0]->take();
+  ASSERT_EQ(frames.size(), 1u);
+  const wire::NtpHeader first = decode(frames[0]).ntp.header;
+  Frame second = ntp_request(v4(198, 18, 0, 1), v4(198, 18, 0, 2), 0, 0x5555);
+  // origin := our T2, receive := the client's RX of our reply (offsets into the frame).
+  const auto d = decode(second);
+  const size_t ntp = d.l4_offset + 8;
+  wire::store_be64(second.data() + ntp + 24, first.receive.raw());
+  wire::store_be64(second.data() + ntp + 32, 0x7777);
+  second[d.l4_offset + 6] = second[d.l4_offset + 7] = 0;  // UDP checksum: not computed
+  links[0]->inject(second);
+  pump();
+  frames = links[0]->take();
+  ASSERT_EQ(frames.size(), 1u);
+  const wire::NtpHeader reply = decode(frames[0]).ntp.header;
+  EXPECT_EQ(dp->counters().server.total(server::ServeOutcome::kServedInterleaved), 1u);
+  EXPECT_GT(reply.transmit - first.receive, NtpDuration{});
+  EXPECT_GT(reply.transmit - first.transmit, NtpDuration{});  // after the burst, not before
+  EXPECT_GT(reply.receive - reply.transmit, NtpDuration{});
+  EXPECT_EQ(reply.origin.raw(), 0x7777u);  // interleaved: the request's receive field
 }
 
 TEST_F(DataplaneTest, DropsAreCountedByReason) {

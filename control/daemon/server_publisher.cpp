@@ -1,0 +1,126 @@
+#include "control/daemon/server_publisher.hpp"
+
+#include <algorithm>
+
+#include "config/ntp_config/interface_name.hpp"
+#include "config/ntp_config/ip_address.hpp"
+#include "dataplane/time/ntp_short.hpp"
+
+namespace wiretime::daemon {
+namespace {
+
+const l3::Interface* find_interface(const l3::InterfaceTable& interfaces, const std::string& name) {
+  if (const l3::Interface* itf = interfaces.find_by_name(name)) return itf;
+  // The YAML may spell a VRP name differently (`ge1/0/1`): compare canonical forms.
+  const auto wanted = config::canonical_interface_name(name);
+  for (const l3::Interface& itf : interfaces.all()) {
+    if (wanted && config::canonical_interface_name(itf.name) == wanted) return &itf;
+  }
+  return nullptr;
+}
+
+uint32_t short_raw(double seconds) {
+  return NtpShort::from_duration(NtpDuration::from_seconds(std::max(0.0, seconds))).raw();
+}
+
+}  // namespace
+
+server::ServerListen server_listen(const config::NtpConfig& config,
+                                   const l3::InterfaceTable& interfaces,
+                                   std::vector<std::string>* problems) {
+  server::ServerListen l;
+  l.ipv4_enabled = !config.service_disable && !config.server_disable;
+  l.ipv6_enabled = !config.ipv6_service_disable && !config.ipv6_server_disable;
+  l.ipv4_all = config.server_listen_all;
+  l.ipv6_all = config.ipv6_server_listen_all;
+  for (const std::string& name : config.server_source_interfaces) {
+    const l3::Interface* itf = find_interface(interfaces, name);
+    if (itf == nullptr || itf->index >= server::kMaxListenInterfaces) {
+      if (problems != nullptr) {
+        problems->push_back("ntp server source-interface " + name +
+                            (itf == nullptr ? ": no such dataplane interface"
+                                            : ": interface index beyond the server's 64"));
+      }
+      continue;
+    }
+    l.ipv4_interfaces |= uint64_t{1} << itf->index;
+  }
+  for (const config::Ipv6ServerSourceAddress& a : config.ipv6_server_source_addresses) {
+    const auto bytes = config::parse_ipv6(a.address);
+    const auto vrf = interfaces.vrf_id(a.vpn_instance);
+    if (!bytes || !vrf || l.ipv6_count >= server::kMaxListenIpv6) {
+      if (problems != nullptr) {
+        problems->push_back("ntp ipv6 server source-address " + a.address +
+                            (!bytes ? ": not an IPv6 address"
+                             : !vrf ? ": no such vpn-instance " + a.vpn_instance
+                                    : ": more than 8 listening IPv6 addresses"));
+      }
+      continue;
+    }
+    std::copy(bytes->begin(), bytes->end(), l.ipv6_addresses[l.ipv6_count].bytes.begin());
+    l.ipv6_vrfs[l.ipv6_count] = *vrf;
+    ++l.ipv6_count;
+  }
+  return l;
+}
+
+bool serving_local_clock(const config::NtpConfig& config, const engine::SystemStatus& system) {
+  if (!config.refclock_master) return false;
+  return !system.synchronized || system.stratum > config.refclock_master->stratum;
+}
+
+server::ServerClockState server_clock_state(const config::NtpConfig& config,
+                                            const engine::SystemStatus& system, NtpTimestamp now) {
+  server::ServerClockState s;
+  s.precision = system.precision;
+  if (serving_local_clock(config, system)) {
+    s.leap = 0;
+    s.stratum = static_cast<uint8_t>(config.refclock_master->stratum);
+    s.reference_id = config.refclock_master->address;
+    s.reference_time = now.raw();
+    return s;
+  }
+  if (!system.synchronized) return s;  // leap 3, stratum 16
+  s.leap = static_cast<uint8_t>(system.leap);
+  s.stratum = system.stratum;
+  s.reference_id = system.reference_id;
+  s.root_delay = short_raw(system.root_delay);
+  s.root_dispersion = short_raw(system.root_dispersion);
+  s.reference_time = system.reference_time.raw();
+  return s;
+}
+
+ServerPublisher::ServerPublisher(server::PublishedServer& out, const l3::InterfaceTable& interfaces,
+                                 std::function<void(const std::string&)> log)
+    : out_(out), interfaces_(interfaces), log_(std::move(log)) {}
+
+void ServerPublisher::publish(int64_t monotonic_ns, const config::NtpConfig& config,
+                              const engine::SystemStatus& system, NtpTimestamp now) {
+  next_ns_ = monotonic_ns + kPeriodNs;
+  if (!last_config_ || !(config == *last_config_)) {
+    std::vector<std::string> problems;
+    listen_ = server_listen(config, interfaces_, &problems);
+    for (const std::string& p : problems) log_("server: " + p);
+    std::string v4 = listen_.ipv4_all ? std::string(" all") : std::string();
+    for (const l3::Interface& itf : interfaces_.all()) {
+      if (itf.index < server::kMaxListenInterfaces && ((listen_.ipv4_interfaces >> itf.index) & 1))
+        v4 += " " + itf.name;
+    }
+    log_(std::string("server: IPv4 ") + (listen_.ipv4_enabled ? "enabled" : "disabled") +
+         ", listening on" + (v4.empty() ? std::string(" no interface") : v4) + "; IPv6 " +
+         (listen_.ipv6_enabled ? "enabled" : "disabled") + ", listening on " +
+         (listen_.ipv6_all ? std::string("all") : std::to_string(listen_.ipv6_count)) +
+         " address(es)");
+    last_config_ = config;
+  }
+  const bool local = serving_local_clock(config, system);
+  if (local != was_local_) {
+    was_local_ = local;
+    log_(local ? "server: serving the local clock (ntp refclock-master stratum " +
+                     std::to_string(config.refclock_master->stratum) + ")"
+               : std::string("server: serving the synchronised clock"));
+  }
+  out_.store(server::ServerSnapshot{server_clock_state(config, system, now), listen_});
+}
+
+}  // namespace wiretime::daemon

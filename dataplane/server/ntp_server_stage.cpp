@@ -1,0 +1,217 @@
+#include "dataplane/server/ntp_server_stage.hpp"
+
+#include "dataplane/wire/byte_order.hpp"
+#include "dataplane/wire/frame_encoder.hpp"
+
+namespace wiretime::server {
+namespace {
+
+constexpr size_t kReceiveOffset = 32;  // receive timestamp within the NTP header
+
+bool is_ipv4_broadcast_or_multicast(const wire::Ipv4Address& a) {
+  return a.bytes[0] >= 224 || a == wire::Ipv4Address{{255, 255, 255, 255}};
+}
+
+bool bad_source(const wire::DecodedFrame& f) {
+  if (f.src_mac.is_multicast()) return true;
+  if (f.is_ipv4()) {
+    return is_ipv4_broadcast_or_multicast(f.src_ip.v4) || f.src_ip.v4 == wire::Ipv4Address{};
+  }
+  return f.src_ip.v6.bytes[0] == 0xff || f.src_ip.v6 == wire::Ipv6Address{};
+}
+
+bool bad_destination(const wire::DecodedFrame& f) {
+  if (f.dst_mac.is_multicast()) return true;  // broadcast is multicast too
+  return f.is_ipv4() ? is_ipv4_broadcast_or_multicast(f.dst_ip.v4) : f.dst_ip.v6.bytes[0] == 0xff;
+}
+
+// T3 strictly after T2 (RFC 9769 section 2: unique timestamps; clients reject TX == RX).
+NtpTimestamp after(NtpTimestamp t2, NtpTimestamp t3) {
+  return static_cast<int64_t>(t3.raw() - t2.raw()) > 0 ? t3 : NtpTimestamp::from_raw(t2.raw() + 1);
+}
+
+}  // namespace
+
+std::string_view to_string(ServeOutcome outcome) {
+  switch (outcome) {
+    case ServeOutcome::kServedBasic:
+      return "served basic";
+    case ServeOutcome::kServedInterleaved:
+      return "served interleaved";
+    case ServeOutcome::kDisabled:
+      return "server disabled";
+    case ServeOutcome::kNotListening:
+      return "not listening";
+    case ServeOutcome::kNotRequest:
+      return "not a client request";
+    case ServeOutcome::kBadVersion:
+      return "bad version";
+    case ServeOutcome::kBroadcast:
+      return "broadcast or multicast";
+    case ServeOutcome::kUnsupportedFrame:
+      return "tunneled or QinQ";
+    case ServeOutcome::kAuthUnsupported:
+      return "authenticated request (not supported)";
+    case ServeOutcome::kTxFailed:
+      return "reply not sent";
+    case ServeOutcome::kMalformed:
+      return "malformed";
+    case ServeOutcome::kCount:
+      break;
+  }
+  return "unknown";
+}
+
+ServeOutcome check_listening(const ServerListen& listen, const ServerInterface& itf,
+                             const wire::IpAddress& dst, uint16_t dst_port) {
+  if (dst.version == wire::IpVersion::kV4) {
+    if (!listen.ipv4_enabled) return ServeOutcome::kDisabled;
+  } else if (!listen.ipv6_enabled) {
+    return ServeOutcome::kDisabled;
+  }
+  if (dst_port != wire::kNtpPort) return ServeOutcome::kNotListening;
+  if (dst.version == wire::IpVersion::kV4) {
+    // Only the primary address is trusted (section 6.5), with `all enable` too.
+    const bool interface_listens =
+        listen.ipv4_all ||
+        (itf.index < kMaxListenInterfaces && ((listen.ipv4_interfaces >> itf.index) & 1u) != 0);
+    return interface_listens && itf.has_primary_ipv4 && dst.v4 == itf.primary_ipv4
+               ? ServeOutcome::kServedBasic
+               : ServeOutcome::kNotListening;
+  }
+  if (listen.ipv6_all) return ServeOutcome::kServedBasic;
+  for (size_t i = 0; i < listen.ipv6_count && i < kMaxListenIpv6; ++i) {
+    if (listen.ipv6_addresses[i] == dst.v6 && listen.ipv6_vrfs[i] == itf.vrf) {
+      return ServeOutcome::kServedBasic;
+    }
+  }
+  return ServeOutcome::kNotListening;
+}
+
+ServeOutcome check_request(const wire::NtpPacket& request) {
+  if (!request.is_time_packet || request.header.mode != wire::NtpMode::kClient) {
+    return ServeOutcome::kNotRequest;
+  }
+  if (request.header.version < 1 || request.header.version > 4) return ServeOutcome::kBadVersion;
+  if (request.has_mac) return ServeOutcome::kAuthUnsupported;
+  return ServeOutcome::kServedBasic;
+}
+
+wire::NtpHeader reply_header(const wire::NtpHeader& request, const ServerClockState& state,
+                             NtpTimestamp receive, NtpTimestamp transmit) {
+  wire::NtpHeader h;
+  const bool unsynchronised = state.stratum == 0 || state.stratum >= 16 || state.leap == 3;
+  h.leap = unsynchronised ? wire::LeapIndicator::kUnsynchronized
+                          : static_cast<wire::LeapIndicator>(state.leap & 3);
+  h.stratum = unsynchronised ? 16 : state.stratum;
+  h.version = request.version;
+  h.mode = wire::NtpMode::kServer;
+  h.poll = request.poll;
+  h.precision = state.precision;
+  h.root_delay = NtpShort::from_raw(state.root_delay);
+  h.root_dispersion = NtpShort::from_raw(state.root_dispersion);
+  h.reference_id = state.reference_id;
+  h.reference = NtpTimestamp::from_raw(state.reference_time);
+  h.origin = request.transmit;
+  h.receive = receive;
+  h.transmit = after(receive, transmit);
+  return h;
+}
+
+std::optional<NtpTimestamp> interleaved_transmit(const wire::NtpHeader& request,
+                                                 const InterleavedStore* store, NtpTimestamp t2) {
+  if (store == nullptr || request.origin.is_zero() || request.origin == request.receive ||
+      request.origin == request.transmit) {
+    return std::nullopt;
+  }
+  const auto tx = store->find(request.origin);
+  if (!tx || *tx == t2) return std::nullopt;
+  return tx;
+}
+
+ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& request,
+                           const ServerInterface& itf, const ServerSnapshot& state, NtpTimestamp t2,
+                           NtpTimestamp provisional_t3, const InterleavedStore* store) {
+  ServeResult r;
+  if (!request.is_ntp || request.error != wire::DecodeError::kOk) {
+    r.outcome = ServeOutcome::kNotRequest;
+    return r;
+  }
+  r.outcome = check_request(request.ntp);
+  if (r.outcome != ServeOutcome::kServedBasic) return r;
+  if (request.tunneled || request.vlan_count > 1) {
+    r.outcome = ServeOutcome::kUnsupportedFrame;
+    return r;
+  }
+  if (bad_destination(request) || bad_source(request)) {
+    r.outcome = ServeOutcome::kBroadcast;
+    return r;
+  }
+  r.outcome = check_listening(state.listen, itf, request.dst_ip, request.dst_port);
+  if (r.outcome != ServeOutcome::kServedBasic) return r;
+
+  // Everything the reply needs is copied out of the request before the frame is overwritten.
+  wire::NtpHeader header = reply_header(request.ntp.header, state.clock, t2, provisional_t3);
+  if (const auto tx = interleaved_transmit(request.ntp.header, store, t2)) {
+    header.origin = request.ntp.header.receive;
+    header.transmit = *tx;
+    r.outcome = ServeOutcome::kServedInterleaved;
+  }
+  r.receive = t2;
+  wire::EthernetSpec eth;
+  eth.dst = request.src_mac;
+  eth.src = request.dst_mac;
+  eth.has_vlan = request.vlan_count == 1;
+  eth.vlan_tci = eth.has_vlan ? request.vlans[0].tci() : 0;
+  if (request.is_ipv4()) {
+    wire::Ipv4UdpSpec spec;
+    spec.eth = eth;
+    spec.src_ip = request.dst_ip.v4;
+    spec.dst_ip = request.src_ip.v4;
+    spec.src_port = request.dst_port;
+    spec.dst_port = request.src_port;
+    spec.tos = request.tos;
+    r.length = wire::encode_ipv4_ntp(frame, spec, header);
+  } else {
+    wire::Ipv6UdpSpec spec;
+    spec.eth = eth;
+    spec.src_ip = request.dst_ip.v6;
+    spec.dst_ip = request.src_ip.v6;
+    spec.src_port = request.dst_port;
+    spec.dst_port = request.src_port;
+    spec.traffic_class = request.tos;
+    r.length = wire::encode_ipv6_ntp(frame, spec, header);
+  }
+  if (r.length == 0) {  // cannot happen for a decoded request (the reply is smaller)
+    r.outcome = ServeOutcome::kTxFailed;
+    return r;
+  }
+  r.udp_offset = wire::udp_payload_offset(eth, request.src_ip.version) - wire::kUdpHeaderSize;
+  return r;
+}
+
+void stamp_transmit(std::span<uint8_t> frame, const ServeResult& reply, NtpTimestamp t3) {
+  const size_t ntp = reply.udp_offset + wire::kUdpHeaderSize;
+  if (reply.length == 0 || reply.interleaved() || frame.size() < ntp + wire::kNtpHeaderSize) {
+    return;
+  }
+  const NtpTimestamp t2 =
+      NtpTimestamp::from_raw(wire::load_be64(frame.data() + ntp + kReceiveOffset));
+  wire::restamp_ntp_transmit(frame, reply.udp_offset, after(t2, t3));
+}
+
+ServeOutcome serve_payload(std::span<const uint8_t> request_payload, std::span<uint8_t> out,
+                           const ServerClockState& state, NtpTimestamp t2, NtpTimestamp t3) {
+  wire::NtpPacket request;
+  if (wire::decode_ntp(request_payload, request) != wire::DecodeError::kOk) {
+    return ServeOutcome::kMalformed;
+  }
+  const ServeOutcome outcome = check_request(request);
+  if (outcome != ServeOutcome::kServedBasic) return outcome;
+  if (wire::encode_ntp(out, reply_header(request.header, state, t2, t3)) == 0) {
+    return ServeOutcome::kTxFailed;
+  }
+  return outcome;
+}
+
+}  // namespace wiretime::server

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# e2e (issue 9): chronyd as a CLIENT of wiretime. wiretimed (DPDK net_af_packet, or the kernel
+# socket backend) syncs its virtual clock to an upstream chronyd, and serves it on 198.18.0.2
+# (`undo ntp server disable` + `ntp server source-interface GE1/0/1`, in its YAML). A second
+# chronyd -x (its own config, `server 198.18.0.2 iburst minpoll 0 maxpoll 0 [xleave]`) in the
+# other namespace must select wiretime (`chronyc sources`: ^*) and measure offsets within
+# 20 us (the host's CLOCK_REALTIME is the truth for both sides); `chronyd -Q` gets one answer;
+# wiretimed counts the served requests and exits cleanly on SIGTERM.
+# With `xleave` the client runs in interleaved mode (RFC 9769): 80 % of its samples must be
+# interleaved, and wiretimed's count of interleaved replies must show it.
+# Usage: server_chronyd_test.sh WIRETIMED dpdk|socket [xleave]. ~45 s. Exit 77 without root,
+# `ip netns` or chronyd.
+set -euo pipefail
+binary=${1:?usage: $0 PATH/TO/wiretimed dpdk|socket [xleave]}
+backend=${2:-dpdk}
+mode=${3:-basic}
+source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
+# Every kept sample within 20 us on the socket backend (kernel RX stamp for T2, T3 read right
+# before sendto). On DPDK's net_af_packet, T2 is the TSC at the burst that found the request in
+# the PMD's ring (after up to one 5 us nap and its wake-up) and T3 the TSC before the PMD's
+# sendto: 80 % of the samples within 20 us and 90 % within 40 us (seen here under a load of
+# 13-25 on 2 CPUs: 21.2 and 26.4 us once in 21 samples, mean +2.9 us; in interleaved mode one
+# sample of 147.5 us in 21, the lcore preempted between its TX burst and the TSC read that
+# dates it). A NIC with RX/TX stamps has no such term (docs/operations.md, "NTP server").
+limit_us=20
+hard_us=20
+[ "$backend" = dpdk ] && hard_us=40
+
+sync_setup "v$$"
+[ "$backend" = socket ] && ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+sync_start_chronyd upstream "$WT_SERVER_IP"
+
+{
+  wt_lab_wiretimed_yaml backend="$backend" measurements="$WT_DIR/measurements.log" \
+    tracking="$WT_DIR/tracking.log"
+  cat <<YAML
+  unicast-servers:
+    - address: $WT_SERVER_IP
+      minpoll: -1
+      maxpoll: 0
+      interleaved: true
+  server-disable: false
+  server-source-interfaces: [GE1/0/1]
+YAML
+} >"$WT_DIR/wiretimed.yaml"
+
+echo "== $backend backend, chronyd client in $mode mode"
+sync_start_daemon "$binary" "$WT_DIR/wiretimed.yaml"
+for _ in $(seq 60); do
+  grep -q "synchronized to $WT_SERVER_IP" "$WT_DIR/wiretimed.out" && break
+  kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || { cat "$WT_DIR/wiretimed.out"; fail "wiretimed exited"; }
+  sleep 0.5
+done
+grep -q "synchronized to $WT_SERVER_IP" "$WT_DIR/wiretimed.out" ||
+  { sync_show; fail "wiretimed never synchronized to its upstream"; }
+# The first clock updates still move the clock by tens of us: serve a settled clock.
+sleep 10
+
+# The client: chronyd -x (never touches the clock), its own files, command socket in WT_DIR.
+xleave=
+[ "$mode" = xleave ] && xleave=xleave
+mkdir -p "$WT_DIR/client-logs"
+cat >"$WT_DIR/client.conf" <<CONF
+server $WT_CLIENT_IP iburst minpoll 0 maxpoll 0 $xleave
+port 0
+bindcmdaddress $WT_DIR/client.sock
+pidfile $WT_DIR/client.pid
+driftfile $WT_DIR/client.drift
+logdir $WT_DIR/client-logs
+log measurements rawmeasurements
+CONF
+rt=()
+[ -n "$WT_LAB_RT" ] && read -r -a rt <<<"$WT_LAB_RT"
+ip netns exec "$WT_NS_SRV" "${rt[@]}" taskset -c "$(wt_lab_housekeeping_cpus)" \
+  chronyd -f "$WT_DIR/client.conf" -u root -x -d >"$WT_DIR/client.log" 2>&1 &
+WT_PIDS+=($!)
+client_pid=$!
+
+sources() { ip netns exec "$WT_NS_SRV" chronyc -h "$WT_DIR/client.sock" -n sources 2>/dev/null || true; }
+selected=0
+for _ in $(seq 40); do
+  kill -0 "$client_pid" 2>/dev/null || { cat "$WT_DIR/client.log"; fail "client chronyd exited"; }
+  if sources | grep -q "^\^\* *$WT_CLIENT_IP "; then selected=1; break; fi
+  sleep 0.5
+done
+sources | sed 's/^/   | /'
+[ "$selected" = 1 ] || { cat "$WT_DIR/client.log"; sync_show; fail "chronyd did not select wiretime"; }
+sleep 3  # chronyd's first samples after selecting a source still come from its burst
+select_time=$(date -u +%H:%M:%S)
+echo "   selected; samples from $select_time on: 20 s of 1 s polls"
+sleep 20
+sources | sed 's/^/   | /'
+sources | grep -q "^\^\* *$WT_CLIENT_IP " || fail "chronyd dropped wiretime"
+
+# chronyd's measurements log: one line per sample, offset and peer delay in fields 12 and 13.
+# Lines before the selection were taken while the client was still settling. A sample whose
+# round trip took over 1 ms met a scheduling hiccup of this loaded 2-CPU machine (seen: 30 and
+# 51 ms); chronyd's own filter discards those, and so does this check, counting them: at least
+# 80 % of the samples must be kept, and every kept one within the limit.
+log="$WT_DIR/client-logs/measurements.log"
+[ -s "$log" ] || fail "no client measurements"
+python3 - "$log" "$select_time" "$limit_us" "$hard_us" "$mode" <<'PY' || fail "client offsets"
+import sys
+path, since, limit_us, hard_us = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+mode = sys.argv[5]
+offsets, slow, total, interleaved = [], 0, 0, 0
+for line in open(path):
+    f = line.split()
+    if len(f) < 13 or not f[0][:1].isdigit() or f[1] < since:
+        continue
+    total += 1
+    # MTxRx: version and B(asic)/I(nterleaved), then the TX and RX stamp sources.
+    if len(f) >= 20 and f[17].endswith("I"):
+        interleaved += 1
+    if float(f[12]) > 1e-3:
+        slow += 1
+        continue
+    offsets.append(float(f[11]))
+worst = max((abs(o) for o in offsets), default=float("nan"))
+mean = sum(offsets) / len(offsets) if offsets else float("nan")
+within = sum(1 for o in offsets if abs(o) <= limit_us * 1e-6)
+print(f"   client samples since selection: {total}, {slow} with a round trip over 1 ms left out; "
+      f"{within} within {limit_us:g} us, worst |offset| {worst * 1e6:.1f} us (limit {hard_us:g} us), "
+      f"mean {mean * 1e6:+.1f} us")
+print("   offsets (us):", " ".join(f"{o * 1e6:+.1f}" for o in offsets))
+print(f"   interleaved samples: {interleaved} of {total}")
+if mode == "xleave" and interleaved * 10 < total * 8:
+    sys.exit(1)
+within_hard = sum(1 for o in offsets if abs(o) <= hard_us * 1e-6)
+ok = (total >= 10 and len(offsets) * 10 >= total * 8 and within * 10 >= total * 8
+      and (within_hard == len(offsets) if hard_us == limit_us else within_hard * 10 >= total * 9))
+sys.exit(0 if ok else 1)
+PY
+
+# chronyd -Q: one query, nothing set. Its answer rests on a handful of samples; one delayed by
+# this loaded machine's scheduling can move it by milliseconds (2.6 ms seen once while the
+# client above had 22/22 samples within 10.5 us), so up to three tries, one within 1 ms.
+q_ok=0
+for _ in 1 2 3; do
+  q=$(ip netns exec "$WT_NS_SRV" timeout 20 chronyd -Q -u root -t 15 "pidfile $WT_DIR/q.pid" \
+    "server $WT_CLIENT_IP iburst" 2>&1 || true)
+  echo "   chronyd -Q: $(grep -o 'System clock wrong by [-0-9.e]* seconds' <<<"$q" || echo "$q")"
+  wrong=$(sed -n 's/.*System clock wrong by \([-0-9.e]*\) seconds.*/\1/p' <<<"$q")
+  [ -n "$wrong" ] || fail "chronyd -Q got no answer"
+  if python3 -c "import sys; sys.exit(0 if abs(float('$wrong')) < 1e-3 else 1)"; then
+    q_ok=1
+    break
+  fi
+done
+[ "$q_ok" = 1 ] || fail "chronyd -Q offsets over 1 ms"
+
+sync_stop_daemon
+line=$(grep "server: served" "$WT_DIR/wiretimed.out" | tail -1 || true)
+basic=$(sed -n 's/.*served basic \([0-9]*\).*/\1/p' <<<"$line")
+inter=$(sed -n 's/.*served interleaved \([0-9]*\).*/\1/p' <<<"$line")
+served=$(( ${basic:-0} + ${inter:-0} ))
+grep "server:" "$WT_DIR/wiretimed.out" | sed 's/^/   | /'
+[ "$served" -ge 20 ] || fail "wiretimed served $served requests"
+if [ "$mode" = xleave ]; then
+  [ "${inter:-0}" -ge 15 ] || fail "wiretimed answered ${inter:-no} requests in interleaved mode"
+fi
+echo PASS

@@ -12,6 +12,8 @@ packages=(
   libbenchmark-dev libssl-dev libedit-dev
   # test peers and tools: chronyd as the real upstream, tshark as the independent decoder
   chrony tshark iproute2 ethtool procps psmisc python3 gnuplot-nox
+  # telemetry clients: dpdk-telemetry.py and dpdk-dumpcap (dpdk-dev), the Prometheus text parser
+  dpdk-dev python3-prometheus-client
 )
 
 missing=()

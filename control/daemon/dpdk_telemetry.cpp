@@ -139,8 +139,8 @@ std::string DpdkMetrics::register_commands() {
          d.u64("cycles", cycles);
          d.u64("busy_cycles", busy);
          d.u64("tsc_hz", static_cast<uint64_t>(tsc_hz_));
-         d.real("busy_ratio", cycles > 0 ? static_cast<double>(busy) / static_cast<double>(cycles)
-                                         : 0.0);
+         d.real("busy_ratio",
+                cycles > 0 ? static_cast<double>(busy) / static_cast<double>(cycles) : 0.0);
          if (const auto s = box.read()) d.real("busy_ratio_1s", s->dataplane.lcore_busy_ratio);
        }},
   };
@@ -158,8 +158,8 @@ void DpdkMetrics::collect(MetricsSnapshot& out) {
   d.tx_frames = get(c.tx_frames);
   d.drops.clear();
   for (size_t i = 0; i < c.drop.size(); ++i) {
-    d.drops.push_back(NamedCount{snake_case(dpdk::to_string(static_cast<dpdk::DropReason>(i))),
-                                 get(c.drop[i])});
+    d.drops.push_back(
+        NamedCount{snake_case(dpdk::to_string(static_cast<dpdk::DropReason>(i))), get(c.drop[i])});
   }
   for (size_t i = 1; i < c.decode.size(); ++i) {
     d.drops.push_back(

@@ -17,12 +17,12 @@ struct ClockMetrics {
   int stratum = 16;
   std::string reference;  // system peer's address, "none"
   uint32_t reference_id = 0;
-  std::string sync_state;           // RFC 5905 local clock state: NSET, FSET, SPIK, FREQ, SYNC
-  double offset_seconds = 0;        // offset of the last clock update
-  double frequency_ppm = 0;         // discipline's frequency correction
-  double jitter_seconds = 0;        // system jitter (RMS of the combined offsets)
-  double wander_ppm = 0;            // frequency wander
-  double root_delay_seconds = 0;    // to the primary reference
+  std::string sync_state;         // RFC 5905 local clock state: NSET, FSET, SPIK, FREQ, SYNC
+  double offset_seconds = 0;      // offset of the last clock update
+  double frequency_ppm = 0;       // discipline's frequency correction
+  double jitter_seconds = 0;      // system jitter (RMS of the combined offsets)
+  double wander_ppm = 0;          // frequency wander
+  double root_delay_seconds = 0;  // to the primary reference
   double root_dispersion_seconds = 0;
   double last_update_unix_seconds = 0;  // reference time; 0 before the first update
   double poll_seconds = 0;              // system poll interval

@@ -13,7 +13,8 @@ namespace wiretime::daemon {
 class MetricsTextfile {
  public:
   // Empty path: disabled (due() is never true).
-  MetricsTextfile(std::string path, int64_t interval_ns) : path_(std::move(path)), interval_ns_(interval_ns) {}
+  MetricsTextfile(std::string path, int64_t interval_ns)
+      : path_(std::move(path)), interval_ns_(interval_ns) {}
 
   bool enabled() const { return !path_.empty(); }
   const std::string& path() const { return path_; }

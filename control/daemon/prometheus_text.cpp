@@ -1,8 +1,8 @@
 #include "control/daemon/prometheus_text.hpp"
 
 #include <charconv>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <initializer_list>
 #include <utility>
 
@@ -82,7 +82,8 @@ class Writer {
 template <typename Get>
 void per_server(Writer& w, const MetricsSnapshot& s, const char* name, const char* help, Get get) {
   w.family(name, "gauge", help);
-  for (const ServerMetrics& m : s.servers) w.sample(static_cast<double>(get(m)), {{"server", m.server}});
+  for (const ServerMetrics& m : s.servers)
+    w.sample(static_cast<double>(get(m)), {{"server", m.server}});
 }
 
 }  // namespace
@@ -90,7 +91,8 @@ void per_server(Writer& w, const MetricsSnapshot& s, const char* name, const cha
 std::string render_prometheus(const MetricsSnapshot& s) {
   Writer w;
   const ClockMetrics& c = s.clock;
-  w.family("wiretime_build_info", "gauge", "Version and dataplane backend of the running wiretimed.");
+  w.family("wiretime_build_info", "gauge",
+           "Version and dataplane backend of the running wiretimed.");
   w.sample(1.0, {{"version", s.version}, {"backend", s.backend}});
   w.family("wiretime_start_time_seconds", "gauge", "When wiretimed started, Unix time.");
   w.sample(s.start_unix_seconds);
@@ -140,7 +142,8 @@ std::string render_prometheus(const MetricsSnapshot& s) {
 
   w.family("wiretime_server_state_info", "gauge",
            "Selection state of each server (system peer, selected, falseticker, ...), as a label.");
-  for (const ServerMetrics& m : s.servers) w.sample(1.0, {{"server", m.server}, {"state", m.state}});
+  for (const ServerMetrics& m : s.servers)
+    w.sample(1.0, {{"server", m.server}, {"state", m.state}});
   per_server(w, s, "wiretime_server_offset_seconds", "Clock filter offset of the server.",
              [](const ServerMetrics& m) { return m.offset_seconds; });
   per_server(w, s, "wiretime_server_delay_seconds", "Clock filter round-trip delay.",
@@ -155,7 +158,8 @@ std::string render_prometheus(const MetricsSnapshot& s) {
              [](const ServerMetrics& m) { return m.root_dispersion_seconds; });
   per_server(w, s, "wiretime_server_poll_interval_seconds", "Current poll interval.",
              [](const ServerMetrics& m) { return m.poll_seconds; });
-  per_server(w, s, "wiretime_server_reach", "Reach register (8 bits, 255: the last 8 polls answered).",
+  per_server(w, s, "wiretime_server_reach",
+             "Reach register (8 bits, 255: the last 8 polls answered).",
              [](const ServerMetrics& m) { return m.reach; });
   per_server(w, s, "wiretime_server_stratum", "Stratum the server reports.",
              [](const ServerMetrics& m) { return m.stratum; });
@@ -179,7 +183,8 @@ std::string render_prometheus(const MetricsSnapshot& s) {
 
   if (s.dataplane.present) {
     const DataplaneMetrics& d = s.dataplane;
-    w.family("wiretime_dataplane_frames_total", "counter", "Frames the dataplane received and sent.");
+    w.family("wiretime_dataplane_frames_total", "counter",
+             "Frames the dataplane received and sent.");
     w.sample(d.rx_frames, {{"direction", "rx"}});
     w.sample(d.tx_frames, {{"direction", "tx"}});
     w.family("wiretime_dataplane_drops_total", "counter",
@@ -192,8 +197,9 @@ std::string render_prometheus(const MetricsSnapshot& s) {
     w.family("wiretime_dataplane_lcore_busy_seconds_total", "counter",
              "Time the dataplane lcore spent in polling passes that found work.");
     w.sample(d.lcore_busy_seconds);
-    w.family("wiretime_dataplane_lcore_seconds_total", "counter",
-             "Time the dataplane lcore has been polling (busy ratio: rate of busy / rate of this).");
+    w.family(
+        "wiretime_dataplane_lcore_seconds_total", "counter",
+        "Time the dataplane lcore has been polling (busy ratio: rate of busy / rate of this).");
     w.sample(d.lcore_total_seconds);
     w.family("wiretime_dataplane_lcore_busy_ratio", "gauge",
              "Share of the lcore's time in passes that found work, over the last second.");

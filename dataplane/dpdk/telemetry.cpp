@@ -37,8 +37,8 @@ int dispatch(const char* cmd, const char* params, rte_tel_data* info) {
 std::string key(const std::string& name) {
   std::string k = name.substr(0, RTE_TEL_MAX_STRING_LEN - 1);
   for (char& c : k) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     if (!ok) c = '_';
   }
   return k;

@@ -70,7 +70,8 @@ TEST(PrometheusText, ClockValuesInBaseUnitsWithHelpAndType) {
   EXPECT_TRUE(has_line(t, "wiretime_root_delay_seconds 0.000125")) << t;
   EXPECT_TRUE(has_line(t, "wiretime_clock_synchronized 1")) << t;
   EXPECT_TRUE(has_line(t, "wiretime_clock_stratum 2")) << t;
-  EXPECT_TRUE(has_line(t, "wiretime_clock_reference_info{reference=\"198.18.0.1\",refid=\"C6120001\"} 1"))
+  EXPECT_TRUE(
+      has_line(t, "wiretime_clock_reference_info{reference=\"198.18.0.1\",refid=\"C6120001\"} 1"))
       << t;
   EXPECT_TRUE(has_line(t, "# TYPE wiretime_clock_updates_total counter")) << t;
   EXPECT_TRUE(has_line(t, "wiretime_clock_updates_total 42")) << t;
@@ -107,11 +108,13 @@ TEST(PrometheusText, PerServerAndPerInterfaceLabelsAreEscaped) {
   const std::string t = render_prometheus(sample_snapshot());
   EXPECT_TRUE(has_line(t, "wiretime_server_offset_seconds{server=\"198.18.0.1\"} 3e-06")) << t;
   EXPECT_TRUE(has_line(t, "wiretime_server_reach{server=\"198.18.0.1\"} 255")) << t;
-  EXPECT_TRUE(has_line(t, "wiretime_server_state_info{server=\"198.18.0.1\",state=\"system peer\"} 1"))
+  EXPECT_TRUE(
+      has_line(t, "wiretime_server_state_info{server=\"198.18.0.1\",state=\"system peer\"} 1"))
       << t;
   EXPECT_TRUE(has_line(t, "wiretime_server_offset_seconds{server=\"we\\\"ird\\\\name\\n\"} 3e-06"))
       << t;
-  EXPECT_TRUE(has_line(t, "wiretime_server_packets_total{server=\"198.18.0.1\",result=\"accepted\"} 8"))
+  EXPECT_TRUE(
+      has_line(t, "wiretime_server_packets_total{server=\"198.18.0.1\",result=\"accepted\"} 8"))
       << t;
   EXPECT_TRUE(has_line(
       t, "wiretime_ntp_packets_total{direction=\"tx\",result=\"sent\",interface=\"GE1/0/1\"} 10"))

@@ -93,7 +93,9 @@ TEST(PrometheusText, EveryFamilyHasOneHelpAndOneTypeAndSamplesFollowTheirType) {
     if (l.rfind("# TYPE ", 0) == 0) {
       EXPECT_EQ(l.substr(7, current.size() + 1), current + " ") << l;
       const std::string type = l.substr(8 + current.size());
-      if (type == "counter") EXPECT_TRUE(current.ends_with("_total")) << current;
+      if (type == "counter") {
+        EXPECT_TRUE(current.ends_with("_total")) << current;
+      }
       continue;
     }
     ASSERT_FALSE(l.empty());

@@ -53,8 +53,7 @@ std::string DpdkMetrics::register_commands() {
          d.real("snapshot_unix_s", s->time_unix_seconds);
        }},
       {"/wiretime/associations",
-       "Per server (key: association id): address, state, reach, poll, offset, delay, jitter. "
-       "Parameter: an association id for that one only",
+       "Per association id: address, state, reach, poll, offset, delay, jitter. Param: an id",
        [&box](const std::string& params, dpdk::TelemetryDict& d) {
          const auto s = box.read();
          if (!s) return no_snapshot(d);
@@ -128,8 +127,7 @@ std::string DpdkMetrics::register_commands() {
          }
        }},
       {"/wiretime/lcore",
-       "Dataplane lcore load: passes, busy passes, TSC cycles, busy ratio (lifetime and last "
-       "second)",
+       "Dataplane lcore load: passes, busy passes, TSC cycles, busy ratio (lifetime, last second)",
        [this, &dp, &box](const std::string&, dpdk::TelemetryDict& d) {
          const dpdk::DataplaneCounters& c = dp.counters();
          const uint64_t cycles = get(c.lcore_cycles), busy = get(c.lcore_busy_cycles);

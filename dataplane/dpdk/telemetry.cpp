@@ -3,6 +3,7 @@
 #include <rte_telemetry.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -57,9 +58,10 @@ void TelemetryDict::str(const std::string& name, const std::string& value) {
 }
 
 void TelemetryDict::real(const std::string& name, double value) {
+  // The shortest text that reads back as the same double (Unix times keep their fraction).
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", value);
-  str(name, buf);
+  const auto r = std::to_chars(buf, buf + sizeof buf, value);
+  str(name, std::string(buf, r.ptr));
 }
 
 TelemetryDict TelemetryDict::child(const std::string& name) {
@@ -81,8 +83,9 @@ std::string TelemetryCommands::add(const std::string& command, const std::string
   std::lock_guard<std::mutex> lock(r.mutex);
   auto it = r.handlers.find(command);
   if (it == r.handlers.end()) {
-    if (const int rc = rte_telemetry_register_cmd(command.c_str(), dispatch, help.c_str());
-        rc != 0) {
+    // DPDK refuses help texts of RTE_TEL_MAX_STRING_LEN characters or more.
+    const std::string h = help.substr(0, RTE_TEL_MAX_STRING_LEN - 1);
+    if (const int rc = rte_telemetry_register_cmd(command.c_str(), dispatch, h.c_str()); rc != 0) {
       return "cannot register telemetry command " + command + ": " + std::strerror(-rc);
     }
     it = r.handlers.emplace(command, TelemetryHandler()).first;

@@ -8,6 +8,9 @@
 set -euo pipefail
 binary=${1:?usage: $0 PATH/TO/wiretimed PATH/TO/wiretime-pcap}
 pcap_tool=${2:?usage: $0 PATH/TO/wiretimed PATH/TO/wiretime-pcap}
+# Normal priority for the lab: this checks liveness, not accuracy, and the clients
+# (dpdk-telemetry.py, dpdk-dumpcap, python) must not starve behind real-time daemons on 2 CPUs.
+WT_LAB_RT=
 source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
 command -v dpdk-dumpcap >/dev/null || { echo "SKIP: dpdk-dumpcap (dpdk-dev) missing"; exit 77; }
 command -v tshark >/dev/null || { echo "SKIP: tshark missing"; exit 77; }
@@ -25,7 +28,7 @@ cleanup_huge() {
   rmdir "$huge_dir" 2>/dev/null || true
   echo "$before" >"$nr" 2>/dev/null || true
 }
-trap 'wt_lab_cleanup; cleanup_huge' EXIT
+trap 'wt_lab_cleanup; cleanup_huge; rm -rf "/var/run/dpdk/wt-$WT_TAG"' EXIT
 echo $((before + pages)) >"$nr"
 free=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages)
 if [ "$free" -lt "$pages" ]; then echo "SKIP: only $free free 2 MB hugepages"; exit 77; fi

@@ -23,12 +23,18 @@ def check(condition, message):
 
 
 def load_telemetry(path):
-    replies = {}
+    """Replies by command; the reply to a command with a parameter (`cmd,param`) is keyed by
+    the bare command, so it is kept apart as the last line's ('param' key)."""
+    replies, lines = {}, []
     with open(path) as f:
         for line in f:
             line = line.strip()
             if line.startswith('{'):
-                replies.update(json.loads(line))
+                lines.append(json.loads(line))
+    for reply in lines[:-1]:
+        replies.update(reply)
+    if lines:
+        replies['param'] = lines[-1]
     return replies
 
 
@@ -62,7 +68,7 @@ def telemetry(args):
               f'offset/delay {s["offset_s"]} {s["delay_s"]}')
         check(float(s['poll_s']) >= 1, f'poll_s {s["poll_s"]}')
         check(float(s['jitter_s']) >= 0, f'jitter_s {s["jitter_s"]}')
-    one = b.get('/wiretime/associations,1', {})
+    one = b.get('param', {}).get('/wiretime/associations', {})
     check(list(one.keys()) == ['1'], f'/wiretime/associations,1 gave {list(one.keys())}')
 
     itf, itf0 = b['/wiretime/interfaces'].get('0', {}), a['/wiretime/interfaces'].get('0', {})

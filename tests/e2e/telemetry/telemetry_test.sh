@@ -7,13 +7,21 @@
 # Then the same textfile check on the socket backend. Usage: telemetry_test.sh WIRETIMED
 set -euo pipefail
 binary=${1:?usage: $0 PATH/TO/wiretimed}
+# Normal priority for the lab: this checks liveness, not accuracy, and the clients
+# (dpdk-telemetry.py, dpdk-dumpcap, python) must not starve behind real-time daemons on 2 CPUs.
+WT_LAB_RT=
 source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 command -v dpdk-telemetry.py >/dev/null || { echo "SKIP: dpdk-telemetry.py (dpdk-dev) missing"; exit 77; }
-python3 -c 'import prometheus_client' 2>/dev/null ||
+# Debian's python3-prometheus-client is in the system interpreter (PATH may name another).
+py=python3
+[ -x /usr/bin/python3 ] && py=/usr/bin/python3
+"$py" -c 'import prometheus_client' 2>/dev/null ||
   { echo "SKIP: python3-prometheus-client missing"; exit 77; }
 
 sync_setup "t$$"
+# The EAL's runtime directory (telemetry socket, config) goes with the lab.
+trap 'wt_lab_cleanup; rm -rf "/var/run/dpdk/wt-$WT_TAG"' EXIT
 sync_start_chronyd chronyd "$WT_SERVER_IP"
 
 # write_config FILE BACKEND: one server, fast polls, the textfile rewritten every second.
@@ -53,9 +61,9 @@ sleep 4
 telemetry "$WT_DIR/telemetry2.json"
 cp "$WT_DIR/wiretime.prom" "$WT_DIR/prom2.prom"
 sed 's/^/   | /' "$WT_DIR/telemetry2.json"
-python3 "$here/check_telemetry.py" telemetry --server "$WT_SERVER_IP" \
+"$py" "$here/check_telemetry.py" telemetry --server "$WT_SERVER_IP" \
   "$WT_DIR/telemetry1.json" "$WT_DIR/telemetry2.json" || fail "DPDK telemetry"
-python3 "$here/check_telemetry.py" prometheus --server "$WT_SERVER_IP" --backend dpdk \
+"$py" "$here/check_telemetry.py" prometheus --server "$WT_SERVER_IP" --backend dpdk \
   --interface GE1/0/1 "$WT_DIR/prom1.prom" "$WT_DIR/prom2.prom" || fail "Prometheus textfile (dpdk)"
 sync_stop_daemon
 
@@ -68,7 +76,7 @@ wait_synchronised 60
 cp "$WT_DIR/wiretime.prom" "$WT_DIR/prom3.prom"
 sleep 3
 cp "$WT_DIR/wiretime.prom" "$WT_DIR/prom4.prom"
-python3 "$here/check_telemetry.py" prometheus --server "$WT_SERVER_IP" --backend socket \
+"$py" "$here/check_telemetry.py" prometheus --server "$WT_SERVER_IP" --backend socket \
   --interface GE1/0/1 "$WT_DIR/prom3.prom" "$WT_DIR/prom4.prom" || fail "Prometheus textfile (socket)"
 sync_stop_daemon
 echo PASS

@@ -19,9 +19,11 @@ struct Registry {
   std::mutex mutex;
   std::map<std::string, TelemetryHandler> handlers;  // command -> handler (empty: gone)
 };
+// Never destroyed: DPDK's telemetry thread is not stopped at exit and may still call in while
+// static objects are being destroyed.
 Registry& registry() {
-  static Registry r;
-  return r;
+  static Registry* r = new Registry;
+  return *r;
 }
 
 int dispatch(const char* cmd, const char* params, rte_tel_data* info) {

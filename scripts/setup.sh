@@ -16,6 +16,8 @@ packages=(
   chrony tshark iproute2 ethtool procps psmisc python3 gnuplot-nox
   # the .deb test: dpkg-shlibdeps (dpkg-dev) for its dependencies, systemd-analyze for the unit
   dpkg-dev systemd
+  # telemetry clients: dpdk-telemetry.py and dpdk-dumpcap (dpdk-dev), the Prometheus text parser
+  dpdk-dev python3-prometheus-client
 )
 
 missing=()

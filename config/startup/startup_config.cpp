@@ -203,7 +203,7 @@ ClockSection parse_clock(const YamlField& field) {
 LogSection parse_log(const YamlField& field) {
   LogSection section;
   if (field.is_null()) return section;
-  const YamlMap map(field, {"level", "measurements"});
+  const YamlMap map(field, {"level", "measurements", "metrics-textfile", "metrics-interval"});
   if (auto level = map.optional("level")) {
     const auto parsed = parse_log_level(level->as_string());
     if (!parsed) {
@@ -214,6 +214,13 @@ LogSection parse_log(const YamlField& field) {
   if (auto measurements = map.optional("measurements")) {
     section.measurements = measurements->as_string();
     if (section.measurements.empty()) measurements->fail("must not be empty");
+  }
+  if (auto textfile = map.optional("metrics-textfile")) {
+    section.metrics_textfile = textfile->as_string();
+    if (section.metrics_textfile.empty()) textfile->fail("must not be empty");
+  }
+  if (auto interval = map.optional("metrics-interval")) {
+    section.metrics_interval_s = static_cast<unsigned>(interval->as_int(1, 3600));
   }
   return section;
 }

@@ -64,6 +64,10 @@ enum class LogLevel { kError, kWarning, kInfo, kDebug };
 struct LogSection {
   LogLevel level = LogLevel::kInfo;
   std::string measurements;  // file for one line per sample; empty: none
+  // Prometheus metrics in the node_exporter textfile convention (`.prom`, rewritten
+  // atomically every metrics_interval_s seconds); empty: none.
+  std::string metrics_textfile;
+  unsigned metrics_interval_s = 10;
 };
 
 struct StartupConfig {

@@ -23,9 +23,11 @@
 #include "control/daemon/daemon_keys.hpp"
 #include "control/daemon/daemon_observer.hpp"
 #include "control/daemon/daemon_options.hpp"
+#include "control/daemon/dpdk_telemetry.hpp"
 #include "control/daemon/dpdk_transport.hpp"
 #include "control/daemon/kernel_stamp_matcher.hpp"
 #include "control/daemon/measurement_log.hpp"
+#include "control/daemon/metrics_publisher.hpp"
 #include "control/daemon/mgmt_endpoint.hpp"
 #include "control/daemon/server_publisher.hpp"
 #include "control/daemon/server_specs.hpp"
@@ -34,6 +36,7 @@
 #include "control/runtime/virtual_clock.hpp"
 #include "dataplane/dpdk/dataplane.hpp"
 #include "dataplane/dpdk/eal.hpp"
+#include "dataplane/dpdk/packet_capture.hpp"
 #include "dataplane/dpdk/tsc_clock.hpp"
 #include "dataplane/l3/ip_prefix.hpp"
 #include "dataplane/socket/packet_tap.hpp"
@@ -412,6 +415,19 @@ int run_dpdk_backend(const BackendContext& context) {
   }
   notify_ready("dataplane and management socket " + mgmt.path() + " up");
 
+  // Monitoring (docs/operations.md, Telemetry): /wiretime/* DPDK telemetry commands, the
+  // Prometheus textfile, and live capture with dpdk-dumpcap.
+  MetricsPublisher metrics(cfg.log, "dpdk", realtime_ns());
+  DpdkMetrics dpdk_metrics(*dataplane, metrics.box(), cal.ticks_per_second, lcore);
+  metrics.set_extra([&dpdk_metrics](MetricsSnapshot& s) { dpdk_metrics.collect(s); });
+  if (std::string e = dpdk_metrics.register_commands(); !e.empty()) log.warning(e);
+  dpdk::PacketCapture capture;
+  if (std::string e = capture.enable(); !e.empty()) {
+    log.warning("live capture: " + e);
+  } else if (!dpdk::PacketCapture::secondary_processes_possible()) {
+    log.info("live capture: EAL runs without hugepages (--no-huge), so dpdk-dumpcap cannot attach");
+  }
+
   dpdk::DataplaneEvent batch[64];
   int64_t next_fd_check_ns = 0;
   while (!context.stop) {
@@ -443,6 +459,7 @@ int run_dpdk_backend(const BackendContext& context) {
         log_resolutions(log, names.deliver(loop));
       }
       if (ready > 0) mgmt.service(fds.data() + 1, fds.size() - 1);
+      metrics.poll(loop, now, published.read().utc_nanos(dpdk::read_tsc()), log);
     }
     const uint64_t next = loop.run_due();
     if (const int64_t mono = monotonic_ns(); server_publisher.due(mono, mgmt.running())) {

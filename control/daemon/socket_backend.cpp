@@ -18,6 +18,7 @@
 #include "control/daemon/daemon_keys.hpp"
 #include "control/daemon/daemon_observer.hpp"
 #include "control/daemon/daemon_options.hpp"
+#include "control/daemon/metrics_publisher.hpp"
 #include "control/daemon/mgmt_endpoint.hpp"
 #include "control/daemon/server_publisher.hpp"
 #include "control/daemon/server_specs.hpp"
@@ -155,8 +156,18 @@ int run_socket_backend(const BackendContext& context) {
   SocketServer ntp_server(log, local, itf.name);
   server::ServerClockState served;
   int64_t next_served_ns = 0;
+  // Prometheus textfile (docs/operations.md, Telemetry): the one interface's NTP counters.
+  MetricsPublisher metrics(cfg.startup.log, "socket", clock->to_utc(clock->now_ticks()));
+  metrics.set_extra([&loop, &transport, &itf](MetricsSnapshot& s) {
+    const runtime::RuntimeCounters& c = loop.counters();
+    s.packets = {{"tx", "sent", itf.name, c.requests - c.send_failures},
+                 {"tx", "failed", itf.name, c.send_failures},
+                 {"rx", "received", itf.name, c.replies},
+                 {"rx", "dropped", itf.name, transport.undecodable()}};
+  });
 
   while (!context.stop) {
+    metrics.poll(loop, socket::monotonic_ns(), clock->to_utc(clock->now_ticks()), log);
     if (const auto due = names.next_due(); due && *due <= socket::monotonic_ns()) {
       for (const resolver::ResolveEvent& e : names.deliver(loop)) {
         if (e.ok) {

@@ -102,6 +102,12 @@ class Dataplane {
   // A request is out and unanswered: run() does not nap (DataplaneLoop::awaiting_reply).
   bool awaiting_reply() const { return loop_->awaiting_reply(); }
   const DataplaneCounters& counters() const { return counters_; }
+  // Any thread (telemetry): the command ring, then each interface's event ring (by index).
+  const SpscRing<TxCommand>& command_ring() const { return commands_; }
+  const SpscRing<DataplaneEvent>& event_ring(l3::InterfaceIndex interface) const {
+    return *events_[interface];
+  }
+  size_t event_ring_count() const { return events_.size(); }
 
  private:
   Dataplane() = default;

@@ -61,6 +61,8 @@ DataplaneLoop::DataplaneLoop(const DataplaneLoopConfig& config, std::vector<Port
 
 bool DataplaneLoop::poll_once() {
   const uint64_t now = read_tsc();
+  // Busy ratio: two relaxed counters per pass, a third and one more TSC read per busy pass.
+  if (last_poll_tsc_ != 0) DataplaneCounters::add(counters_.lcore_cycles, now - last_poll_tsc_);
   last_poll_tsc_ = now;
   if (!announced_) {
     announced_ = true;
@@ -69,6 +71,11 @@ bool DataplaneLoop::poll_once() {
   const bool received = rx_stage(now);
   const bool sent = tx_stage(now);
   if (now >= next_timer_tsc_) timers(now);
+  DataplaneCounters::bump(counters_.lcore_passes);
+  if (received || sent) {
+    DataplaneCounters::bump(counters_.lcore_busy_passes);
+    DataplaneCounters::add(counters_.lcore_busy_cycles, read_tsc() - now);
+  }
   return received || sent;
 }
 
@@ -116,6 +123,9 @@ bool DataplaneLoop::classify(uint16_t port, rte_mbuf* m, uint64_t burst_tsc) {
   if (itf == nullptr) {
     counters_.count(DropReason::kNoInterface);
     return false;
+  }
+  if (InterfaceCounters* ic = counters_.interface(itf->index)) {
+    DataplaneCounters::bump(ic->rx_frames);
   }
   if (decoded_.dst_mac != itf->mac && decoded_.dst_mac != wire::MacAddress::broadcast()) {
     const bool ipv6_multicast =
@@ -425,10 +435,13 @@ void DataplaneLoop::timestamp(uint16_t port, const rte_mbuf* m, uint64_t burst_t
 
 void DataplaneLoop::push_event(uint16_t interface, const DataplaneEvent& event,
                                bool count_outcome) {
+  InterfaceCounters* ic = counters_.interface(interface);
   if (!events_[interface]->push(event)) {
     counters_.count(DropReason::kEventRingFull);
+    if (count_outcome && ic != nullptr) DataplaneCounters::bump(ic->ntp_rx_dropped);
   } else if (count_outcome) {
     counters_.count(RxOutcome::kNtpReplyToControl);
+    if (ic != nullptr) DataplaneCounters::bump(ic->ntp_rx);
   }
 }
 
@@ -535,6 +548,7 @@ void DataplaneLoop::send_ntp(const l3::Interface& itf, const wire::IpAddress& sr
     not_sent(command, DropReason::kTxQueueFull);
     return;
   }
+  if (InterfaceCounters* ic = counters_.interface(itf.index)) DataplaneCounters::bump(ic->ntp_tx);
   DataplaneEvent event;
   event.kind = DataplaneEvent::Kind::kNtpTransmitted;
   event.cookie = command.cookie;
@@ -613,6 +627,9 @@ void DataplaneLoop::not_sent(const TxCommand& command, DropReason reason) {
   event.kind = DataplaneEvent::Kind::kNtpNotSent;
   event.cookie = command.cookie;
   const l3::Interface* itf = interfaces_.find(command.interface);
+  if (InterfaceCounters* ic = itf != nullptr ? counters_.interface(itf->index) : nullptr) {
+    DataplaneCounters::bump(ic->ntp_tx_failed);
+  }
   event.interface = itf != nullptr ? itf->index : 0;
   event.vrf = itf != nullptr ? itf->vrf : command.vrf;
   event.dst = command.server;

@@ -60,8 +60,19 @@ enum class RxOutcome : uint8_t {
 };
 std::string_view to_string(RxOutcome outcome);
 
+// NTP traffic of one interface (telemetry, Prometheus); written by the lcore like the rest.
+struct InterfaceCounters {
+  std::atomic<uint64_t> rx_frames{0};       // frames classified to this interface
+  std::atomic<uint64_t> ntp_tx{0};          // NTP requests sent from it
+  std::atomic<uint64_t> ntp_tx_failed{0};   // requests naming it as source that were not sent
+  std::atomic<uint64_t> ntp_rx{0};          // NTP replies handed to control
+  std::atomic<uint64_t> ntp_rx_dropped{0};  // NTP replies dropped: its event ring was full
+};
+
 // Written by one lcore, read by anyone: relaxed atomics are enough for statistics.
 struct DataplaneCounters {
+  // Interfaces with a higher index are counted only in the totals.
+  static constexpr size_t kCountedInterfaces = 64;
   std::array<std::atomic<uint64_t>, wire::kDecodeErrorCount> decode{};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(DropReason::kCount)> drop{};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(RxOutcome::kCount)> outcome{};
@@ -73,12 +84,23 @@ struct DataplaneCounters {
   // Every NTP client request, by outcome, interface and family: served ones are also counted
   // as RxOutcome::kNtpRequestServed, the others as DropReason::kNtpRequestNotServed.
   server::ServerCounters server;
+  std::array<InterfaceCounters, kCountedInterfaces> interfaces{};
+  // The lcore's polling passes: all of them and those that found work, with the TSC cycles
+  // they took (busy ratio = busy cycles / cycles; naps count as idle).
+  std::atomic<uint64_t> lcore_passes{0};
+  std::atomic<uint64_t> lcore_busy_passes{0};
+  std::atomic<uint64_t> lcore_cycles{0};
+  std::atomic<uint64_t> lcore_busy_cycles{0};
 
   void count(DropReason r) { bump(drop[static_cast<size_t>(r)]); }
   void count(wire::DecodeError e) { bump(decode[static_cast<size_t>(e)]); }
   void count(RxOutcome o) { bump(outcome[static_cast<size_t>(o)]); }
-  static void bump(std::atomic<uint64_t>& c) {
-    c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  static void bump(std::atomic<uint64_t>& c) { add(c, 1); }
+  static void add(std::atomic<uint64_t>& c, uint64_t n) {
+    c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+  InterfaceCounters* interface(size_t index) {
+    return index < kCountedInterfaces ? &interfaces[index] : nullptr;
   }
   // decode errors + RX drops + outcomes: equals rx_frames once the lcore is idle.
   uint64_t rx_accounted() const;

@@ -36,6 +36,9 @@ class SpscRing {
   bool push(const Record& r) {
     return rte_ring_sp_enqueue_elem(ring_, const_cast<Record*>(&r), sizeof(Record)) == 0;
   }
+  // Any thread: records waiting (a racy but consistent-enough read of the two tails), capacity.
+  unsigned used() const { return ring_ != nullptr ? rte_ring_count(ring_) : 0; }
+  unsigned capacity() const { return ring_ != nullptr ? rte_ring_get_capacity(ring_) : 0; }
   // Consumer side. Returns how many records were written to `out`.
   unsigned pop_burst(Record* out, unsigned n) {
     return rte_ring_sc_dequeue_burst_elem(ring_, out, sizeof(Record), n, nullptr);

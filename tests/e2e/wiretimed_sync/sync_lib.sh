@@ -17,7 +17,8 @@ sync_setup() {
   trap 'exit 130' INT TERM
   wt_lab_create_links
   SYNC_RT=()
-  [ -n "$WT_LAB_RT" ] && read -r -a SYNC_RT <<<"$WT_LAB_RT"
+  # (an if: a false `[ ]` as the last command would fail the caller under set -e)
+  if [ -n "$WT_LAB_RT" ]; then read -r -a SYNC_RT <<<"$WT_LAB_RT"; fi
 }
 
 # sync_add_server_address ADDR: another address on the server's veth.

@@ -736,6 +736,41 @@ TEST_F(DataplaneTest, DropsAreCountedByReason) {
   EXPECT_EQ(dp->counters().rx_frames.load(), 4u);
 }
 
+// Telemetry's view: NTP counters per interface, ring occupancy, the lcore's busy passes.
+TEST_F(DataplaneTest, CountsPerInterfaceRingOccupancyAndBusyPasses) {
+  start(single_port(), 1);
+  const DataplaneCounters& c = dp->counters();
+  const uint64_t passes = c.lcore_passes.load(), busy = c.lcore_busy_passes.load();
+  links[0]->inject(ntp_reply(kOurMac, v4(198, 18, 100, 1), v4(198, 18, 100, 2), 50000, 100));
+  links[0]->inject(ntp_reply(kOurMac, v4(198, 18, 0, 1), v4(198, 18, 0, 2), 50000));
+  links[0]->inject(ntp_reply(kOurMac, v4(198, 18, 0, 1), v4(198, 18, 0, 2), 50000));
+  pump();
+  EXPECT_EQ(c.interfaces[0].ntp_rx.load(), 2u);
+  EXPECT_EQ(c.interfaces[0].rx_frames.load(), 2u);
+  EXPECT_EQ(c.interfaces[1].ntp_rx.load(), 1u);
+  EXPECT_EQ(c.interfaces[1].rx_frames.load(), 1u);
+  EXPECT_EQ(dp->event_ring(0).used(), 2u);
+  EXPECT_EQ(dp->event_ring(1).used(), 1u);
+  EXPECT_EQ(dp->event_ring(0).capacity(), 1023u);  // 1024 slots, one kept empty
+  EXPECT_EQ(events().size(), 3u);
+  EXPECT_EQ(dp->event_ring(0).used(), 0u);
+
+  ASSERT_TRUE(dp->send(ntp_command(v4(198, 18, 0, 1))));  // on-link: ARP first, then the request
+  EXPECT_EQ(dp->command_ring().used(), 1u);
+  pump();
+  EXPECT_EQ(dp->command_ring().used(), 0u);
+  links[0]->inject(arp_reply(v4(198, 18, 0, 1), v4(198, 18, 0, 2), kOurMac));
+  pump();
+  EXPECT_EQ(c.interfaces[0].ntp_tx.load(), 1u);
+  EXPECT_EQ(c.interfaces[1].ntp_tx.load(), 0u);
+
+  EXPECT_GE(c.lcore_passes.load(), passes + 8);     // two pumps of 4 passes
+  EXPECT_GE(c.lcore_busy_passes.load(), busy + 3);  // RX, TX command, ARP reply + request
+  EXPECT_LT(c.lcore_busy_passes.load(), c.lcore_passes.load());
+  EXPECT_GT(c.lcore_busy_cycles.load(), 0u);
+  EXPECT_LE(c.lcore_busy_cycles.load(), c.lcore_cycles.load());
+}
+
 }  // namespace
 }  // namespace wiretime::dpdk
 

@@ -88,6 +88,9 @@ void DataplaneLoop::classify(uint16_t port, rte_mbuf* m, uint64_t burst_tsc) {
   // kNotUdp still decoded the IP layer: ICMP and unknown protocols are classified below.
   if (decoded_.error != wire::DecodeError::kOk && decoded_.error != wire::DecodeError::kNotUdp) {
     counters_.count(decoded_.error);
+    if (decoded_.error >= wire::DecodeError::kNtpTooShort) {
+      counters_.count(NtpDrop::kInvalid, decoded_.src_ip.version == wire::IpVersion::kV6);
+    }
     return;
   }
   if (decoded_.vlan_count > 1) {
@@ -279,16 +282,20 @@ void DataplaneLoop::handle_icmpv6(const l3::Interface& itf, uint64_t now_tsc) {
 void DataplaneLoop::handle_ntp(const l3::Interface& itf, const rte_mbuf* m, uint16_t port,
                                uint64_t burst_tsc) {
   const wire::NtpPacket& ntp = decoded_.ntp;
+  const bool ipv6 = decoded_.src_ip.version == wire::IpVersion::kV6;
   if (!ntp.is_time_packet) {
     counters_.count(DropReason::kNtpNotTimePacket);
+    counters_.count(NtpDrop::kInvalid, ipv6);
     return;
   }
   if (ntp.header.mode == wire::NtpMode::kClient) {
     counters_.count(DropReason::kNtpRequestNotServed);
+    counters_.count(NtpDrop::kServerDisabled, ipv6);
     return;
   }
   if (ntp.header.mode != wire::NtpMode::kServer) {
     counters_.count(DropReason::kNtpUnexpectedMode);
+    counters_.count(NtpDrop::kInvalid, ipv6);
     return;
   }
   DataplaneEvent event;
@@ -309,7 +316,7 @@ void DataplaneLoop::handle_ntp(const l3::Interface& itf, const rte_mbuf* m, uint
                 event.mac.begin());
   }
   timestamp(port, m, burst_tsc, event);
-  push_event(itf.index, event, true);
+  if (!push_event(itf.index, event, true)) counters_.count(NtpDrop::kProcessingDelay, ipv6);
   if (awaiting_replies_ > 0) --awaiting_replies_;
 }
 
@@ -336,13 +343,14 @@ void DataplaneLoop::timestamp(uint16_t port, const rte_mbuf* m, uint64_t burst_t
   }
 }
 
-void DataplaneLoop::push_event(uint16_t interface, const DataplaneEvent& event,
+bool DataplaneLoop::push_event(uint16_t interface, const DataplaneEvent& event,
                                bool count_outcome) {
   if (!events_[interface]->push(event)) {
     counters_.count(DropReason::kEventRingFull);
-  } else if (count_outcome) {
-    counters_.count(RxOutcome::kNtpReplyToControl);
+    return false;
   }
+  if (count_outcome) counters_.count(RxOutcome::kNtpReplyToControl);
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------- TX

@@ -58,12 +58,24 @@ enum class RxOutcome : uint8_t {
 };
 std::string_view to_string(RxOutcome outcome);
 
+// NTP packets the dataplane dropped before control saw them, by the reason `display ntp
+// statistics packet` shows (a view over some DropReasons and the NTP decode errors, per family).
+enum class NtpDrop : uint8_t {
+  kInvalid,          // NTP decode error, mode 6/7, symmetric or broadcast mode
+  kServerDisabled,   // client request: this dataplane serves no time
+  kProcessingDelay,  // reply lost because control's event ring was full
+  kCount,
+};
+
 // Written by one lcore, read by anyone: relaxed atomics are enough for statistics.
 struct DataplaneCounters {
   std::array<std::atomic<uint64_t>, wire::kDecodeErrorCount> decode{};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(DropReason::kCount)> drop{};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(RxOutcome::kCount)> outcome{};
   std::array<std::atomic<uint64_t>, wire::kNdErrorCount> nd_errors{};  // detail of kNdInvalid
+  // [0] IPv4, [1] IPv6.
+  std::array<std::array<std::atomic<uint64_t>, static_cast<size_t>(NtpDrop::kCount)>, 2>
+      ntp_drops{};
   std::atomic<uint64_t> rx_frames{0};
   std::atomic<uint64_t> tx_frames{0};
   std::atomic<uint64_t> rx_hw_stamps{0};  // NTP replies with a NIC RX timestamp
@@ -72,6 +84,7 @@ struct DataplaneCounters {
   void count(DropReason r) { bump(drop[static_cast<size_t>(r)]); }
   void count(wire::DecodeError e) { bump(decode[static_cast<size_t>(e)]); }
   void count(RxOutcome o) { bump(outcome[static_cast<size_t>(o)]); }
+  void count(NtpDrop d, bool ipv6) { bump(ntp_drops[ipv6 ? 1 : 0][static_cast<size_t>(d)]); }
   static void bump(std::atomic<uint64_t>& c) {
     c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   }

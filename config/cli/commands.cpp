@@ -252,7 +252,8 @@ Syntax display_live() {
                                         opt(kw("verbose", "Detailed information", "verbose"))}),
                                    kw("trace", "Path to the reference clock", "what"),
                                    seq({kw("statistics", "Statistics", "what"),
-                                        kw("packet", "Packet statistics")})})}),
+                                        kw("packet", "Packet statistics"),
+                                        opt(kw("ipv6", "IPv6 packets", "ipv6"))})})}),
                       seq({kw("interface", "Interface information", "what"),
                            kw("brief", "Brief information")})})});
 }
@@ -296,6 +297,9 @@ ViewGrammar build_user() {
            opt(kw("immediately", "Immediate validation mode", "immediately"))}));
   add(g, Cmd::kDisplayCurrent, display_current());
   add(g, Cmd::kDisplayLive, display_live());
+  add(g, Cmd::kResetStatistics,
+      seq({kw("reset", "Reset"), kw("ntp", "NTP information"), kw("statistics", "Statistics"),
+           kw("packet", "Packet statistics"), opt(kw("ipv6", "IPv6 packets", "ipv6"))}));
   add(g, Cmd::kQuit, kw("quit", "Exit the shell"));
   return g;
 }

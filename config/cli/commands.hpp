@@ -49,6 +49,7 @@ enum class Cmd : uint8_t {
   kDot1q,
   kRouteStatic,
   kSysname,
+  kResetStatistics,  // user view: `reset ntp statistics packet [ ipv6 ]` (section 7.5)
 };
 
 // The grammar of one view and, per grammar entry, its command.

@@ -39,6 +39,10 @@ class ConfigBackend {
   // `... statistics packet`, `display interface brief`): text, or nullopt when the backend
   // has no live daemon.
   virtual std::optional<std::string> display(std::string_view what) = 0;
+
+  // `reset ntp statistics packet [ ipv6 ]`: `what` is "statistics" or "statistics ipv6".
+  // Live counters only: refused without a daemon.
+  virtual CommitResult reset(std::string_view what);
 };
 
 }  // namespace wiretime::cli

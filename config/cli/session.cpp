@@ -488,6 +488,7 @@ bool is_config_command(Cmd cmd) {
     case Cmd::kDisplayCandidate:
     case Cmd::kDisplayCurrent:
     case Cmd::kDisplayLive:
+    case Cmd::kResetStatistics:
       return false;
     default:
       return true;
@@ -522,6 +523,10 @@ std::string filter_lines(const std::string& text, const std::string& regex, bool
 }
 
 }  // namespace
+
+ConfigBackend::CommitResult ConfigBackend::reset(std::string_view) {
+  return {false, config::refusal_text(Refusal::kNotAvailableOffline)};
+}
 
 Session::Session(ConfigBackend& backend)
     : backend_(backend),
@@ -738,6 +743,7 @@ LineResult Session::execute(std::string_view line) {
     case Cmd::kDisplayLive: {
       std::string what = m.get("what");
       if (m.has("verbose")) what += " verbose";
+      if (m.has("ipv6")) what += " ipv6";
       auto text = backend_.display(what);
       if (!text) {
         result.error =
@@ -746,6 +752,15 @@ LineResult Session::execute(std::string_view line) {
         return result;
       }
       result.output = *text;
+      return result;
+    }
+    case Cmd::kResetStatistics: {
+      const ConfigBackend::CommitResult reset =
+          backend_.reset(m.has("ipv6") ? "statistics ipv6" : "statistics");
+      if (!reset.ok) {
+        result.error = "Error: " + reset.message + "\n";
+        result.failed = true;
+      }
       return result;
     }
     default:

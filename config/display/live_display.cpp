@@ -14,7 +14,11 @@ std::optional<std::string> render_live_display(std::string_view what,
     return render_ntp_sessions(snapshot.associations, true, snapshot.now);
   }
   if (what == "trace") return render_ntp_trace(snapshot.system, snapshot.associations);
-  if (what == "statistics") return render_packet_statistics(snapshot.ipv4_packets);
+  if (what == "statistics") {
+    return render_packet_statistics(snapshot.ipv4_packets) + "\n" +
+           render_packet_statistics(snapshot.ipv6_packets, true);
+  }
+  if (what == "statistics ipv6") return render_packet_statistics(snapshot.ipv6_packets, true);
   if (what == "interface") return render_interface_brief(snapshot.interfaces);
   return std::nullopt;
 }

@@ -18,12 +18,14 @@ struct StatusSnapshot {
   engine::SystemStatus system;
   std::vector<engine::AssociationStatus> associations;
   PacketStatistics ipv4_packets;
+  PacketStatistics ipv6_packets;
   std::vector<InterfaceBrief> interfaces;
 };
 
 // The text of one live display, by the name the shell sends (ConfigBackend::display):
-// "status", "sessions", "sessions verbose", "trace", "statistics" (packet), "interface"
-// (brief). nullopt for any other name.
+// "status", "sessions", "sessions verbose", "trace", "statistics" (packet: the IPv4 block,
+// then the IPv6 block), "statistics ipv6" (the IPv6 block), "interface" (brief). nullopt for
+// any other name.
 std::optional<std::string> render_live_display(std::string_view what,
                                                const StatusSnapshot& snapshot);
 

@@ -37,6 +37,24 @@ const char* timestamp_source(engine::TimestampSource source) {
   return nullptr;
 }
 
+// VRP's mode names (vrp-ntp-cli.md section 7.3).
+const char* mode_name(wire::NtpMode mode) {
+  switch (mode) {
+    case wire::NtpMode::kClient:
+      return "client";
+    case wire::NtpMode::kServer:
+      return "server";
+    case wire::NtpMode::kSymmetricActive:
+      return "active";
+    case wire::NtpMode::kSymmetricPassive:
+      return "passive";
+    case wire::NtpMode::kBroadcast:
+      return "broadcast";
+    default:
+      return "unspecified";
+  }
+}
+
 std::string filter_row(const char* label, const std::array<double, engine::kNstage>& values) {
   // VRP's layout ("filter delay :  0.00   0.00"): the first value right-aligned in 5, the others
   // in 6, each after one blank, so that a sign never touches the colon.
@@ -62,11 +80,10 @@ void render_one(const engine::AssociationStatus& s, bool verbose, UnixNanos pivo
     out += " disper: " + milliseconds(s.dispersion, 2) + " ms\n";
     return;
   }
-  // The engine runs client associations only: local mode client, peer mode server.
-  out += format(" local mode: client, local poll: %d, current poll: %s\n", s.local_poll,
-                seconds(s.current_poll).c_str());
-  out +=
-      format(" peer mode: server, peer poll: %d, now: %s\n", s.peer_poll, seconds(s.now).c_str());
+  out += format(" local mode: %s, local poll: %d, current poll: %s\n", mode_name(s.local_mode),
+                s.local_poll, seconds(s.current_poll).c_str());
+  out += format(" peer mode: %s, peer poll: %d, now: %s\n", mode_name(s.peer_mode), s.peer_poll,
+                seconds(s.now).c_str());
   out += " offset: " + milliseconds(s.offset, 4) + " ms, delay: " + milliseconds(s.delay, 2) +
          " ms, disper: " + milliseconds(s.dispersion, 2) + " ms\n";
   out += " root delay: " + milliseconds(s.root_delay, 2) +

@@ -103,4 +103,18 @@ std::optional<std::string> DaemonSocketBackend::display(std::string_view what) {
   return response.body;
 }
 
+cli::ConfigBackend::CommitResult DaemonSocketBackend::reset(std::string_view what) {
+  Request request;
+  request.kind = RequestKind::kReset;
+  request.what = std::string(what);
+  auto answer = call_daemon(socket_path_, request);
+  if (auto* error = std::get_if<std::string>(&answer)) {
+    last_error_ = *error;
+    return {false, *error};
+  }
+  const Response& response = std::get<Response>(answer);
+  if (!response.ok) last_error_ = response.body;
+  return {response.ok, response.ok ? std::string() : response.body};
+}
+
 }  // namespace wiretime::mgmt

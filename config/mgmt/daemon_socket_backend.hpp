@@ -28,6 +28,7 @@ class DaemonSocketBackend : public cli::ConfigBackend {
                            const config::NtpConfig& candidate) override;
   // The daemon's text, or an `Error: ` line when the daemon refused or could not be reached.
   std::optional<std::string> display(std::string_view what) override;
+  CommitResult reset(std::string_view what) override;
 
   const std::string& last_error() const { return last_error_; }
 

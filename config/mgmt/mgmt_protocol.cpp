@@ -16,6 +16,8 @@ const char* kind_name(RequestKind kind) {
       return "commit";
     case RequestKind::kDisplay:
       return "display";
+    case RequestKind::kReset:
+      return "reset";
   }
   return "?";
 }
@@ -42,6 +44,7 @@ Fields encode_request(const Request& request) {
       if (request.base) fields.push_back(config::ntp_config_to_yaml_text(*request.base));
       break;
     case RequestKind::kDisplay:
+    case RequestKind::kReset:
       fields.push_back(request.what);
       break;
   }
@@ -59,9 +62,9 @@ std::variant<Request, std::string> decode_request(const Fields& fields) {
     request.kind = kind == "running" ? RequestKind::kRunning : RequestKind::kInventory;
     return request;
   }
-  if (kind == "display") {
-    if (fields.size() != 3) return std::string("malformed display request");
-    request.kind = RequestKind::kDisplay;
+  if (kind == "display" || kind == "reset") {
+    if (fields.size() != 3) return "malformed " + kind + " request";
+    request.kind = kind == "display" ? RequestKind::kDisplay : RequestKind::kReset;
     request.what = fields[2];
     return request;
   }

@@ -18,11 +18,12 @@ enum class RequestKind : uint8_t {
   kInventory,  // -> the interface names the daemon's hardware has, one per line
   kCommit,     // candidate [, base] -> empty on success
   kDisplay,    // what -> the display text
+  kReset,      // what ("statistics", "statistics ipv6") -> empty on success
 };
 
 struct Request {
   RequestKind kind = RequestKind::kRunning;
-  std::string what;             // kDisplay: "status", "sessions verbose", ...
+  std::string what;             // kDisplay: "status", "sessions verbose", ...; kReset
   config::NtpConfig candidate;  // kCommit
   // kCommit: the running configuration the candidate was edited from. When running has moved
   // on since (another session committed), the commit is refused instead of silently undoing

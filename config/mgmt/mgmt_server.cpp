@@ -45,6 +45,18 @@ std::variant<std::unique_ptr<MgmtServer>, std::string> MgmtServer::listen(const 
 std::variant<std::unique_ptr<MgmtServer>, std::string> MgmtServer::listen(const std::string& path,
                                                                           Handler handler,
                                                                           Options options) {
+  return listen_async(
+      path, [handler = std::move(handler)](const Request& r, Reply reply) { reply(handler(r)); },
+      options);
+}
+
+std::variant<std::unique_ptr<MgmtServer>, std::string> MgmtServer::listen_async(
+    const std::string& path, AsyncHandler handler) {
+  return listen_async(path, std::move(handler), Options{});
+}
+
+std::variant<std::unique_ptr<MgmtServer>, std::string> MgmtServer::listen_async(
+    const std::string& path, AsyncHandler handler, Options options) {
   sockaddr_un address{};
   if (!fill_address(path, address)) return "invalid management socket path '" + path + "'";
   if (const size_t slash = path.rfind('/'); slash != std::string::npos && slash > 0) {
@@ -75,13 +87,14 @@ std::variant<std::unique_ptr<MgmtServer>, std::string> MgmtServer::listen(const 
   return std::unique_ptr<MgmtServer>(new MgmtServer(path, fd, std::move(handler), options));
 }
 
-MgmtServer::MgmtServer(std::string path, int listen_fd, Handler handler, Options options)
+MgmtServer::MgmtServer(std::string path, int listen_fd, AsyncHandler handler, Options options)
     : path_(std::move(path)),
       listen_fd_(listen_fd),
       handler_(std::move(handler)),
       options_(options) {}
 
 MgmtServer::~MgmtServer() {
+  *alive_ = false;
   for (Client& c : clients_) ::close(c.fd);
   ::close(listen_fd_);
   ::unlink(path_.c_str());
@@ -114,6 +127,7 @@ void MgmtServer::accept_clients() {
     Client client;
     client.fd = fd;
     client.last_activity = round_;
+    client.id = next_id_++;
     clients_.push_back(std::move(client));
   }
 }
@@ -132,18 +146,40 @@ bool MgmtServer::read_client(Client& client) {
     if (errno == EAGAIN || errno == EWOULDBLOCK) break;
     return false;
   }
-  while (std::optional<Fields> fields = client.decoder.next()) {
+  process(client);
+  return !client.decoder.failed();
+}
+
+void MgmtServer::process(Client& client) {
+  client.processing = true;
+  while (!client.waiting) {
+    std::optional<Fields> fields = client.decoder.next();
+    if (!fields) break;
     ++requests_;
     auto request = decode_request(*fields);
-    Response response;
     if (auto* error = std::get_if<std::string>(&request)) {
-      response = {false, *error};
-    } else {
-      response = handler_(std::get<Request>(request));
+      client.output += encode_frame(encode_response(Response{false, *error}));
+      continue;
     }
-    client.output += encode_frame(encode_response(response));
+    client.waiting = true;
+    handler_(std::get<Request>(request),
+             [this, id = client.id, alive = std::weak_ptr<bool>(alive_)](const Response& r) {
+               if (const auto a = alive.lock(); a && *a) answer(id, r);
+             });
   }
-  return !client.decoder.failed();
+  client.processing = false;
+}
+
+void MgmtServer::answer(uint64_t client_id, const Response& response) {
+  for (Client& c : clients_) {
+    if (c.id != client_id || !c.waiting) continue;
+    c.output += encode_frame(encode_response(response));
+    c.waiting = false;
+    // A late answer: the client's next requests may already be waiting in its decoder. The
+    // output goes out when poll() reports the socket writable (fill_pollfds asks for it).
+    if (!c.processing) process(c);
+    return;
+  }
 }
 
 bool MgmtServer::write_client(Client& client) {

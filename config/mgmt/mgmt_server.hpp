@@ -27,6 +27,11 @@ inline constexpr const char* kDefaultSocketPath = "/run/wiretime/wiretimed.sock"
 class MgmtServer {
  public:
   using Handler = std::function<Response(const Request&)>;
+  // A handler that may answer later (`display ntp trace` waits for network replies): `reply`
+  // runs once, from the daemon's thread, before or after the handler returns. A client's
+  // further requests wait until it has been answered, so answers keep the requests' order.
+  using Reply = std::function<void(const Response&)>;
+  using AsyncHandler = std::function<void(const Request&, Reply reply)>;
 
   struct Options {
     size_t max_clients = 16;  // beyond it the longest-idle connection is closed
@@ -40,6 +45,10 @@ class MgmtServer {
   static std::variant<std::unique_ptr<MgmtServer>, std::string> listen(const std::string& path,
                                                                        Handler handler,
                                                                        Options options);
+  static std::variant<std::unique_ptr<MgmtServer>, std::string> listen_async(
+      const std::string& path, AsyncHandler handler);
+  static std::variant<std::unique_ptr<MgmtServer>, std::string> listen_async(
+      const std::string& path, AsyncHandler handler, Options options);
   ~MgmtServer();
   MgmtServer(const MgmtServer&) = delete;
   MgmtServer& operator=(const MgmtServer&) = delete;
@@ -62,9 +71,15 @@ class MgmtServer {
     FrameDecoder decoder;
     std::string output;          // encoded responses not yet written
     uint64_t last_activity = 0;  // service() round, for choosing whom to drop
+    uint64_t id = 0;
+    bool waiting = false;  // a request is being answered later
+    bool processing = false;
   };
 
-  MgmtServer(std::string path, int listen_fd, Handler handler, Options options);
+  MgmtServer(std::string path, int listen_fd, AsyncHandler handler, Options options);
+  // Answers the complete requests decoded so far, stopping at one answered later.
+  void process(Client& client);
+  void answer(uint64_t client_id, const Response& response);
   void accept_clients();
   // False when the client is to be closed.
   bool read_client(Client& client);
@@ -74,8 +89,11 @@ class MgmtServer {
 
   std::string path_;
   int listen_fd_;
-  Handler handler_;
+  AsyncHandler handler_;
   Options options_;
+  uint64_t next_id_ = 1;
+  // Replies that come after the server is gone find this false.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::list<Client> clients_;
   uint64_t round_ = 0;
   uint64_t requests_ = 0;

@@ -66,8 +66,24 @@ Response MgmtService::handle(const Request& request) {
       if (auto text = display(request.what)) return {true, *text};
       return {false, "The display '" + request.what + "' is not available."};
     }
+    case RequestKind::kReset: {
+      const bool v4 = request.what == "statistics";
+      if ((!v4 && request.what != "statistics ipv6") || !hooks_.reset_statistics) {
+        return {false, "The counters '" + request.what + "' cannot be reset."};
+      }
+      hooks_.reset_statistics(v4, true);  // as the display: no `ipv6`, both blocks
+      return {true, ""};
+    }
   }
   return {false, "unknown request"};
+}
+
+void MgmtService::handle_async(const Request& request, std::function<void(const Response&)> reply) {
+  if (request.kind == RequestKind::kDisplay && request.what == "trace" && hooks_.trace) {
+    hooks_.trace([reply = std::move(reply)](std::string text) { reply({true, std::move(text)}); });
+    return;
+  }
+  reply(handle(request));
 }
 
 }  // namespace wiretime::mgmt

@@ -28,6 +28,12 @@ struct DaemonHooks {
       apply;
   // Live state for the displays; may be left empty (displays then answer with an error).
   std::function<display::StatusSnapshot()> status;
+  // `reset ntp statistics packet [ ipv6 ]`: which families' counters restart from zero
+  // (without `ipv6`: both, as the display shows both).
+  std::function<void(bool ipv4, bool ipv6)> reset_statistics;
+  // `display ntp trace` with queries up the hierarchy: the text comes later, through `done`
+  // (called once, from the daemon's loop). Empty: the trace is rendered from `status`.
+  std::function<void(std::function<void(std::string)> done)> trace;
 };
 
 struct CommitOutcome {
@@ -49,6 +55,9 @@ class MgmtService {
   MgmtService(DaemonHooks hooks, apply::RunningFile file);
 
   Response handle(const Request& request);
+  // The same, for requests whose answer may come later (`display ntp trace`): `reply` runs
+  // once, possibly before this returns.
+  void handle_async(const Request& request, std::function<void(const Response&)> reply);
 
   CommitOutcome commit(const config::NtpConfig& candidate,
                        const std::optional<config::NtpConfig>& base = std::nullopt);

@@ -199,6 +199,20 @@ std::vector<display::InterfaceBrief> interface_briefs(const dpdk::Dataplane& dat
   return out;
 }
 
+// The dataplane's NTP drops as `display ntp statistics packet` counts them.
+std::array<BackendDrops, 2> ntp_drops(const dpdk::DataplaneCounters& c) {
+  std::array<BackendDrops, 2> out{};
+  for (size_t f = 0; f < 2; ++f) {
+    auto get = [&](dpdk::NtpDrop d) {
+      return c.ntp_drops[f][static_cast<size_t>(d)].load(std::memory_order_relaxed);
+    };
+    out[f].invalid = get(dpdk::NtpDrop::kInvalid);
+    out[f].server_disabled = get(dpdk::NtpDrop::kServerDisabled);
+    out[f].processing_delay = get(dpdk::NtpDrop::kProcessingDelay);
+  }
+  return out;
+}
+
 // Domain servers resolve to the address families our interfaces have.
 resolver::AddressFamily reachable_family(const l3::InterfaceTable& interfaces) {
   bool v4 = false, v6 = false;
@@ -378,7 +392,12 @@ int run_dpdk_backend(const BackendContext& context) {
   auto opened = MgmtEndpoint::open(
       loop, context.config_path, context.mgmt_socket,
       [&published] { return published.read().utc_nanos(dpdk::read_tsc()); }, &keys.table,
-      [&dataplane] { return interface_briefs(*dataplane); });
+      [&dataplane] { return interface_briefs(*dataplane); },
+      [&dataplane] { return ntp_drops(dataplane->counters()); },
+      [&interfaces](uint16_t index) {
+        const l3::Interface* itf = interfaces.find(static_cast<l3::InterfaceIndex>(index));
+        return itf != nullptr ? itf->name : std::string();
+      });
   if (auto* e = std::get_if<std::string>(&opened)) {
     log.error("management socket: " + *e);
     return kExitRuntimeError;

@@ -21,7 +21,8 @@ MgmtEndpoint::~MgmtEndpoint() = default;
 std::variant<std::unique_ptr<MgmtEndpoint>, std::string> MgmtEndpoint::open(
     runtime::ControlLoop& loop, const std::string& config_path, const std::string& socket_path,
     std::function<UnixNanos()> now, auth::KeyTable* keys,
-    std::function<std::vector<display::InterfaceBrief>()> interfaces) {
+    std::function<std::vector<display::InterfaceBrief>()> interfaces, BackendDropCounters drops,
+    InterfaceNameOf interface_name) {
   auto running = apply::RunningFile::read_ntp(config_path);
   if (auto* e = std::get_if<config::ConfigError>(&running)) return e->to_string(config_path);
   auto file = apply::RunningFile::open(config_path);
@@ -35,13 +36,15 @@ std::variant<std::unique_ptr<MgmtEndpoint>, std::string> MgmtEndpoint::open(
   auto parts = std::make_unique<Parts>();
   parts->hooks = std::make_unique<MgmtHooks>(
       loop, std::get<config::NtpConfig>(running), std::move(inventory), std::move(now),
-      MgmtHooks::InvalidPackets{}, keys, std::move(interfaces));
+      std::move(drops), keys, std::move(interfaces), std::move(interface_name));
   if (auto e = parts->hooks->adopt_running_globals()) return config_path + ": " + *e;
   parts->service = std::make_unique<mgmt::MgmtService>(
       parts->hooks->hooks(), std::move(std::get<apply::RunningFile>(file)));
   mgmt::MgmtService* service = parts->service.get();
-  auto server = mgmt::MgmtServer::listen(
-      socket_path, [service](const mgmt::Request& r) { return service->handle(r); });
+  auto server = mgmt::MgmtServer::listen_async(
+      socket_path, [service](const mgmt::Request& r, mgmt::MgmtServer::Reply reply) {
+        service->handle_async(r, std::move(reply));
+      });
   if (auto* e = std::get_if<std::string>(&server)) return *e;
   parts->server = std::move(std::get<std::unique_ptr<mgmt::MgmtServer>>(server));
   return std::unique_ptr<MgmtEndpoint>(new MgmtEndpoint(std::move(parts)));

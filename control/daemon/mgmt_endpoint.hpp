@@ -15,6 +15,7 @@
 
 #include "config/display/interface_brief.hpp"
 #include "control/auth/key_table.hpp"
+#include "control/daemon/backend_drops.hpp"
 #include "control/runtime/control_loop.hpp"
 
 namespace wiretime::config {
@@ -30,10 +31,13 @@ class MgmtEndpoint {
   // the table the backend signs and verifies with (loaded from the key file); commits update
   // it. Without one, authentication keys are only saved to the running file. `interfaces`:
   // the backend's live interfaces for `display interface brief` (none: an empty list).
+  // `drops`: the backend's own NTP drop counters, `interface_name`: names of the interface
+  // indices replies arrive on (`display ntp statistics packet`, `... sessions verbose`).
   static std::variant<std::unique_ptr<MgmtEndpoint>, std::string> open(
       runtime::ControlLoop& loop, const std::string& config_path, const std::string& socket_path,
       std::function<UnixNanos()> now, auth::KeyTable* keys = nullptr,
-      std::function<std::vector<display::InterfaceBrief>()> interfaces = {});
+      std::function<std::vector<display::InterfaceBrief>()> interfaces = {},
+      BackendDropCounters drops = {}, InterfaceNameOf interface_name = {});
   ~MgmtEndpoint();
 
   void fill_pollfds(std::vector<pollfd>& fds) const;

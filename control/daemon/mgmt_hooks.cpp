@@ -5,6 +5,7 @@
 #include "config/ntp_config/ip_address.hpp"
 #include "control/auth/chrony_key_file.hpp"
 #include "control/auth/key_table_from_config.hpp"
+#include "control/daemon/ntp_trace_run.hpp"
 
 namespace wiretime::daemon {
 
@@ -71,13 +72,15 @@ std::variant<std::pair<engine::AssociationConfig, runtime::Peer>, std::string> e
 
 MgmtHooks::MgmtHooks(runtime::ControlLoop& loop, config::NtpConfig running,
                      config::InterfaceInventory inventory, std::function<UnixNanos()> now,
-                     InvalidPackets invalid_packets, auth::KeyTable* keys, Interfaces interfaces)
+                     InvalidPackets invalid_packets, auth::KeyTable* keys, Interfaces interfaces,
+                     InterfaceName interface_name)
     : loop_(loop),
       running_(std::move(running)),
       inventory_(std::move(inventory)),
       now_(std::move(now)),
       invalid_packets_(std::move(invalid_packets)),
       interfaces_(std::move(interfaces)),
+      interface_name_(std::move(interface_name)),
       keys_(keys) {
   if (keys_ != nullptr) {
     file_keys_ = *keys_;
@@ -98,6 +101,11 @@ MgmtHooks::MgmtHooks(runtime::ControlLoop& loop, config::NtpConfig running,
   }
 }
 
+// A trace still walking holds callbacks into this object: the loop must not run them later.
+MgmtHooks::~MgmtHooks() {
+  loop_.cancel_queries();
+}
+
 mgmt::DaemonHooks MgmtHooks::hooks() {
   mgmt::DaemonHooks h;
   h.running = [this] { return running_; };
@@ -106,6 +114,8 @@ mgmt::DaemonHooks MgmtHooks::hooks() {
     return apply(plan, candidate);
   };
   h.status = [this] { return status(); };
+  h.reset_statistics = [this](bool ipv4, bool ipv6) { reset_packet_statistics(ipv4, ipv6); };
+  h.trace = [this](std::function<void(std::string)> done) { trace(std::move(done)); };
   return h;
 }
 
@@ -228,29 +238,118 @@ std::optional<std::string> MgmtHooks::apply(const apply::ApplyPlan& plan,
   return std::nullopt;
 }
 
+display::PacketStatistics MgmtHooks::raw_statistics(const runtime::RuntimeStatus& s,
+                                                    size_t family) const {
+  const runtime::FamilyCounters& f = s.counters.family[family];
+  display::PacketStatistics p;
+  p.send_failures = f.send_failures;
+  p.sent = f.requests - std::min(f.requests, f.send_failures);
+  p.processed = f.on_wire[static_cast<size_t>(engine::OnWireReason::kOk)];
+  p.authentication_failures = f.on_wire[static_cast<size_t>(engine::OnWireReason::kAuthentication)];
+  for (size_t r = 0; r < f.on_wire.size(); ++r) {
+    // Authentication failures are counted again inside the validity test failures (VRP nests
+    // them), so that the reasons add up to Dropped.
+    if (r != static_cast<size_t>(engine::OnWireReason::kOk))
+      p.validity_test_failures += f.on_wire[r];
+  }
+  if (invalid_packets_) {
+    const BackendDrops d = invalid_packets_()[family];
+    p.invalid_packets = d.invalid;
+    p.server_disabled = d.server_disabled;
+    p.processing_delay = d.processing_delay;
+  }
+  p.others = f.replies_unknown_source;  // replies from no configured server
+  p.dropped = p.validity_test_failures + p.invalid_packets + p.server_disabled +
+              p.processing_delay + p.others;
+  p.received = p.processed + p.dropped;
+  return p;
+}
+
+namespace {
+
+display::PacketStatistics minus(display::PacketStatistics a, const display::PacketStatistics& b) {
+  auto sub = [](uint64_t& x, uint64_t y) { x = x >= y ? x - y : 0; };
+  sub(a.sent, b.sent);
+  sub(a.send_failures, b.send_failures);
+  sub(a.received, b.received);
+  sub(a.processed, b.processed);
+  sub(a.dropped, b.dropped);
+  sub(a.validity_test_failures, b.validity_test_failures);
+  sub(a.authentication_failures, b.authentication_failures);
+  sub(a.invalid_packets, b.invalid_packets);
+  sub(a.access_denied, b.access_denied);
+  sub(a.rate_limited, b.rate_limited);
+  sub(a.processing_delay, b.processing_delay);
+  sub(a.interface_disabled, b.interface_disabled);
+  sub(a.max_dynamic_reached, b.max_dynamic_reached);
+  sub(a.server_disabled, b.server_disabled);
+  sub(a.offset_limit, b.offset_limit);
+  sub(a.others, b.others);
+  return a;
+}
+
+std::string drop_text(const runtime::DropRecord& d) {
+  if (d.unknown_source) return "Others: reply from a host that is not a configured server";
+  if (d.reason == engine::OnWireReason::kAuthentication) return "Authentication failure";
+  return "Validity test failure: " + std::string(engine::to_string(d.reason));
+}
+
+}  // namespace
+
 display::StatusSnapshot MgmtHooks::status() const {
   const runtime::RuntimeStatus s = loop_.status();
   display::StatusSnapshot snapshot;
   snapshot.now = now_();
   snapshot.system = s.system;
   snapshot.associations = s.associations;
-  if (interfaces_) snapshot.interfaces = interfaces_();
-  display::PacketStatistics& p = snapshot.ipv4_packets;
-  p.sent = s.counters.requests - std::min(s.counters.requests, s.counters.send_failures);
-  p.send_failures = s.counters.send_failures;
-  p.received = s.counters.replies + s.counters.replies_unknown_source;
-  const auto auth = static_cast<size_t>(engine::OnWireReason::kAuthentication);
-  for (const engine::AssociationStatus& a : s.associations) {
-    p.authentication_failures += a.on_wire[auth];
-    p.processed += a.on_wire[static_cast<size_t>(engine::OnWireReason::kOk)];
-    for (size_t r = 0; r < a.on_wire.size(); ++r) {
-      if (r != static_cast<size_t>(engine::OnWireReason::kOk))
-        p.validity_test_failures += a.on_wire[r];
+  for (engine::AssociationStatus& a : snapshot.associations) {
+    // The interface its replies arrive on, where the backend knows it; else the configured one.
+    const uint16_t rx = loop_.rx_interface(a.id);
+    if (interface_name_ && a.received > 0) {
+      if (std::string name = interface_name_(rx); !name.empty()) a.peer_interface = name;
     }
   }
-  p.dropped = s.counters.replies_unknown_source;
-  if (invalid_packets_) p.invalid_packets = invalid_packets_();
+  if (interfaces_) snapshot.interfaces = interfaces_();
+  for (size_t f = 0; f < 2; ++f) {
+    display::PacketStatistics& p = f == 0 ? snapshot.ipv4_packets : snapshot.ipv6_packets;
+    p = minus(raw_statistics(s, f), baseline_[f]);
+    const runtime::RuntimeCounters& c = s.counters;
+    // Newest first, those of this family recorded since its reset.
+    const uint64_t oldest =
+        std::max(baseline_drops_[f], c.drops - std::min(c.drops, runtime::kLastDrops));
+    const wire::IpVersion family = f == 0 ? wire::IpVersion::kV4 : wire::IpVersion::kV6;
+    for (uint64_t n = c.drops; n > oldest; --n) {
+      const runtime::DropRecord& d = c.last_drops[(n - 1) % runtime::kLastDrops];
+      if (d.family == family) p.last_drop_reasons.push_back(drop_text(d));
+    }
+  }
   return snapshot;
+}
+
+void MgmtHooks::reset_packet_statistics(bool ipv4, bool ipv6) {
+  const runtime::RuntimeStatus s = loop_.status();
+  for (size_t f = 0; f < 2; ++f) {
+    if (f == 0 ? !ipv4 : !ipv6) continue;
+    baseline_[f] = raw_statistics(s, f);
+    baseline_drops_[f] = s.counters.drops;
+  }
+}
+
+void MgmtHooks::trace(std::function<void(std::string)> done) {
+  const engine::SystemStatus system = loop_.status().system;
+  std::optional<runtime::Peer> first;
+  for (const engine::AssociationStatus& a : loop_.engine().association_status(0)) {
+    if (a.master) first = loop_.peer_of(a.id);
+  }
+  if (!first) {
+    done(display::render_ntp_trace(system, display::TraceReport{}));
+    return;
+  }
+  start_ntp_trace(loop_, *first, TraceOptions{},
+                  [this, done = std::move(done)](const display::TraceReport& report) {
+                    // The local line as it stands when the walk ends.
+                    done(display::render_ntp_trace(loop_.status().system, report));
+                  });
 }
 
 }  // namespace wiretime::daemon

@@ -3,6 +3,7 @@
 // so it needs no lock of its own.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "config/ntp_config/interface_inventory.hpp"
 #include "config/ntp_config/ntp_config.hpp"
 #include "control/auth/key_table.hpp"
+#include "control/daemon/backend_drops.hpp"
 #include "control/engine/engine_globals.hpp"
 #include "control/runtime/control_loop.hpp"
 
@@ -25,8 +27,11 @@ std::variant<std::pair<engine::AssociationConfig, runtime::Peer>, std::string> t
 
 class MgmtHooks {
  public:
-  // Counters only the backend knows (dataplane decode errors), for `display ntp statistics`.
-  using InvalidPackets = std::function<uint64_t()>;
+  // NTP packets only the backend saw dropped, per IP family ([0] IPv4, [1] IPv6), monotonic:
+  // for `display ntp statistics packet`.
+  using BackendDrops = daemon::BackendDrops;
+  using InvalidPackets = BackendDropCounters;
+  using InterfaceName = InterfaceNameOf;
   // The live backend's interfaces, for `display interface brief`.
   using Interfaces = std::function<std::vector<display::InterfaceBrief>()>;
 
@@ -38,7 +43,8 @@ class MgmtHooks {
   MgmtHooks(runtime::ControlLoop& loop, config::NtpConfig running,
             config::InterfaceInventory inventory, std::function<UnixNanos()> now,
             InvalidPackets invalid_packets = {}, auth::KeyTable* keys = nullptr,
-            Interfaces interfaces = {});
+            Interfaces interfaces = {}, InterfaceName interface_name = {});
+  ~MgmtHooks();
 
   // Puts the running configuration's global settings and keys into effect (at start-up); error
   // text when they are unusable, and then nothing changed.
@@ -50,6 +56,13 @@ class MgmtHooks {
   std::optional<std::string> apply(const apply::ApplyPlan& plan,
                                    const config::NtpConfig& candidate);
   display::StatusSnapshot status() const;
+  // `reset ntp statistics packet [ ipv6 ]`: the display counts from now on. The counters
+  // underneath stay monotonic (other consumers, e.g. metrics, must never see them go down):
+  // the display subtracts the snapshot taken here.
+  void reset_packet_statistics(bool ipv4, bool ipv6);
+  // `display ntp trace`: walks up from the system peer; `done` gets the text once the walk
+  // ends (at once when there is no system peer).
+  void trace(std::function<void(std::string)> done);
   const config::NtpConfig& running() const { return running_; }
 
  private:
@@ -58,6 +71,8 @@ class MgmtHooks {
     engine::AssociationId id = 0;
   };
   std::vector<Live>::iterator find(const config::Association& association);
+  // The statistics of one family as the counters stand, before any reset.
+  display::PacketStatistics raw_statistics(const runtime::RuntimeStatus& s, size_t family) const;
   // What `config` sets globally, checked; error text if the daemon cannot run it.
   struct Globals {
     engine::EngineGlobals engine;
@@ -72,6 +87,9 @@ class MgmtHooks {
   std::function<UnixNanos()> now_;
   InvalidPackets invalid_packets_;
   Interfaces interfaces_;
+  InterfaceName interface_name_;
+  std::array<display::PacketStatistics, 2> baseline_{};
+  std::array<uint64_t, 2> baseline_drops_{};  // RuntimeCounters::drops at the reset
   std::vector<Live> live_;
   auth::KeyTable* keys_ = nullptr;
   // The key file's keys as the daemon loaded them at start, and that file's name: a commit

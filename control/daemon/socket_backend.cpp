@@ -143,7 +143,14 @@ int run_socket_backend(const BackendContext& context) {
         return static_cast<UnixNanos>(socket::monotonic_ns() +
                                       socket::realtime_minus_monotonic_ns());
       },
-      &keys.table);
+      &keys.table, {},
+      [&transport] {
+        // IPv4 only, like the socket: datagrams that are no NTP time packet.
+        std::array<BackendDrops, 2> drops{};
+        drops[0].invalid = transport.undecodable();
+        return drops;
+      },
+      [&itf](uint16_t) { return itf.name; });
   if (auto* e = std::get_if<std::string>(&opened)) {
     log.error("management socket: " + *e);
     return kExitRuntimeError;

@@ -666,7 +666,8 @@ std::vector<AssociationStatus> ClientEngine::association_status(SteadyNanos now_
         break;
     }
     st.precision = a.peer.precision;
-    st.version = a.config.ipv6 ? uint8_t{4} : a.config.version;
+    st.version = a.have_reply ? a.peer.version : a.config.ipv6 ? uint8_t{4} : a.config.version;
+    st.peer_mode = a.have_reply ? a.peer.mode : wire::NtpMode::kReserved;
     st.peer_interface = a.config.source_interface;
     st.reftime = a.peer.reference;
     st.orgtime = a.org;

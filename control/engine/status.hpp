@@ -67,7 +67,10 @@ struct AssociationStatus {
   double sync_distance = 0.0;
   int sync_state = 0;  // 0 not set .. 4 synchronized, 5 spike
   int8_t precision = 0;
-  uint8_t version = 0;
+  uint8_t version = 0;  // of the last accepted reply; before one, the version we send
+  // Modes of our requests and of the last accepted reply (kReserved before one: unspecified).
+  wire::NtpMode local_mode = wire::NtpMode::kClient;
+  wire::NtpMode peer_mode = wire::NtpMode::kReserved;
   std::string peer_interface;
   NtpTimestamp reftime, orgtime, rcvtime, xmttime;
   std::array<double, kNstage> filter_delay{};

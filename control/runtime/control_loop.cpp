@@ -1,5 +1,6 @@
 #include "control/runtime/control_loop.hpp"
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <cstdio>
@@ -127,6 +128,12 @@ uint32_t ControlLoop::key_id_of_peer(const Peer& from) const {
 }
 
 void ControlLoop::on_transmitted(NtpTimestamp cookie, uint64_t t1_ticks) {
+  for (Query& q : queries_) {
+    if (q.cookie == cookie) {
+      if (q.t1.is_zero()) q.t1 = clock_.to_ntp(t1_ticks);
+      return;
+    }
+  }
   for (Entry& e : entries_) {
     if (e.outstanding && e.cookie == cookie && e.t1.is_zero()) {
       e.t1 = clock_.to_ntp(t1_ticks);
@@ -138,6 +145,12 @@ void ControlLoop::on_transmitted(NtpTimestamp cookie, uint64_t t1_ticks) {
 }
 
 void ControlLoop::on_transmit_stamp(NtpTimestamp cookie, uint64_t t1_ticks) {
+  for (Query& q : queries_) {
+    if (q.cookie == cookie) {
+      q.t1 = clock_.to_ntp(t1_ticks);
+      return;
+    }
+  }
   for (Entry& e : entries_) {
     if (e.outstanding && e.cookie == cookie) {
       e.t1 = clock_.to_ntp(t1_ticks);
@@ -149,9 +162,18 @@ void ControlLoop::on_transmit_stamp(NtpTimestamp cookie, uint64_t t1_ticks) {
 }
 
 void ControlLoop::on_not_sent(NtpTimestamp cookie) {
+  for (size_t i = 0; i < queries_.size(); ++i) {
+    if (queries_[i].cookie == cookie) {
+      QueryResult r;
+      r.outcome = QueryResult::Outcome::kNotSent;
+      finish_query(i, r);
+      return;
+    }
+  }
   ++counters_.not_sent;
   for (Entry& e : entries_) {
     if (e.outstanding && e.cookie == cookie) {
+      ++family(e.peer).send_failures;
       // The engine sees an unanswered poll, as on a lossy link.
       e.outstanding = false;
       observer_.on_send_failure(e.peer);
@@ -168,13 +190,18 @@ void ControlLoop::on_reply(const Peer& from, const wire::NtpPacket& packet, uint
 void ControlLoop::on_reply_at(const Peer& from, const wire::NtpPacket& packet, NtpTimestamp t4,
                               UnixNanos t4_utc, engine::TimestampSource provenance,
                               engine::AuthStatus auth) {
+  if (answer_query(from, packet, t4)) return;
   // The same entry key_id_of_peer() named, so the MAC was checked against its key.
   Entry* entry = find_resolved(from);
   if (entry == nullptr) {
     ++counters_.replies_unknown_source;
+    ++family(from).replies_unknown_source;
+    record_drop(from, true, engine::OnWireReason::kOk);
     return;
   }
   ++counters_.replies;
+  ++family(from).replies;
+  entry->rx_interface = from.interface;
   if (auth == engine::AuthStatus::kFailed || auth == engine::AuthStatus::kMissing) {
     ++counters_.authentication_failures;
   }
@@ -214,6 +241,8 @@ void ControlLoop::on_reply_at(const Peer& from, const wire::NtpPacket& packet, N
       m.dispersion = s.dispersion;
     }
   }
+  ++family(from).on_wire[static_cast<size_t>(m.reason)];
+  if (m.reason != engine::OnWireReason::kOk) record_drop(from, false, m.reason);
   if (matches && m.reason != engine::OnWireReason::kAuthentication) entry->outstanding = false;
   observer_.on_measurement(m);
   execute(actions_);
@@ -236,6 +265,16 @@ uint64_t ControlLoop::run_due() {
     }
   }
   const uint64_t now = clock_.now_ticks();
+  for (size_t i = 0; i < queries_.size();) {
+    if (static_cast<int64_t>(now - queries_[i].deadline) >= 0) {
+      QueryResult r;
+      r.outcome = QueryResult::Outcome::kTimedOut;
+      finish_query(i, r);  // `done` may start the next query: look at the list again
+      i = 0;
+      continue;
+    }
+    ++i;
+  }
   const engine::SteadyNanos steady_now = steady(now);
   if (engine_.next_wakeup() <= steady_now) {
     engine_.on_timer(steady_now, actions_);
@@ -249,6 +288,9 @@ uint64_t ControlLoop::run_due() {
   if (const auto event = clock_.next_event(); event && static_cast<int64_t>(*event - next) < 0) {
     next = *event;
   }
+  for (const Query& q : queries_) {
+    if (static_cast<int64_t>(q.deadline - next) < 0) next = q.deadline;
+  }
   return next;
 }
 
@@ -259,12 +301,14 @@ void ControlLoop::execute(engine::Actions& actions) {
       Entry* e = find(send->association);
       if (e == nullptr || !e->resolved) continue;
       ++counters_.requests;
+      ++family(e->peer).requests;
       e->outstanding = true;
       e->cookie = send->cookie;
       e->nonce = send->receive;
       e->t1 = NtpTimestamp();
       if (!transport_.send_request(e->peer, *send)) {
         ++counters_.send_failures;
+        ++family(e->peer).send_failures;
         e->outstanding = false;
         observer_.on_send_failure(e->peer);
       }
@@ -334,6 +378,82 @@ RuntimeStatus ControlLoop::status() const {
   const engine::SteadyNanos now = steady(clock_.now_ticks());
   return RuntimeStatus{engine_.system_status(now), engine_.association_status(now), clock_.info(),
                        counters_};
+}
+
+}  // namespace wiretime::runtime
+
+namespace wiretime::runtime {
+
+void ControlLoop::record_drop(const Peer& from, bool unknown_source, engine::OnWireReason reason) {
+  counters_.last_drops[counters_.drops % kLastDrops] =
+      DropRecord{from.address.version, unknown_source, reason};
+  ++counters_.drops;
+}
+
+bool ControlLoop::query(const Peer& peer, double timeout_s, QueryDone done) {
+  if (queries_.size() >= kMaxQueries || peer.address.version == wire::IpVersion::kNone) {
+    return false;
+  }
+  engine::SendRequest request;
+  request.association = 0;  // no association: the transport signs nothing
+  request.cookie = NtpTimestamp::from_raw(prng_.next() | 1);
+  request.version = 4;
+  Query q;
+  q.peer = peer;
+  q.cookie = request.cookie;
+  q.deadline = clock_.now_ticks() +
+               static_cast<uint64_t>(std::max(0.0, timeout_s) * clock_.ticks_per_second());
+  q.done = std::move(done);
+  // Listed first: a transport may report T1 from inside send_request.
+  queries_.push_back(std::move(q));
+  if (!transport_.send_request(peer, request)) {
+    queries_.pop_back();
+    return false;
+  }
+  ++counters_.queries;
+  return true;
+}
+
+bool ControlLoop::answer_query(const Peer& from, const wire::NtpPacket& packet, NtpTimestamp t4) {
+  const wire::NtpHeader& h = packet.header;
+  for (size_t i = 0; i < queries_.size(); ++i) {
+    const Query& q = queries_[i];
+    if (q.cookie != h.origin || !same_server(q.peer, from)) continue;
+    QueryResult r;
+    r.outcome = QueryResult::Outcome::kAnswered;
+    r.header = h;
+    if (!q.t1.is_zero()) {
+      const engine::OnWireSample s =
+          engine::compute_sample(q.t1, h.receive, h.transmit, t4, h.precision,
+                                 std::ldexp(1.0, engine_.system_status(0).precision));
+      r.offset = s.offset;
+      r.delay = s.delay;
+    }
+    finish_query(i, r);
+    return true;
+  }
+  return false;
+}
+
+void ControlLoop::finish_query(size_t index, QueryResult result) {
+  Query q = std::move(queries_[index]);
+  queries_.erase(queries_.begin() + static_cast<std::ptrdiff_t>(index));
+  result.peer = q.peer;
+  if (q.done) q.done(result);
+}
+
+std::optional<Peer> ControlLoop::peer_of(engine::AssociationId id) const {
+  for (const Entry& e : entries_) {
+    if (e.id == id && e.resolved) return e.peer;
+  }
+  return std::nullopt;
+}
+
+uint16_t ControlLoop::rx_interface(engine::AssociationId id) const {
+  for (const Entry& e : entries_) {
+    if (e.id == id) return e.rx_interface;
+  }
+  return kAnyInterface;
 }
 
 }  // namespace wiretime::runtime

@@ -6,6 +6,7 @@
 // or the tick returned by run_due() is reached.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -98,6 +99,34 @@ class RuntimeObserver {
   virtual void on_send_failure(const Peer&) {}
 };
 
+// Per IP family (index 0 IPv4, 1 IPv6), for `display ntp statistics packet`: monotonic, like
+// every counter here (a display's reset subtracts a baseline instead).
+struct FamilyCounters {
+  uint64_t requests = 0;
+  uint64_t send_failures = 0;  // the transport refused, or the dataplane dropped the request
+  uint64_t replies = 0;        // from a configured server
+  uint64_t replies_unknown_source = 0;
+  engine::OnWireCounters on_wire{};  // what the engine made of the replies of its servers
+};
+
+// A reply the engine rejected, newest last in RuntimeCounters::last_drops.
+struct DropRecord {
+  wire::IpVersion family = wire::IpVersion::kV4;
+  bool unknown_source = false;  // from no configured server (then `reason` is unset)
+  engine::OnWireReason reason = engine::OnWireReason::kOk;
+};
+inline constexpr size_t kLastDrops = 10;
+
+// One-shot mode-3 query outside every association (`display ntp trace`): how it ended.
+struct QueryResult {
+  enum class Outcome : uint8_t { kAnswered, kTimedOut, kNotSent };
+  Outcome outcome = Outcome::kTimedOut;
+  Peer peer;
+  wire::NtpHeader header;  // kAnswered: the server's reply
+  double offset = 0.0;     // s, of the server against our clock (kAnswered, T1 known)
+  double delay = 0.0;      // s
+};
+
 struct RuntimeCounters {
   uint64_t requests = 0;
   uint64_t send_failures = 0;
@@ -109,6 +138,11 @@ struct RuntimeCounters {
   uint64_t authentication_failures = 0;
   uint64_t clock_updates = 0;
   uint64_t panics = 0;
+  std::array<FamilyCounters, 2> family{};
+  // The last kLastDrops rejected replies (a ring; `drops` counts every one ever recorded).
+  std::array<DropRecord, kLastDrops> last_drops{};
+  uint64_t drops = 0;
+  uint64_t queries = 0;  // one-shot queries sent
 };
 
 // A snapshot for `display ntp status` / `display ntp sessions` and the daemon's status dump.
@@ -162,6 +196,20 @@ class ControlLoop {
                    UnixNanos t4_utc, engine::TimestampSource provenance,
                    engine::AuthStatus auth = engine::AuthStatus::kNotRequired);
 
+  // Sends one mode-3 request to `peer` through the transport, outside every association (no
+  // engine state changes; its reply never reaches an association). `done` runs once, from
+  // on_reply/on_not_sent/run_due: answered, not sent, or no answer within `timeout_s`. False
+  // (and `done` never runs) when the transport refused it or kMaxQueries are outstanding.
+  static constexpr size_t kMaxQueries = 16;
+  using QueryDone = std::function<void(const QueryResult&)>;
+  bool query(const Peer& peer, double timeout_s, QueryDone done);
+  // Forgets outstanding queries without running their `done` (their owner is going away).
+  void cancel_queries() { queries_.clear(); }
+  // Where association `id` sends its requests (with the backend's VRF and interface).
+  std::optional<Peer> peer_of(engine::AssociationId id) const;
+  // The interface the last reply of `id` arrived on (kAnyInterface: none yet or not known).
+  uint16_t rx_interface(engine::AssociationId id) const;
+
   // Runs the engine's due timers and the clock's due work; returns the tick to call it next.
   uint64_t run_due();
 
@@ -182,12 +230,27 @@ class ControlLoop {
     NtpTimestamp nonce;  // interleaved request: its receive field, echoed as an answer's origin
     NtpTimestamp t1;
     std::optional<engine::SelectionStatus> last_selection;
+    uint16_t rx_interface = kAnyInterface;
+  };
+  struct Query {
+    Peer peer;
+    NtpTimestamp cookie;
+    NtpTimestamp t1;
+    uint64_t deadline = 0;  // tick
+    QueryDone done;
   };
 
   Entry* find(engine::AssociationId id);
   Entry* find_resolved(const Peer& peer);
   void execute(engine::Actions& actions);
   void report_changes();
+  FamilyCounters& family(const Peer& peer) {
+    return counters_.family[peer.address.version == wire::IpVersion::kV6 ? 1 : 0];
+  }
+  void record_drop(const Peer& from, bool unknown_source, engine::OnWireReason reason);
+  // Delivers a reply to the one-shot query it answers; false when it answers none.
+  bool answer_query(const Peer& from, const wire::NtpPacket& packet, NtpTimestamp t4);
+  void finish_query(size_t index, QueryResult result);
 
   engine::Prng prng_;
   engine::ClientEngine engine_;
@@ -202,6 +265,7 @@ class ControlLoop {
   engine::Actions actions_;
   bool synchronized_ = false;
   RuntimeCounters counters_;
+  std::vector<Query> queries_;
 };
 
 }  // namespace wiretime::runtime

@@ -112,6 +112,9 @@ bool DataplaneLoop::classify(uint16_t port, rte_mbuf* m, uint64_t burst_tsc) {
   // kNotUdp still decoded the IP layer: ICMP and unknown protocols are classified below.
   if (decoded_.error != wire::DecodeError::kOk && decoded_.error != wire::DecodeError::kNotUdp) {
     counters_.count(decoded_.error);
+    if (decoded_.error >= wire::DecodeError::kNtpTooShort) {
+      counters_.count(NtpDrop::kInvalid, decoded_.src_ip.version == wire::IpVersion::kV6);
+    }
     return false;
   }
   if (decoded_.vlan_count > 1) {
@@ -305,13 +308,16 @@ void DataplaneLoop::handle_icmpv6(const l3::Interface& itf, uint64_t now_tsc) {
 bool DataplaneLoop::handle_ntp(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
                                uint64_t burst_tsc) {
   const wire::NtpPacket& ntp = decoded_.ntp;
+  const bool ipv6 = decoded_.src_ip.version == wire::IpVersion::kV6;
   if (!ntp.is_time_packet) {
     counters_.count(DropReason::kNtpNotTimePacket);
+    counters_.count(NtpDrop::kInvalid, ipv6);
     return false;
   }
   if (ntp.header.mode == wire::NtpMode::kClient) return serve(itf, m, port, burst_tsc);
   if (ntp.header.mode != wire::NtpMode::kServer) {
     counters_.count(DropReason::kNtpUnexpectedMode);
+    counters_.count(NtpDrop::kInvalid, ipv6);
     return false;
   }
   DataplaneEvent event;
@@ -332,7 +338,7 @@ bool DataplaneLoop::handle_ntp(const l3::Interface& itf, rte_mbuf* m, uint16_t p
                 event.mac.begin());
   }
   timestamp(port, m, burst_tsc, event);
-  push_event(itf.index, event, true);
+  if (!push_event(itf.index, event, true)) counters_.count(NtpDrop::kProcessingDelay, ipv6);
   if (awaiting_replies_ > 0) --awaiting_replies_;
   return false;
 }
@@ -343,6 +349,7 @@ bool DataplaneLoop::serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
   if (server_state_ == nullptr || clock_ == nullptr) {
     counters_.server.count(itf.index, family, server::ServeOutcome::kDisabled);
     counters_.count(DropReason::kNtpRequestNotServed);
+    counters_.count(NtpDrop::kServerDisabled, family == wire::IpVersion::kV6);
     return false;
   }
   if (!burst_state_read_) {
@@ -367,6 +374,9 @@ bool DataplaneLoop::serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
   if (!server::is_served(r.outcome) || m->nb_segs != 1) {
     counters_.server.count(itf.index, family, r.outcome);
     counters_.count(DropReason::kNtpRequestNotServed);
+    if (r.outcome == server::ServeOutcome::kDisabled) {
+      counters_.count(NtpDrop::kServerDisabled, family == wire::IpVersion::kV6);
+    }
     return false;
   }
   // The request's mbuf becomes the reply: same buffer, shorter frame, no RX offload flags.
@@ -433,16 +443,19 @@ void DataplaneLoop::timestamp(uint16_t port, const rte_mbuf* m, uint64_t burst_t
   }
 }
 
-void DataplaneLoop::push_event(uint16_t interface, const DataplaneEvent& event,
+bool DataplaneLoop::push_event(uint16_t interface, const DataplaneEvent& event,
                                bool count_outcome) {
   InterfaceCounters* ic = counters_.interface(interface);
   if (!events_[interface]->push(event)) {
     counters_.count(DropReason::kEventRingFull);
     if (count_outcome && ic != nullptr) DataplaneCounters::bump(ic->ntp_rx_dropped);
-  } else if (count_outcome) {
+    return false;
+  }
+  if (count_outcome) {
     counters_.count(RxOutcome::kNtpReplyToControl);
     if (ic != nullptr) DataplaneCounters::bump(ic->ntp_rx);
   }
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------- TX

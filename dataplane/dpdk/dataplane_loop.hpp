@@ -115,7 +115,7 @@ class DataplaneLoop {
   rte_mbuf* alloc_tx(uint16_t port);
   // Appends `len` built bytes and sends; returns the TSC read right before the burst, 0 on failure.
   uint64_t finish_and_send(uint16_t port, rte_mbuf* m, size_t len);
-  void push_event(uint16_t interface, const DataplaneEvent& event, bool count_outcome);
+  bool push_event(uint16_t interface, const DataplaneEvent& event, bool count_outcome);
   wire::EthernetSpec ethernet(const l3::Interface& itf, const wire::MacAddress& dst) const;
 
   // Timers.

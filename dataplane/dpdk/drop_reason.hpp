@@ -69,6 +69,15 @@ struct InterfaceCounters {
   std::atomic<uint64_t> ntp_rx_dropped{0};  // NTP replies dropped: its event ring was full
 };
 
+// NTP packets the dataplane dropped before control saw them, by the reason `display ntp
+// statistics packet` shows (a view over some DropReasons and the NTP decode errors, per family).
+enum class NtpDrop : uint8_t {
+  kInvalid,          // NTP decode error, mode 6/7, symmetric or broadcast mode
+  kServerDisabled,   // client request while the server is disabled for its family
+  kProcessingDelay,  // reply lost because control's event ring was full
+  kCount,
+};
+
 // Written by one lcore, read by anyone: relaxed atomics are enough for statistics.
 struct DataplaneCounters {
   // Interfaces with a higher index are counted only in the totals.
@@ -77,6 +86,9 @@ struct DataplaneCounters {
   std::array<std::atomic<uint64_t>, static_cast<size_t>(DropReason::kCount)> drop{};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(RxOutcome::kCount)> outcome{};
   std::array<std::atomic<uint64_t>, wire::kNdErrorCount> nd_errors{};  // detail of kNdInvalid
+  // [0] IPv4, [1] IPv6.
+  std::array<std::array<std::atomic<uint64_t>, static_cast<size_t>(NtpDrop::kCount)>, 2>
+      ntp_drops{};
   std::atomic<uint64_t> rx_frames{0};
   std::atomic<uint64_t> tx_frames{0};
   std::atomic<uint64_t> rx_hw_stamps{0};  // NTP replies with a NIC RX timestamp
@@ -95,6 +107,7 @@ struct DataplaneCounters {
   void count(DropReason r) { bump(drop[static_cast<size_t>(r)]); }
   void count(wire::DecodeError e) { bump(decode[static_cast<size_t>(e)]); }
   void count(RxOutcome o) { bump(outcome[static_cast<size_t>(o)]); }
+  void count(NtpDrop d, bool ipv6) { bump(ntp_drops[ipv6 ? 1 : 0][static_cast<size_t>(d)]); }
   static void bump(std::atomic<uint64_t>& c) { add(c, 1); }
   static void add(std::atomic<uint64_t>& c, uint64_t n) {
     c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
+#include "config/ntp_config/refusal.hpp"
 #include "tests/unit/cli/fake_backend.hpp"
 
 namespace wiretime::cli {
@@ -278,6 +282,29 @@ TEST_F(SessionTest, CipherLineFromDisplayIsAcceptedBack) {
   ok("undo ntp authentication-keyid 7");
   ok(line);
   EXPECT_EQ(session.candidate().keys.at(7).secret, "pw7");
+}
+
+// `reset ntp statistics packet [ ipv6 ]` belongs to the user view and needs a live daemon.
+TEST_F(SessionTest, ResetStatisticsIsAUserViewCommandRefusedOffline) {
+  const LineResult offline = run("reset ntp statistics packet");
+  EXPECT_TRUE(offline.failed);
+  EXPECT_EQ(
+      offline.error,
+      "Error: " + std::string(config::refusal_text(config::Refusal::kNotAvailableOffline)) + "\n");
+  struct Resetting : test::FakeBackend {
+    std::vector<std::string> resets;
+    CommitResult reset(std::string_view what) override {
+      resets.emplace_back(what);
+      return {true, {}};
+    }
+  } live;
+  Session s(live);
+  EXPECT_FALSE(s.execute("reset ntp statistics packet").failed);
+  EXPECT_FALSE(s.execute("reset ntp statistics packet ipv6").failed);
+  EXPECT_EQ(live.resets, (std::vector<std::string>{"statistics", "statistics ipv6"}));
+  s.execute("system-view");
+  EXPECT_TRUE(s.execute("reset ntp statistics packet").failed);  // not a system-view command
+  EXPECT_EQ(live.resets.size(), 2u);
 }
 
 }  // namespace

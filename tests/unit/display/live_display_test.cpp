@@ -19,6 +19,7 @@ TEST(LiveDisplay, EachNameTheShellSendsRendersItsDisplay) {
   a.source = "10.1.1.1";
   snapshot.associations = {a};
   snapshot.ipv4_packets.sent = 7;
+  snapshot.ipv6_packets.sent = 9;
   snapshot.interfaces = {{"100GE1/0/1", LinkState::kUp, LinkState::kUp, {}, {}, 0, 0}};
 
   EXPECT_EQ(render_live_display("status", snapshot),
@@ -29,8 +30,12 @@ TEST(LiveDisplay, EachNameTheShellSendsRendersItsDisplay) {
             render_ntp_sessions(snapshot.associations, true, snapshot.now));
   EXPECT_EQ(render_live_display("trace", snapshot),
             render_ntp_trace(snapshot.system, snapshot.associations));
+  // Both families, as the spec's blocks; `ipv6` only the IPv6 one.
   EXPECT_EQ(render_live_display("statistics", snapshot),
-            render_packet_statistics(snapshot.ipv4_packets));
+            render_packet_statistics(snapshot.ipv4_packets) + "\n" +
+                render_packet_statistics(snapshot.ipv6_packets, true));
+  EXPECT_EQ(render_live_display("statistics ipv6", snapshot),
+            render_packet_statistics(snapshot.ipv6_packets, true));
   EXPECT_EQ(render_live_display("interface", snapshot),
             render_interface_brief(snapshot.interfaces));
   EXPECT_FALSE(render_live_display("clock", snapshot).has_value());

@@ -49,6 +49,7 @@ TEST(NtpSessionsDisplay, VerboseAsInTheCommandReference) {
   s.reference_id = 0x7F7F0100;
   s.local_poll = 2;
   s.current_poll = 2;
+  s.peer_mode = wire::NtpMode::kServer;
   s.peer_poll = 2;
   s.now = 0;
   s.dispersion = 0.00008;
@@ -83,6 +84,22 @@ TEST(NtpSessionsDisplay, VerboseAsInTheCommandReference) {
             " filter offset:  0.00   0.00   0.00   0.00   0.00   0.00   0.00   0.00\n"
             " filter disper:  0.00   0.00   0.00   0.00   0.00   0.00   0.00   0.00\n"
             " reference clock status: normal\n");
+}
+
+TEST(NtpSessionsDisplay, VerboseModesAndVersionComeFromTheExchange) {
+  engine::AssociationStatus s;
+  s.source = "198.18.0.1";
+  s.version = 4;
+  s.peer_interface = "GE0/0/0";
+  // Before any accepted reply the peer's mode is unknown.
+  std::string text = render_ntp_sessions({s}, true, kPivot);
+  EXPECT_NE(text.find(" local mode: client, local poll: 0"), std::string::npos) << text;
+  EXPECT_NE(text.find(" peer mode: unspecified, peer poll: 0"), std::string::npos) << text;
+  s.peer_mode = wire::NtpMode::kSymmetricPassive;
+  s.version = 3;
+  text = render_ntp_sessions({s}, true, kPivot);
+  EXPECT_NE(text.find(" peer mode: passive, peer poll: 0"), std::string::npos) << text;
+  EXPECT_NE(text.find(", version: 3, peer interface: GE0/0/0\n"), std::string::npos) << text;
 }
 
 TEST(NtpSessionsDisplay, FilterRowsKeepTheirColumnsWithRealValues) {

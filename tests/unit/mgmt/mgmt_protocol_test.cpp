@@ -50,6 +50,12 @@ TEST(MgmtProtocol, OtherRequestsAndResponses) {
   display.kind = RequestKind::kDisplay;
   display.what = "sessions verbose";
   EXPECT_EQ(std::get<Request>(decode_request(encode_request(display))).what, "sessions verbose");
+  Request reset;
+  reset.kind = RequestKind::kReset;
+  reset.what = "statistics ipv6";
+  const Request reset_back = std::get<Request>(decode_request(encode_request(reset)));
+  EXPECT_EQ(reset_back.kind, RequestKind::kReset);
+  EXPECT_EQ(reset_back.what, "statistics ipv6");
 
   for (const Response& r : {Response{true, "text\n"}, Response{false, "refused"}}) {
     auto back = decode_response(encode_response(r));
@@ -68,6 +74,7 @@ TEST(MgmtProtocol, MalformedMessagesAreRefusedWithAReason) {
   EXPECT_EQ(refused({"wt9", "running"}), "unsupported management protocol");
   EXPECT_EQ(refused({"wt1", "reboot"}), "unknown request 'reboot'");
   EXPECT_EQ(refused({"wt1", "running", "extra"}), "malformed running request");
+  EXPECT_EQ(refused({"wt1", "reset"}), "malformed reset request");
   EXPECT_EQ(refused({"wt1", "display"}), "malformed display request");
   EXPECT_EQ(refused({"wt1", "commit"}), "malformed commit request");
   const std::string bad_yaml = refused({"wt1", "commit", "ntp:\n  max-distance: 99\n"});

@@ -210,6 +210,55 @@ TEST_F(MgmtServerTest, GarbageDropsOnlyThatClient) {
   EXPECT_EQ(server->client_count(), 0u);
 }
 
+// `display ntp trace` is answered later (the daemon waits for network replies): the client's
+// next request waits behind it, so the answers keep the requests' order.
+TEST_F(MgmtServerTest, LateAnswersKeepTheOrderOfRequests) {
+  MgmtServer::Reply pending;
+  auto listening =
+      MgmtServer::listen_async(socket_path_, [&pending](const Request& r, MgmtServer::Reply reply) {
+        if (r.what == "trace") {
+          pending = std::move(reply);
+        } else {
+          reply(Response{true, r.what});
+        }
+      });
+  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<MgmtServer>>(listening));
+  MgmtServer& server = *std::get<std::unique_ptr<MgmtServer>>(listening);
+  const int client = connect_raw();
+  server.service();
+  std::string frames;
+  for (const char* what : {"trace", "status"}) {
+    Request request;
+    request.kind = RequestKind::kDisplay;
+    request.what = what;
+    frames += encode_frame(encode_request(request));
+  }
+  ASSERT_EQ(::send(client, frames.data(), frames.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(frames.size()));
+  for (int i = 0; i < 3; ++i) server.service();
+  char buffer[4096];
+  EXPECT_LT(::recv(client, buffer, sizeof(buffer), MSG_DONTWAIT), 0) << "nothing before trace";
+  ASSERT_TRUE(pending);
+  pending(Response{true, "the trace"});
+  pending(Response{true, "a second call is ignored"});
+  for (int i = 0; i < 3; ++i) server.service();
+  std::string received;
+  for (int i = 0; i < 50; ++i) {
+    const ssize_t n = ::recv(client, buffer, sizeof(buffer), MSG_DONTWAIT);
+    if (n > 0) received.append(buffer, static_cast<size_t>(n));
+    if (received.size() > 20) break;
+    server.service();
+  }
+  FrameDecoder decoder;
+  decoder.feed(received);
+  auto first = decode_response(*decoder.next());
+  auto second = decode_response(*decoder.next());
+  EXPECT_EQ(std::get<Response>(first).body, "the trace");
+  EXPECT_EQ(std::get<Response>(second).body, "status");
+  EXPECT_FALSE(decoder.next().has_value());
+  ::close(client);
+}
+
 TEST_F(MgmtServerTest, TooManyClientsDropTheLongestIdle) {
   MgmtServer::Options options;
   options.max_clients = 2;

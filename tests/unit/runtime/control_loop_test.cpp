@@ -275,6 +275,78 @@ TEST(ControlLoop, SendFailureIsReported) {
   EXPECT_EQ(h.observer_.send_failures, 1);
 }
 
+// `display ntp trace`'s one-shot queries: answered with the server's offset against our clock,
+// dropped by the dataplane, or timed out by run_due(); none of them touches an association.
+TEST(ControlLoop, OneShotQueryIsAnsweredOutsideTheAssociations) {
+  Harness h({0.002});
+  std::vector<QueryResult> results;
+  ASSERT_TRUE(h.loop_->query(peer_v4(1), 1.0, [&](const QueryResult& r) { results.push_back(r); }));
+  ASSERT_EQ(h.transport_.sent.size(), 1u);
+  EXPECT_EQ(h.transport_.sent.front().request.association, 0u);
+  const uint64_t received_before = h.loop_->status().associations.front().received;
+  h.run(0.001);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, QueryResult::Outcome::kAnswered);
+  EXPECT_EQ(results[0].header.stratum, 1);
+  // The server is 2 ms ahead of true time, our clock 5 ms ahead: -3 ms.
+  EXPECT_NEAR(results[0].offset, -0.003, 1e-4);
+  // The association's own first poll went out and was answered; the query reply was not its.
+  EXPECT_EQ(h.loop_->status().associations.front().received, received_before + 1);
+  EXPECT_EQ(h.loop_->counters().replies_unknown_source, 0u);
+  EXPECT_EQ(h.loop_->counters().queries, 1u);
+}
+
+TEST(ControlLoop, OneShotQueryNotSentOrTimedOut) {
+  Harness h({0.0});
+  std::vector<QueryResult> results;
+  auto done = [&](const QueryResult& r) { results.push_back(r); };
+  ASSERT_TRUE(h.loop_->query(peer_v4(9), 0.5, done));
+  const NtpTimestamp dropped = h.transport_.sent.back().request.cookie;
+  h.loop_->on_not_sent(dropped);  // e.g. the dataplane has no route
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, QueryResult::Outcome::kNotSent);
+  EXPECT_EQ(h.loop_->counters().not_sent, 0u) << "not an association's request";
+
+  h.transport_.sent.clear();
+  ASSERT_TRUE(h.loop_->query(peer_v4(9), 0.5, done));
+  h.transport_.sent.clear();  // never answered
+  const uint64_t next = h.loop_->run_due();
+  EXPECT_LE(next, h.ticks_ + 500 * kMs) << "the deadline wakes the loop";
+  h.ticks_ += 499 * kMs;
+  h.loop_->run_due();
+  EXPECT_EQ(results.size(), 1u);
+  h.ticks_ += 2 * kMs;
+  h.loop_->run_due();
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[1].outcome, QueryResult::Outcome::kTimedOut);
+  EXPECT_EQ(results[1].peer, peer_v4(9));
+
+  h.transport_.fail = true;
+  EXPECT_FALSE(h.loop_->query(peer_v4(9), 0.5, done));
+  EXPECT_EQ(results.size(), 2u);
+}
+
+TEST(ControlLoop, CountersPerFamily) {
+  Harness h({0.0});
+  h.run(3.0);
+  const RuntimeCounters& c = h.loop_->counters();
+  EXPECT_EQ(c.family[0].requests, c.requests);
+  EXPECT_EQ(c.family[0].replies, c.replies);
+  EXPECT_GT(c.family[0].on_wire[0], 0u);
+  EXPECT_EQ(c.family[1].requests, 0u);
+  Peer v6;
+  wire::Ipv6Address a;
+  a.bytes[0] = 0x20;
+  v6.address = wire::IpAddress::from(a);
+  wire::NtpPacket p;
+  p.header.mode = wire::NtpMode::kServer;
+  h.loop_->on_reply(v6, p, h.ticks_, engine::TimestampSource::kTsc);
+  EXPECT_EQ(c.family[1].replies_unknown_source, 1u);
+  EXPECT_EQ(c.drops, 1u);
+  EXPECT_TRUE(c.last_drops[0].unknown_source);
+  EXPECT_EQ(c.last_drops[0].family, wire::IpVersion::kV6);
+}
+
 TEST(ControlLoop, DisciplinesTheVirtualClockFromFiveMillisecondsAndTwentyPpm) {
   Harness h({0.0});
   EXPECT_NEAR(h.error(), 0.005, 1e-9);

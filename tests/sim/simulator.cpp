@@ -41,7 +41,7 @@ class Run {
                s.utc_start + static_cast<int64_t>(std::llround(s.initial_offset * 1e9))),
         engine_(s.engine, engine_prng_) {
     for (size_t i = 0; i < s.servers.size(); ++i) {
-      servers_.emplace_back(s.servers[i]);
+      servers_.emplace_back(s.servers[i], s.seed * 0x94d049bb133111ebULL + 3 + i);
       engine::AssociationConfig a = s.association;
       if (a.address.empty() || s.servers.size() > 1) a.address = "192.0.2." + std::to_string(i + 1);
       if (i < s.preferred.size()) a.preferred = s.preferred[i];
@@ -188,14 +188,15 @@ class Run {
     wire::NtpPacket request;
     if (wire::decode_ntp(ev.bytes, request) != wire::DecodeError::kOk) return;
     SimServer& srv = servers_[ev.server];
-    auto reply = srv.answer(request.header, ev.t, true_utc(ev.t));
+    double processing = 0.0;
+    auto reply = srv.answer(request.header, ev.t, true_utc(ev.t), processing);
     if (!reply) return;
     Event e = Event::at(0.0, EventKind::kAtClient, ev.server);
     wire::encode_ntp(e.bytes, *reply);
     const PathModel& down = srv.spec().down;
     const double d = down.sample(net_);
     if (d < 0.0) return;
-    e.t = ev.t + srv.spec().processing + d;
+    e.t = ev.t + processing + d;
     push(e);
     if (down.duplicate > 0.0 && net_.uniform() < down.duplicate) {
       e.t += 1e-5;

@@ -198,8 +198,7 @@ void ClientEngine::on_timer(SteadyNanos now_ns, Actions& out) {
       const ClockCommand cmd = clock_.adjust();
       if (cmd.action == ClockAction::kSlew) {
         out.push_back(SlewClock{cmd.slew});
-        slew_remaining_ = slew_pending(now) + cmd.slew;
-        slew_time_ = now;
+        plan_slew(slew_pending(now) + cmd.slew, now);
         slew_issued_ += cmd.slew;
       }
       next_adjust_ = std::max(next_adjust_ + 1.0, now - 1.0);
@@ -538,11 +537,14 @@ void ClientEngine::apply(const ClockCommand& cmd, double now, Actions& out) {
   } else if (cmd.slew != 0.0) {
     out.push_back(SlewClock{cmd.slew});
     phase = cmd.slew;
-    slew_remaining_ = slew_pending(now) + cmd.slew;
-    slew_time_ = now;
+    plan_slew(slew_pending(now) + cmd.slew, now);
     slew_issued_ += cmd.slew;
   }
-  if (cmd.frequency_delta != 0.0) out.push_back(SetFrequency{cmd.frequency});
+  if (cmd.frequency_delta != 0.0) {
+    out.push_back(SetFrequency{cmd.frequency});
+    // The clock goes on with the rest of its slew at the rate the new frequency leaves.
+    plan_slew(slew_pending(now), now);
+  }
   // Re-express stored samples in the corrected timescale. The RFC mode only does so for
   // steps, as ntpd's filter would otherwise hold pre-step offsets.
   const bool regression = config_.mode == DisciplineMode::kRegression;
@@ -575,8 +577,14 @@ double ClientEngine::applied_correction(double now) const {
   return slew_issued_ - slew_pending(now);
 }
 
+void ClientEngine::plan_slew(double total, double now) {
+  slew_remaining_ = total;
+  slew_time_ = now;
+  slew_rate_ = slew_rate(config_.slew, clock_.frequency(), total > 0 ? 1 : -1);
+}
+
 double ClientEngine::slew_pending(double now) const {
-  const double done = kMaxSlewRate * std::max(0.0, now - slew_time_);
+  const double done = slew_rate_ * std::max(0.0, now - slew_time_);
   if (std::abs(slew_remaining_) <= done) return 0.0;
   return slew_remaining_ > 0 ? slew_remaining_ - done : slew_remaining_ + done;
 }

@@ -14,6 +14,7 @@
 #include "control/engine/local_clock.hpp"
 #include "control/engine/poll_update.hpp"
 #include "control/engine/prng.hpp"
+#include "control/engine/slew_capability.hpp"
 #include "control/engine/status.hpp"
 #include "control/engine/steady_time.hpp"
 #include "dataplane/wire/ntp_packet.hpp"
@@ -33,6 +34,9 @@ struct EngineConfig {
   // room. docs/accuracy.md shows the results for priors from 0.3x to 10x this.
   double oscillator_wander = 1e-9;
   double nominal_frequency_hz = 1e9;  // tick source, for the status display
+  // The clock driver's slew rate and total rate limit (the control loop sets it from the
+  // driver), so the engine's account of a running slew matches the clock's.
+  SlewCapability slew;
 };
 
 class ClientEngine {
@@ -78,9 +82,12 @@ class ClientEngine {
   void system_update(double now, const Association* trigger, Actions& out);
   bool fit(Association& a, double now, Candidate& c);
   void apply(const ClockCommand& cmd, double now, Actions& out);
-  // Part of the commanded slews the clock has not yet applied at `now` (the clock model slews
-  // at exactly kMaxSlewRate), so samples taken mid-slew are not mistaken for new offset.
+  // Part of the commanded slews the clock has not yet applied at `now` (the clock slews at
+  // slew_rate(config_.slew, frequency, direction)), so samples taken mid-slew are not
+  // mistaken for new offset.
   double slew_pending(double now) const;
+  // Starts the account of a slew of `total` s at `now` with the clock's current frequency.
+  void plan_slew(double total, double now);
   // Every slew issued so far less the part still pending: the phase applied to the clock, s.
   double applied_correction(double now) const;
   void update_leap(const std::vector<const Association*>& survivors, Actions& out);
@@ -96,6 +103,7 @@ class ClientEngine {
   double next_adjust_ = 0.0;
   double slew_remaining_ = 0.0;  // at slew_time_
   double slew_time_ = 0.0;
+  double slew_rate_ = kMaxSlewRate;  // magnitude, s/s
   double slew_issued_ = 0.0;
   // System variables (RFC 5905 section 11.2.3).
   uint8_t stratum_ = kStratumUnsynchronized;

@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
   int seeds = 3;
   std::string only;
   double wander = -1.0;
+  double gate = -1.0;
+  double gate_asym = -1.0;
   auto mode = wiretime::engine::DisciplineMode::kRegression;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--steady") && i + 1 < argc)
@@ -57,6 +59,10 @@ int main(int argc, char** argv) {
       seeds = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--wander") && i + 1 < argc)
       wander = std::atof(argv[++i]);
+    else if (!std::strcmp(argv[i], "--gate-asym") && i + 1 < argc)
+      gate_asym = std::atof(argv[++i]);
+    else if (!std::strcmp(argv[i], "--gate") && i + 1 < argc)
+      gate = std::atof(argv[++i]);
     else if (!std::strcmp(argv[i], "--only") && i + 1 < argc)
       only = argv[++i];
     else if (!std::strcmp(argv[i], "--mode") && i + 1 < argc)
@@ -84,6 +90,8 @@ int main(int argc, char** argv) {
       Scenario s = make(row, static_cast<uint64_t>(seed), steady);
       s.engine.mode = mode;
       if (wander >= 0.0) s.engine.oscillator_wander = wander;
+      if (gate >= 0.0) s.engine.poll_wander_gate = gate;
+      if (gate_asym >= 0.0) s.engine.poll_wander_gate_asymmetric = gate_asym;
       const auto r = wiretime::sim::run(s);
       const double rejected =
           r.selected_fraction.size() >= 3 ? 100.0 * (1.0 - r.selected_fraction[2]) : 0.0;

@@ -14,10 +14,10 @@
 namespace wiretime::engine {
 namespace {
 
-// Regression poll gate: lengthen the poll while the wander over the longer interval stays
-// below this fraction of the estimate's standard error (tuned on anchors S1-S3 at default
-// polling; docs/engine.md lists the sensitivity).
-constexpr double kPollWanderGate = 0.125;
+// Asymmetry coefficient (offset error per unit of excess delay, at most 1/2 when all the
+// jitter is on one side) above which a source counts as one-sided for the poll gate; the
+// coefficient of symmetric paths stays well below it.
+constexpr double kOneSidedAsymmetry = 0.3;
 
 // RFC 5905 section 7.3: an IPv4 system peer's refid is its address.
 uint32_t ipv4_refid(const std::string& text) {
@@ -65,6 +65,13 @@ AssociationId ClientEngine::add(const AssociationConfig& config, SteadyNanos now
   a.next_poll = steady_seconds(now);
   a.selection = a.resolved ? SelectionStatus::kUnreachable : SelectionStatus::kUnresolved;
   associations_.push_back(a);
+  if (!clock_updated_) {
+    // The first update waits until this server could have given its first two samples.
+    const double initial =
+        config.iburst ? (kIburstCount - 1) * kBurstSpacing : std::ldexp(1.0, a.config.min_poll);
+    startup_deadline_ =
+        std::max(startup_deadline_, steady_seconds(now) + initial + kStartupReplyGrace);
+  }
   // The system poll starts at the smallest minpoll (RFC: s.poll = MINPOLL).
   int min_poll = kPollCeiling;
   for (const auto& x : associations_) min_poll = std::min(min_poll, x.config.min_poll);
@@ -436,6 +443,18 @@ void ClientEngine::system_update(double now, const Association* trigger, Actions
     return;
   }
 
+  if (!clock_updated_ && now < startup_deadline_) {
+    // Never let the first server to answer (perhaps a falseticker) set the clock alone: wait
+    // for a majority of the configured servers, bounded by the start-up deadline. A single
+    // configured server is its own majority.
+    size_t configured = 0;
+    for (const auto& a : associations_)
+      if (!a.stopped) ++configured;
+    if (candidates.size() < configured / 2 + 1) {
+      for (Association* a : owners) a->selection = SelectionStatus::kNoMajority;
+      return;
+    }
+  }
   const SelectResult sel = clock_select(candidates);
   if (!sel.majority) {
     for (Association* a : owners) a->selection = SelectionStatus::kNoMajority;
@@ -495,14 +514,18 @@ void ClientEngine::system_update(double now, const Association* trigger, Actions
     // Lengthen the poll only while the wander accumulated over the longer interval stays
     // below the estimate's own noise: beyond that, fewer samples cost accuracy (the Allan
     // intercept, measured instead of assumed at 2048 s).
-    const double sd =
-        peer.regression.estimate(now, precision_, config_.oscillator_wander).offset_sd;
+    const RegressionEstimate pe =
+        peer.regression.estimate(now, precision_, config_.oscillator_wander);
+    const double gate = std::abs(pe.asymmetry) > kOneSidedAsymmetry
+                            ? config_.poll_wander_gate_asymmetric
+                            : config_.poll_wander_gate;
     const double t_next = std::ldexp(1.0, clock_.poll() + 1);
-    update.lengthen_poll = config_.oscillator_wander * std::sqrt(t_next * t_next * t_next / 3.0) <
-                           kPollWanderGate * sd;
+    update.lengthen_poll =
+        config_.oscillator_wander * std::sqrt(t_next * t_next * t_next / 3.0) < gate * pe.offset_sd;
   }
   const ClockCommand cmd = clock_.update(update, min_poll, max_poll);
   if (cmd.action == ClockAction::kIgnore) return;
+  clock_updated_ = true;
   if (cmd.action == ClockAction::kPanic) {
     out.push_back(Panic{comb.offset});
     return;

@@ -133,19 +133,25 @@ int run_socket_backend(const BackendContext& context) {
              std::to_string(s.config.max_poll) + " s" + key);
   }
 
-  auto opened = MgmtEndpoint::open(
-      loop, context.config_path, context.mgmt_socket,
-      [] {
-        return static_cast<UnixNanos>(socket::monotonic_ns() +
-                                      socket::realtime_minus_monotonic_ns());
-      },
-      &keys.table);
-  if (auto* e = std::get_if<std::string>(&opened)) {
-    log.error("management socket: " + *e);
-    return kExitRuntimeError;
+  // `--no-mgmt-socket` (an empty path): no management socket, e.g. under a simulator.
+  std::unique_ptr<MgmtEndpoint> mgmt;
+  if (!context.mgmt_socket.empty()) {
+    auto opened = MgmtEndpoint::open(
+        loop, context.config_path, context.mgmt_socket,
+        [] {
+          return static_cast<UnixNanos>(socket::monotonic_ns() +
+                                        socket::realtime_minus_monotonic_ns());
+        },
+        &keys.table);
+    if (auto* e = std::get_if<std::string>(&opened)) {
+      log.error("management socket: " + *e);
+      return kExitRuntimeError;
+    }
+    mgmt = std::move(std::get<std::unique_ptr<MgmtEndpoint>>(opened));
+    log.info("management socket " + mgmt->path());
+  } else {
+    log.info("management socket: off (--no-mgmt-socket)");
   }
-  MgmtEndpoint& mgmt = *std::get<std::unique_ptr<MgmtEndpoint>>(opened);
-  log.info("management socket " + mgmt.path());
   std::vector<pollfd> fds;
 
   while (!context.stop) {
@@ -171,14 +177,14 @@ int run_socket_backend(const BackendContext& context) {
         wait_ns <= 0 ? 0
                      : static_cast<int>(std::min<int64_t>(1000, (wait_ns + 999'999) / 1'000'000));
     fds.assign(1, pollfd{udp.fd(), POLLIN, 0});
-    mgmt.fill_pollfds(fds);
+    if (mgmt) mgmt->fill_pollfds(fds);
     const int ready = poll(fds.data(), fds.size(), timeout_ms);
     if (ready < 0 && errno != EINTR) {
       log.error(std::string("poll: ") + std::strerror(errno));
       return kExitRuntimeError;
     }
     if (ready > 0) {
-      mgmt.service(fds.data() + 1, fds.size() - 1);
+      if (mgmt) mgmt->service(fds.data() + 1, fds.size() - 1);
       // POLLERR: the error queue holds transmit timestamps.
       transport.drain_transmit_timestamps();
       transport.receive_all();

@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
   int seeds = 3;
   std::string only;
   double wander = -1.0;
+  double gate = -1.0;
+  double gate_asym = -1.0;
   auto mode = wiretime::engine::DisciplineMode::kRegression;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--steady") && i + 1 < argc)
@@ -57,6 +59,10 @@ int main(int argc, char** argv) {
       seeds = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--wander") && i + 1 < argc)
       wander = std::atof(argv[++i]);
+    else if (!std::strcmp(argv[i], "--gate-asym") && i + 1 < argc)
+      gate_asym = std::atof(argv[++i]);
+    else if (!std::strcmp(argv[i], "--gate") && i + 1 < argc)
+      gate = std::atof(argv[++i]);
     else if (!std::strcmp(argv[i], "--only") && i + 1 < argc)
       only = argv[++i];
     else if (!std::strcmp(argv[i], "--mode") && i + 1 < argc)
@@ -73,16 +79,19 @@ int main(int argc, char** argv) {
   std::printf("discipline: %s, steady state %.0f s, seeds 1..%d\n\n",
               mode == wiretime::engine::DisciplineMode::kRegression ? "regression" : "rfc", steady,
               seeds);
-  std::printf("%-4s %-8s %10s %10s %10s %12s %12s %10s  %-22s %s\n", "scen", "poll", "rms_us",
-              "max_us", "bias_us", "freq_rms_ppb", "converge_s", "extra", "chrony", "ntpd");
+  std::printf("%-4s %-8s %10s %10s %10s %12s %12s %8s %8s %7s %10s  %-22s %s\n", "scen", "poll",
+              "rms_us", "max_us", "bias_us", "freq_rms_ppb", "converge_s", "pkts/day", "mean_s",
+              "drop%", "extra", "chrony", "ntpd");
   std::vector<std::string> lines;
   for (const Row& row : kRows) {
     if (!only.empty() && only != row.name) continue;
-    double rms = 0, max = 0, bias = 0, freq = 0, conv = 0, extra = 0;
+    double rms = 0, max = 0, bias = 0, freq = 0, conv = 0, extra = 0, per_day = 0, drop = 0;
     for (int seed = 1; seed <= seeds; ++seed) {
       Scenario s = make(row, static_cast<uint64_t>(seed), steady);
       s.engine.mode = mode;
       if (wander >= 0.0) s.engine.oscillator_wander = wander;
+      if (gate >= 0.0) s.engine.poll_wander_gate = gate;
+      if (gate_asym >= 0.0) s.engine.poll_wander_gate_asymmetric = gate_asym;
       const auto r = wiretime::sim::run(s);
       const double rejected =
           r.selected_fraction.size() >= 3 ? 100.0 * (1.0 - r.selected_fraction[2]) : 0.0;
@@ -92,12 +101,32 @@ int main(int argc, char** argv) {
       freq += r.freq_rms / seeds;
       conv += r.converge_1ms / seeds;
       extra += rejected / seeds;
+      // Packets the client sent in the measured interval (all servers), per day, and replies
+      // the engine refused for invalid timestamps, over the whole run.
+      uint64_t sent = 0;
+      for (const auto& p : r.polls)
+        for (double t : p.request_times)
+          if (t >= s.warmup) ++sent;
+      const double measured = s.duration - s.warmup;
+      const double sent_per_day =
+          measured > 0 ? static_cast<double>(sent) * 86400.0 / measured : 0.0;
+      uint64_t received = 0, invalid = 0;
+      for (const auto& a : r.associations) {
+        received += a.received;
+        invalid +=
+            a.on_wire[static_cast<size_t>(wiretime::engine::OnWireReason::kInvalidTimestamps)];
+      }
+      const double drop_pct =
+          received > 0 ? 100.0 * static_cast<double>(invalid) / static_cast<double>(received) : 0.0;
+      per_day += sent_per_day / seeds;
+      drop += drop_pct / seeds;
       char line[256];
       std::snprintf(line, sizeof line,
                     "scenario=%s poll=%s seed=%d rms_us=%.2f max_us=%.1f freq_rms_ppb=%.0f "
-                    "converge_1ms_s=%.1f%s",
+                    "converge_1ms_s=%.1f bias_us=%.2f packets_per_day=%.0f invalid_pct=%.1f%s",
                     row.name, wiretime::sim::to_string(row.poll).c_str(), seed, r.rms * 1e6,
-                    r.max_abs * 1e6, r.freq_rms * 1e9, r.converge_1ms,
+                    r.max_abs * 1e6, r.freq_rms * 1e9, r.converge_1ms, r.mean * 1e6, sent_per_day,
+                    drop_pct,
                     std::string(row.name) == "S4"
                         ? (" falseticker_rejected_pct=" + std::to_string(rejected)).c_str()
                         : "");
@@ -106,9 +135,12 @@ int main(int argc, char** argv) {
     char extra_text[32] = "";
     if (std::string(row.name) == "S4")
       std::snprintf(extra_text, sizeof extra_text, "rej %.1f%%", extra);
-    std::printf("%-4s %-8s %10.2f %10.1f %10.2f %12.0f %12.1f %10s  %-22s %s\n", row.name,
-                wiretime::sim::to_string(row.poll).c_str(), rms * 1e6, max * 1e6, bias * 1e6,
-                freq * 1e9, conv, extra_text, row.chrony, row.ntpd);
+    const size_t servers = std::string(row.name) == "S4" ? 3 : 1;
+    std::printf("%-4s %-8s %10.2f %10.1f %10.2f %12.0f %12.1f %8.0f %8.0f %7.1f %10s  %-22s %s\n",
+                row.name, wiretime::sim::to_string(row.poll).c_str(), rms * 1e6, max * 1e6,
+                bias * 1e6, freq * 1e9, conv, per_day,
+                per_day > 0 ? 86400.0 * static_cast<double>(servers) / per_day : 0.0, drop,
+                extra_text, row.chrony, row.ntpd);
     std::fflush(stdout);
   }
   std::printf("\n");

@@ -25,7 +25,11 @@ DisciplinedClock::DisciplinedClock(const ClockModel& initial, const DisciplinedC
       oscillator_(initial.frequency_ppb() * 1e-9) {}
 
 double DisciplinedClock::rate() const {
-  return oscillator_ + frequency_ + slew_sign_ * engine::kMaxSlewRate + smear_rate_;
+  double correction = frequency_ + slew_sign_ * slew_rate_ + smear_rate_;
+  const double limit = config_.slew.total_limit;
+  // What the kernel does with an ADJ_FREQUENCY beyond its limit; slews are planned within it.
+  if (limit > 0.0) correction = std::clamp(correction, -limit, limit);
+  return oscillator_ + correction;
 }
 
 void DisciplinedClock::rebase(uint64_t at) {
@@ -67,27 +71,37 @@ void DisciplinedClock::step(uint64_t at, double seconds) {
 
 double DisciplinedClock::slew_remaining(uint64_t now) const {
   if (slew_sign_ == 0 || reached(now, slew_end_)) return 0.0;
-  return slew_sign_ * seconds_between(now, slew_end_) * engine::kMaxSlewRate;
+  return slew_sign_ * seconds_between(now, slew_end_) * slew_rate_;
+}
+
+void DisciplinedClock::start_slew(uint64_t at, double total) {
+  const int sign = total > 0 ? 1 : -1;
+  const double rate = engine::slew_rate(config_.slew, frequency_, sign);
+  const auto duration =
+      static_cast<uint64_t>(std::llround(std::abs(total) / rate * ticks_per_second_));
+  if (duration == 0) {
+    slew_sign_ = 0;
+  } else {
+    slew_sign_ = sign;
+    slew_rate_ = rate;
+    slew_end_ = at + duration;
+  }
 }
 
 void DisciplinedClock::slew(uint64_t at, double seconds) {
   advance(at);
   // A new slew replaces the remainder of the old one with their sum, as the engine assumes.
-  const double total = slew_remaining(at) + seconds;
-  const auto duration = static_cast<uint64_t>(
-      std::llround(std::abs(total) / engine::kMaxSlewRate * ticks_per_second_));
-  if (duration == 0) {
-    slew_sign_ = 0;
-  } else {
-    slew_sign_ = total > 0 ? 1 : -1;
-    slew_end_ = at + duration;
-  }
+  start_slew(at, slew_remaining(at) + seconds);
   rebase(at);
 }
 
 void DisciplinedClock::set_frequency(uint64_t at, double frequency) {
   advance(at);
+  // The rest of a running slew goes on at the rate the new frequency leaves (the engine
+  // re-plans its own account of the slew the same way).
+  const double remaining = slew_remaining(at);
   frequency_ = frequency;
+  if (slew_sign_ != 0) start_slew(at, remaining);
   rebase(at);
 }
 
@@ -106,7 +120,7 @@ void DisciplinedClock::schedule_leap(uint64_t at, const engine::ScheduleLeap& le
 }
 
 void DisciplinedClock::end_slew(uint64_t now) {
-  overshoot_ += slew_sign_ * engine::kMaxSlewRate * seconds_between(slew_end_, now);
+  overshoot_ += slew_sign_ * slew_rate_ * seconds_between(slew_end_, now);
   slew_sign_ = 0;
   rebase(now);
 }

@@ -1,11 +1,12 @@
 // The disciplined virtual clock: carries out the engine's clock actions (StepClock, SlewClock,
 // SetFrequency, ScheduleLeap) on a ClockModel over time. A step moves the map at once; a slew
-// is a temporary rate change of exactly engine::kMaxSlewRate (the rate the engine assumes when
-// it discounts a slew in progress) that ends at a computed tick; a frequency is an absolute
-// correction on top of the oscillator's own (injected) error; a leap second is a step at the
-// end of the UTC day or a linear smear across a window around it.
-// Pure: every call takes the tick it happens at, so the daemon (under PublishedClock::update),
-// the socket backend and the simulator share it.
+// is a temporary rate change of engine::slew_rate() (the rate the engine assumes when it
+// discounts a slew in progress: the slew limit, less in the direction where the frequency
+// correction uses up part of a total limit) that ends at a computed tick; a frequency is an
+// absolute correction on top of the oscillator's own (injected) error; a leap second is a step at
+// the end of the UTC day or a linear smear across a window around it. Pure: every call takes the
+// tick it happens at, so the daemon (under PublishedClock::update), the socket backend and the
+// simulator share it.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 
 #include "control/engine/actions.hpp"
 #include "control/engine/ntp_constants.hpp"
+#include "control/engine/slew_capability.hpp"
 #include "dataplane/clock/clock_model.hpp"
 #include "dataplane/time/ntp_timestamp.hpp"
 
@@ -22,6 +24,9 @@ struct DisciplinedClockConfig {
   // Leap smear: the second is spread linearly over this window centred on the leap (Google's
   // public smear uses 24 h, noon to noon: 11.6 ppm, invisible to NTP clients' step logic).
   double smear_window = 86400.0;
+  // Slew rate and total rate limit (engine/slew_capability.hpp). With a total limit the
+  // model also clamps frequency + slew + smear to it, as the kernel does with ADJ_FREQUENCY.
+  engine::SlewCapability slew;
 };
 
 class DisciplinedClock {
@@ -31,6 +36,7 @@ class DisciplinedClock {
   explicit DisciplinedClock(const ClockModel& initial, const DisciplinedClockConfig& config = {});
 
   const ClockModel& model() const { return model_; }
+  const DisciplinedClockConfig& config() const { return config_; }
 
   // Carries out a clock action at tick `at`; returns false (and does nothing) for actions that
   // are not about the clock (SendRequest, ResolveName, Panic).
@@ -68,6 +74,8 @@ class DisciplinedClock {
   double seconds_between(uint64_t from, uint64_t to) const;
   void end_slew(uint64_t now);
   void end_smear(uint64_t now);
+  // Plans a slew of `total` seconds from `at` at the rate the current frequency allows.
+  void start_slew(uint64_t at, double total);
 
   DisciplinedClockConfig config_;
   ClockModel model_;
@@ -75,6 +83,7 @@ class DisciplinedClock {
   double oscillator_ = 0.0;  // s/s, the initial model's frequency error
   double frequency_ = 0.0;   // s/s
   int slew_sign_ = 0;
+  double slew_rate_ = 0.0;  // s/s, magnitude of the running slew
   uint64_t slew_end_ = 0;
   engine::LeapKind leap_kind_ = engine::LeapKind::kNone;
   UnixNanos leap_at_ = 0;

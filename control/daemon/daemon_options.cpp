@@ -4,7 +4,7 @@ namespace wiretime::daemon {
 
 const char* usage() {
   return "usage: wiretimed --config FILE [--log-level error|warning|info|debug] "
-         "[--check-config] [--mgmt-socket PATH]\n";
+         "[--check-config] [--mgmt-socket PATH | --no-mgmt-socket]\n";
 }
 
 std::optional<DaemonOptions> parse_daemon_options(const std::vector<std::string>& args,
@@ -24,6 +24,9 @@ std::optional<DaemonOptions> parse_daemon_options(const std::vector<std::string>
     };
     if (a == "--check-config") {
       options.check_config = true;
+    } else if (a == "--no-mgmt-socket") {
+      // Socket backend only: no management socket (runs under syscall simulators).
+      options.mgmt_socket.clear();
     } else if (a == "--help" || a == "-h") {
       options.help = true;
     } else if (auto path = value("--config")) {

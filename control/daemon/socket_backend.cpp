@@ -137,27 +137,39 @@ int run_socket_backend(const BackendContext& context) {
              std::to_string(s.config.max_poll) + " s" + key);
   }
 
-  auto opened = MgmtEndpoint::open(
-      loop, context.config_path, context.mgmt_socket,
-      [] {
-        return static_cast<UnixNanos>(socket::monotonic_ns() +
-                                      socket::realtime_minus_monotonic_ns());
-      },
-      &keys.table, {},
-      [&transport] {
-        // IPv4 only, like the socket: datagrams that are no NTP time packet.
-        std::array<BackendDrops, 2> drops{};
-        drops[0].invalid = transport.undecodable();
-        return drops;
-      },
-      [&itf](uint16_t) { return itf.name; });
-  if (auto* e = std::get_if<std::string>(&opened)) {
-    log.error("management socket: " + *e);
-    return kExitRuntimeError;
+  // `--no-mgmt-socket` (an empty path): no management socket, e.g. under a simulator; the NTP
+  // server then keeps the defaults (not serving), as nothing can commit a configuration.
+  std::unique_ptr<MgmtEndpoint> mgmt;
+  if (!context.mgmt_socket.empty()) {
+    auto opened = MgmtEndpoint::open(
+        loop, context.config_path, context.mgmt_socket,
+        [] {
+          return static_cast<UnixNanos>(socket::monotonic_ns() +
+                                        socket::realtime_minus_monotonic_ns());
+        },
+        &keys.table, {},
+        [&transport] {
+          // IPv4 only, like the socket: datagrams that are no NTP time packet.
+          std::array<BackendDrops, 2> drops{};
+          drops[0].invalid = transport.undecodable();
+          return drops;
+        },
+        [&itf](uint16_t) { return itf.name; });
+    if (auto* e = std::get_if<std::string>(&opened)) {
+      log.error("management socket: " + *e);
+      return kExitRuntimeError;
+    }
+    mgmt = std::move(std::get<std::unique_ptr<MgmtEndpoint>>(opened));
+    log.info("management socket " + mgmt->path());
+    notify_ready("socket and management socket " + mgmt->path() + " up");
+  } else {
+    log.info("management socket: off (--no-mgmt-socket)");
+    notify_ready("socket up, no management socket");
   }
-  MgmtEndpoint& mgmt = *std::get<std::unique_ptr<MgmtEndpoint>>(opened);
-  log.info("management socket " + mgmt.path());
-  notify_ready("socket and management socket " + mgmt.path() + " up");
+  const config::NtpConfig no_config{};
+  const auto running = [&]() -> const config::NtpConfig& {
+    return mgmt ? mgmt->running() : no_config;
+  };
   std::vector<pollfd> fds;
   // The NTP server: port 123 on this interface while the configuration serves IPv4.
   SocketServer ntp_server(log, local, itf.name);
@@ -196,21 +208,21 @@ int run_socket_backend(const BackendContext& context) {
     const int timeout_ms =
         wait_ns <= 0 ? 0
                      : static_cast<int>(std::min<int64_t>(1000, (wait_ns + 999'999) / 1'000'000));
-    ntp_server.configure(mgmt.running());
+    ntp_server.configure(running());
     fds.assign(1, pollfd{udp.fd(), POLLIN, 0});
     fds.push_back(pollfd{ntp_server.fd(), POLLIN, 0});  // -1 (ignored) while not serving
-    mgmt.fill_pollfds(fds);
+    if (mgmt) mgmt->fill_pollfds(fds);
     const int ready = poll(fds.data(), fds.size(), timeout_ms);
     if (ready < 0 && errno != EINTR) {
       log.error(std::string("poll: ") + std::strerror(errno));
       return kExitRuntimeError;
     }
     if (ready > 0) {
-      mgmt.service(fds.data() + 2, fds.size() - 2);
+      if (mgmt) mgmt->service(fds.data() + 2, fds.size() - 2);
       if ((fds[1].revents & (POLLIN | POLLERR)) != 0) {
         if (const int64_t mono = socket::monotonic_ns(); mono >= next_served_ns) {
           next_served_ns = mono + ServerPublisher::kPeriodNs;
-          served = server_clock_state(mgmt.running(), loop.status().system,
+          served = server_clock_state(running(), loop.status().system,
                                       clock->to_ntp(clock->now_ticks()));
         }
         ntp_server.serve_all(

@@ -13,10 +13,20 @@ clock::ClockModel mirror_of_realtime() {
                                       mono + socket::realtime_minus_monotonic_ns(), 1e9);
 }
 
+// The kernel's ADJ_FREQUENCY carries frequency and slew together and clamps them at +-500
+// ppm: slews are planned within that, so they land where the engine expects.
+clock::DisciplinedClockConfig kernel_limits() {
+  clock::DisciplinedClockConfig c;
+  c.slew.total_limit = socket::kKernelMaxFrequency;
+  return c;
+}
+
 }  // namespace
 
 SystemClock::SystemClock(const DaemonLog& log)
-    : log_(log), initial_frequency_(socket::realtime_frequency()), clock_(mirror_of_realtime()) {
+    : log_(log),
+      initial_frequency_(socket::realtime_frequency()),
+      clock_(mirror_of_realtime(), kernel_limits()) {
   clock_.set_frequency(now_ticks(), initial_frequency_);
 }
 

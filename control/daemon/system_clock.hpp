@@ -24,6 +24,7 @@ class SystemClock final : public runtime::RuntimeClock {
   bool advance() override;
   std::optional<uint64_t> next_event() const override;
   runtime::ClockInfo info() const override;
+  engine::SlewCapability slew_capability() const override { return clock_.config().slew; }
 
   // The kernel's frequency correction at start, s/s: the engine starts from it (FSET), as
   // ntpd and chronyd start from their drift files.

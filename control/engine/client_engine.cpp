@@ -14,10 +14,10 @@
 namespace wiretime::engine {
 namespace {
 
-// Regression poll gate: lengthen the poll while the wander over the longer interval stays
-// below this fraction of the estimate's standard error (tuned on anchors S1-S3 at default
-// polling; docs/engine.md lists the sensitivity).
-constexpr double kPollWanderGate = 0.125;
+// Asymmetry coefficient (offset error per unit of excess delay, at most 1/2 when all the
+// jitter is on one side) above which a source counts as one-sided for the poll gate; the
+// coefficient of symmetric paths stays well below it.
+constexpr double kOneSidedAsymmetry = 0.3;
 
 // RFC 5905 section 7.3: an IPv4 system peer's refid is its address.
 uint32_t ipv4_refid(const std::string& text) {
@@ -65,6 +65,13 @@ AssociationId ClientEngine::add(const AssociationConfig& config, SteadyNanos now
   a.next_poll = steady_seconds(now);
   a.selection = a.resolved ? SelectionStatus::kUnreachable : SelectionStatus::kUnresolved;
   associations_.push_back(a);
+  if (!clock_updated_) {
+    // The first update waits until this server could have given its first two samples.
+    const double initial =
+        config.iburst ? (kIburstCount - 1) * kBurstSpacing : std::ldexp(1.0, a.config.min_poll);
+    startup_deadline_ =
+        std::max(startup_deadline_, steady_seconds(now) + initial + kStartupReplyGrace);
+  }
   // The system poll starts at the smallest minpoll (RFC: s.poll = MINPOLL).
   int min_poll = kPollCeiling;
   for (const auto& x : associations_) min_poll = std::min(min_poll, x.config.min_poll);
@@ -198,8 +205,7 @@ void ClientEngine::on_timer(SteadyNanos now_ns, Actions& out) {
       const ClockCommand cmd = clock_.adjust();
       if (cmd.action == ClockAction::kSlew) {
         out.push_back(SlewClock{cmd.slew});
-        slew_remaining_ = slew_pending(now) + cmd.slew;
-        slew_time_ = now;
+        plan_slew(slew_pending(now) + cmd.slew, now);
         slew_issued_ += cmd.slew;
       }
       next_adjust_ = std::max(next_adjust_ + 1.0, now - 1.0);
@@ -437,6 +443,18 @@ void ClientEngine::system_update(double now, const Association* trigger, Actions
     return;
   }
 
+  if (!clock_updated_ && now < startup_deadline_) {
+    // Never let the first server to answer (perhaps a falseticker) set the clock alone: wait
+    // for a majority of the configured servers, bounded by the start-up deadline. A single
+    // configured server is its own majority.
+    size_t configured = 0;
+    for (const auto& a : associations_)
+      if (!a.stopped) ++configured;
+    if (candidates.size() < configured / 2 + 1) {
+      for (Association* a : owners) a->selection = SelectionStatus::kNoMajority;
+      return;
+    }
+  }
   const SelectResult sel = clock_select(candidates);
   if (!sel.majority) {
     for (Association* a : owners) a->selection = SelectionStatus::kNoMajority;
@@ -496,14 +514,18 @@ void ClientEngine::system_update(double now, const Association* trigger, Actions
     // Lengthen the poll only while the wander accumulated over the longer interval stays
     // below the estimate's own noise: beyond that, fewer samples cost accuracy (the Allan
     // intercept, measured instead of assumed at 2048 s).
-    const double sd =
-        peer.regression.estimate(now, precision_, config_.oscillator_wander).offset_sd;
+    const RegressionEstimate pe =
+        peer.regression.estimate(now, precision_, config_.oscillator_wander);
+    const double gate = std::abs(pe.asymmetry) > kOneSidedAsymmetry
+                            ? config_.poll_wander_gate_asymmetric
+                            : config_.poll_wander_gate;
     const double t_next = std::ldexp(1.0, clock_.poll() + 1);
-    update.lengthen_poll = config_.oscillator_wander * std::sqrt(t_next * t_next * t_next / 3.0) <
-                           kPollWanderGate * sd;
+    update.lengthen_poll =
+        config_.oscillator_wander * std::sqrt(t_next * t_next * t_next / 3.0) < gate * pe.offset_sd;
   }
   const ClockCommand cmd = clock_.update(update, min_poll, max_poll);
   if (cmd.action == ClockAction::kIgnore) return;
+  clock_updated_ = true;
   if (cmd.action == ClockAction::kPanic) {
     out.push_back(Panic{comb.offset});
     return;
@@ -538,11 +560,14 @@ void ClientEngine::apply(const ClockCommand& cmd, double now, Actions& out) {
   } else if (cmd.slew != 0.0) {
     out.push_back(SlewClock{cmd.slew});
     phase = cmd.slew;
-    slew_remaining_ = slew_pending(now) + cmd.slew;
-    slew_time_ = now;
+    plan_slew(slew_pending(now) + cmd.slew, now);
     slew_issued_ += cmd.slew;
   }
-  if (cmd.frequency_delta != 0.0) out.push_back(SetFrequency{cmd.frequency});
+  if (cmd.frequency_delta != 0.0) {
+    out.push_back(SetFrequency{cmd.frequency});
+    // The clock goes on with the rest of its slew at the rate the new frequency leaves.
+    plan_slew(slew_pending(now), now);
+  }
   // Re-express stored samples in the corrected timescale. The RFC mode only does so for
   // steps, as ntpd's filter would otherwise hold pre-step offsets.
   const bool regression = config_.mode == DisciplineMode::kRegression;
@@ -575,8 +600,14 @@ double ClientEngine::applied_correction(double now) const {
   return slew_issued_ - slew_pending(now);
 }
 
+void ClientEngine::plan_slew(double total, double now) {
+  slew_remaining_ = total;
+  slew_time_ = now;
+  slew_rate_ = slew_rate(config_.slew, clock_.frequency(), total > 0 ? 1 : -1);
+}
+
 double ClientEngine::slew_pending(double now) const {
-  const double done = kMaxSlewRate * std::max(0.0, now - slew_time_);
+  const double done = slew_rate_ * std::max(0.0, now - slew_time_);
   if (std::abs(slew_remaining_) <= done) return 0.0;
   return slew_remaining_ > 0 ? slew_remaining_ - done : slew_remaining_ + done;
 }

@@ -14,6 +14,7 @@
 #include "control/engine/local_clock.hpp"
 #include "control/engine/poll_update.hpp"
 #include "control/engine/prng.hpp"
+#include "control/engine/slew_capability.hpp"
 #include "control/engine/status.hpp"
 #include "control/engine/steady_time.hpp"
 #include "dataplane/wire/ntp_packet.hpp"
@@ -33,6 +34,19 @@ struct EngineConfig {
   // room. docs/accuracy.md shows the results for priors from 0.3x to 10x this.
   double oscillator_wander = 1e-9;
   double nominal_frequency_hz = 1e9;  // tick source, for the status display
+  // Regression poll gate: the poll lengthens while the wander accumulated over the longer
+  // interval stays below this many standard errors of the offset estimate, and shortens
+  // otherwise (RFC 5905 poll-adjust counter). 4 would put S1 at default polling at a mean
+  // of ~328 s (fewer packets than chrony) but costs S2 and the outage/KoD scenarios
+  // (docs/accuracy.md, "Poll interval"); not the default yet.
+  double poll_wander_gate = 0.125;
+  // The same while the source's offsets follow its delay (one-sided jitter): the estimate
+  // then lives on the few low-delay samples and needs the shorter poll (S3: 4.4 us at 64 s,
+  // 42 us at the ~800 s the symmetric gate would allow).
+  double poll_wander_gate_asymmetric = 0.125;
+  // The clock driver's slew rate and total rate limit (the control loop sets it from the
+  // driver), so the engine's account of a running slew matches the clock's.
+  SlewCapability slew;
 };
 
 class ClientEngine {
@@ -78,9 +92,12 @@ class ClientEngine {
   void system_update(double now, const Association* trigger, Actions& out);
   bool fit(Association& a, double now, Candidate& c);
   void apply(const ClockCommand& cmd, double now, Actions& out);
-  // Part of the commanded slews the clock has not yet applied at `now` (the clock model slews
-  // at exactly kMaxSlewRate), so samples taken mid-slew are not mistaken for new offset.
+  // Part of the commanded slews the clock has not yet applied at `now` (the clock slews at
+  // slew_rate(config_.slew, frequency, direction)), so samples taken mid-slew are not
+  // mistaken for new offset.
   double slew_pending(double now) const;
+  // Starts the account of a slew of `total` s at `now` with the clock's current frequency.
+  void plan_slew(double total, double now);
   // Every slew issued so far less the part still pending: the phase applied to the clock, s.
   double applied_correction(double now) const;
   void update_leap(const std::vector<const Association*>& survivors, Actions& out);
@@ -92,10 +109,15 @@ class ClientEngine {
   AssociationId next_id_ = 1;
   LocalClock clock_;
   int system_peer_ = -1;  // AssociationId of the system peer, -1 none
+  // Start-up: no clock update before a majority of the configured servers are candidates,
+  // or until they could all have answered their initial burst (issue 13 item 5).
+  bool clock_updated_ = false;
+  double startup_deadline_ = -1e300;
   double last_update_time_ = -1e300;
   double next_adjust_ = 0.0;
   double slew_remaining_ = 0.0;  // at slew_time_
   double slew_time_ = 0.0;
+  double slew_rate_ = kMaxSlewRate;  // magnitude, s/s
   double slew_issued_ = 0.0;
   // System variables (RFC 5905 section 11.2.3).
   uint8_t stratum_ = kStratumUnsynchronized;

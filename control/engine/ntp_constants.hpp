@@ -37,6 +37,10 @@ inline constexpr int kBurstCount = 8;
 inline constexpr int kIburstCount = 6;
 inline constexpr double kBurstSpacing = 2.0;
 
+// Start-up wait for a majority: beyond its initial burst (or its second poll without iburst,
+// the regression needs two samples) a server gets this long to answer.
+inline constexpr double kStartupReplyGrace = 3.0;
+
 // Polls without a reply before the association's poll interval backs off (ntpd UNREACH).
 inline constexpr int kUnreachBackoff = 12;
 

@@ -220,6 +220,7 @@ RegressionEstimate OffsetRegression::estimate(double now, double precision, doub
   est.offset_sd = std::sqrt(f.intercept_var);
   est.frequency_sd = std::sqrt(f.slope_var);
   est.min_delay = min_delay;
+  est.asymmetry = f.asymmetry;
   double r2 = 0.0;
   for (int i = 0; i < n; ++i) r2 += residuals[i] * residuals[i];
   est.residual_sd = std::max(precision, std::sqrt(r2 / n));

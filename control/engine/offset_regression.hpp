@@ -24,6 +24,7 @@ struct RegressionEstimate {
   double frequency_sd = 0.0;     // standard error of `frequency`, s/s
   double min_delay = 0.0;        // minimum delay in the window, s
   double residual_sd = 0.0;      // weighted residual scatter, s (the source's jitter)
+  double asymmetry = 0.0;        // coefficient of the excess delay (0: not significant)
 };
 
 class OffsetRegression {

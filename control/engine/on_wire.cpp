@@ -39,6 +39,16 @@ std::string_view to_string(OnWireReason r) {
   return "?";
 }
 
+bool server_interval_plausible(NtpDuration t3_minus_t2, int8_t server_precision) {
+  // Each of T2 and T3 is the server's reading, truncated to 2^precision and, on chronyd, with
+  // random bits below it: either may be off by up to 2^precision, so a server that answers in
+  // no time sends T3 - T2 anywhere in (-2 * 2^precision, 2 * 2^precision). A claimed
+  // precision above 1 s is not believed (the bound stays at 2 s).
+  const double tolerance = 2.0 * std::ldexp(1.0, std::min<int>(server_precision, 0));
+  const double interval = t3_minus_t2.to_seconds();
+  return interval >= -tolerance && interval <= kMaxServerInterval;
+}
+
 OnWireReason check_reply(const wire::NtpHeader& h, const OnWireContext& ctx) {
   if (h.mode != wire::NtpMode::kServer) return OnWireReason::kNotServerMode;
   if (h.version < 1 || h.version > 4) return OnWireReason::kBadVersion;
@@ -56,7 +66,8 @@ OnWireReason check_reply(const wire::NtpHeader& h, const OnWireContext& ctx) {
     return OnWireReason::kUnsynchronized;
   // An interleaved reply's transmit time is that of the previous reply, after its receive.
   const NtpTimestamp paired_receive = interleaved ? ctx.xleave_receive : h.receive;
-  if (h.receive.is_zero() || h.transmit.is_zero() || (h.transmit - paired_receive).raw() < 0)
+  if (h.receive.is_zero() || h.transmit.is_zero()) return OnWireReason::kInvalidTimestamps;
+  if (!server_interval_plausible(h.transmit - paired_receive, h.precision))
     return OnWireReason::kInvalidTimestamps;
   if (h.stratum >= ctx.stratum_limit) return OnWireReason::kStratum;
   if (h.root_delay.to_seconds() / 2.0 + h.root_dispersion.to_seconds() > ctx.max_distance)

@@ -21,7 +21,7 @@ enum class OnWireReason : uint8_t {
   kAuthentication,     // required MAC missing or wrong
   kKissOfDeath,        // stratum 0 with a kiss code (handled by kiss_code handling)
   kUnsynchronized,     // leap 3, stratum 0 or >= 16
-  kInvalidTimestamps,  // zero receive/transmit, or transmit before receive
+  kInvalidTimestamps,  // zero receive/transmit, or T3 - T2 implausible (see below)
   kStratum,            // stratum not better than the local reference clock
   kDistance,           // root delay/2 + root dispersion above max-distance
   kCount,
@@ -48,6 +48,17 @@ struct OnWireContext {
   double max_distance = 1.0;   // s
 };
 
+// chrony's MAX_SERVER_INTERVAL: a server holding a request longer than this is not used.
+inline constexpr double kMaxServerInterval = 4.0;
+
+// The server's processing time T3 - T2 as a sanity test beyond RFC 5905 (which has none):
+// it may be negative by up to twice the server's precision (both stamps fuzzed or truncated
+// below 2^precision, zero processing time) and at most kMaxServerInterval, as in chrony's
+// test A. Never rejects an exchange with an honest precision.
+bool server_interval_plausible(NtpDuration t3_minus_t2, int8_t server_precision);
+
+// RFC 5905 A.5.1.1 packet checks (duplicate, bogus, zero timestamps, unsynchronised server,
+// stratum, root distance) plus server_interval_plausible().
 OnWireReason check_reply(const wire::NtpHeader& h, const OnWireContext& ctx);
 
 // Whether `h` answers the request of `ctx` in interleaved mode (its origin is our nonce).

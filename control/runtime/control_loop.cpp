@@ -33,10 +33,20 @@ const char* to_string(ClockUpdateKind kind) {
   return "?";
 }
 
+namespace {
+
+// The engine accounts for running slews at the rate the driver really slews.
+engine::EngineConfig with_slew(engine::EngineConfig config, const engine::SlewCapability& slew) {
+  config.slew = slew;
+  return config;
+}
+
+}  // namespace
+
 ControlLoop::ControlLoop(const engine::EngineConfig& config, uint64_t seed, RuntimeClock& clock,
                          Transport& transport, RuntimeObserver& observer, Resolver* resolver)
     : prng_(seed),
-      engine_(config, prng_),
+      engine_(with_slew(config, clock.slew_capability()), prng_),
       clock_(clock),
       transport_(transport),
       observer_(observer),

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "control/engine/actions.hpp"
+#include "control/engine/slew_capability.hpp"
 #include "dataplane/time/ntp_timestamp.hpp"
 
 namespace wiretime::runtime {
@@ -35,6 +36,8 @@ class RuntimeClock {
   // Tick at which advance() has work next.
   virtual std::optional<uint64_t> next_event() const = 0;
   virtual ClockInfo info() const = 0;
+  // How the driver slews; the control loop hands it to the engine.
+  virtual engine::SlewCapability slew_capability() const = 0;
 };
 
 }  // namespace wiretime::runtime

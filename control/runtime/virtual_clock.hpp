@@ -28,6 +28,7 @@ class VirtualClock final : public RuntimeClock {
   bool advance() override;
   std::optional<uint64_t> next_event() const override;
   ClockInfo info() const override;
+  engine::SlewCapability slew_capability() const override { return clock_.config().slew; }
 
   const clock::DisciplinedClock& disciplined() const { return clock_; }
 

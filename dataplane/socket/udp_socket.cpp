@@ -121,6 +121,9 @@ bool UdpSocket::read_tx_timestamp(TxTimestamp& out) {
   msg.msg_control = control;
   msg.msg_controllen = sizeof control;
   if (recvmsg(fd_, &msg, MSG_ERRQUEUE) < 0) return false;
+  // The kernel marks error-queue messages; anything else (an interposed recvmsg that ignores
+  // the flag and returns a datagram or nothing) is not a TX stamp.
+  if ((msg.msg_flags & MSG_ERRQUEUE) == 0) return false;
   bool have_stamp = false;
   bool have_id = false;
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {

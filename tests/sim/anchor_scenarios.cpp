@@ -14,10 +14,16 @@ PathModel lan() {
   return path(100e-6, 10e-6);
 }
 
+// A chronyd-like stratum-1 server: kernel timestamps put T3 next to T2 (zero processing), and
+// the bits of both below its precision (2^-24 s, 60 ns, what chronyd measures on a current
+// x86 host) are random (ServerSpec::fuzz_below_precision).
 ServerSpec server(const PathModel& up, const PathModel& down) {
   ServerSpec s;
   s.up = up;
   s.down = down;
+  s.precision = -24;
+  s.processing = 0.0;
+  s.fuzz_below_precision = true;
   return s;
 }
 

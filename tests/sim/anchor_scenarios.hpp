@@ -1,5 +1,6 @@
 // The scenarios of ../shared/docs/anchors.md section 1: perfect stratum-1 servers, client
-// oscillator +50 ppm with a 1 ppb/sqrt(s) frequency random walk, per-direction delays.
+// oscillator +50 ppm with a 1 ppb/sqrt(s) frequency random walk, per-direction delays, servers
+// that answer like chronyd (zero processing time, random bits below their precision).
 #pragma once
 
 #include <cstdint>

@@ -1,10 +1,23 @@
 #include "tests/sim/sim_server.hpp"
 
+#include <cmath>
+
 namespace wiretime::sim {
 
+NtpTimestamp SimServer::stamp(UnixNanos utc) {
+  const NtpTimestamp exact = NtpTimestamp::from_unix_nanos(utc);
+  const int low_bits = 32 + spec_.precision;  // fraction bits below 2^precision
+  if (!spec_.fuzz_below_precision || low_bits <= 0 || low_bits > 32) return exact;
+  // The reading truncated to the server's precision, the bits below it random.
+  const uint64_t low_mask = (uint64_t{1} << low_bits) - 1;
+  return NtpTimestamp::from_raw((exact.raw() & ~low_mask) | (prng_.next() & low_mask));
+}
+
 std::optional<wire::NtpHeader> SimServer::answer(const wire::NtpHeader& request, double t,
-                                                 UnixNanos utc_nanos) {
+                                                 UnixNanos utc_nanos, double& processing) {
   ++requests_;
+  processing = spec_.processing +
+               (spec_.processing_jitter > 0.0 ? prng_.exponential(spec_.processing_jitter) : 0.0);
   for (const auto& [start, end] : spec_.outages)
     if (t >= start && t < end) return std::nullopt;
   if (request.mode != wire::NtpMode::kClient) return std::nullopt;
@@ -16,9 +29,8 @@ std::optional<wire::NtpHeader> SimServer::answer(const wire::NtpHeader& request,
   h.precision = spec_.precision;
   h.origin = request.transmit;
   const UnixNanos server_utc = utc_nanos + static_cast<int64_t>(spec_.offset * 1e9);
-  h.receive = NtpTimestamp::from_unix_nanos(server_utc);
-  h.transmit =
-      NtpTimestamp::from_unix_nanos(server_utc + static_cast<int64_t>(spec_.processing * 1e9));
+  h.receive = stamp(server_utc);
+  h.transmit = stamp(server_utc + static_cast<int64_t>(std::llround(processing * 1e9)));
 
   const double since_last = t - last_request_;
   last_request_ = t;

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "control/engine/prng.hpp"
 #include "dataplane/time/ntp_timestamp.hpp"
 #include "dataplane/wire/ntp_packet.hpp"
 #include "tests/sim/sim_network.hpp"
@@ -31,25 +32,34 @@ struct ServerSpec {
   double kiss_min_interval = 0.0;  // RATE: requests closer than this get a RATE kiss
   double kiss_from = 0.0;          // true time from which kisses are sent
   wire::LeapIndicator leap = wire::LeapIndicator::kNoWarning;  // announced before leap_at
-  double leap_at = -1.0;            // true time of the leap; the indicator is sent the day before
-  double processing = 1e-6;         // T3 - T2
+  double leap_at = -1.0;  // true time of the leap; the indicator is sent the day before
+  // Time between the server's receive and transmit stamps: base plus an exponential part.
+  // chronyd with kernel timestamps answers in next to no time as far as T3 - T2 shows.
+  double processing = 0.0;         // s
+  double processing_jitter = 0.0;  // mean of the exponential part, s
+  // Like chronyd (UTI_GetNtp64Fuzz), fill the bits of T2 and T3 below 2^precision with random
+  // noise, independently: with ~zero processing time, T3 < T2 in about half of the replies.
+  bool fuzz_below_precision = true;
   double unsynchronized_from = -1;  // from this true time on: leap 3, stratum 16
 };
 
 class SimServer {
  public:
-  explicit SimServer(const ServerSpec& spec) : spec_(spec) {}
+  SimServer(const ServerSpec& spec, uint64_t seed) : spec_(spec), prng_(seed) {}
   const ServerSpec& spec() const { return spec_; }
 
   // The reply to `request` arriving at true time `t` whose true UTC is `utc_nanos`; nullopt
-  // when the server stays silent. `send_delay` gets T3 - T2 in true seconds.
+  // when the server stays silent. `processing` gets the true time it takes to answer, s.
   std::optional<wire::NtpHeader> answer(const wire::NtpHeader& request, double t,
-                                        UnixNanos utc_nanos);
+                                        UnixNanos utc_nanos, double& processing);
   uint64_t requests() const { return requests_; }
   uint64_t kisses() const { return kisses_; }
 
  private:
+  NtpTimestamp stamp(UnixNanos utc);
+
   ServerSpec spec_;
+  engine::Prng prng_;
   double last_request_ = -1e300;
   uint64_t requests_ = 0;
   uint64_t kisses_ = 0;

@@ -30,6 +30,11 @@ struct Event {
   bool operator>(const Event& o) const { return t != o.t ? t > o.t : seq > o.seq; }
 };
 
+engine::EngineConfig with_slew(engine::EngineConfig config, const engine::SlewCapability& slew) {
+  config.slew = slew;
+  return config;
+}
+
 class Run {
  public:
   explicit Run(const Scenario& s)
@@ -38,15 +43,18 @@ class Run {
         osc_prng_(s.seed * 0x9e3779b97f4a7c15ULL + 1),
         engine_prng_(s.seed * 0xbf58476d1ce4e5b9ULL + 2),
         clock_(s.oscillator, osc_prng_,
-               s.utc_start + static_cast<int64_t>(std::llround(s.initial_offset * 1e9))),
-        engine_(s.engine, engine_prng_) {
+               s.utc_start + static_cast<int64_t>(std::llround(s.initial_offset * 1e9)), s.clock),
+        engine_(with_slew(s.engine, s.engine_slew_override.value_or(s.clock.slew)), engine_prng_) {
     for (size_t i = 0; i < s.servers.size(); ++i) {
-      servers_.emplace_back(s.servers[i]);
+      servers_.emplace_back(s.servers[i], s.seed * 0x94d049bb133111ebULL + 3 + i);
       engine::AssociationConfig a = s.association;
       if (a.address.empty() || s.servers.size() > 1) a.address = "192.0.2." + std::to_string(i + 1);
       if (i < s.preferred.size()) a.preferred = s.preferred[i];
       ids_.push_back(engine_.add(a, clock_.steady_nanos()));
     }
+    // The driver's frequency at start (a drift file, or the kernel's for the system driver)
+    // is the engine's initial frequency.
+    if (s.engine.initial_frequency) clock_.apply(engine::SetFrequency{*s.engine.initial_frequency});
     result_.polls.resize(s.servers.size());
     result_.selected_fraction.assign(s.servers.size(), 0.0);
   }
@@ -188,14 +196,15 @@ class Run {
     wire::NtpPacket request;
     if (wire::decode_ntp(ev.bytes, request) != wire::DecodeError::kOk) return;
     SimServer& srv = servers_[ev.server];
-    auto reply = srv.answer(request.header, ev.t, true_utc(ev.t));
+    double processing = 0.0;
+    auto reply = srv.answer(request.header, ev.t, true_utc(ev.t), processing);
     if (!reply) return;
     Event e = Event::at(0.0, EventKind::kAtClient, ev.server);
     wire::encode_ntp(e.bytes, *reply);
     const PathModel& down = srv.spec().down;
     const double d = down.sample(net_);
     if (d < 0.0) return;
-    e.t = ev.t + srv.spec().processing + d;
+    e.t = ev.t + processing + d;
     push(e);
     if (down.duplicate > 0.0 && net_.uniform() < down.duplicate) {
       e.t += 1e-5;

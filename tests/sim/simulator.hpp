@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,11 @@ struct Scenario {
   OscillatorModel oscillator;
   double initial_offset = 0.0;  // client clock minus true UTC at start, s
   engine::EngineConfig engine;
+  // The clock driver: slew rate and total limit (the system driver's kernel clamps frequency +
+  // slew at 500 ppm). The engine is told the same capability, as runtime::ControlLoop does.
+  clock::DisciplinedClockConfig clock;
+  // Test knob: tell the engine this instead of the clock's capability (a mis-told engine).
+  std::optional<engine::SlewCapability> engine_slew_override;
   engine::AssociationConfig association;  // template; address and per-server fields filled in
   std::vector<ServerSpec> servers;
   std::vector<bool> preferred;   // optional, per server

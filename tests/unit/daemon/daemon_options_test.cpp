@@ -20,6 +20,16 @@ TEST(DaemonOptions, ParsesAllForms) {
   EXPECT_FALSE(o->check_config);
 }
 
+TEST(DaemonOptions, NoMgmtSocketTurnsTheSocketOff) {
+  std::string error;
+  auto o = parse_daemon_options({"--config", "a.yaml"}, error);
+  ASSERT_TRUE(o) << error;
+  EXPECT_FALSE(o->mgmt_socket.empty());
+  o = parse_daemon_options({"--config", "a.yaml", "--no-mgmt-socket"}, error);
+  ASSERT_TRUE(o) << error;
+  EXPECT_TRUE(o->mgmt_socket.empty());
+}
+
 TEST(DaemonOptions, Errors) {
   std::string error;
   EXPECT_FALSE(parse_daemon_options({}, error));

@@ -198,5 +198,41 @@ TEST(DisciplinedClock, SmearAnnouncedInsideTheWindowUsesTheRestOfIt) {
   EXPECT_NEAR(correction(c, end + kSecond), 1.0, 1e-6);
 }
 
+// The kernel clamps frequency + slew at 500 ppm: with a -50 ppm correction a negative slew runs
+// at 450 ppm, a positive one at the 500 ppm slew limit, and both end exactly (issue 13).
+TEST(DisciplinedClock, TotalLimitSlowsTheSlewTowardTheFrequencyAndItLandsExactly) {
+  DisciplinedClockConfig cfg;
+  cfg.slew.total_limit = 500e-6;
+  for (int sign : {-1, 1}) {
+    SCOPED_TRACE(sign);
+    DisciplinedClock c(nominal(), cfg);
+    c.set_frequency(kTick0, -50e-6);
+    const uint64_t at = kTick0 + kSecond;
+    c.slew(at, sign * 0.009);
+    const double rate = sign < 0 ? 450e-6 : 500e-6;
+    EXPECT_NEAR(c.rate(), -50e-6 + sign * rate, 1e-12);
+    EXPECT_GE(c.rate(), -500e-6);  // never more than the kernel takes
+    const auto end = static_cast<uint64_t>(std::llround(0.009 / rate * kHz));
+    ASSERT_TRUE(c.next_event(at));
+    EXPECT_EQ(*c.next_event(at), at + end);
+    c.advance(at + end);
+    EXPECT_FALSE(c.slewing());
+    // The frequency's own part over the slew plus exactly the slew.
+    const double secs = static_cast<double>(end + kSecond) / kHz;
+    EXPECT_NEAR(correction(c, at + end), sign * 0.009 - 50e-6 * secs, 2e-9);
+  }
+}
+
+TEST(DisciplinedClock, FrequencyChangeMidSlewReplansTheRest) {
+  DisciplinedClockConfig cfg;
+  cfg.slew.total_limit = 500e-6;
+  DisciplinedClock c(nominal(), cfg);
+  const uint64_t at = kTick0 + kSecond;
+  c.slew(at, -0.001);                      // 500 ppm: 2 s
+  c.set_frequency(at + kSecond, -100e-6);  // 0.5 ms left, now at 400 ppm: 1.25 s
+  EXPECT_NEAR(c.slew_remaining(at + kSecond), -0.0005, 1e-9);
+  EXPECT_EQ(*c.next_event(at + kSecond), at + kSecond + 1'250'000'000);
+}
+
 }  // namespace
 }  // namespace wiretime::clock

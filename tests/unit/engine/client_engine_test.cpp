@@ -401,7 +401,7 @@ TEST(ClientEngine, InterleavedModeUsesTheServersTrueTransmitTime) {
   EXPECT_NEAR(used_sample(h).offset, -20e-6, 1e-9);
 
   // Neither our cookie nor our nonce as origin: bogus. An interleaved transmit time before
-  // the receive time it pairs with: invalid.
+  // the receive time it pairs with by far more than the server's precision: invalid.
   const auto r4 = h.poll(48 * kSec);
   ASSERT_TRUE(r4);
   wire::NtpPacket forged = s.answer(*r4, 48 * kSec);
@@ -409,7 +409,7 @@ TEST(ClientEngine, InterleavedModeUsesTheServersTrueTransmitTime) {
   EXPECT_EQ(deliver(forged, 48 * kSec), OnWireReason::kBogus);
   wire::NtpPacket early = s.answer(*r4, 48 * kSec);
   early.header.origin = r4->receive;
-  early.header.transmit = r4->origin - NtpDuration::from_nanos(1);
+  early.header.transmit = r4->origin - NtpDuration::from_nanos(1'000'000);
   EXPECT_EQ(deliver(early, 48 * kSec), OnWireReason::kInvalidTimestamps);
 }
 

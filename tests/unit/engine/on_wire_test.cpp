@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace wiretime::engine {
 namespace {
 
@@ -63,6 +65,7 @@ TEST(OnWire, EachCheckHasItsReason) {
   h.receive = NtpTimestamp{};
   EXPECT_EQ(check_reply(h, ctx()), OnWireReason::kInvalidTimestamps);
   h = good_reply();
+  h.precision = -20;
   h.transmit = h.receive - NtpDuration::from_seconds(int64_t{1});
   EXPECT_EQ(check_reply(h, ctx()), OnWireReason::kInvalidTimestamps);
   c = ctx();
@@ -71,6 +74,38 @@ TEST(OnWire, EachCheckHasItsReason) {
   h = good_reply();
   h.root_dispersion = NtpShort::from_duration(NtpDuration::from_seconds(2.0));
   EXPECT_EQ(check_reply(h, ctx()), OnWireReason::kDistance);
+}
+
+// chronyd fills the bits below its precision with noise and answers in no time: T3 - T2 is a
+// few tens of nanoseconds either way. RFC 5905 has no test on it; ours tolerates twice the
+// server's precision below zero and chrony's 4 s above.
+TEST(OnWire, ServerIntervalToleratesPrecision) {
+  for (int8_t precision : {int8_t{-24}, int8_t{-20}, int8_t{-10}}) {
+    SCOPED_TRACE(precision);
+    const double p = std::ldexp(1.0, precision);
+    auto h = good_reply();
+    h.transmit = h.receive - NtpDuration::from_seconds(1.9 * p);
+    h.precision = precision;
+    EXPECT_EQ(check_reply(h, ctx()), OnWireReason::kOk);
+    h.transmit = h.receive - NtpDuration::from_seconds(0.3 * p);
+    EXPECT_EQ(check_reply(h, ctx()), OnWireReason::kOk);
+    h.transmit = h.receive;
+    EXPECT_EQ(check_reply(h, ctx()), OnWireReason::kOk);
+    h.transmit = h.receive - NtpDuration::from_seconds(2.1 * p);
+    EXPECT_EQ(check_reply(h, ctx()), OnWireReason::kInvalidTimestamps);
+  }
+  auto h = good_reply();
+  h.precision = -20;
+  h.transmit = h.receive + NtpDuration::from_seconds(3.9);
+  EXPECT_EQ(check_reply(h, ctx()), OnWireReason::kOk);
+  h.transmit = h.receive + NtpDuration::from_seconds(4.1);
+  EXPECT_EQ(check_reply(h, ctx()), OnWireReason::kInvalidTimestamps);
+  // A server claiming a precision coarser than 1 s still gets only 2 s.
+  h.precision = 5;
+  h.transmit = h.receive - NtpDuration::from_seconds(1.5);
+  EXPECT_EQ(check_reply(h, ctx()), OnWireReason::kOk);
+  h.transmit = h.receive - NtpDuration::from_seconds(2.5);
+  EXPECT_EQ(check_reply(h, ctx()), OnWireReason::kInvalidTimestamps);
 }
 
 TEST(OnWire, KissFromWrongOriginIsBogusNotKiss) {

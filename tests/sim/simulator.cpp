@@ -15,6 +15,10 @@ double BoundStats::rms_error() const {
   return bounded ? std::sqrt(sum_error2 / static_cast<double>(bounded)) : 0.0;
 }
 
+double BoundStats::steady_rms_error() const {
+  return steady_bounded ? std::sqrt(steady_sum_error2 / static_cast<double>(steady_bounded)) : 0.0;
+}
+
 namespace {
 
 enum class EventKind : uint8_t { kTick, kTimer, kAtServer, kAtClient };
@@ -171,6 +175,12 @@ class Run {
     // chrony's root distance grows the same way between updates (its dispersion at PHI-like
     // skew): the engine's root dispersion already carries PHI * age.
     b.sum_root_distance += root_distance_ + engine::kPhi * since;
+    if (t >= s_.warmup) {
+      ++b.steady_bounded;
+      b.steady_sum_half_width += h;
+      b.steady_sum_error2 += err * err;
+      b.steady_sum_root_dispersion += bound_.root_dispersion + engine::kPhi * since;
+    }
     if (h > 0 && std::abs(err) / h > b.worst_ratio) {
       b.worst_ratio = std::abs(err) / h;
       b.worst_t = t;

@@ -40,7 +40,12 @@ struct BoundStats {
   double sum_half_width = 0.0;  // s, over bounded samples
   double sum_error2 = 0.0;      // s^2, over bounded samples
   double sum_root_distance =
-      0.0;                   // s: root delay / 2 + root dispersion (chrony's), bounded samples
+      0.0;  // s: root delay / 2 + root dispersion (chrony's), bounded samples
+  // The same after the scenario's warm-up (the steady state of the accuracy tables).
+  uint64_t steady_bounded = 0;
+  double steady_sum_half_width = 0.0;
+  double steady_sum_error2 = 0.0;
+  double steady_sum_root_dispersion = 0.0;
   double worst_ratio = 0.0;  // max |error| / half-width
   double worst_t = -1.0;     // when
   double mean_half_width() const {
@@ -49,6 +54,13 @@ struct BoundStats {
   double rms_error() const;
   double mean_root_distance() const {
     return bounded ? sum_root_distance / static_cast<double>(bounded) : 0.0;
+  }
+  double steady_mean_half_width() const {
+    return steady_bounded ? steady_sum_half_width / static_cast<double>(steady_bounded) : 0.0;
+  }
+  double steady_rms_error() const;
+  double steady_mean_root_dispersion() const {
+    return steady_bounded ? steady_sum_root_dispersion / static_cast<double>(steady_bounded) : 0.0;
   }
   double coverage() const {
     return bounded ? static_cast<double>(covered) / static_cast<double>(bounded) : 0.0;

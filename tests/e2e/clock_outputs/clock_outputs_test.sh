@@ -63,7 +63,7 @@ while [ $((SECONDS - start)) -lt 100 ]; do
         "$(cut -d, -f9 <<<"$src")" "$worst_ref")
     fi
   fi
-  sleep 2
+  sleep 1
 done
 sync_stop_daemon
 sync_show

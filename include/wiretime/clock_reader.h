@@ -34,8 +34,9 @@ struct wt_clock {
   size_t length;
 };
 
-/* The TSC, ordered after the loads before it and before the loads after it (lfence), so the
- * seqlock argument holds. Only on x86-64; other targets read CLOCK_MONOTONIC segments only. */
+/* The TSC, ordered after the loads and stores before it and before the loads after it
+ * (lfence on both sides): the writer's tick of a change, read after its sequence went odd.
+ * Only on x86-64; other targets read CLOCK_MONOTONIC segments only. */
 static inline uint64_t wt_clock_read_tsc(void) {
 #if defined(__x86_64__) || defined(__i386__)
   uint32_t lo, hi;
@@ -46,8 +47,22 @@ static inline uint64_t wt_clock_read_tsc(void) {
 #endif
 }
 
+/* The reader's TSC read: ordered only before the loads after it (the words and the closing
+ * sequence read), one fence less. It may run ahead of the opening sequence read; the only
+ * harm is a tick slightly earlier than the tick0 of a model published just before, which
+ * wt_clock_snapshot clamps to tick0 (every model change is continuous at its tick0). */
+static inline uint64_t wt_clock_read_tsc_reader(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  uint32_t lo, hi;
+  __asm__ __volatile__("rdtsc\n\tlfence" : "=a"(lo), "=d"(hi)::"memory");
+  return ((uint64_t)hi << 32) | lo;
+#else
+  return 0;
+#endif
+}
+
 static inline uint64_t wt_clock_read_ticks(uint32_t source) {
-  if (source == WT_TICKS_TSC) return wt_clock_read_tsc();
+  if (source == WT_TICKS_TSC) return wt_clock_read_tsc_reader();
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
@@ -103,12 +118,16 @@ static inline int wt_clock_snapshot(const struct wt_clock_segment* s, struct wt_
     if (s1 & 1u) continue;
     /* The tick source is in the data, which a restarted writer may change: read it first. */
     const uint32_t source = (uint32_t)(__atomic_load_n(&s->words[1], __ATOMIC_RELAXED));
-    const uint64_t t = wt_clock_read_ticks(source);
+    uint64_t t = wt_clock_read_ticks(source);
     for (size_t i = 0; i < WT_CLOCK_DATA_WORDS; ++i)
       w[i] = __atomic_load_n(&s->words[i], __ATOMIC_RELAXED);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (__atomic_load_n(&s->seq, __ATOMIC_SEQ_CST) == s1) {
       memcpy(d, w, sizeof *d);
+      /* A tick read ahead of the sequence, before the model's tick0 (by at most the read's
+       * reordering window; much more is a tick source reset, left for the status to flag). */
+      const int64_t before = (int64_t)(d->tick0 - t);
+      if (before > 0 && (double)before < d->ticks_per_second * 1e-3) t = d->tick0;
       if (ticks) *ticks = t;
       return 0;
     }

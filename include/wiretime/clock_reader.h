@@ -135,7 +135,8 @@ static inline int wt_clock_snapshot(const struct wt_clock_segment* s, struct wt_
   return -1;
 }
 
-/* 0 and the interval now; -1 when the segment could not be read consistently. */
+/* 0 and the interval now; -1 when the segment could not be read consistently (the writer sat
+ * in its write section for all 100000 attempts: preempted, or dead mid-update): try again. */
 static inline int wt_clock_read(const struct wt_clock* c, struct wt_clock_interval* out) {
   struct wt_clock_data d;
   uint64_t t = 0;

@@ -119,6 +119,11 @@ int run_socket_backend(const BackendContext& context) {
   // ns); with the system driver, CLOCK_REALTIME itself is the output. Only when configured: by
   // default this backend keeps to the system calls listed in docs/operations.md.
   std::unique_ptr<ClockOutputs> outputs;
+  if (exported == nullptr && (!cfg.shm_path.empty() || !cfg.chrony_sock.empty())) {
+    log.warning(
+        "clock.shm-path / clock.chrony-sock are not published with the socket backend's system "
+        "driver: CLOCK_REALTIME itself is the output");
+  }
   if (exported != nullptr && (!cfg.shm_path.empty() || !cfg.chrony_sock.empty())) {
     DaemonConfig out_cfg = cfg;
     if (out_cfg.shm_path.empty()) out_cfg.shm_path = "off";

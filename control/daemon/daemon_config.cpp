@@ -16,8 +16,9 @@ struct ExtensionKey {
   const char* section;
   const char* key;
 };
-constexpr ExtensionKey kExtensionKeys[] = {
-    {"dataplane", "backend"}, {"clock", "driver"}, {"log", "tracking"}, {"ntp", "key-file"}};
+constexpr ExtensionKey kExtensionKeys[] = {{"dataplane", "backend"}, {"clock", "driver"},
+                                           {"log", "tracking"},      {"ntp", "key-file"},
+                                           {"clock", "shm-path"},    {"clock", "chrony-sock"}};
 
 struct Found {
   std::string value;
@@ -224,10 +225,6 @@ config::ConfigResult<DaemonConfig> load_daemon_config_text(std::string_view text
   }
   if (const auto& f = found[1]) {
     if (f->value == "system") {
-      if (cfg.backend != Backend::kSocket) {
-        return error_at(file_name, f->mark, "clock.driver",
-                        "the system clock driver needs `dataplane.backend: socket`");
-      }
       cfg.clock = ClockDriverKind::kSystem;
     } else if (f->value != "virtual") {
       return error_at(file_name, f->mark, "clock.driver",
@@ -241,6 +238,18 @@ config::ConfigResult<DaemonConfig> load_daemon_config_text(std::string_view text
   if (const auto& f = found[3]) {
     if (f->value.empty()) return error_at(file_name, f->mark, "ntp.key-file", "must not be empty");
     cfg.key_file = f->value;
+  }
+  if (const auto& f = found[4]) {
+    if (f->value.empty())
+      return error_at(file_name, f->mark, "clock.shm-path", "must not be empty");
+    cfg.shm_path = f->value;
+  }
+  if (const auto& f = found[5]) {
+    if (f->value.empty() || f->value.size() >= 108) {
+      return error_at(file_name, f->mark, "clock.chrony-sock",
+                      "must be a Unix socket path of 1-107 characters");
+    }
+    cfg.chrony_sock = f->value;
   }
   // One key per address server, whatever items the start-up loader read.
   cfg.server_key_ids.resize(cfg.startup.ntp.unicast_servers.size(), 0);

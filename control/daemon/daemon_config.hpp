@@ -1,7 +1,10 @@
 // The daemon's view of its start-up YAML: everything config/startup loads, plus the keys that
 // select how the daemon runs and that the start-up schema does not carry yet:
 //   dataplane.backend: dpdk | socket   (default dpdk)
-//   clock.driver:      virtual | system (system only with the socket backend)
+//   clock.driver:      virtual | system (system: CLOCK_REALTIME follows the disciplined clock)
+//   clock.shm-path:    FILE | off      (the shared-memory clock; default clock.shm beside the
+//                                       management socket)
+//   clock.chrony-sock: PATH             (chronyd's `refclock SOCK` socket: a sample per update)
 //   log.tracking:      FILE             (one line per clock update)
 //   ntp.key-file:      FILE             (chrony key file: MD5, SHA1, SHA256, AES128... keys)
 //   ntp.unicast-servers[].key-id: N     (the server's key, from the key file; 1-4294967295)
@@ -40,6 +43,8 @@ struct DaemonConfig {
   ClockDriverKind clock = ClockDriverKind::kVirtual;
   std::string tracking_log;  // empty: none
   std::string key_file;      // empty: none
+  std::string shm_path;      // empty: beside the management socket; "off": none
+  std::string chrony_sock;   // empty: no chrony feed
   // Key of each `startup.ntp.unicast_servers` entry, same order (0: no authentication).
   std::vector<uint32_t> server_key_ids;
   std::vector<DomainServer> domain_servers;

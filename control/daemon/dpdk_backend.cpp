@@ -20,11 +20,13 @@
 #include "config/startup/network_spec.hpp"
 #include "control/daemon/auth_summary.hpp"
 #include "control/daemon/backend.hpp"
+#include "control/daemon/clock_outputs.hpp"
 #include "control/daemon/daemon_keys.hpp"
 #include "control/daemon/daemon_observer.hpp"
 #include "control/daemon/daemon_options.hpp"
 #include "control/daemon/dpdk_telemetry.hpp"
 #include "control/daemon/dpdk_transport.hpp"
+#include "control/daemon/kernel_clock_steering.hpp"
 #include "control/daemon/kernel_stamp_matcher.hpp"
 #include "control/daemon/measurement_log.hpp"
 #include "control/daemon/metrics_publisher.hpp"
@@ -40,6 +42,7 @@
 #include "dataplane/dpdk/tsc_clock.hpp"
 #include "dataplane/l3/ip_prefix.hpp"
 #include "dataplane/socket/packet_tap.hpp"
+#include "include/wiretime/clock_reader.h"
 
 namespace wiretime::daemon {
 namespace {
@@ -301,7 +304,9 @@ int run_dpdk_backend(const BackendContext& context) {
 
   const dpdk::TscCalibration cal = dpdk::calibrate_tsc(std::chrono::milliseconds(500));
   clock::PublishedClock published;
-  runtime::VirtualClock virtual_clock(published, initial_clock(cal, cfg.clock), dpdk::read_tsc);
+  // The control thread's tick reads are fenced (lfence; rdtsc): the shared-memory clock's
+  // seqlock argument needs the update tick read after its sequence went odd.
+  runtime::VirtualClock virtual_clock(published, initial_clock(cal, cfg.clock), wt_clock_read_tsc);
   log.info("clock: virtual, TSC " + std::to_string(cal.ticks_per_second / 1e6) + " MHz measured (" +
            std::to_string(cal.nominal_ticks_per_second / 1e6) + " MHz nominal), pairing +-" +
            std::to_string(cal.pairing_uncertainty_ns) + " ns, test offset " +
@@ -320,6 +325,20 @@ int run_dpdk_backend(const BackendContext& context) {
     return kExitRuntimeError;
   }
 
+  KernelClockSteering steering(log);
+  std::string outputs_error;
+  auto outputs = ClockOutputs::create(
+      dcfg, context.mgmt_socket, WT_TICKS_TSC, virtual_clock, observer,
+      [] {
+        const TscRealtime p = tsc_realtime_pair(3);
+        return TickRealtime{p.tsc, p.realtime};
+      },
+      &steering, log, outputs_error);
+  if (!outputs) {
+    log.error(outputs_error);
+    return kExitRuntimeError;
+  }
+
   // An ephemeral source port per run, so stale replies from an earlier run do not match.
   const auto client_port = static_cast<uint16_t>(49152 + context.seed % 16384);
   DpdkTransport transport(
@@ -333,8 +352,8 @@ int run_dpdk_backend(const BackendContext& context) {
   resolver_options.mode = resolver::ResolverMode::kWorkerThread;
   resolver_options.family = reachable_family(interfaces);
   SystemResolver names(resolver_options, monotonic_ns);
-  runtime::ControlLoop loop(engine_config, context.seed, virtual_clock, transport, observer,
-                            &names);
+  runtime::ControlLoop loop(engine_config, context.seed, outputs->clock(), transport,
+                            outputs->observer(), &names);
   // Servers added or changed by a commit are placed like the start-up ones; a name the tables
   // do not have (checked below at start-up) leaves the server without a route.
   loop.set_placement([&interfaces, &log](const engine::AssociationConfig& c, runtime::Peer& p) {
@@ -485,6 +504,7 @@ int run_dpdk_backend(const BackendContext& context) {
       server_publisher.publish(mono, mgmt.running(), loop.status().system,
                                published.read().ntp(dpdk::read_tsc()));
     }
+    outputs->poll(loop);
     if (n == 0 && lcore) {
       // Control needs ~100 us resolution at most (timers, slew ends); spare the core.
       const double ahead_ns = static_cast<double>(static_cast<int64_t>(next - dpdk::read_tsc())) *

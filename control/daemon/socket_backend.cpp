@@ -15,6 +15,7 @@
 
 #include "control/daemon/auth_summary.hpp"
 #include "control/daemon/backend.hpp"
+#include "control/daemon/clock_outputs.hpp"
 #include "control/daemon/daemon_keys.hpp"
 #include "control/daemon/daemon_observer.hpp"
 #include "control/daemon/daemon_options.hpp"
@@ -87,6 +88,7 @@ int run_socket_backend(const BackendContext& context) {
   engine::EngineConfig engine_config;
   engine_config.authentication_enabled = keys.authentication_enabled;
   DaemonObserver::TestError test_error = [] { return std::optional<int64_t>(); };
+  runtime::VirtualClock* exported = nullptr;  // the clock the shared memory publishes
   if (cfg.clock == ClockDriverKind::kSystem) {
     auto system = std::make_unique<SystemClock>(log);
     engine_config.initial_frequency = system->initial_frequency();
@@ -97,6 +99,7 @@ int run_socket_backend(const BackendContext& context) {
     auto virtual_clock = std::make_unique<runtime::VirtualClock>(
         published, initial_virtual_model(cfg.startup.clock), monotonic_ticks);
     const runtime::VirtualClock* vc = virtual_clock.get();
+    exported = virtual_clock.get();
     // Test instrumentation: the virtual clock against the host's CLOCK_REALTIME, now.
     test_error = [vc] {
       const int64_t mono = socket::monotonic_ns();
@@ -116,6 +119,33 @@ int run_socket_backend(const BackendContext& context) {
     return kExitRuntimeError;
   }
 
+  // The shared-memory clock and the chrony feed publish the virtual clock (ticks: CLOCK_MONOTONIC
+  // ns); with the system driver, CLOCK_REALTIME itself is the output. Only when configured: by
+  // default this backend keeps to the system calls listed in docs/operations.md.
+  std::unique_ptr<ClockOutputs> outputs;
+  if (exported == nullptr && (!cfg.shm_path.empty() || !cfg.chrony_sock.empty())) {
+    log.warning(
+        "clock.shm-path / clock.chrony-sock are not published with the socket backend's system "
+        "driver: CLOCK_REALTIME itself is the output");
+  }
+  if (exported != nullptr && (!cfg.shm_path.empty() || !cfg.chrony_sock.empty())) {
+    DaemonConfig out_cfg = cfg;
+    if (out_cfg.shm_path.empty()) out_cfg.shm_path = "off";
+    std::string e;
+    outputs = ClockOutputs::create(
+        out_cfg, context.mgmt_socket, WT_TICKS_MONOTONIC, *exported, observer,
+        [] {
+          const int64_t mono = socket::monotonic_ns();
+          return TickRealtime{static_cast<uint64_t>(mono),
+                              mono + socket::realtime_minus_monotonic_ns()};
+        },
+        nullptr, log, e);
+    if (!outputs) {
+      log.error(e);
+      return kExitRuntimeError;
+    }
+  }
+
   SocketTransport transport(udp, realtime_to_ticks, &keys.table);
   // Single-threaded: names are looked up inside the loop, one per pass, each bounded by the
   // stub resolver's timeout; IPv4 only, like the socket.
@@ -123,7 +153,8 @@ int run_socket_backend(const BackendContext& context) {
   resolver_options.mode = resolver::ResolverMode::kSynchronous;
   resolver_options.family = resolver::AddressFamily::kIpv4;
   SystemResolver names(resolver_options, [] { return socket::monotonic_ns(); });
-  runtime::ControlLoop loop(engine_config, context.seed, *clock, transport, observer, &names);
+  runtime::ControlLoop loop(engine_config, context.seed, outputs ? outputs->clock() : *clock,
+                            transport, outputs ? outputs->observer() : observer, &names);
   transport.attach(loop);
   for (const ServerSpec& s : server_specs(cfg)) {
     const engine::AssociationId id = loop.add(s.config, s.peer);
@@ -198,6 +229,7 @@ int run_socket_backend(const BackendContext& context) {
       }
     }
     const uint64_t next = loop.run_due();
+    if (outputs) outputs->poll(loop);
     transport.drain_transmit_timestamps();
     int64_t wait_ns = static_cast<int64_t>(next - clock->now_ticks());
     if (const auto due = names.next_due()) {

@@ -38,6 +38,10 @@ class ClockModel {
   double frequency_ppb() const { return frequency_ppb_; }
   double nominal_ticks_per_second() const;
   uint64_t tick0() const { return tick0_; }
+  // The raw map, for publishing it outside the process (include/wiretime/clock_segment.h).
+  Fixed utc0() const { return utc0_; }
+  uint64_t mult() const { return mult_; }
+  uint32_t shift() const { return shift_; }
 
  private:
   uint64_t tick0_ = 0;

@@ -47,6 +47,10 @@ void SimClock::advance_to(double t) {
       seg_ticks_ = ticks_;
       seg_t_ = t_;
       y_ += model_.wander * prng_.normal();
+      if (!jumped_ && model_.jump_at >= 0.0 && t_ >= model_.jump_at) {
+        y_ += model_.jump;
+        jumped_ = true;
+      }
       next_wander_ += 1.0;
     }
   }

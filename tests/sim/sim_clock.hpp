@@ -16,6 +16,10 @@ namespace wiretime::sim {
 struct OscillatorModel {
   double frequency_offset = 50e-6;  // s/s: the oscillator runs this much fast
   double wander = 1e-9;             // random walk of the frequency, s/s per sqrt(s)
+  // A sudden frequency change (a temperature step, a VM moved) of `jump` s/s at true time
+  // `jump_at` s (negative: none).
+  double jump_at = -1.0;
+  double jump = 0.0;
 };
 
 class SimClock {
@@ -53,8 +57,9 @@ class SimClock {
   double t_ = 0.0;            // true time, s
   double y_ = 0.0;            // current oscillator frequency offset
   double next_wander_ = 1.0;  // true time of the next wander step
-  double seg_t_ = 0.0;        // start of the constant-frequency segment
-  double seg_ticks_ = 0.0;    // ticks at seg_t_
+  bool jumped_ = false;
+  double seg_t_ = 0.0;      // start of the constant-frequency segment
+  double seg_ticks_ = 0.0;  // ticks at seg_t_
   double ticks_ = 0.0;
   clock::DisciplinedClock disciplined_;
 };

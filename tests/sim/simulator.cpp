@@ -5,9 +5,20 @@
 #include <queue>
 #include <variant>
 
+#include "control/clock/error_bound.hpp"
+#include "control/engine/ntp_constants.hpp"
 #include "dataplane/wire/ntp_packet.hpp"
 
 namespace wiretime::sim {
+
+double BoundStats::rms_error() const {
+  return bounded ? std::sqrt(sum_error2 / static_cast<double>(bounded)) : 0.0;
+}
+
+double BoundStats::steady_rms_error() const {
+  return steady_bounded ? std::sqrt(steady_sum_error2 / static_cast<double>(steady_bounded)) : 0.0;
+}
+
 namespace {
 
 enum class EventKind : uint8_t { kTick, kTimer, kAtServer, kAtClient };
@@ -79,6 +90,8 @@ class Run {
             last_bad = ev.t;
             ever_bad = true;
           }
+          // The bound must hold from the start, convergence included: no warm-up here.
+          sample_bound(ev.t, err);
           if (ev.t >= s_.warmup) {
             ++n;
             sum += err;
@@ -136,6 +149,52 @@ class Run {
     return s_.utc_start + static_cast<int64_t>(std::llround(t * 1e9)) - leap;
   }
 
+  // The bound's parameters as ExportingObserver publishes them at a clock update (its tick is
+  // the steady time; the simulated ticks run at the nominal rate).
+  void publish_bound() {
+    const engine::SteadyNanos now = clock_.steady_nanos();
+    const engine::SystemStatus st = engine_.system_status(now);
+    clock::store_bound(clock::error_bound(st, clock_.disciplined().slew_remaining(clock_.ticks())),
+                       bound_);
+    bound_.sync_state = clock::next_sync_state(bound_.sync_state, st.synchronized);
+    bound_.update_tick = clock_.ticks();
+    root_distance_ = st.root_delay / 2 + st.root_dispersion;
+  }
+
+  void sample_bound(double t, double err) {
+    // Unsynchronised without a clock update (sources lost): ExportingObserver's state change.
+    if (engine_.synchronized() != synchronized_) {
+      synchronized_ = engine_.synchronized();
+      if (!synchronized_ || bound_.update_tick != 0) {
+        bound_.sync_state = clock::next_sync_state(bound_.sync_state, synchronized_);
+      }
+    }
+    BoundStats& b = result_.bound;
+    ++b.seconds;
+    const double since = static_cast<double>(clock_.ticks() - bound_.update_tick) * 1e-9;
+    const wt_clock_status status = wt_clock_status_at(&bound_, since);
+    if (status == WT_STATUS_UNKNOWN) return;
+    if (status == WT_STATUS_FREE_RUNNING) ++b.free_running;
+    const double h = wt_clock_half_width(&bound_, since);
+    ++b.bounded;
+    if (std::abs(err) <= h) ++b.covered;
+    b.sum_half_width += h;
+    b.sum_error2 += err * err;
+    // chrony's root distance grows the same way between updates (its dispersion at PHI-like
+    // skew): the engine's root dispersion already carries PHI * age.
+    b.sum_root_distance += root_distance_ + engine::kPhi * since;
+    if (t >= s_.warmup) {
+      ++b.steady_bounded;
+      b.steady_sum_half_width += h;
+      b.steady_sum_error2 += err * err;
+      b.steady_sum_root_dispersion += bound_.root_dispersion + engine::kPhi * since;
+    }
+    if (h > 0 && std::abs(err) / h > b.worst_ratio) {
+      b.worst_ratio = std::abs(err) / h;
+      b.worst_t = t;
+    }
+  }
+
   void push(Event e) {
     e.seq = seq_++;
     events_.push(e);
@@ -157,6 +216,7 @@ class Run {
   }
 
   void process_actions(double now) {
+    bool clock_updated = false;
     for (size_t k = 0; k < actions_.size(); ++k) {
       const engine::Action action = actions_[k];
       if (const auto* send = std::get_if<engine::SendRequest>(&action)) {
@@ -182,6 +242,7 @@ class Run {
         }
       } else if (clock_.apply(action)) {
         // StepClock, SlewClock, SetFrequency, ScheduleLeap: carried out by DisciplinedClock.
+        clock_updated = true;
       } else if (const auto* resolve = std::get_if<engine::ResolveName>(&action)) {
         engine_.on_resolved(resolve->association, true, clock_.steady_nanos());
       } else if (std::holds_alternative<engine::Panic>(action)) {
@@ -189,6 +250,7 @@ class Run {
       }
     }
     actions_.clear();
+    if (clock_updated) publish_bound();
     schedule_timer(now);
   }
 
@@ -234,6 +296,9 @@ class Run {
   uint64_t timer_generation_ = 0;
   engine::Actions actions_;
   SimResult result_;
+  wt_clock_data bound_{};
+  bool synchronized_ = false;
+  double root_distance_ = 0.0;
 };
 
 }  // namespace

@@ -36,6 +36,43 @@ struct Scenario {
   std::function<void(double t, double error)> observer;
 };
 
+// The published error bound (include/wiretime/clock_segment.h) sampled once a simulated second,
+// with the parameters the daemon would publish at each clock update.
+struct BoundStats {
+  uint64_t seconds = 0;  // samples, one per simulated second from the start
+  uint64_t bounded = 0;  // ... whose status offered an interval (not unknown)
+  uint64_t covered = 0;  // ... whose interval contained true time
+  uint64_t free_running = 0;
+  double sum_half_width = 0.0;  // s, over bounded samples
+  double sum_error2 = 0.0;      // s^2, over bounded samples
+  double sum_root_distance =
+      0.0;  // s: root delay / 2 + root dispersion (chrony's), bounded samples
+  // The same after the scenario's warm-up (the steady state of the accuracy tables).
+  uint64_t steady_bounded = 0;
+  double steady_sum_half_width = 0.0;
+  double steady_sum_error2 = 0.0;
+  double steady_sum_root_dispersion = 0.0;
+  double worst_ratio = 0.0;  // max |error| / half-width
+  double worst_t = -1.0;     // when
+  double mean_half_width() const {
+    return bounded ? sum_half_width / static_cast<double>(bounded) : 0.0;
+  }
+  double rms_error() const;
+  double mean_root_distance() const {
+    return bounded ? sum_root_distance / static_cast<double>(bounded) : 0.0;
+  }
+  double steady_mean_half_width() const {
+    return steady_bounded ? steady_sum_half_width / static_cast<double>(steady_bounded) : 0.0;
+  }
+  double steady_rms_error() const;
+  double steady_mean_root_dispersion() const {
+    return steady_bounded ? steady_sum_root_dispersion / static_cast<double>(steady_bounded) : 0.0;
+  }
+  double coverage() const {
+    return bounded ? static_cast<double>(covered) / static_cast<double>(bounded) : 0.0;
+  }
+};
+
 struct PollTrace {
   std::vector<double> request_times;  // true times of every request sent
 };
@@ -56,6 +93,7 @@ struct SimResult {
   std::vector<uint64_t> server_kisses;
   engine::SystemStatus system;
   std::vector<engine::AssociationStatus> associations;
+  BoundStats bound;
 };
 
 SimResult run(const Scenario& scenario);

@@ -58,11 +58,24 @@ TEST(DaemonConfig, UnknownBackendIsReportedAtItsPosition) {
             "d.yaml:3:3: dataplane.backend: unknown backend 'kernel' (dpdk, socket)");
 }
 
-TEST(DaemonConfig, SystemClockNeedsTheSocketBackend) {
+// Issue 11: the DPDK backend steers CLOCK_REALTIME after its disciplined clock.
+TEST(DaemonConfig, SystemClockWorksWithTheDpdkBackend) {
   const auto r = load_daemon_config_text(make("", "  driver: system\n"), "d.yaml");
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r.value().backend, Backend::kDpdk);
+  EXPECT_EQ(r.value().clock, ClockDriverKind::kSystem);
+}
+
+TEST(DaemonConfig, ClockOutputs) {
+  auto r = load_daemon_config_text(
+      make("", "  shm-path: /run/x/clock.shm\n  chrony-sock: /run/chrony/wt.sock\n"), "d.yaml");
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r.value().shm_path, "/run/x/clock.shm");
+  EXPECT_EQ(r.value().chrony_sock, "/run/chrony/wt.sock");
+  r = load_daemon_config_text(make("", "  chrony-sock: " + std::string(120, 'a') + "\n"), "d.yaml");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().line, 8);
-  EXPECT_NE(r.error().message.find("socket"), std::string::npos);
+  EXPECT_EQ(r.error().path, "clock.chrony-sock");
+  EXPECT_NE(r.error().message.find("1-107"), std::string::npos);
 }
 
 TEST(DaemonConfig, PositionsOfOtherErrorsAreUnchanged) {

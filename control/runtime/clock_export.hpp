@@ -24,6 +24,7 @@ class ExportedClock final : public RuntimeClock {
   bool advance() override;
   std::optional<uint64_t> next_event() const override { return inner_.next_event(); }
   ClockInfo info() const override { return inner_.info(); }
+  engine::SlewCapability slew_capability() const override { return inner_.slew_capability(); }
 
  private:
   // Call inside the write section, after the inner clock changed.

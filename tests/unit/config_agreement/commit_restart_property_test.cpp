@@ -36,7 +36,8 @@ constexpr const char* kInventory =
     "    ipv4: 198.18.0.2/24\n"
     "    gateway: 198.18.0.254\n"
     "  - name: 100GE1/0/1\n"
-    "    devargs: net_null0\n";
+    "    devargs: net_null0\n"
+    "    ipv4: 198.18.1.2/24\n";
 
 // Draws lines from the grammar (config/cli/commands.cpp). Values come from small pools so that
 // later lines refer to what earlier lines created (VPNs, interfaces, keys) and undo hits.

@@ -279,6 +279,12 @@ TEST(CommitRestartProperty, EveryCommittedFilePassesStartupValidation) {
           typed.push_back(line);
           if (session.execute(line).failed) typed.back() += "   # refused";
         }
+        // A refused `interface`/`ip vpn-instance` makes the excursion's `quit` leave the system
+        // view: enter it again, as an operator would.
+        if (session.view().kind == cli::ViewKind::kUser) {
+          typed.push_back("system-view");
+          EXPECT_FALSE(session.execute("system-view").failed);
+        }
       }
       const cli::LineResult result = session.execute("commit");
       typed.push_back(result.failed ? "commit   # refused: " + result.error : "commit");

@@ -1,6 +1,7 @@
 #include "config/apply/running_file.hpp"
 
 #include <dirent.h>
+#include <errno.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,11 +21,13 @@ std::variant<YAML::Node, config::ConfigError> load_document(const std::string& p
   try {
     document = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    return config::ConfigError{.line = e.mark.line + 1, .column = e.mark.column + 1, .message = e.msg};
+    return config::ConfigError{
+        .line = e.mark.line + 1, .column = e.mark.column + 1, .message = e.msg};
   }
   if (!document || document.IsNull()) return YAML::Node(YAML::NodeType::Map);
   if (!document.IsMap())
-    return config::ConfigError{.line = 1, .column = 1, .message = "expected a mapping at the top level"};
+    return config::ConfigError{
+        .line = 1, .column = 1, .message = "expected a mapping at the top level"};
   return document;
 }
 
@@ -54,6 +57,26 @@ std::optional<std::string> RunningFile::write(const config::NtpConfig& config) {
   text += "\n";
   if (auto error = write_file_atomically(path_, text)) return error;
   document_ = document;
+  return std::nullopt;
+}
+
+std::variant<RunningFile::Saved, std::string> RunningFile::save() const {
+  Saved saved;
+  saved.document = YAML::Clone(document_);
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) != 0) return saved;
+  saved.existed = true;
+  if (auto error = read_file(path_, saved.text)) return *error;
+  return saved;
+}
+
+std::optional<std::string> RunningFile::restore(const Saved& saved) {
+  if (saved.existed) {
+    if (auto error = write_file_atomically(path_, saved.text)) return error;
+  } else if (::unlink(path_.c_str()) != 0 && errno != ENOENT) {
+    return "cannot remove " + path_;
+  }
+  document_ = saved.document;
   return std::nullopt;
 }
 

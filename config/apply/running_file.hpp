@@ -27,6 +27,17 @@ class RunningFile {
 
   const std::string& path() const { return path_; }
 
+  // The file exactly as it is on disk, to put back with restore() when a commit that already
+  // wrote the file is not applied: a refused commit leaves the file byte-identical (comments,
+  // layout and all), not merely equivalent. Issue 10 item 7.
+  struct Saved {
+    bool existed = false;
+    std::string text;
+    YAML::Node document;
+  };
+  std::variant<Saved, std::string> save() const;
+  std::optional<std::string> restore(const Saved& saved);
+
   // The `ntp:` section of a file, decoded; errors carry line and column.
   static std::variant<config::NtpConfig, config::ConfigError> read_ntp(const std::string& path);
 

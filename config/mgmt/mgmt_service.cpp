@@ -26,6 +26,11 @@ CommitOutcome MgmtService::commit(const config::NtpConfig& candidate,
     outcome.ok = true;
     return outcome;
   }
+  auto saved = file_.save();
+  if (auto* error = std::get_if<std::string>(&saved)) {
+    outcome.message = "cannot read the running file: " + *error;
+    return outcome;
+  }
   if (auto error = file_.write(candidate)) {
     outcome.message = "cannot write the running file: " + *error;
     return outcome;
@@ -33,7 +38,7 @@ CommitOutcome MgmtService::commit(const config::NtpConfig& candidate,
   if (auto error = hooks_.apply(outcome.plan, candidate)) {
     // The daemon still runs the old configuration: the file must say so too.
     std::string message = "wiretimed could not apply the configuration: " + *error;
-    if (auto restore = file_.write(running)) {
+    if (auto restore = file_.restore(std::get<apply::RunningFile::Saved>(saved))) {
       message += "; restoring the running file failed too: " + *restore;
     }
     outcome.message = message;

@@ -2,26 +2,9 @@
 
 #include <cmath>
 
+#include "control/daemon/tracking_log.hpp"
+
 namespace wiretime::daemon {
-namespace {
-
-const char* state_name(engine::ClockState s) {
-  switch (s) {
-    case engine::ClockState::kNset:
-      return "NSET";
-    case engine::ClockState::kFset:
-      return "FSET";
-    case engine::ClockState::kSpik:
-      return "SPIK";
-    case engine::ClockState::kFreq:
-      return "FREQ";
-    case engine::ClockState::kSync:
-      return "SYNC";
-  }
-  return "?";
-}
-
-}  // namespace
 
 std::string snake_case(std::string_view text) {
   std::string out;
@@ -45,7 +28,7 @@ void collect_metrics(const runtime::RuntimeStatus& status, UnixNanos now, Metric
   c.stratum = sys.stratum;
   c.reference = sys.reference_name;
   c.reference_id = sys.reference_id;
-  c.sync_state = state_name(sys.sync_state);
+  c.sync_state = to_string(sys.sync_state);  // the tracking log's names
   c.offset_seconds = sys.clock_offset;
   c.frequency_ppm = sys.frequency * 1e6;
   c.jitter_seconds = sys.jitter;

@@ -251,6 +251,8 @@ Syntax display_live() {
                                    seq({kw("sessions", "NTP sessions", "what"),
                                         opt(kw("verbose", "Detailed information", "verbose"))}),
                                    kw("trace", "Path to the reference clock", "what"),
+                                   seq({kw("event", "NTP events", "what"),
+                                        kw("clock-unsync", "Sync losses", "event")}),
                                    seq({kw("statistics", "Statistics", "what"),
                                         kw("packet", "Packet statistics"),
                                         opt(kw("ipv6", "IPv6 packets", "ipv6"))})})}),

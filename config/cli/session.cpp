@@ -744,6 +744,7 @@ LineResult Session::execute(std::string_view line) {
       std::string what = m.get("what");
       if (m.has("verbose")) what += " verbose";
       if (m.has("ipv6")) what += " ipv6";
+      if (m.has("event")) what += " " + m.get("event");
       auto text = backend_.display(what);
       if (!text) {
         result.error =

@@ -19,6 +19,8 @@ std::optional<std::string> render_live_display(std::string_view what,
            render_packet_statistics(snapshot.ipv6_packets, true);
   }
   if (what == "statistics ipv6") return render_packet_statistics(snapshot.ipv6_packets, true);
+  if (what == "event clock-unsync")
+    return render_clock_unsync(snapshot.unsync_events, snapshot.now);
   if (what == "interface") return render_interface_brief(snapshot.interfaces);
   return std::nullopt;
 }

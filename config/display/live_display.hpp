@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/display/clock_unsync_display.hpp"
 #include "config/display/interface_brief.hpp"
 #include "config/display/packet_statistics.hpp"
 #include "control/engine/status.hpp"
@@ -20,12 +21,13 @@ struct StatusSnapshot {
   PacketStatistics ipv4_packets;
   PacketStatistics ipv6_packets;
   std::vector<InterfaceBrief> interfaces;
+  std::vector<ClockUnsyncEvent> unsync_events;  // newest first, at most 10
 };
 
 // The text of one live display, by the name the shell sends (ConfigBackend::display):
 // "status", "sessions", "sessions verbose", "trace", "statistics" (packet: the IPv4 block,
-// then the IPv6 block), "statistics ipv6" (the IPv6 block), "interface" (brief). nullopt for
-// any other name.
+// then the IPv6 block), "statistics ipv6" (the IPv6 block), "interface" (brief), "event
+// clock-unsync". nullopt for any other name.
 std::optional<std::string> render_live_display(std::string_view what,
                                                const StatusSnapshot& snapshot);
 

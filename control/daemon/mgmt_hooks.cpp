@@ -310,6 +310,15 @@ display::StatusSnapshot MgmtHooks::status() const {
     }
   }
   if (interfaces_) snapshot.interfaces = interfaces_();
+  // `display ntp event clock-unsync`: the ring, newest first.
+  const runtime::RuntimeCounters& counters = s.counters;
+  for (uint64_t n = counters.unsyncs;
+       n > counters.unsyncs - std::min<uint64_t>(counters.unsyncs, runtime::kLastUnsyncs); --n) {
+    const runtime::UnsyncEvent& e = counters.last_unsyncs[(n - 1) % runtime::kLastUnsyncs];
+    snapshot.unsync_events.push_back(
+        display::ClockUnsyncEvent{e.source.data(), e.vpn_instance.data(), e.configured,
+                                  runtime::to_string(e.reason), e.time});
+  }
   for (size_t f = 0; f < 2; ++f) {
     display::PacketStatistics& p = f == 0 ? snapshot.ipv4_packets : snapshot.ipv6_packets;
     p = minus(raw_statistics(s, f), baseline_[f]);

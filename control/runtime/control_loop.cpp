@@ -4,11 +4,24 @@
 #include <climits>
 #include <cmath>
 #include <cstdio>
+#include <string_view>
 #include <variant>
 
 #include "dataplane/l3/ip_prefix.hpp"
 
 namespace wiretime::runtime {
+
+namespace {
+
+// Truncating copy into a fixed, NUL-terminated field (no allocation).
+template <size_t N>
+void copy_text(std::array<char, N>& to, std::string_view from) {
+  const size_t n = std::min(from.size(), N - 1);
+  std::copy_n(from.data(), n, to.data());
+  to[n] = '\0';
+}
+
+}  // namespace
 
 std::string to_string(const Peer& peer) {
   const std::string address = l3::to_string(peer.address);
@@ -371,7 +384,20 @@ void ControlLoop::execute(engine::Actions& actions) {
 
 void ControlLoop::report_changes() {
   const engine::SteadyNanos now = steady(clock_.now_ticks());
-  for (const engine::AssociationStatus& s : engine_.association_status(now)) {
+  const std::vector<engine::AssociationStatus> statuses = engine_.association_status(now);
+  for (const engine::AssociationStatus& s : statuses) {
+    if (s.master && s.id != system_peer_.id) {
+      // Copied now: by the time sync is lost the association may be gone.
+      system_peer_.id = s.id;
+      system_peer_.event = UnsyncEvent{};
+      copy_text(system_peer_.event.source, s.source);
+      for (const engine::Association& a : engine_.associations()) {
+        if (a.id == s.id) copy_text(system_peer_.event.vpn_instance, a.config.vpn_instance);
+      }
+      system_peer_.event.configured = s.configured;
+      system_peer_.auth_rejections =
+          s.on_wire[static_cast<size_t>(engine::OnWireReason::kAuthentication)];
+    }
     Entry* e = find(s.id);
     if (e == nullptr || e->last_selection == s.selection) continue;
     const auto previous = e->last_selection;
@@ -380,8 +406,48 @@ void ControlLoop::report_changes() {
   }
   if (engine_.synchronized() != synchronized_) {
     synchronized_ = engine_.synchronized();
+    if (!synchronized_) record_unsync(statuses);
     observer_.on_synchronization(synchronized_, engine_.system_status(now));
   }
+}
+
+void ControlLoop::record_unsync(const std::vector<engine::AssociationStatus>& statuses) {
+  UnsyncEvent event = system_peer_.event;
+  event.time = clock_.to_utc(clock_.now_ticks());
+  event.reason = UnsyncReason::kRemoved;
+  for (const engine::AssociationStatus& s : statuses) {
+    if (s.id != system_peer_.id || system_peer_.id == 0) continue;
+    const uint64_t auth = s.on_wire[static_cast<size_t>(engine::OnWireReason::kAuthentication)];
+    if (auth > system_peer_.auth_rejections) {
+      event.reason = UnsyncReason::kAuthentication;
+    } else if (s.reach == 0) {
+      event.reason = UnsyncReason::kReachabilityLost;
+    } else if (s.stratum >= engine::kStratumUnsynchronized) {
+      event.reason = UnsyncReason::kSourceUnsynchronized;
+    } else {
+      event.reason = UnsyncReason::kSelection;
+    }
+  }
+  counters_.last_unsyncs[counters_.unsyncs % kLastUnsyncs] = event;
+  ++counters_.unsyncs;
+  // The next sync starts from a new system peer, even if it is the same server again.
+  system_peer_ = SystemPeer{};
+}
+
+const char* to_string(UnsyncReason reason) {
+  switch (reason) {
+    case UnsyncReason::kReachabilityLost:
+      return "Peer reachability lost";
+    case UnsyncReason::kAuthentication:
+      return "Authentication failure";
+    case UnsyncReason::kSourceUnsynchronized:
+      return "Peer clock unsynchronized";
+    case UnsyncReason::kSelection:
+      return "Clock selection failed";
+    case UnsyncReason::kRemoved:
+      return "Peer removed";
+  }
+  return "Unknown";
 }
 
 RuntimeStatus ControlLoop::status() const {

@@ -117,6 +117,28 @@ struct DropRecord {
 };
 inline constexpr size_t kLastDrops = 10;
 
+// Why the daemon lost synchronisation (`display ntp event clock-unsync`), judged from the
+// source it was synchronised to when the engine gave up.
+enum class UnsyncReason : uint8_t {
+  kReachabilityLost,      // the source stopped answering (reach 0)
+  kAuthentication,        // its replies failed authentication since it was selected
+  kSourceUnsynchronized,  // it answers but says it is unsynchronised (stratum 16 / leap 3)
+  kSelection,             // it answers but the selection no longer accepts it
+  kRemoved,               // its association was removed (commit)
+};
+const char* to_string(UnsyncReason reason);
+
+// One loss of synchronisation, newest last in RuntimeCounters::last_unsyncs. Fixed size, so
+// recording one allocates nothing.
+struct UnsyncEvent {
+  UnixNanos time = 0;                   // the daemon's clock when the loss was seen
+  std::array<char, 48> source{};        // the lost system peer's address, NUL-terminated
+  std::array<char, 32> vpn_instance{};  // its VRF ("" public), NUL-terminated
+  bool configured = true;
+  UnsyncReason reason = UnsyncReason::kSelection;
+};
+inline constexpr size_t kLastUnsyncs = 10;
+
 // One-shot mode-3 query outside every association (`display ntp trace`): how it ended.
 struct QueryResult {
   enum class Outcome : uint8_t { kAnswered, kTimedOut, kNotSent };
@@ -143,6 +165,9 @@ struct RuntimeCounters {
   std::array<DropRecord, kLastDrops> last_drops{};
   uint64_t drops = 0;
   uint64_t queries = 0;  // one-shot queries sent
+  // The last kLastUnsyncs losses of synchronisation (a ring; `unsyncs` counts every one).
+  std::array<UnsyncEvent, kLastUnsyncs> last_unsyncs{};
+  uint64_t unsyncs = 0;
 };
 
 // A snapshot for `display ntp status` / `display ntp sessions` and the daemon's status dump.
@@ -264,6 +289,14 @@ class ControlLoop {
   std::vector<Entry> entries_;
   engine::Actions actions_;
   bool synchronized_ = false;
+  // The system peer while synchronised, filled in when it changes: what a loss records.
+  struct SystemPeer {
+    engine::AssociationId id = 0;
+    UnsyncEvent event;             // source, VRF, configured
+    uint64_t auth_rejections = 0;  // its authentication failures when it became system peer
+  };
+  SystemPeer system_peer_;
+  void record_unsync(const std::vector<engine::AssociationStatus>& statuses);
   RuntimeCounters counters_;
   std::vector<Query> queries_;
 };

@@ -8,7 +8,8 @@
 #   - `display ntp trace`: this host (stratum 3), then mid (stratum 2), then top (stratum 1)
 #     and its refid, each hop one query through the daemon's transport;
 #   - `display ntp sessions verbose`: peer mode, version, interface, timestamps and filter
-#     values from the exchange, not placeholders.
+#     values from the exchange, not placeholders;
+#   - `display ntp event clock-unsync`: answers, with no event while wiretimed stays synced.
 # Usage: displays_live_test.sh WIRETIMED WIRETIME_CLI socket|dpdk
 set -euo pipefail
 daemon=${1:?usage: $0 WIRETIMED WIRETIME_CLI socket|dpdk}
@@ -110,6 +111,11 @@ for t in reftime orgtime rcvtime xmttime; do
 done
 grep " filter delay :" <<<"$verbose" | grep -q "[1-9]" || fail "filter delays all zero"
 grep -q " root delay: .* root disper: " <<<"$verbose" || fail "root delay / dispersion"
+
+echo "== display ntp event clock-unsync: answered live, no loss while following mid"
+unsync=$(cli -c "display ntp event clock-unsync")
+echo "$unsync" | sed 's/^/   | /'
+grep -q "^ No clock unsynchronization event\.$" <<<"$unsync" || fail "clock-unsync before any loss"
 
 head -5 "$WT_DIR/wiretimed.out"; sync_stop_daemon
 echo PASS

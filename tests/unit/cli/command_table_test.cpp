@@ -347,6 +347,7 @@ INSTANTIATE_TEST_SUITE_P(
         Row{"display ntp trace", 'E', "", Refusal::kNotAvailableOffline},
         Row{"display ntp statistics packet", 'E', "", Refusal::kNotAvailableOffline},
         Row{"display ntp statistics packet ipv6", 'E', "", Refusal::kNotAvailableOffline},
+        Row{"display ntp event clock-unsync", 'E', "", Refusal::kNotAvailableOffline},
         Row{"display interface brief", 'E', "", Refusal::kNotAvailableOffline},
         Row{"dis cu | include ntp", 0}, Row{"display current-configuration | include (", 'W', "("},
         Row{"display configuration candidate", 0}, Row{"display configuration candidate yaml", 0}));

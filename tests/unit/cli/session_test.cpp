@@ -307,5 +307,25 @@ TEST_F(SessionTest, ResetStatisticsIsAUserViewCommandRefusedOffline) {
   EXPECT_EQ(live.resets.size(), 2u);
 }
 
+// `display ntp event clock-unsync` asks the live daemon by that name and prints its answer.
+TEST_F(SessionTest, ClockUnsyncEventDisplayAsksTheDaemonByName) {
+  struct Displaying : test::FakeBackend {
+    std::vector<std::string> asked;
+    std::optional<std::string> display(std::string_view what) override {
+      asked.emplace_back(what);
+      return std::string(" No clock unsynchronization event.\n");
+    }
+  } live;
+  Session s(live);
+  const LineResult r = s.execute("display ntp event clock-unsync");
+  EXPECT_FALSE(r.failed);
+  EXPECT_EQ(r.output, " No clock unsynchronization event.\n");
+  EXPECT_FALSE(s.execute("dis ntp ev clock-unsync").failed);  // abbreviations as VRP
+  EXPECT_EQ(live.asked, (std::vector<std::string>{"event clock-unsync", "event clock-unsync"}));
+  EXPECT_TRUE(s.execute("display ntp event").failed);  // incomplete
+  EXPECT_EQ(live.asked.size(), 2u);
+}
+
 }  // namespace
+
 }  // namespace wiretime::cli

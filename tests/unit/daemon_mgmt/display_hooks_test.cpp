@@ -123,6 +123,8 @@ class Lab {
   std::map<std::string, int> requests_to_;
   runtime::ControlLoop& loop() { return loop_; }
   MgmtHooks& hooks() { return *hooks_; }
+  // The loop's UTC now (the lab clock runs at exactly 1 ns per tick from kUtc0).
+  UnixNanos utc_now() const { return kUtc0 + static_cast<UnixNanos>(ticks_ - kTick0); }
   Recorder& transport() { return transport_; }
 
  private:
@@ -220,6 +222,80 @@ TEST(SessionsVerboseLive, PeerInterfaceIsWhereRepliesArrive) {
   EXPECT_EQ(a.peer_interface, "GE1/0/1");
   EXPECT_EQ(a.peer_mode, wire::NtpMode::kServer);
   EXPECT_EQ(a.version, 4);
+}
+
+// `display ntp event clock-unsync`: each loss of synchronisation is recorded with the source
+// that was lost, the reason and the time; the daemon keeps the last 10.
+TEST(ClockUnsyncLive, RemovingTheSystemPeerRecordsItWithTime) {
+  Lab lab;
+  EXPECT_TRUE(lab.hooks().status().unsync_events.empty());
+  lab.servers["198.18.0.1"] = Server{};
+  config::NtpConfig c;
+  c.unicast_servers = {server("198.18.0.1")};
+  c.unicast_servers[0].vpn_instance = "vpn1";
+  lab.commit(c);
+  lab.run(12000);
+  ASSERT_TRUE(lab.loop().status().system.synchronized);
+  EXPECT_TRUE(lab.hooks().status().unsync_events.empty());
+
+  const UnixNanos removed_at = lab.utc_now();
+  lab.commit(config::NtpConfig{});
+  ASSERT_FALSE(lab.loop().status().system.synchronized);
+  const std::vector<display::ClockUnsyncEvent> events = lab.hooks().status().unsync_events;
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].source, "198.18.0.1");
+  EXPECT_EQ(events[0].vpn_instance, "vpn1");
+  EXPECT_TRUE(events[0].configured);
+  EXPECT_EQ(events[0].reason, "Peer removed");
+  EXPECT_EQ(events[0].time, removed_at);
+}
+
+TEST(ClockUnsyncLive, SilentSourceIsReachabilityLost) {
+  Lab lab;
+  lab.servers["198.18.0.2"] = Server{};
+  config::NtpConfig c;
+  c.unicast_servers = {server("198.18.0.2")};
+  lab.commit(c);
+  lab.run(12000);
+  ASSERT_TRUE(lab.loop().status().system.synchronized);
+  lab.servers["198.18.0.2"].answers = false;
+  // Bounded: reach empties after 8 one-second polls.
+  for (int i = 0; i < 60 && lab.loop().status().system.synchronized; ++i) lab.run(1000);
+  ASSERT_FALSE(lab.loop().status().system.synchronized);
+  const std::vector<display::ClockUnsyncEvent> events = lab.hooks().status().unsync_events;
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].source, "198.18.0.2");
+  EXPECT_EQ(events[0].vpn_instance, "");
+  EXPECT_EQ(events[0].reason, "Peer reachability lost");
+}
+
+TEST(ClockUnsyncLive, OnlyTheLastTenAreKeptNewestFirst) {
+  Lab lab;
+  std::vector<UnixNanos> times;
+  for (int i = 1; i <= 12; ++i) {
+    const std::string address = "198.18.0." + std::to_string(i);
+    lab.servers[address] = Server{};
+    config::NtpConfig c;
+    c.unicast_servers = {server(address.c_str())};
+    lab.commit(c);
+    for (int k = 0; k < 30 && !lab.loop().status().system.synchronized; ++k) lab.run(1000);
+    ASSERT_TRUE(lab.loop().status().system.synchronized) << address;
+    times.push_back(lab.utc_now());
+    lab.commit(config::NtpConfig{});
+  }
+  const std::vector<display::ClockUnsyncEvent> events = lab.hooks().status().unsync_events;
+  ASSERT_EQ(events.size(), 10u);
+  for (size_t n = 0; n < 10; ++n) {
+    EXPECT_EQ(events[n].source, "198.18.0." + std::to_string(12 - n));
+    EXPECT_EQ(events[n].time, times[11 - n]);
+  }
+  EXPECT_EQ(lab.loop().counters().unsyncs, 12u);
+  // The shell's name renders them.
+  const std::optional<std::string> text =
+      display::render_live_display("event clock-unsync", lab.hooks().status());
+  ASSERT_TRUE(text.has_value());
+  EXPECT_NE(text->find(" Clock source  : 198.18.0.12\n"), std::string::npos);
+  EXPECT_EQ(text->find("198.18.0.2\n"), std::string::npos);
 }
 
 // A lab where 198.18.0.1 (stratum 3) follows 198.18.0.2 (stratum 2), which follows

@@ -123,8 +123,8 @@ class Lab {
   std::map<std::string, int> requests_to_;
   runtime::ControlLoop& loop() { return loop_; }
   MgmtHooks& hooks() { return *hooks_; }
-  // The loop's UTC now (the lab clock runs at exactly 1 ns per tick from kUtc0).
-  UnixNanos utc_now() const { return kUtc0 + static_cast<UnixNanos>(ticks_ - kTick0); }
+  // The daemon's (disciplined) clock now: what the loop stamps events with.
+  UnixNanos utc_now() { return clock_.to_utc(ticks_); }
   Recorder& transport() { return transport_; }
 
  private:

@@ -1,5 +1,6 @@
 #include "config/cli/commands.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <regex>
 
@@ -244,6 +245,66 @@ Syntax access_level() {
                  kw("limited", "Rate-limited time requests", "level")});
 }
 
+// A named ACL: 1-32 characters starting with a letter (a number is `acl number`).
+ValueMatcher acl_name_value() {
+  return [](std::string_view w) {
+    if (w.empty() || w.size() > 32 || !std::isalpha(static_cast<unsigned char>(w[0]))) {
+      return ValueCheck::invalid();
+    }
+    return ValueCheck::valid(std::string(w));
+  };
+}
+
+// An IPv4 wildcard (inverted mask, any bit pattern) or 0 (this host).
+ValueMatcher wildcard_value() {
+  return [](std::string_view w) {
+    if (w == "0") return ValueCheck::valid("0.0.0.0");
+    auto v = parse_ipv4(w);
+    return v ? ValueCheck::valid(config::ipv4_to_string(*v)) : ValueCheck::invalid();
+  };
+}
+
+ValueMatcher ipv6_prefix0_value() {  // X:X::X/len, len 0-128
+  return [](std::string_view w) {
+    const size_t slash = w.find('/');
+    if (slash == std::string_view::npos) return ValueCheck::invalid();
+    auto v = parse_ipv6(w.substr(0, slash));
+    ValueCheck len = uint_in(0, 128)(w.substr(slash + 1));
+    if (!v || len.status != ValueCheck::Status::kValid) return ValueCheck::invalid();
+    return ValueCheck::valid(config::ipv6_to_string(*v) + "/" + len.value);
+  };
+}
+
+// `acl [ipv6] {[number] <2000-2999> | name <name> [basic]}`, with `undo` too.
+Syntax acl_command() {
+  return seq({opt(undo()), kw("acl", "Access control list"), opt(kw("ipv6", "IPv6 ACL", "ipv6")),
+              choice({seq({opt(kw("number", "Numbered ACL")),
+                           param("INTEGER<2000-2999>", "Basic ACL number", "number",
+                                 uint_in(2000, 2999))}),
+                      seq({kw("name", "Named ACL"),
+                           param("STRING<1-32>", "ACL name", "name", acl_name_value()),
+                           opt(kw("basic", "Basic ACL"))})})});
+}
+
+Syntax rule_id() {
+  return param("INTEGER<0-4294967294>", "Rule ID", "id", uint_in(0, 4294967294u));
+}
+
+Syntax rule_command(bool v6) {
+  Syntax source =
+      v6 ? choice({param("X:X::X:X/M", "Source IPv6 prefix", "prefix", ipv6_prefix0_value()),
+                   seq({param("X:X::X:X", "Source IPv6 address", "address", ipv6_value()),
+                        param("INTEGER<0-128>", "Prefix length", "length", uint_in(0, 128))}),
+                   kw("any", "Any source", "any")})
+         : choice({seq({param("X.X.X.X", "Source address", "address", ipv4_value()),
+                        param("X.X.X.X|0", "Wildcard (0: this host)", "wildcard",
+                              wildcard_value())}),
+                   kw("any", "Any source", "any")});
+  return seq({kw("rule", "ACL rule"), opt(rule_id()),
+              choice({kw("permit", "Permit", "action"), kw("deny", "Deny", "action")}),
+              opt(seq({kw("source", "Source address"), std::move(source)}))});
+}
+
 Syntax display_live() {
   return seq({kw("display", "Display information"),
               choice({seq({kw("ntp", "NTP information"),
@@ -454,6 +515,15 @@ ViewGrammar build_system() {
       seq({kw("sysname", "Device name"),
            param("STRING<1-246>", "Device name", "name", string_len(1, 246))}));
   add(g, Cmd::kSysname, seq({undo(), kw("sysname", "Device name")}));
+  add(g, Cmd::kAcl, acl_command());
+  return g;
+}
+
+ViewGrammar build_acl(bool v6) {
+  ViewGrammar g;
+  add_common(g);
+  add(g, Cmd::kAclRule, rule_command(v6));
+  add(g, Cmd::kAclRule, seq({undo(), kw("rule", "ACL rule"), rule_id()}));
   return g;
 }
 
@@ -532,6 +602,14 @@ const ViewGrammar& vpn_family_view_grammar() {
 }
 const ViewGrammar& interface_view_grammar() {
   static const ViewGrammar g = build_interface();
+  return g;
+}
+const ViewGrammar& acl4_view_grammar() {
+  static const ViewGrammar g = build_acl(false);
+  return g;
+}
+const ViewGrammar& acl6_view_grammar() {
+  static const ViewGrammar g = build_acl(true);
   return g;
 }
 

@@ -50,6 +50,8 @@ enum class Cmd : uint8_t {
   kRouteStatic,
   kSysname,
   kResetStatistics,  // user view: `reset ntp statistics packet [ ipv6 ]` (section 7.5)
+  kAcl,              // `[undo] acl [ipv6] {[number] <n> | name <name> [basic]}` (section 12)
+  kAclRule,          // in an ACL view: `[undo] rule ...`
 };
 
 // The grammar of one view and, per grammar entry, its command.
@@ -63,5 +65,7 @@ const ViewGrammar& system_view_grammar();
 const ViewGrammar& vpn_view_grammar();
 const ViewGrammar& vpn_family_view_grammar();
 const ViewGrammar& interface_view_grammar();
+const ViewGrammar& acl4_view_grammar();
+const ViewGrammar& acl6_view_grammar();
 
 }  // namespace wiretime::cli

@@ -149,6 +149,11 @@ std::vector<ConfigBlock> render_config(const NtpConfig& c) {
     }
     blocks.push_back(std::move(b));
   }
+  for (const auto& acl : c.acls) {
+    ConfigBlock b{config::acl_header_line(acl), {}};
+    for (const auto& r : acl.rules) b.lines.push_back(config::acl_rule_line(acl, r));
+    blocks.push_back(std::move(b));
+  }
   std::vector<std::string> ntp = render_ntp_lines(c);
   if (!ntp.empty()) blocks.push_back({"", std::move(ntp)});
   ConfigBlock routes;

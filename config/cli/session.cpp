@@ -6,6 +6,7 @@
 #include <sstream>
 #include <variant>
 
+#include "config/cli/acl_commands.hpp"
 #include "config/cli/commands.hpp"
 #include "config/cli/config_lines.hpp"
 #include "config/ntp_config/interface_name.hpp"
@@ -473,6 +474,26 @@ std::optional<Failure> apply(Cmd cmd, Edit& e, const Match& m) {
     case Cmd::kSysname:
       c.sysname = undo ? "HUAWEI" : m.get("name");
       return std::nullopt;
+    case Cmd::kAcl: {
+      std::optional<AclRef> enter;
+      if (auto r = apply_acl(c, m, enter)) return *r;
+      if (enter) {
+        e.view = View{enter->ipv6 ? ViewKind::kAcl6 : ViewKind::kAcl4, {}, AddressFamily::kIpv4,
+                      enter->id};
+      }
+      return std::nullopt;
+    }
+    case Cmd::kAclRule:
+      // Names start with a letter, numbers do not (acl_name_value in commands.cpp).
+      if (auto r = apply_acl_rule(c,
+                                  AclRef{e.view.kind == ViewKind::kAcl6, e.view.interface,
+                                         !e.view.interface.empty() &&
+                                             std::isalpha(static_cast<unsigned char>(
+                                                 e.view.interface[0])) != 0},
+                                  m)) {
+        return *r;
+      }
+      return std::nullopt;
     default:
       return std::nullopt;
   }
@@ -507,6 +528,10 @@ const ViewGrammar& view_grammar(ViewKind kind) {
       return vpn_family_view_grammar();
     case ViewKind::kInterface:
       return interface_view_grammar();
+    case ViewKind::kAcl4:
+      return acl4_view_grammar();
+    case ViewKind::kAcl6:
+      return acl6_view_grammar();
   }
   return user_view_grammar();
 }
@@ -568,6 +593,11 @@ std::string Session::prompt() const {
       break;
     case ViewKind::kInterface:
       where += "-" + view_.interface;
+      break;
+    case ViewKind::kAcl4:
+    case ViewKind::kAcl6:
+      where += std::string(view_.kind == ViewKind::kAcl6 ? "-acl6-basic-" : "-acl4-basic-") +
+               view_.interface;
       break;
     default:
       break;

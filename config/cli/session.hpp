@@ -11,13 +11,13 @@
 
 namespace wiretime::cli {
 
-enum class ViewKind : uint8_t { kUser, kSystem, kVpnInstance, kVpnFamily, kInterface };
+enum class ViewKind : uint8_t { kUser, kSystem, kVpnInstance, kVpnFamily, kInterface, kAcl4, kAcl6 };
 
 struct View {
   ViewKind kind = ViewKind::kUser;
   std::string vpn;                                              // vpn-instance and family views
   config::AddressFamily family = config::AddressFamily::kIpv4;  // family view
-  std::string interface;                                        // interface view
+  std::string interface;  // interface view; ACL views: the ACL's number or name (a letter first)
 };
 
 // What one line produced: normal output, error output (caret line and/or one `Error:` line),

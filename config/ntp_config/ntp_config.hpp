@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "config/ntp_config/acl.hpp"
+
 namespace wiretime::config {
 
 // The `ntp:` section of wiretimed's YAML file: what the VRP commands of spec sections 2-6 and
@@ -135,6 +137,7 @@ struct NtpConfig {
   std::vector<VpnInstance> vpn_instances;
   std::vector<InterfaceSettings> interfaces;
   std::vector<StaticRoute> static_routes;
+  std::vector<Acl> acls;  // basic ACLs (`acl number 2000`, ...), as `ntp access` names them
 
   // --- NTP (sections 2-6)
   bool server_disable = false;        // ntp server disable

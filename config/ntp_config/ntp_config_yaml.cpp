@@ -325,6 +325,7 @@ class Decoder {
               "vpn-instances",
               "interfaces",
               "static-routes",
+              "acls",
               "server-disable",
               "ipv6-server-disable",
               "disable",
@@ -423,6 +424,9 @@ class Decoder {
         return;
       c.static_routes.push_back(r);
     });
+    if (ok() && ntp["acls"]) {
+      if (auto e = decode_acls(ntp["acls"], c.acls)) error = std::move(e);
+    }
 
     const std::pair<const char*, bool*> flags[] = {
         {"server-disable", &c.server_disable},
@@ -695,6 +699,7 @@ YAML::Node encode_ntp_config(const NtpConfig& c) {
     if (!r.vpn_instance.empty()) e["vpn-instance"] = r.vpn_instance;
     n["static-routes"].push_back(e);
   }
+  encode_acls(c.acls, n);
   if (c.server_disable) n["server-disable"] = true;
   if (c.ipv6_server_disable) n["ipv6-server-disable"] = true;
   if (c.service_disable) n["disable"] = true;

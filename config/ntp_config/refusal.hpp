@@ -25,6 +25,8 @@ enum class Refusal : uint8_t {
   kLineTooLong,
   kNotAvailableOffline,
   kCommitFailed,
+  kAclRuleLimit,
+  kAclRuleIdExhausted,
 };
 
 inline const char* refusal_text(Refusal refusal) {
@@ -63,6 +65,10 @@ inline const char* refusal_text(Refusal refusal) {
       return "The command needs a running wiretimed; not available in offline mode.";
     case Refusal::kCommitFailed:
       return "Failed to commit the configuration.";
+    case Refusal::kAclRuleLimit:
+      return "The number of rules in the ACL reached the upper limit (64).";
+    case Refusal::kAclRuleIdExhausted:
+      return "No rule ID can be generated automatically; specify the rule ID.";
   }
   return "The command cannot be executed.";
 }

@@ -212,6 +212,11 @@ std::array<BackendDrops, 2> ntp_drops(const dpdk::DataplaneCounters& c) {
     out[f].invalid = get(dpdk::NtpDrop::kInvalid);
     out[f].server_disabled = get(dpdk::NtpDrop::kServerDisabled);
     out[f].processing_delay = get(dpdk::NtpDrop::kProcessingDelay);
+    const auto v = f == 0 ? wire::IpVersion::kV4 : wire::IpVersion::kV6;
+    out[f].access_denied = c.server.total(server::ServeOutcome::kDeniedAcl, v) +
+                           c.server.total(server::ServeOutcome::kDenyKodSent, v);
+    out[f].rate_limited = c.server.total(server::ServeOutcome::kRateKodSent, v) +
+                          c.server.total(server::ServeOutcome::kRateDropped, v);
   }
   return out;
 }
@@ -429,6 +434,9 @@ int run_dpdk_backend(const BackendContext& context) {
   ServerPublisher server_publisher(server_state, interfaces,
                                    [&log](const std::string& m) { log.info(m); });
   dataplane->attach_server(&published, &server_state);
+  server::PublishedAccess access_state;  // ACLs, `ntp access`, `ntp discard`: compiled on change
+  server_publisher.publish_access_to(&access_state);
+  dataplane->attach_access(&access_state);
 
   std::optional<unsigned> lcore = cfg.dataplane.lcore;
   const auto workers = dpdk::Eal::worker_lcores();

@@ -257,10 +257,12 @@ display::PacketStatistics MgmtHooks::raw_statistics(const runtime::RuntimeStatus
     p.invalid_packets = d.invalid;
     p.server_disabled = d.server_disabled;
     p.processing_delay = d.processing_delay;
+    p.access_denied = d.access_denied;
+    p.rate_limited = d.rate_limited;
   }
   p.others = f.replies_unknown_source;  // replies from no configured server
   p.dropped = p.validity_test_failures + p.invalid_packets + p.server_disabled +
-              p.processing_delay + p.others;
+              p.processing_delay + p.access_denied + p.rate_limited + p.others;
   p.received = p.processed + p.dropped;
   return p;
 }

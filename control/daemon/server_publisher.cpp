@@ -64,6 +64,85 @@ server::ServerListen server_listen(const config::NtpConfig& config,
   return l;
 }
 
+namespace {
+
+server::AclEntry compile_rule(const config::Acl& acl, const config::AclRule& r) {
+  server::AclEntry e;
+  e.permit = r.permit ? 1 : 0;
+  if (r.any) return e;  // mask 0: matches every source of the family
+  if (!acl.ipv6) {
+    const uint32_t care = ~config::parse_ipv4(r.wildcard).value_or(0);
+    e.mask = {0, care};
+    e.value = {0, config::parse_ipv4(r.address).value_or(0) & care};
+    return e;
+  }
+  const auto bytes = config::parse_ipv6(r.address).value_or(config::Ipv6Bytes{});
+  wire::IpAddress a;
+  a.version = wire::IpVersion::kV6;
+  std::copy(bytes.begin(), bytes.end(), a.v6.bytes.begin());
+  const auto key = server::acl_key(a);
+  const int len = std::clamp(r.prefix_length, 0, 128);
+  auto word_mask = [](int bits) {
+    return bits <= 0 ? uint64_t{0} : bits >= 64 ? ~uint64_t{0} : ~uint64_t{0} << (64 - bits);
+  };
+  e.mask = {word_mask(len), word_mask(len - 64)};
+  e.value = {key[0] & e.mask[0], key[1] & e.mask[1]};
+  return e;
+}
+
+server::AccessLevelIndex level_index(config::AccessLevel level) {
+  switch (level) {
+    case config::AccessLevel::kPeer:
+      return server::AccessLevelIndex::kPeer;
+    case config::AccessLevel::kServer:
+      return server::AccessLevelIndex::kServer;
+    case config::AccessLevel::kSynchronization:
+      return server::AccessLevelIndex::kSynchronization;
+    case config::AccessLevel::kQuery:
+      return server::AccessLevelIndex::kQuery;
+    case config::AccessLevel::kLimited:
+      return server::AccessLevelIndex::kLimited;
+  }
+  return server::AccessLevelIndex::kQuery;
+}
+
+}  // namespace
+
+server::AccessTables compile_access(const config::NtpConfig& config,
+                                    std::vector<std::string>* problems) {
+  server::AccessTables t;
+  t.kod_enable = config.kod_enable ? 1 : 0;
+  t.min_interval = static_cast<int8_t>(config.discard_min_interval);
+  t.avg_interval = static_cast<int8_t>(config.discard_avg_interval);
+  for (const auto& [level, rule] : config.access) {
+    for (const bool v6 : {false, true}) {
+      const std::string& id = v6 ? rule.acl6 : rule.acl;
+      if (id.empty()) continue;
+      const bool is_name = v6 ? rule.acl6_is_name : rule.acl_is_name;
+      server::AclTable& table = t.levels[static_cast<size_t>(level_index(level))][v6 ? 1 : 0];
+      table.configured = 1;
+      const std::string what = std::string("ntp access ") + config::to_string(level) +
+                               (v6 ? " ipv6 acl " : " acl ") + id;
+      const config::Acl* acl = config::find_acl(config.acls, v6, id, is_name);
+      if (acl == nullptr) {
+        if (problems != nullptr) problems->push_back(what + ": no such ACL, the level denies");
+        continue;
+      }
+      for (const config::AclRule& r : acl->rules) {
+        if (table.count >= server::kMaxAclRules) {
+          table.truncated = 1;
+          if (problems != nullptr) {
+            problems->push_back(what + ": rules past the first 64 are ignored");
+          }
+          break;
+        }
+        table.rules[table.count++] = compile_rule(*acl, r);
+      }
+    }
+  }
+  return t;
+}
+
 bool serving_local_clock(const config::NtpConfig& config, const engine::SystemStatus& system) {
   if (!config.refclock_master) return false;
   return !system.synchronized || system.stratum > config.refclock_master->stratum;
@@ -111,6 +190,11 @@ void ServerPublisher::publish(int64_t monotonic_ns, const config::NtpConfig& con
          (listen_.ipv6_enabled ? "enabled" : "disabled") + ", listening on " +
          (listen_.ipv6_all ? std::string("all") : std::to_string(listen_.ipv6_count)) +
          " address(es)");
+    if (access_out_ != nullptr) {
+      std::vector<std::string> access_problems;
+      access_out_->store(compile_access(config, &access_problems));
+      for (const std::string& p : access_problems) log_("server: " + p);
+    }
     last_config_ = config;
   }
   const bool local = serving_local_clock(config, system);

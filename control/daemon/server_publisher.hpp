@@ -13,6 +13,7 @@
 #include "config/ntp_config/ntp_config.hpp"
 #include "control/engine/status.hpp"
 #include "dataplane/l3/interface_table.hpp"
+#include "dataplane/server/access_control.hpp"
 #include "dataplane/server/server_state.hpp"
 #include "dataplane/time/ntp_timestamp.hpp"
 
@@ -25,6 +26,12 @@ namespace wiretime::daemon {
 server::ServerListen server_listen(const config::NtpConfig& config,
                                    const l3::InterfaceTable& interfaces,
                                    std::vector<std::string>* problems = nullptr);
+
+// The access and rate-control tables (`ntp access`, the ACLs they name, `ntp discard`, `ntp
+// kod-enable`) compiled for dataplane/server/access_control.hpp. A referenced ACL that does not
+// exist compiles to an empty table (denies), reported in `problems` like rules past 64.
+server::AccessTables compile_access(const config::NtpConfig& config,
+                                    std::vector<std::string>* problems = nullptr);
 
 // The system variables a reply carries. Synchronised: the engine's. Not synchronised, or
 // synchronised to a server no better than the `ntp refclock-master` stratum: the local clock
@@ -50,9 +57,12 @@ class ServerPublisher {
   }
   void publish(int64_t monotonic_ns, const config::NtpConfig& config,
                const engine::SystemStatus& system, NtpTimestamp now);
+  // Also publish compile_access() there whenever the configuration changes.
+  void publish_access_to(server::PublishedAccess* out) { access_out_ = out; }
 
  private:
   server::PublishedServer& out_;
+  server::PublishedAccess* access_out_ = nullptr;
   const l3::InterfaceTable& interfaces_;
   std::function<void(const std::string&)> log_;
   std::optional<config::NtpConfig> last_config_;

@@ -168,6 +168,8 @@ int run_socket_backend(const BackendContext& context) {
              std::to_string(s.config.max_poll) + " s" + key);
   }
 
+  // The NTP server: port 123 on this interface while the configuration serves IPv4.
+  SocketServer ntp_server(log, local, itf.name);
   // `--no-mgmt-socket` (an empty path): no management socket, e.g. under a simulator; the NTP
   // server then keeps the defaults (not serving), as nothing can commit a configuration.
   std::unique_ptr<MgmtEndpoint> mgmt;
@@ -179,10 +181,15 @@ int run_socket_backend(const BackendContext& context) {
                                         socket::realtime_minus_monotonic_ns());
         },
         &keys.table, {},
-        [&transport] {
+        [&transport, &ntp_server] {
           // IPv4 only, like the socket: datagrams that are no NTP time packet.
           std::array<BackendDrops, 2> drops{};
           drops[0].invalid = transport.undecodable();
+          using server::ServeOutcome;
+          drops[0].access_denied = ntp_server.count(ServeOutcome::kDeniedAcl) +
+                                   ntp_server.count(ServeOutcome::kDenyKodSent);
+          drops[0].rate_limited = ntp_server.count(ServeOutcome::kRateKodSent) +
+                                  ntp_server.count(ServeOutcome::kRateDropped);
           return drops;
         },
         [&itf](uint16_t) { return itf.name; });
@@ -202,8 +209,6 @@ int run_socket_backend(const BackendContext& context) {
     return mgmt ? mgmt->running() : no_config;
   };
   std::vector<pollfd> fds;
-  // The NTP server: port 123 on this interface while the configuration serves IPv4.
-  SocketServer ntp_server(log, local, itf.name);
   server::ServerClockState served;
   int64_t next_served_ns = 0;
   // Prometheus textfile (docs/operations.md, Telemetry): the one interface's NTP counters.

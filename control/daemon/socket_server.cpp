@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "config/ntp_config/interface_name.hpp"
+#include "control/daemon/server_publisher.hpp"
 #include "dataplane/l3/ip_prefix.hpp"
 
 namespace wiretime::daemon {
@@ -22,6 +23,12 @@ SocketServer::SocketServer(const DaemonLog& log, wire::IpAddress local, std::str
     : log_(log), local_(local), interface_name_(std::move(interface_name)) {}
 
 void SocketServer::configure(const config::NtpConfig& config) {
+  if (!access_config_ || !(config == *access_config_)) {
+    std::vector<std::string> problems;
+    access_.set(compile_access(config, &problems));
+    for (const std::string& p : problems) log_.warning("server: " + p);
+    access_config_ = config;
+  }
   const bool wanted = socket_server_wanted(config, interface_name_);
   if (wanted == (socket_ != nullptr)) return;
   if (!wanted) {
@@ -49,8 +56,8 @@ void SocketServer::serve_all(const server::ServerClockState& state,
   for (int i = 0; i < 256 && socket_->receive(in, d); ++i) {
     const NtpTimestamp t2 = to_ntp(d.rx_realtime);
     server::ServeOutcome o =
-        server::serve_payload(std::span(in).first(d.length), out, state, t2, now());
-    if (server::is_served(o)) {
+        server::serve_payload(std::span(in).first(d.length), out, state, t2, now(), &access_, d.from);
+    if (server::sends_reply(o)) {
       UnixNanos before = 0;
       // T3 was read just before this call: the reply's transmit field is written already, so
       // the read is as late as the codec allows without a second encode.

@@ -10,10 +10,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "config/ntp_config/ntp_config.hpp"
 #include "control/daemon/daemon_log.hpp"
+#include "dataplane/server/access_control.hpp"
 #include "dataplane/server/ntp_server_stage.hpp"
 #include "dataplane/server/server_state.hpp"
 #include "dataplane/socket/udp_socket.hpp"
@@ -44,6 +46,9 @@ class SocketServer {
   std::string interface_name_;
   std::unique_ptr<socket::UdpSocket> socket_;
   std::array<uint64_t, server::kServeOutcomeCount> counts_{};
+  // Access and rate control, recompiled when the configuration changes (server_publisher.hpp).
+  server::AccessGate access_;
+  std::optional<config::NtpConfig> access_config_;
 };
 
 // Whether `config` has this interface's IPv4 server on (enabled and listening).

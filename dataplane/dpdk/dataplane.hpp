@@ -93,6 +93,7 @@ class Dataplane {
   void attach_server(const clock::PublishedClock* clock, const server::PublishedServer* state) {
     loop_->attach_server(clock, state);
   }
+  void attach_access(const server::PublishedAccess* access) { loop_->attach_access(access); }
 
   // Runs the loop on worker lcore `lcore` until stop(); false if it cannot be launched.
   bool start(unsigned lcore);

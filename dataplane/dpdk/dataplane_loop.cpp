@@ -357,6 +357,7 @@ bool DataplaneLoop::serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
     burst_state_read_ = true;
     snapshot_ = server_state_->read();
     model_ = clock_->read();
+    if (access_state_ != nullptr) access_.refresh(*access_state_);
   }
   // T2: the NIC's stamp of the request where the port has one, else the burst's TSC.
   DataplaneEvent stamp;
@@ -370,8 +371,9 @@ bool DataplaneLoop::serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
                                                  reply_count_);
   const std::span<uint8_t> frame(rte_pktmbuf_mtod(m, uint8_t*), m->data_len);
   const server::ServeResult r = server::serve_in_place(
-      frame, decoded_, server_interfaces_[itf.index], snapshot_, t2, t2, &interleaved_);
-  if (!server::is_served(r.outcome) || m->nb_segs != 1) {
+      frame, decoded_, server_interfaces_[itf.index], snapshot_, t2, t2, &interleaved_,
+      access_state_ != nullptr ? &access_ : nullptr);
+  if (!server::sends_reply(r.outcome) || m->nb_segs != 1) {
     counters_.server.count(itf.index, family, r.outcome);
     counters_.count(DropReason::kNtpRequestNotServed);
     if (r.outcome == server::ServeOutcome::kDisabled) {

@@ -60,6 +60,8 @@ class DataplaneLoop {
     clock_ = clock;
     server_state_ = state;
   }
+  // Access and rate control (dataplane/server/access_control.hpp), published by control.
+  void attach_access(const server::PublishedAccess* access) { access_state_ = access; }
 
   // True while a request sent in the last kReplyWaitMs has had no reply yet. A runner that naps
   // when idle keeps spinning meanwhile: a reply landing mid-nap would be stamped (T4) late by up
@@ -155,6 +157,8 @@ class DataplaneLoop {
   std::vector<server::ServerInterface> server_interfaces_;  // by interface index
   server::ServerSnapshot snapshot_;  // read once per burst that holds a request
   server::InterleavedStore interleaved_;
+  const server::PublishedAccess* access_state_ = nullptr;
+  server::AccessGate access_;  // its rate table is allocated once, at construction
   clock::ClockModel model_;
   bool burst_state_read_ = false;
   std::array<PendingReply, kBurst> replies_{};

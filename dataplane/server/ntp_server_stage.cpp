@@ -30,6 +30,27 @@ NtpTimestamp after(NtpTimestamp t2, NtpTimestamp t3) {
   return static_cast<int64_t>(t3.raw() - t2.raw()) > 0 ? t3 : NtpTimestamp::from_raw(t2.raw() + 1);
 }
 
+ServeOutcome access_outcome(AccessGate* access, const wire::IpAddress& source, NtpTimestamp t2) {
+  if (access == nullptr) return ServeOutcome::kServedBasic;
+  switch (access->decide(source, t2)) {
+    case AccessAction::kServe:
+      return ServeOutcome::kServedBasic;
+    case AccessAction::kDeny:
+      return ServeOutcome::kDeniedAcl;
+    case AccessAction::kDenyKod:
+      return ServeOutcome::kDenyKodSent;
+    case AccessAction::kRateKod:
+      return ServeOutcome::kRateKodSent;
+    case AccessAction::kRateDrop:
+      return ServeOutcome::kRateDropped;
+  }
+  return ServeOutcome::kDeniedAcl;
+}
+
+uint32_t kiss_of(ServeOutcome o) {
+  return o == ServeOutcome::kRateKodSent ? kKissRate : kKissDeny;
+}
+
 }  // namespace
 
 std::string_view to_string(ServeOutcome outcome) {
@@ -42,6 +63,14 @@ std::string_view to_string(ServeOutcome outcome) {
       return "server disabled";
     case ServeOutcome::kNotListening:
       return "not listening";
+    case ServeOutcome::kDeniedAcl:
+      return "denied (ACL)";
+    case ServeOutcome::kDenyKodSent:
+      return "DENY KoD sent";
+    case ServeOutcome::kRateKodSent:
+      return "rate limited (KoD sent)";
+    case ServeOutcome::kRateDropped:
+      return "rate limited (dropped)";
     case ServeOutcome::kNotRequest:
       return "not a client request";
     case ServeOutcome::kBadVersion:
@@ -131,7 +160,8 @@ std::optional<NtpTimestamp> interleaved_transmit(const wire::NtpHeader& request,
 
 ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& request,
                            const ServerInterface& itf, const ServerSnapshot& state, NtpTimestamp t2,
-                           NtpTimestamp provisional_t3, const InterleavedStore* store) {
+                           NtpTimestamp provisional_t3, const InterleavedStore* store,
+                           AccessGate* access) {
   ServeResult r;
   if (!request.is_ntp || request.error != wire::DecodeError::kOk) {
     r.outcome = ServeOutcome::kNotRequest;
@@ -149,10 +179,15 @@ ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& r
   }
   r.outcome = check_listening(state.listen, itf, request.dst_ip, request.dst_port);
   if (r.outcome != ServeOutcome::kServedBasic) return r;
+  r.outcome = access_outcome(access, request.src_ip, t2);
+  if (!sends_reply(r.outcome)) return r;
 
   // Everything the reply needs is copied out of the request before the frame is overwritten.
-  wire::NtpHeader header = reply_header(request.ntp.header, state.clock, t2, provisional_t3);
-  if (const auto tx = interleaved_transmit(request.ntp.header, store, t2)) {
+  wire::NtpHeader header =
+      is_kod(r.outcome) ? kod_header(request.ntp.header, kiss_of(r.outcome))
+                        : reply_header(request.ntp.header, state.clock, t2, provisional_t3);
+  if (const auto tx = is_kod(r.outcome) ? std::nullopt
+                                        : interleaved_transmit(request.ntp.header, store, t2)) {
     header.origin = request.ntp.header.receive;
     header.transmit = *tx;
     r.outcome = ServeOutcome::kServedInterleaved;
@@ -192,7 +227,8 @@ ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& r
 
 void stamp_transmit(std::span<uint8_t> frame, const ServeResult& reply, NtpTimestamp t3) {
   const size_t ntp = reply.udp_offset + wire::kUdpHeaderSize;
-  if (reply.length == 0 || reply.interleaved() || frame.size() < ntp + wire::kNtpHeaderSize) {
+  if (reply.length == 0 || reply.interleaved() || is_kod(reply.outcome) ||
+      frame.size() < ntp + wire::kNtpHeaderSize) {
     return;
   }
   const NtpTimestamp t2 =
@@ -201,14 +237,18 @@ void stamp_transmit(std::span<uint8_t> frame, const ServeResult& reply, NtpTimes
 }
 
 ServeOutcome serve_payload(std::span<const uint8_t> request_payload, std::span<uint8_t> out,
-                           const ServerClockState& state, NtpTimestamp t2, NtpTimestamp t3) {
+                           const ServerClockState& state, NtpTimestamp t2, NtpTimestamp t3,
+                           AccessGate* access, const wire::IpAddress& source) {
   wire::NtpPacket request;
   if (wire::decode_ntp(request_payload, request) != wire::DecodeError::kOk) {
     return ServeOutcome::kMalformed;
   }
-  const ServeOutcome outcome = check_request(request);
+  ServeOutcome outcome = check_request(request);
   if (outcome != ServeOutcome::kServedBasic) return outcome;
-  if (wire::encode_ntp(out, reply_header(request.header, state, t2, t3)) == 0) {
+  outcome = access_outcome(access, source, t2);
+  if (!sends_reply(outcome)) return outcome;
+  if (wire::encode_ntp(out, is_kod(outcome) ? kod_header(request.header, kiss_of(outcome))
+                                            : reply_header(request.header, state, t2, t3)) == 0) {
     return ServeOutcome::kTxFailed;
   }
   return outcome;

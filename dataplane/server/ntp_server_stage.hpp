@@ -21,6 +21,7 @@
 #include <span>
 #include <string_view>
 
+#include "dataplane/server/access_control.hpp"
 #include "dataplane/server/interleaved_store.hpp"
 #include "dataplane/server/server_state.hpp"
 #include "dataplane/time/ntp_timestamp.hpp"
@@ -35,6 +36,10 @@ enum class ServeOutcome : uint8_t {
   kServedInterleaved,  // answered in interleaved mode (RFC 9769)
   kDisabled,           // `ntp [ipv6] server disable` (or NTP disabled) for the family
   kNotListening,       // not a listening interface/address, or not to port 123
+  kDeniedAcl,          // `ntp access`: no level grants time service; no reply
+  kDenyKodSent,        // the same, answered with a DENY KoD (`ntp kod-enable`)
+  kRateKodSent,        // `ntp access limited` + `ntp discard`: over the rate, RATE KoD sent
+  kRateDropped,        // over the rate, no reply (KoD off, or the KoD itself rate-limited)
   kNotRequest,         // mode other than 3 (server, broadcast, symmetric, control, private)
   kBadVersion,         // version 0 or above 4
   kBroadcast,          // to a broadcast/multicast MAC or address, or from one
@@ -50,6 +55,11 @@ std::string_view to_string(ServeOutcome outcome);
 inline bool is_served(ServeOutcome o) {
   return o == ServeOutcome::kServedBasic || o == ServeOutcome::kServedInterleaved;
 }
+inline bool is_kod(ServeOutcome o) {
+  return o == ServeOutcome::kDenyKodSent || o == ServeOutcome::kRateKodSent;
+}
+// A frame goes back to the client: time, or a kiss-o'-death.
+inline bool sends_reply(ServeOutcome o) { return is_served(o) || is_kod(o); }
 
 // The interface a request arrived on, as the stage needs it.
 struct ServerInterface {
@@ -92,9 +102,12 @@ struct ServeResult {
 // options and IPv6 extension headers dropped, TTL/hop limit 64, checksums filled. The reply's
 // transmit field holds `provisional_t3` until stamp_transmit() overwrites it (basic replies;
 // an interleaved one, with `store`, carries the saved TX time and is not restamped).
+// With `access`, a listening request passes the access and rate checks first
+// (access_control.hpp): it may end denied or rate-limited, or the reply is a KoD.
 ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& request,
                            const ServerInterface& itf, const ServerSnapshot& state, NtpTimestamp t2,
-                           NtpTimestamp provisional_t3, const InterleavedStore* store = nullptr);
+                           NtpTimestamp provisional_t3, const InterleavedStore* store = nullptr,
+                           AccessGate* access = nullptr);
 
 // Writes T3 into a basic reply built by serve_in_place() and fixes the UDP checksum (RFC 1624).
 // T3 is moved past the reply's T2 when it is not later. Interleaved replies are left alone.
@@ -102,7 +115,9 @@ void stamp_transmit(std::span<uint8_t> frame, const ServeResult& reply, NtpTimes
 
 // The same for a socket backend, on a UDP payload alone: checks the request and writes the
 // 48-byte reply into `out`. Returns the outcome; the reply is `out.first(48)` when served.
+// With `access`, `source` is the request's sender and the access/rate checks apply as above.
 ServeOutcome serve_payload(std::span<const uint8_t> request_payload, std::span<uint8_t> out,
-                           const ServerClockState& state, NtpTimestamp t2, NtpTimestamp t3);
+                           const ServerClockState& state, NtpTimestamp t2, NtpTimestamp t3,
+                           AccessGate* access = nullptr, const wire::IpAddress& source = {});
 
 }  // namespace wiretime::server

@@ -296,10 +296,10 @@ Syntax rule_command(bool v6) {
                    seq({param("X:X::X:X", "Source IPv6 address", "address", ipv6_value()),
                         param("INTEGER<0-128>", "Prefix length", "length", uint_in(0, 128))}),
                    kw("any", "Any source", "any")})
-         : choice({seq({param("X.X.X.X", "Source address", "address", ipv4_value()),
-                        param("X.X.X.X|0", "Wildcard (0: this host)", "wildcard",
-                              wildcard_value())}),
-                   kw("any", "Any source", "any")});
+         : choice(
+               {seq({param("X.X.X.X", "Source address", "address", ipv4_value()),
+                     param("X.X.X.X|0", "Wildcard (0: this host)", "wildcard", wildcard_value())}),
+                kw("any", "Any source", "any")});
   return seq({kw("rule", "ACL rule"), opt(rule_id()),
               choice({kw("permit", "Permit", "action"), kw("deny", "Deny", "action")}),
               opt(seq({kw("source", "Source address"), std::move(source)}))});

@@ -478,19 +478,19 @@ std::optional<Failure> apply(Cmd cmd, Edit& e, const Match& m) {
       std::optional<AclRef> enter;
       if (auto r = apply_acl(c, m, enter)) return *r;
       if (enter) {
-        e.view = View{enter->ipv6 ? ViewKind::kAcl6 : ViewKind::kAcl4, {}, AddressFamily::kIpv4,
-                      enter->id};
+        e.view = View{
+            enter->ipv6 ? ViewKind::kAcl6 : ViewKind::kAcl4, {}, AddressFamily::kIpv4, enter->id};
       }
       return std::nullopt;
     }
     case Cmd::kAclRule:
       // Names start with a letter, numbers do not (acl_name_value in commands.cpp).
-      if (auto r = apply_acl_rule(c,
-                                  AclRef{e.view.kind == ViewKind::kAcl6, e.view.interface,
-                                         !e.view.interface.empty() &&
-                                             std::isalpha(static_cast<unsigned char>(
-                                                 e.view.interface[0])) != 0},
-                                  m)) {
+      if (auto r = apply_acl_rule(
+              c,
+              AclRef{e.view.kind == ViewKind::kAcl6, e.view.interface,
+                     !e.view.interface.empty() &&
+                         std::isalpha(static_cast<unsigned char>(e.view.interface[0])) != 0},
+              m)) {
         return *r;
       }
       return std::nullopt;

@@ -11,7 +11,15 @@
 
 namespace wiretime::cli {
 
-enum class ViewKind : uint8_t { kUser, kSystem, kVpnInstance, kVpnFamily, kInterface, kAcl4, kAcl6 };
+enum class ViewKind : uint8_t {
+  kUser,
+  kSystem,
+  kVpnInstance,
+  kVpnFamily,
+  kInterface,
+  kAcl4,
+  kAcl6
+};
 
 struct View {
   ViewKind kind = ViewKind::kUser;

@@ -124,11 +124,11 @@ struct AclDecoder {
       const size_t slash = source.find('/');
       const auto address = parse_ipv6(source.substr(0, slash));
       uint64_t length = 128;
-      if (!address || (slash != std::string::npos &&
-                       (std::from_chars(source.data() + slash + 1, source.data() + source.size(),
-                                        length)
-                                .ec != std::errc() ||
-                        length > 128))) {
+      if (!address ||
+          (slash != std::string::npos &&
+           (std::from_chars(source.data() + slash + 1, source.data() + source.size(), length).ec !=
+                std::errc() ||
+            length > 128))) {
         return fail(n["source"], p + ".source", "expected an IPv6 prefix X:X::X/len or any");
       }
       r.address = ipv6_to_string(*address);

@@ -20,9 +20,9 @@ namespace wiretime::config {
 struct AclRule {
   uint32_t id = 0;  // 0-4294967294
   bool permit = true;
-  bool any = true;       // no source, or `source any`
-  std::string address;   // canonical text (the network part as typed, unmasked)
-  std::string wildcard;  // IPv4: dotted wildcard ("0" typed is "0.0.0.0")
+  bool any = true;        // no source, or `source any`
+  std::string address;    // canonical text (the network part as typed, unmasked)
+  std::string wildcard;   // IPv4: dotted wildcard ("0" typed is "0.0.0.0")
   int prefix_length = 0;  // IPv6
   bool operator==(const AclRule&) const = default;
 };

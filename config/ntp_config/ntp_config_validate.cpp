@@ -130,7 +130,8 @@ std::optional<ConfigError> validate_ntp_config(const NtpConfig& c,
       return err(at("interfaces", i), Refusal::kIpv6NotEnabled);
   }
   for (size_t i = 0; i < c.acls.size(); ++i) {
-    if (c.acls[i].rules.size() > kMaxAclRulesPerAcl) return err(at("acls", i), Refusal::kAclRuleLimit);
+    if (c.acls[i].rules.size() > kMaxAclRulesPerAcl)
+      return err(at("acls", i), Refusal::kAclRuleLimit);
   }
   for (size_t i = 0; i < c.static_routes.size(); ++i) {
     const StaticRoute& r = c.static_routes[i];

@@ -55,8 +55,8 @@ void SocketServer::serve_all(const server::ServerClockState& state,
   // Bounded per call, so a flood cannot hold the control loop.
   for (int i = 0; i < 256 && socket_->receive(in, d); ++i) {
     const NtpTimestamp t2 = to_ntp(d.rx_realtime);
-    server::ServeOutcome o =
-        server::serve_payload(std::span(in).first(d.length), out, state, t2, now(), &access_, d.from);
+    server::ServeOutcome o = server::serve_payload(std::span(in).first(d.length), out, state, t2,
+                                                   now(), &access_, d.from);
     if (server::sends_reply(o)) {
       UnixNanos before = 0;
       // T3 was read just before this call: the reply's transmit field is written already, so

@@ -370,9 +370,9 @@ bool DataplaneLoop::serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
                                                      .raw() +
                                                  reply_count_);
   const std::span<uint8_t> frame(rte_pktmbuf_mtod(m, uint8_t*), m->data_len);
-  const server::ServeResult r = server::serve_in_place(
-      frame, decoded_, server_interfaces_[itf.index], snapshot_, t2, t2, &interleaved_,
-      access_state_ != nullptr ? &access_ : nullptr);
+  const server::ServeResult r =
+      server::serve_in_place(frame, decoded_, server_interfaces_[itf.index], snapshot_, t2, t2,
+                             &interleaved_, access_state_ != nullptr ? &access_ : nullptr);
   if (!server::sends_reply(r.outcome) || m->nb_segs != 1) {
     counters_.server.count(itf.index, family, r.outcome);
     counters_.count(DropReason::kNtpRequestNotServed);

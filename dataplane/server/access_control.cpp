@@ -87,8 +87,8 @@ AccessResult classify_access(const AccessTables& tables, const wire::IpAddress& 
     controlled = true;
     if (acl_match(t, key) != 1) continue;  // deny or no match: this level is not granted
     result.level = static_cast<AccessLevelIndex>(level);
-    result.access = result.level == AccessLevelIndex::kQuery ? AccessClass::kQueryOnly
-                                                             : AccessClass::kGranted;
+    result.access =
+        result.level == AccessLevelIndex::kQuery ? AccessClass::kQueryOnly : AccessClass::kGranted;
     return result;
   }
   result.access = controlled ? AccessClass::kDenied : AccessClass::kUncontrolled;

@@ -38,7 +38,8 @@
 
 namespace wiretime::server {
 
-inline constexpr size_t kMaxAclRules = 64;  // rules kept per compiled ACL (the rest: see `truncated`)
+inline constexpr size_t kMaxAclRules =
+    64;  // rules kept per compiled ACL (the rest: see `truncated`)
 
 // One basic ACL rule, compiled: the source matches when (address & mask) == value, on the
 // address as 128 bits (IPv4 in the low 32 bits of word 1, word 0 zero).
@@ -58,13 +59,20 @@ struct AclTable {
 };
 
 // The index of a level in AccessTables::levels: the match order, then `limited`.
-enum class AccessLevelIndex : uint8_t { kPeer, kServer, kSynchronization, kQuery, kLimited, kCount };
+enum class AccessLevelIndex : uint8_t {
+  kPeer,
+  kServer,
+  kSynchronization,
+  kQuery,
+  kLimited,
+  kCount
+};
 inline constexpr size_t kAccessLevelCount = static_cast<size_t>(AccessLevelIndex::kCount);
 
 struct AccessTables {
   // [level][0: IPv4, 1: IPv6]
   std::array<std::array<AclTable, 2>, kAccessLevelCount> levels{};
-  uint8_t kod_enable = 0;  // `ntp kod-enable`
+  uint8_t kod_enable = 0;   // `ntp kod-enable`
   int8_t min_interval = 1;  // `ntp discard` exponents (2^n s)
   int8_t avg_interval = 5;
   std::array<uint8_t, 5> pad{};
@@ -155,11 +163,11 @@ class RateLimiter {
 
 // What the server does with a request after the access and rate checks.
 enum class AccessAction : uint8_t {
-  kServe,        // answer normally
-  kDeny,         // denied by ACL, no reply
-  kDenyKod,      // denied, DENY KoD
-  kRateKod,      // rate limited, RATE KoD
-  kRateDrop,     // rate limited, no reply (KoD off, or KoD itself limited)
+  kServe,     // answer normally
+  kDeny,      // denied by ACL, no reply
+  kDenyKod,   // denied, DENY KoD
+  kRateKod,   // rate limited, RATE KoD
+  kRateDrop,  // rate limited, no reply (KoD off, or KoD itself limited)
 };
 
 // One reader's gate (the lcore, or the socket backend's thread): a private copy of the

@@ -183,11 +183,11 @@ ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& r
   if (!sends_reply(r.outcome)) return r;
 
   // Everything the reply needs is copied out of the request before the frame is overwritten.
-  wire::NtpHeader header =
-      is_kod(r.outcome) ? kod_header(request.ntp.header, kiss_of(r.outcome))
-                        : reply_header(request.ntp.header, state.clock, t2, provisional_t3);
-  if (const auto tx = is_kod(r.outcome) ? std::nullopt
-                                        : interleaved_transmit(request.ntp.header, store, t2)) {
+  wire::NtpHeader header = is_kod(r.outcome)
+                               ? kod_header(request.ntp.header, kiss_of(r.outcome))
+                               : reply_header(request.ntp.header, state.clock, t2, provisional_t3);
+  if (const auto tx =
+          is_kod(r.outcome) ? std::nullopt : interleaved_transmit(request.ntp.header, store, t2)) {
     header.origin = request.ntp.header.receive;
     header.transmit = *tx;
     r.outcome = ServeOutcome::kServedInterleaved;

@@ -59,7 +59,9 @@ inline bool is_kod(ServeOutcome o) {
   return o == ServeOutcome::kDenyKodSent || o == ServeOutcome::kRateKodSent;
 }
 // A frame goes back to the client: time, or a kiss-o'-death.
-inline bool sends_reply(ServeOutcome o) { return is_served(o) || is_kod(o); }
+inline bool sends_reply(ServeOutcome o) {
+  return is_served(o) || is_kod(o);
+}
 
 // The interface a request arrived on, as the stage needs it.
 struct ServerInterface {

@@ -104,7 +104,8 @@ TEST_F(AclCli, UndoRuleAndAclAndRefusals) {
 
 TEST_F(AclCli, GrammarErrorsPointAtTheWord) {
   ok("system-view");
-  EXPECT_EQ(error("acl 1999"), std::string(9 + 4, ' ') + "^\nError: Wrong parameter found at '^' position.\n");
+  EXPECT_EQ(error("acl 1999"),
+            std::string(9 + 4, ' ') + "^\nError: Wrong parameter found at '^' position.\n");
   EXPECT_EQ(error("acl name 9lives"),
             std::string(9 + 9, ' ') + "^\nError: Wrong parameter found at '^' position.\n");
   ok("acl 2000");
@@ -112,11 +113,12 @@ TEST_F(AclCli, GrammarErrorsPointAtTheWord) {
   EXPECT_EQ(error("rule permit source 198.18.0.0"),
             std::string(prompt.size() + 30, ' ') +
                 "^\nError: Incomplete command found at '^' position.\n");
-  EXPECT_EQ(error("rule permit source 2001:db8::/32"),
-            std::string(prompt.size() + 19, ' ') +
-                "^\nError: Wrong parameter found at '^' position.\n");
-  EXPECT_EQ(error("rule allow"),
-            std::string(prompt.size() + 5, ' ') + "^\nError: Unrecognized command found at '^' position.\n");
+  EXPECT_EQ(
+      error("rule permit source 2001:db8::/32"),
+      std::string(prompt.size() + 19, ' ') + "^\nError: Wrong parameter found at '^' position.\n");
+  // The word after `rule` is read as a rule id first.
+  EXPECT_EQ(error("rule allow"), std::string(prompt.size() + 5, ' ') +
+                                     "^\nError: Wrong parameter found at '^' position.\n");
   ok("quit");
   ok("acl ipv6 2000");
   EXPECT_EQ(error("rule permit source 198.18.0.0 0.0.0.255"),
@@ -177,11 +179,11 @@ TEST(AclYaml, BadInputNamesThePath) {
             "7:19: ntp.acls[0].rules[0].source: expected an IPv4 address or any");
   EXPECT_EQ(error_of("ntp:\n  acls:\n    - number: 2000\n      ipv6: true\n      rules:\n"
                      "        - {id: 5, action: permit, source: 2001:db8::/129}\n"),
-            "6:46: ntp.acls[0].rules[0].source: expected an IPv6 prefix X:X::X/len or any");
+            "6:43: ntp.acls[0].rules[0].source: expected an IPv6 prefix X:X::X/len or any");
   EXPECT_EQ(error_of("ntp:\n  acls:\n    - {number: 2000}\n    - {number: 2000}\n"),
             "4:7: ntp.acls[1]: duplicate ACL");
   EXPECT_EQ(error_of("ntp:\n  acls:\n    - {number: 2000, colour: red}\n"),
-            "3:21: ntp.acls[0].colour: unknown key");
+            "3:22: ntp.acls[0].colour: unknown key");
 }
 
 }  // namespace

@@ -95,7 +95,7 @@ TEST(Acl, Ipv6Prefix) {
 }
 
 TEST(Acl, FirstMatchingRuleDecidesAndNoMatchIsNone) {
-  const AclTable t = table({v4_rule(v4(198, 18, 0, 1), 0, false),         // rule 5 deny host
+  const AclTable t = table({v4_rule(v4(198, 18, 0, 1), 0, false),          // rule 5 deny host
                             v4_rule(v4(198, 18, 0, 0), 0x000000ff, true),  // rule 10 permit /24
                             any_rule(false)});                             // rule 15 deny any
   EXPECT_EQ(acl_match(t, acl_key(v4(198, 18, 0, 1))), 0);
@@ -108,8 +108,7 @@ TEST(AccessLevels, OrderPeerServerSynchronizationQuery) {
   AccessTables t;
   EXPECT_EQ(classify_access(t, v4(198, 18, 0, 1)).access, AccessClass::kUncontrolled);
   // query permits the /24, synchronization permits .2 only, peer denies .2 explicitly.
-  set_level(t, AccessLevelIndex::kQuery, false,
-            table({v4_rule(v4(198, 18, 0, 0), 0xff, true)}));
+  set_level(t, AccessLevelIndex::kQuery, false, table({v4_rule(v4(198, 18, 0, 0), 0xff, true)}));
   set_level(t, AccessLevelIndex::kSynchronization, false,
             table({v4_rule(v4(198, 18, 0, 2), 0, true)}));
   set_level(t, AccessLevelIndex::kPeer, false, table({v4_rule(v4(198, 18, 0, 2), 0, false)}));
@@ -400,8 +399,8 @@ TEST(ServerStageAccess, NotListeningIsCountedBeforeAccess) {
   std::vector<uint8_t> frame = request_frame();
   ServerSnapshot s = serving();
   s.listen.ipv4_interfaces = 0;
-  const ServeResult r =
-      serve_in_place(frame, wire::decode_frame(frame), interface0(), s, at(0), at(0), nullptr, &gate);
+  const ServeResult r = serve_in_place(frame, wire::decode_frame(frame), interface0(), s, at(0),
+                                       at(0), nullptr, &gate);
   EXPECT_EQ(r.outcome, ServeOutcome::kNotListening);
 }
 

@@ -410,7 +410,8 @@ void DataplaneLoop::flush_replies(uint16_t port) {
   for (uint16_t i = 0; i < n; ++i) {
     const PendingReply& r = replies_[i];
     if (i < sent) {
-      interleaved_.save(r.result.receive, tx_time);
+      // A KoD carried no T2, so no later request can name it.
+      if (!server::is_kod(r.result.outcome)) interleaved_.save(r.result.receive, tx_time);
       counters_.server.count(r.interface, r.family, r.result.outcome);
       counters_.count(RxOutcome::kNtpRequestServed);
       DataplaneCounters::bump(counters_.tx_frames);

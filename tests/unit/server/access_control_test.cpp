@@ -404,6 +404,52 @@ TEST(ServerStageAccess, NotListeningIsCountedBeforeAccess) {
   EXPECT_EQ(r.outcome, ServeOutcome::kNotListening);
 }
 
+TEST(ServerStageAccess, Ipv6SourcesFollowTheIpv6Acl) {
+  AccessTables t;
+  t.kod_enable = 1;
+  set_level(t, AccessLevelIndex::kServer, true, table({v6_rule(v6(0x2001, 0x0db8, 0), 32, true)}));
+  AccessGate gate(64);
+  gate.set(t);
+  ServerSnapshot s = serving();
+  s.listen.ipv6_enabled = true;
+  s.listen.ipv6_all = true;
+  auto frame_from = [](const wire::IpAddress& src) {
+    std::vector<uint8_t> bytes(256);
+    wire::Ipv6UdpSpec spec;
+    spec.eth.dst = {{0x02, 0, 0, 0, 0, 2}};
+    spec.eth.src = {{0x02, 0, 0, 0, 0, 1}};
+    spec.src_ip = src.v6;
+    spec.dst_ip = v6(0x2001, 0x0db8, 2).v6;
+    spec.src_port = 40000;
+    spec.dst_port = 123;
+    wire::NtpHeader h;
+    h.mode = wire::NtpMode::kClient;
+    h.transmit = kClientTx;
+    bytes.resize(wire::encode_ipv6_ntp(bytes, spec, h));
+    return bytes;
+  };
+  std::vector<uint8_t> ok = frame_from(v6(0x2001, 0x0db8, 1));
+  EXPECT_EQ(
+      serve_in_place(ok, wire::decode_frame(ok), interface0(), s, at(0), at(0), nullptr, &gate)
+          .outcome,
+      ServeOutcome::kServedBasic);
+  std::vector<uint8_t> denied = frame_from(v6(0x2001, 0x0db9, 1));
+  const ServeResult r = serve_in_place(denied, wire::decode_frame(denied), interface0(), s, at(0),
+                                       at(0), nullptr, &gate);
+  ASSERT_EQ(r.outcome, ServeOutcome::kDenyKodSent);
+  const wire::DecodedFrame d =
+      wire::decode_frame(std::span<const uint8_t>(denied.data(), r.length));
+  ASSERT_EQ(d.error, wire::DecodeError::kOk);
+  EXPECT_EQ(d.ntp.header.stratum, 0);
+  EXPECT_EQ(d.ntp.header.reference_id, kKissDeny);
+  // IPv4 is not controlled by the IPv6 ACL.
+  std::vector<uint8_t> v4frame = request_frame();
+  EXPECT_EQ(serve_in_place(v4frame, wire::decode_frame(v4frame), interface0(), s, at(0), at(0),
+                           nullptr, &gate)
+                .outcome,
+            ServeOutcome::kServedBasic);
+}
+
 TEST(ServerStageAccess, SocketPayloadPath) {
   AccessTables t;
   t.kod_enable = 1;

@@ -256,13 +256,15 @@ void DataplaneLoop::flush_replies(uint16_t port) {
   // offers no TX stamp of these frames; on net_af_packet the burst's sendto has carried them
   // into the kernel by then).
   const NtpTimestamp tx_time = now.model.ntp(read_tsc());
+  // The burst's totals once, not per reply.
+  DataplaneCounters::add(counters_.outcome[static_cast<size_t>(RxOutcome::kNtpRequestServed)],
+                         sent);
+  DataplaneCounters::add(counters_.tx_frames, sent);
   for (uint16_t i = 0; i < n; ++i) {
     const PendingReply& r = replies_[i];
     if (i < sent) {
       interleaved_.save(r.result.receive, tx_time);
       counters_.server.count(r.interface, r.family, r.result.outcome);
-      counters_.count(RxOutcome::kNtpRequestServed);
-      DataplaneCounters::bump(counters_.tx_frames);
     } else {
       counters_.server.count(r.interface, r.family, server::ServeOutcome::kTxFailed);
       counters_.count(DropReason::kNtpRequestNotServed);

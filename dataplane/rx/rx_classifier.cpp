@@ -13,10 +13,11 @@ using dpdk::RxOutcome;
 constexpr uint8_t kIcmpEchoRequest = 8;
 constexpr uint8_t kIcmpv6EchoRequest = 128;
 
-RxVerdict drop(RxVerdict v, DataplaneCounters& counters, DropReason reason) {
+// The helpers fill the caller's verdict in place: it is ~100 bytes, and passing it by value
+// through each step showed in the lcore's profile.
+void drop(RxVerdict& v, DataplaneCounters& counters, DropReason reason) {
   counters.count(reason);
   v.action = RxAction::kNone;
-  return v;
 }
 
 // Neither an unset nor a group MAC names a neighbour.
@@ -31,7 +32,7 @@ LearnNeighbor learn(const wire::IpAddress& ip, const wire::MacAddress& mac, l3::
   return l;
 }
 
-RxVerdict arp(RxVerdict v, const wire::DecodedFrame& frame, DataplaneCounters& counters) {
+void arp(RxVerdict& v, const wire::DecodedFrame& frame, DataplaneCounters& counters) {
   const l3::Interface& itf = *v.itf;
   const wire::ArpPacket& a = frame.arp;
   const auto sender = wire::IpAddress::from(a.sender_ip);
@@ -40,22 +41,22 @@ RxVerdict arp(RxVerdict v, const wire::DecodedFrame& frame, DataplaneCounters& c
     // Gratuitous: refreshes an entry we have, never creates one (RFC 5227 announcements).
     if (!itf.owns(sender)) v.learn = learn(sender, a.sender_mac, l3::LearnKind::kHeard, false);
     counters.count(RxOutcome::kArpGratuitous);
-    return v;
+    return;
   }
   if (!itf.owns(target)) return drop(v, counters, DropReason::kArpNotForUs);
   if (a.operation == wire::ArpOperation::kReply) {
     v.learn = learn(sender, a.sender_mac, l3::LearnKind::kConfirmed, false);
     counters.count(RxOutcome::kArpLearned);
-    return v;
+    return;
   }
   counters.count(RxOutcome::kArpAnswered);
   // Answer first (the requester is waiting), then learn: it will talk to us next (RFC 826).
   v.action = RxAction::kArpReply;
   v.learn = learn(sender, a.sender_mac, l3::LearnKind::kHeard, true);
-  return v;
+  return;
 }
 
-RxVerdict ntp(RxVerdict v, const wire::DecodedFrame& frame, DataplaneCounters& counters) {
+void ntp(RxVerdict& v, const wire::DecodedFrame& frame, DataplaneCounters& counters) {
   const wire::NtpPacket& packet = frame.ntp;
   const bool ipv6 = frame.src_ip.version == wire::IpVersion::kV6;
   if (!packet.is_time_packet) {
@@ -64,17 +65,17 @@ RxVerdict ntp(RxVerdict v, const wire::DecodedFrame& frame, DataplaneCounters& c
   }
   if (packet.header.mode == wire::NtpMode::kClient) {
     v.action = RxAction::kServe;
-    return v;
+    return;
   }
   if (packet.header.mode != wire::NtpMode::kServer) {
     counters.count(NtpDrop::kInvalid, ipv6);
     return drop(v, counters, DropReason::kNtpUnexpectedMode);
   }
   v.action = RxAction::kNtpToControl;
-  return v;
+  return;
 }
 
-RxVerdict ipv4(RxVerdict v, const wire::DecodedFrame& frame, DataplaneCounters& counters) {
+void ipv4(RxVerdict& v, const wire::DecodedFrame& frame, DataplaneCounters& counters) {
   if (!v.itf->owns(frame.dst_ip)) return drop(v, counters, DropReason::kNotForUs);
   if (frame.error == wire::DecodeError::kOk) return ntp(v, frame, counters);
   if (frame.ip_protocol != wire::kIpProtoIcmp) {
@@ -84,17 +85,17 @@ RxVerdict ipv4(RxVerdict v, const wire::DecodedFrame& frame, DataplaneCounters& 
     return drop(v, counters, DropReason::kIcmpIgnored);
   }
   v.action = RxAction::kIcmpEchoReply;
-  return v;
+  return;
 }
 
-RxVerdict icmpv6(RxVerdict v, const wire::DecodedFrame& frame, wire::NdMessage& nd,
-                 DataplaneCounters& counters) {
+void icmpv6(RxVerdict& v, const wire::DecodedFrame& frame, wire::NdMessage& nd,
+            DataplaneCounters& counters) {
   const l3::Interface& itf = *v.itf;
   const uint8_t type = frame.l4.empty() ? 0 : frame.l4[0];
   if (type == kIcmpv6EchoRequest) {
     if (wire::is_multicast(frame.dst_ip.v6)) return drop(v, counters, DropReason::kIcmpBadEcho);
     v.action = RxAction::kIcmpv6EchoReply;
-    return v;
+    return;
   }
   if (type != wire::kIcmpv6NeighborSolicitation && type != wire::kIcmpv6NeighborAdvertisement) {
     return drop(v, counters, DropReason::kIcmpIgnored);
@@ -111,7 +112,7 @@ RxVerdict icmpv6(RxVerdict v, const wire::DecodedFrame& frame, wire::NdMessage& 
                       nd.solicited ? l3::LearnKind::kConfirmed : l3::LearnKind::kHeard, false);
     }
     counters.count(RxOutcome::kNdLearned);
-    return v;
+    return;
   }
   if (!itf.owns(target)) return drop(v, counters, DropReason::kNdNotForUs);
   counters.count(RxOutcome::kNdAnswered);
@@ -127,11 +128,11 @@ RxVerdict icmpv6(RxVerdict v, const wire::DecodedFrame& frame, wire::NdMessage& 
   if (!from_unspecified && nd.has_link_address) {
     v.learn = learn(frame.src_ip, nd.link_address, l3::LearnKind::kHeard, true);
   }
-  return v;
+  return;
 }
 
-RxVerdict ipv6(RxVerdict v, const wire::DecodedFrame& frame, wire::NdMessage& nd,
-               DataplaneCounters& counters) {
+void ipv6(RxVerdict& v, const wire::DecodedFrame& frame, wire::NdMessage& nd,
+          DataplaneCounters& counters) {
   const wire::Ipv6Address& dst = frame.dst_ip.v6;
   const bool multicast = wire::is_multicast(dst);
   if (multicast ? !v.itf->joined(dst) : !v.itf->owns(frame.dst_ip)) {
@@ -164,10 +165,16 @@ RxVerdict classify(uint16_t port, const wire::DecodedFrame& frame,
     return v;
   }
   // QinQ sub-interfaces are not configured.
-  if (frame.vlan_count > 1) return drop(v, counters, DropReason::kNoInterface);
+  if (frame.vlan_count > 1) {
+    drop(v, counters, DropReason::kNoInterface);
+    return v;
+  }
   const uint16_t vlan = frame.vlan_count == 1 ? frame.vlans[0].vid : l3::kNoVlan;
   v.itf = interfaces.find_by_port_vlan(port, vlan);
-  if (v.itf == nullptr) return drop(v, counters, DropReason::kNoInterface);
+  if (v.itf == nullptr) {
+    drop(v, counters, DropReason::kNoInterface);
+    return v;
+  }
   if (dpdk::InterfaceCounters* ic = counters.interface(v.itf->index)) {
     DataplaneCounters::bump(ic->rx_frames);
   }
@@ -175,13 +182,19 @@ RxVerdict classify(uint16_t port, const wire::DecodedFrame& frame,
     const bool ipv6_multicast =
         frame.dst_mac.bytes[0] == 0x33 && frame.dst_mac.bytes[1] == 0x33 && v.itf->has_ipv6;
     if (!ipv6_multicast) {
-      return drop(
-          v, counters,
-          frame.dst_mac.is_multicast() ? DropReason::kMulticastNotJoined : DropReason::kNotForUs);
+      drop(v, counters,
+           frame.dst_mac.is_multicast() ? DropReason::kMulticastNotJoined : DropReason::kNotForUs);
+      return v;
     }
   }
-  if (frame.is_arp) return arp(v, frame, counters);
-  return frame.is_ipv4() ? ipv4(v, frame, counters) : ipv6(v, frame, nd, counters);
+  if (frame.is_arp) {
+    arp(v, frame, counters);
+  } else if (frame.is_ipv4()) {
+    ipv4(v, frame, counters);
+  } else {
+    ipv6(v, frame, nd, counters);
+  }
+  return v;
 }
 
 dpdk::DataplaneEvent ntp_reply_event(const l3::Interface& itf, const wire::DecodedFrame& frame) {

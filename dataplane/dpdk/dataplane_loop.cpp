@@ -4,6 +4,7 @@
 #include <rte_prefetch.h>
 
 #include <algorithm>
+#include <new>
 #include <span>
 
 #include "dataplane/dpdk/tsc_clock.hpp"
@@ -220,8 +221,12 @@ bool DataplaneLoop::serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
   const NtpTimestamp t2 =
       rx::request_receive_time(rx_stamp(port, m, burst_tsc), model_, reply_count_);
   const std::span<uint8_t> frame(rte_pktmbuf_mtod(m, uint8_t*), m->data_len);
-  const server::ServeResult r = server::serve_in_place(
-      frame, decoded_, server_interfaces_[itf.index], snapshot_, t2, t2, &interleaved_);
+  // The result is built straight into the burst's next reply slot (kept only when served):
+  // copying it there from the stack right after the call stalled on store forwarding, about
+  // 15 ns per request in the profile (docs/benchmarks.md).
+  PendingReply& reply = replies_[reply_count_];
+  const server::ServeResult& r = *new (&reply.result) server::ServeResult(server::serve_in_place(
+      frame, decoded_, server_interfaces_[itf.index], snapshot_, t2, t2, &interleaved_));
   if (!server::is_served(r.outcome) || m->nb_segs != 1) {
     counters_.server.count(itf.index, family, r.outcome);
     counters_.count(DropReason::kNtpRequestNotServed);
@@ -234,7 +239,10 @@ bool DataplaneLoop::serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
   m->data_len = static_cast<uint16_t>(r.length);
   m->pkt_len = static_cast<uint32_t>(r.length);
   m->ol_flags = 0;
-  replies_[reply_count_++] = PendingReply{m, r, itf.index, family};
+  reply.m = m;
+  reply.interface = itf.index;
+  reply.family = family;
+  ++reply_count_;
   return true;
 }
 

@@ -29,7 +29,8 @@ bool all_digits(const std::string& s) {
 }
 
 DataplaneSection parse_dataplane(const YamlField& field) {
-  const YamlMap map(field, {"eal", "lcore", "idle-sleep-us", "packet-socket-stamps"});
+  const YamlMap map(field, {"eal", "lcore", "idle-sleep-us", "packet-socket-stamps",
+                            "interleaved-store-entries"});
   DataplaneSection section;
   for (const YamlField& arg : map.required("eal").as_sequence()) {
     section.eal_args.push_back(arg.as_string());
@@ -42,6 +43,17 @@ DataplaneSection parse_dataplane(const YamlField& field) {
   }
   if (auto stamps = map.optional("packet-socket-stamps")) {
     section.packet_socket_stamps = stamps->as_bool();
+  }
+  if (auto store = map.optional("interleaved-store-entries")) {
+    // A power of two: the store hashes a T2 to its slot with a mask.
+    const auto n =
+        static_cast<size_t>(store->as_int(0, static_cast<int64_t>(kMaxInterleavedStoreEntries)));
+    if (n != 0 && (n < kMinInterleavedStoreEntries || (n & (n - 1)) != 0)) {
+      store->fail("'" + std::to_string(n) + "' is not 0 (off) or a power of two from " +
+                  std::to_string(kMinInterleavedStoreEntries) + " to " +
+                  std::to_string(kMaxInterleavedStoreEntries));
+    }
+    section.interleaved_store_entries = n;
   }
   return section;
 }

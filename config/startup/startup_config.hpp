@@ -2,6 +2,7 @@
 // logging, and the NTP associations to run. Schema and examples: docs/operations.md.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,6 +18,11 @@
 
 namespace wiretime::config {
 
+// `dataplane.interleaved-store-entries`: 0 (off) or a power of two in this range.
+inline constexpr size_t kDefaultInterleavedStoreEntries = 4096;  // 64 KiB
+inline constexpr size_t kMinInterleavedStoreEntries = 16;
+inline constexpr size_t kMaxInterleavedStoreEntries = size_t{1} << 24;  // 256 MiB
+
 struct DataplaneSection {
   std::vector<std::string> eal_args;  // passed to rte_eal_init after argv[0]
   std::optional<unsigned> lcore;      // dataplane lcore; default: first worker lcore
@@ -27,6 +33,9 @@ struct DataplaneSection {
   // net_af_packet ports: T1 and T4 from the kernel's stamps of the frames, seen by a packet
   // socket tapping the same Linux interface, instead of the TSC around the PMD's system calls.
   bool packet_socket_stamps = true;
+  // The NTP server's interleaved-mode store (RFC 9769, dataplane/server/interleaved_store.hpp):
+  // 16 bytes per entry, allocated once at start; 0 answers every request in basic mode.
+  size_t interleaved_store_entries = kDefaultInterleavedStoreEntries;
 };
 
 // A port interface (devargs) or an 802.1Q sub-interface of one (parent + vlan).

@@ -275,6 +275,7 @@ int run_dpdk_backend(const BackendContext& context) {
   }
   dpdk::DataplaneOptions options;
   options.idle_sleep_us = cfg.dataplane.idle_sleep_us;
+  options.server_interleaved_entries = cfg.dataplane.interleaved_store_entries;
   for (const config::UnicastServer& s : cfg.ntp.unicast_servers) {
     // The dataplane decodes port 123 as NTP, and one other port (a lab server elsewhere).
     if (s.port != 123 && options.extra_ntp_port == 0) options.extra_ntp_port = s.port;

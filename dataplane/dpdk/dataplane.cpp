@@ -145,6 +145,7 @@ std::unique_ptr<Dataplane> Dataplane::create(const DataplaneOptions& options,
   loop.extra_ntp_port = options.extra_ntp_port;
   loop.announce_on_start = options.announce_on_start;
   loop.neighbors = options.neighbors;
+  loop.server_interleaved_entries = options.server_interleaved_entries;
   dp->loop_ = std::make_unique<DataplaneLoop>(loop, port_pointers, dp->interfaces_, dp->routes_,
                                               dp->commands_, rings, dp->counters_);
   return dp;

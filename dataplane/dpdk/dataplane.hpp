@@ -37,6 +37,8 @@ struct DataplaneOptions {
   bool steer_ntp = true;  // per-interface RX queues with rte_flow where the PMD supports it
   bool announce_on_start = true;
   l3::NeighborCacheConfig neighbors;
+  // The server's interleaved-mode store: 16 bytes per entry, 0 = basic mode only.
+  size_t server_interleaved_entries = 4096;
 };
 
 // How one port came up, for the log and `display` commands.

@@ -4,6 +4,7 @@
 #include <rte_prefetch.h>
 
 #include <algorithm>
+#include <new>
 #include <span>
 
 #include "dataplane/dpdk/tsc_clock.hpp"
@@ -12,8 +13,6 @@
 namespace wiretime::dpdk {
 namespace {
 
-constexpr uint8_t kIcmpEchoRequest = 8;
-constexpr uint8_t kIcmpv6EchoRequest = 128;
 constexpr uint64_t kClockSampleMs = 50;
 constexpr uint64_t kTxStampWaitMs = 50;
 
@@ -95,9 +94,16 @@ bool DataplaneLoop::rx_stage(uint64_t now_tsc) {
       // are here.
       const uint64_t burst_tsc = read_tsc();
       burst_state_read_ = false;
+      // The frame's first cache line (Ethernet to NTP header) is on its way while the frames
+      // before it are handled.
+      for (uint16_t i = 0; i < n && i < kPrefetchOffset; ++i) {
+        rte_prefetch0(rte_pktmbuf_mtod(mbufs[i], void*));
+      }
       for (uint16_t i = 0; i < n; ++i) {
-        if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(mbufs[i + 1], void*));
-        if (!classify(p, mbufs[i], burst_tsc)) rte_pktmbuf_free(mbufs[i]);
+        if (i + kPrefetchOffset < n) {
+          rte_prefetch0(rte_pktmbuf_mtod(mbufs[i + kPrefetchOffset], void*));
+        }
+        if (!handle_frame(p, mbufs[i], burst_tsc)) rte_pktmbuf_free(mbufs[i]);
       }
       if (reply_count_ != 0) flush_replies(p);
     }
@@ -105,242 +111,94 @@ bool DataplaneLoop::rx_stage(uint64_t now_tsc) {
   return any;
 }
 
-bool DataplaneLoop::classify(uint16_t port, rte_mbuf* m, uint64_t burst_tsc) {
-  DataplaneCounters::bump(counters_.rx_frames);
+// Per frame: decode, the pure classification (dataplane/rx), then what the verdict asks of the
+// mbufs and queues. True when the mbuf was kept (it became a reply waiting in replies_).
+bool DataplaneLoop::handle_frame(uint16_t port, rte_mbuf* m, uint64_t burst_tsc) {
   const std::span<const uint8_t> frame(rte_pktmbuf_mtod(m, const uint8_t*), m->data_len);
   wire::decode_frame(frame, decode_options_, decoded_);
-  // kNotUdp still decoded the IP layer: ICMP and unknown protocols are classified below.
-  if (decoded_.error != wire::DecodeError::kOk && decoded_.error != wire::DecodeError::kNotUdp) {
-    counters_.count(decoded_.error);
-    if (decoded_.error >= wire::DecodeError::kNtpTooShort) {
-      counters_.count(NtpDrop::kInvalid, decoded_.src_ip.version == wire::IpVersion::kV6);
-    }
-    return false;
+  const rx::RxVerdict v = rx::classify(port, decoded_, interfaces_, nd_, counters_);
+  bool kept = false;
+  switch (v.action) {
+    case rx::RxAction::kNone:
+      break;
+    case rx::RxAction::kArpReply:
+      if (rte_mbuf* reply = alloc_tx(v.itf->port)) {
+        const std::span<uint8_t> out(rte_pktmbuf_mtod(reply, uint8_t*),
+                                     rte_pktmbuf_tailroom(reply));
+        finish_and_send(
+            v.itf->port, reply,
+            wire::encode_arp_reply(out, ethernet(*v.itf, {}), decoded_.arp, v.itf->mac));
+      }
+      break;
+    case rx::RxAction::kIcmpEchoReply:
+    case rx::RxAction::kIcmpv6EchoReply:
+      answer_echo(*v.itf, v.action == rx::RxAction::kIcmpv6EchoReply);
+      break;
+    case rx::RxAction::kNeighborAdvertisement:
+      if (rte_mbuf* reply = alloc_tx(v.itf->port)) {
+        const std::span<uint8_t> out(rte_pktmbuf_mtod(reply, uint8_t*),
+                                     rte_pktmbuf_tailroom(reply));
+        finish_and_send(v.itf->port, reply,
+                        wire::encode_neighbor_advertisement(
+                            out, ethernet(*v.itf, v.advert.to_mac), v.advert.target, v.advert.to,
+                            v.advert.target, {false, v.advert.solicited, true}));
+      }
+      break;
+    case rx::RxAction::kNtpToControl:
+      to_control(*v.itf, m, port, burst_tsc);
+      break;
+    case rx::RxAction::kServe:
+      kept = serve(*v.itf, m, port, burst_tsc);
+      break;
   }
-  if (decoded_.vlan_count > 1) {
-    counters_.count(DropReason::kNoInterface);  // QinQ sub-interfaces are not configured
-    return false;
-  }
-  const uint16_t vlan = decoded_.vlan_count == 1 ? decoded_.vlans[0].vid : l3::kNoVlan;
-  const l3::Interface* itf = interfaces_.find_by_port_vlan(port, vlan);
-  if (itf == nullptr) {
-    counters_.count(DropReason::kNoInterface);
-    return false;
-  }
-  if (InterfaceCounters* ic = counters_.interface(itf->index)) {
-    DataplaneCounters::bump(ic->rx_frames);
-  }
-  if (decoded_.dst_mac != itf->mac && decoded_.dst_mac != wire::MacAddress::broadcast()) {
-    const bool ipv6_multicast =
-        decoded_.dst_mac.bytes[0] == 0x33 && decoded_.dst_mac.bytes[1] == 0x33 && itf->has_ipv6;
-    if (!ipv6_multicast) {
-      counters_.count(decoded_.dst_mac.is_multicast() ? DropReason::kMulticastNotJoined
-                                                      : DropReason::kNotForUs);
-      return false;
-    }
-  }
-  if (decoded_.is_arp) {
-    handle_arp(*itf, burst_tsc);
-    return false;
-  }
-  return decoded_.is_ipv4() ? handle_ipv4(*itf, m, port, burst_tsc)
-                            : handle_ipv6(*itf, m, port, burst_tsc);
+  // After the answer: the requester is waiting, and will talk to us next (RFC 826).
+  if (v.learn.valid) learn(*v.itf, v.learn, burst_tsc);
+  return kept;
 }
 
-void DataplaneLoop::learn(const l3::Interface& itf, const wire::IpAddress& ip,
-                          const wire::MacAddress& mac, l3::LearnKind kind, bool create,
-                          uint64_t now_tsc) {
-  if (is_zero(mac) || mac.is_multicast()) return;
-  if (auto released = neighbors_.learn({itf.index, ip}, mac, to_ns(now_tsc), kind, create)) {
+void DataplaneLoop::learn(const l3::Interface& itf, const rx::LearnNeighbor& n, uint64_t now_tsc) {
+  if (auto released =
+          neighbors_.learn({itf.index, n.ip}, n.mac, to_ns(now_tsc), n.kind, n.create)) {
     execute(*released, now_tsc);  // the request that waited for this neighbour
   }
 }
 
-void DataplaneLoop::handle_arp(const l3::Interface& itf, uint64_t now_tsc) {
-  const wire::ArpPacket arp = decoded_.arp;
-  const auto sender = wire::IpAddress::from(arp.sender_ip);
-  const auto target = wire::IpAddress::from(arp.target_ip);
-  if (arp.sender_ip == arp.target_ip) {
-    // Gratuitous: refreshes an entry we have, never creates one (RFC 5227 announcements).
-    if (!itf.owns(sender))
-      learn(itf, sender, arp.sender_mac, l3::LearnKind::kHeard, false, now_tsc);
-    counters_.count(RxOutcome::kArpGratuitous);
-    return;
-  }
-  if (!itf.owns(target)) {
-    counters_.count(DropReason::kArpNotForUs);
-    return;
-  }
-  if (arp.operation == wire::ArpOperation::kReply) {
-    learn(itf, sender, arp.sender_mac, l3::LearnKind::kConfirmed, false, now_tsc);
-    counters_.count(RxOutcome::kArpLearned);
-    return;
-  }
-  counters_.count(RxOutcome::kArpAnswered);
-  // Answer first (the requester is waiting), then learn: it will talk to us next (RFC 826).
-  const uint16_t port = itf.port;
-  if (rte_mbuf* m = alloc_tx(port)) {
-    const std::span<uint8_t> out(rte_pktmbuf_mtod(m, uint8_t*), rte_pktmbuf_tailroom(m));
-    finish_and_send(port, m, wire::encode_arp_reply(out, ethernet(itf, {}), arp, itf.mac));
-  }
-  learn(itf, sender, arp.sender_mac, l3::LearnKind::kHeard, true, now_tsc);
-}
-
-bool DataplaneLoop::handle_ipv4(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
-                                uint64_t burst_tsc) {
-  if (!itf.owns(decoded_.dst_ip)) {
-    counters_.count(DropReason::kNotForUs);
-    return false;
-  }
-  if (decoded_.error == wire::DecodeError::kOk) {
-    return handle_ntp(itf, m, port, burst_tsc);
-  }
-  if (decoded_.ip_protocol != wire::kIpProtoIcmp) {
-    counters_.count(DropReason::kUnknownProtocol);
-    return false;
-  }
-  if (decoded_.l4.empty() || decoded_.l4[0] != kIcmpEchoRequest) {
-    counters_.count(DropReason::kIcmpIgnored);
-    return false;
-  }
+// An echo request classified as answerable: the reply is built into a fresh mbuf. Counted here,
+// where it is known whether it left: IPv4 counts a reply it had no mbuf for as answered (the
+// TX side counts the allocation failure), IPv6 as a bad echo (as before the split).
+void DataplaneLoop::answer_echo(const l3::Interface& itf, bool ipv6) {
   rte_mbuf* reply = alloc_tx(itf.port);
   if (reply == nullptr) {
-    counters_.count(RxOutcome::kIcmpEchoAnswered);  // answered as far as we could: TX counted
-    return false;
+    if (ipv6) {
+      counters_.count(DropReason::kIcmpBadEcho);
+    } else {
+      counters_.count(RxOutcome::kIcmpEchoAnswered);
+    }
+    return;
   }
   const std::span<uint8_t> out(rte_pktmbuf_mtod(reply, uint8_t*), rte_pktmbuf_tailroom(reply));
-  const size_t len = wire::encode_icmp_echo_reply(out, decoded_);
+  const size_t len = ipv6 ? wire::encode_icmpv6_echo_reply(out, decoded_)
+                          : wire::encode_icmp_echo_reply(out, decoded_);
   if (len == 0) {
     rte_pktmbuf_free(reply);
     counters_.count(DropReason::kIcmpBadEcho);
-    return false;
+    return;
   }
   counters_.count(RxOutcome::kIcmpEchoAnswered);
   finish_and_send(itf.port, reply, len);
-  return false;
 }
 
-bool DataplaneLoop::handle_ipv6(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
-                                uint64_t burst_tsc) {
-  const wire::Ipv6Address& dst = decoded_.dst_ip.v6;
-  if (wire::is_multicast(dst) ? !itf.joined(dst) : !itf.owns(decoded_.dst_ip)) {
-    counters_.count(wire::is_multicast(dst) ? DropReason::kMulticastNotJoined
-                                            : DropReason::kNotForUs);
-    return false;
-  }
-  if (decoded_.error == wire::DecodeError::kOk) {
-    if (wire::is_multicast(dst)) {
-      counters_.count(DropReason::kNotForUs);  // NTP to a group: no multicast service here
-      return false;
-    }
-    return handle_ntp(itf, m, port, burst_tsc);
-  }
-  if (decoded_.ip_protocol != wire::kIpProtoIcmpv6) {
-    counters_.count(DropReason::kUnknownProtocol);
-    return false;
-  }
-  handle_icmpv6(itf, burst_tsc);
-  return false;
-}
-
-void DataplaneLoop::handle_icmpv6(const l3::Interface& itf, uint64_t now_tsc) {
-  const uint8_t type = decoded_.l4.empty() ? 0 : decoded_.l4[0];
-  if (type == kIcmpv6EchoRequest) {
-    rte_mbuf* reply = wire::is_multicast(decoded_.dst_ip.v6) ? nullptr : alloc_tx(itf.port);
-    if (reply == nullptr) {
-      counters_.count(DropReason::kIcmpBadEcho);
-      return;
-    }
-    const std::span<uint8_t> out(rte_pktmbuf_mtod(reply, uint8_t*), rte_pktmbuf_tailroom(reply));
-    const size_t len = wire::encode_icmpv6_echo_reply(out, decoded_);
-    if (len == 0) {
-      rte_pktmbuf_free(reply);
-      counters_.count(DropReason::kIcmpBadEcho);
-      return;
-    }
-    counters_.count(RxOutcome::kIcmpEchoAnswered);
-    finish_and_send(itf.port, reply, len);
-    return;
-  }
-  if (type != wire::kIcmpv6NeighborSolicitation && type != wire::kIcmpv6NeighborAdvertisement) {
-    counters_.count(DropReason::kIcmpIgnored);
-    return;
-  }
-  const wire::NdError error = wire::parse_neighbor_discovery(decoded_, nd_);
-  if (error != wire::NdError::kOk) {
-    counters_.count(DropReason::kNdInvalid);
-    DataplaneCounters::bump(counters_.nd_errors[static_cast<size_t>(error)]);
-    return;
-  }
-  const auto target = wire::IpAddress::from(nd_.target);
-  if (nd_.type == wire::NdType::kAdvertisement) {
-    if (nd_.has_link_address && !itf.owns(target)) {
-      learn(itf, target, nd_.link_address,
-            nd_.solicited ? l3::LearnKind::kConfirmed : l3::LearnKind::kHeard, false, now_tsc);
-    }
-    counters_.count(RxOutcome::kNdLearned);
-    return;
-  }
-  if (!itf.owns(target)) {
-    counters_.count(DropReason::kNdNotForUs);
-    return;
-  }
-  counters_.count(RxOutcome::kNdAnswered);
-  // RFC 4861 section 7.2.4: to the solicitor (its link address option, else the frame's
-  // source), or to all-nodes when it has no address yet (duplicate address detection).
-  const bool from_unspecified = wire::is_unspecified(decoded_.src_ip.v6);
-  const wire::Ipv6Address to = from_unspecified ? wire::kAllNodesMulticast : decoded_.src_ip.v6;
-  const wire::MacAddress to_mac =
-      from_unspecified ? wire::ipv6_multicast_mac(to)
-                       : (nd_.has_link_address ? nd_.link_address : decoded_.src_mac);
-  if (rte_mbuf* m = alloc_tx(itf.port)) {
-    const std::span<uint8_t> out(rte_pktmbuf_mtod(m, uint8_t*), rte_pktmbuf_tailroom(m));
-    finish_and_send(
-        itf.port, m,
-        wire::encode_neighbor_advertisement(out, ethernet(itf, to_mac), nd_.target, to, nd_.target,
-                                            {false, !from_unspecified, true}));
-  }
-  if (!from_unspecified && nd_.has_link_address) {
-    learn(itf, decoded_.src_ip, nd_.link_address, l3::LearnKind::kHeard, true, now_tsc);
-  }
-}
-
-bool DataplaneLoop::handle_ntp(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
+void DataplaneLoop::to_control(const l3::Interface& itf, const rte_mbuf* m, uint16_t port,
                                uint64_t burst_tsc) {
-  const wire::NtpPacket& ntp = decoded_.ntp;
-  const bool ipv6 = decoded_.src_ip.version == wire::IpVersion::kV6;
-  if (!ntp.is_time_packet) {
-    counters_.count(DropReason::kNtpNotTimePacket);
-    counters_.count(NtpDrop::kInvalid, ipv6);
-    return false;
+  DataplaneEvent event = rx::ntp_reply_event(itf, decoded_);
+  const rx::RxStamp stamp = rx_stamp(port, m, burst_tsc);
+  event.stamp = stamp.source;
+  event.ticks = stamp.ticks;
+  event.utc_ns = stamp.utc_ns;
+  if (!push_event(itf.index, event, true)) {
+    counters_.count(NtpDrop::kProcessingDelay, decoded_.src_ip.version == wire::IpVersion::kV6);
   }
-  if (ntp.header.mode == wire::NtpMode::kClient) return serve(itf, m, port, burst_tsc);
-  if (ntp.header.mode != wire::NtpMode::kServer) {
-    counters_.count(DropReason::kNtpUnexpectedMode);
-    counters_.count(NtpDrop::kInvalid, ipv6);
-    return false;
-  }
-  DataplaneEvent event;
-  event.kind = DataplaneEvent::Kind::kNtpReply;
-  event.interface = itf.index;
-  event.vrf = itf.vrf;
-  event.src = decoded_.src_ip;
-  event.dst = decoded_.dst_ip;
-  event.src_port = decoded_.src_port;
-  event.dst_port = decoded_.dst_port;
-  event.ntp = ntp.header;
-  event.extension_fields = ntp.extension_count;
-  if (ntp.has_mac) {
-    event.has_mac = true;
-    event.mac_key_id = ntp.mac.key_id;
-    event.mac_length = static_cast<uint8_t>(ntp.mac.digest.size());
-    std::copy_n(ntp.mac.digest.begin(), std::min(ntp.mac.digest.size(), event.mac.size()),
-                event.mac.begin());
-  }
-  timestamp(port, m, burst_tsc, event);
-  if (!push_event(itf.index, event, true)) counters_.count(NtpDrop::kProcessingDelay, ipv6);
   if (awaiting_replies_ > 0) --awaiting_replies_;
-  return false;
 }
 
 bool DataplaneLoop::serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
@@ -359,20 +217,18 @@ bool DataplaneLoop::serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
     model_ = clock_->read();
     if (access_state_ != nullptr) access_.refresh(*access_state_);
   }
-  // T2: the NIC's stamp of the request where the port has one, else the burst's TSC.
-  DataplaneEvent stamp;
-  timestamp(port, m, burst_tsc, stamp);
-  // Requests of one burst share its TSC: one 2^-32 s step per reply keeps every T2 unique, so
-  // each names one entry of the interleaved store.
-  const NtpTimestamp t2 = NtpTimestamp::from_raw((stamp.stamp == StampSource::kNicUtc
-                                                      ? NtpTimestamp::from_unix_nanos(stamp.utc_ns)
-                                                      : model_.ntp(stamp.ticks))
-                                                     .raw() +
-                                                 reply_count_);
+  // T2: the NIC's stamp of the request where the port has one, else the burst's TSC, one
+  // 2^-32 s step per reply of the burst (rx::request_receive_time).
+  const NtpTimestamp t2 =
+      rx::request_receive_time(rx_stamp(port, m, burst_tsc), model_, reply_count_);
   const std::span<uint8_t> frame(rte_pktmbuf_mtod(m, uint8_t*), m->data_len);
-  const server::ServeResult r =
+  // The result is built straight into the burst's next reply slot (kept only when a reply is
+  // sent): copying it there from the stack right after the call stalled on store forwarding,
+  // about 15 ns per request in the profile (docs/benchmarks.md).
+  PendingReply& reply = replies_[reply_count_];
+  const server::ServeResult& r = *new (&reply.result) server::ServeResult(
       server::serve_in_place(frame, decoded_, server_interfaces_[itf.index], snapshot_, t2, t2,
-                             &interleaved_, access_state_ != nullptr ? &access_ : nullptr);
+                             &interleaved_, access_state_ != nullptr ? &access_ : nullptr));
   if (!server::sends_reply(r.outcome) || m->nb_segs != 1) {
     counters_.server.count(itf.index, family, r.outcome);
     counters_.count(DropReason::kNtpRequestNotServed);
@@ -385,7 +241,10 @@ bool DataplaneLoop::serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
   m->data_len = static_cast<uint16_t>(r.length);
   m->pkt_len = static_cast<uint32_t>(r.length);
   m->ol_flags = 0;
-  replies_[reply_count_++] = PendingReply{m, r, itf.index, family};
+  reply.m = m;
+  reply.interface = itf.index;
+  reply.family = family;
+  ++reply_count_;
   return true;
 }
 
@@ -407,14 +266,16 @@ void DataplaneLoop::flush_replies(uint16_t port) {
   // offers no TX stamp of these frames; on net_af_packet the burst's sendto has carried them
   // into the kernel by then).
   const NtpTimestamp tx_time = now.model.ntp(read_tsc());
+  // The burst's totals once, not per reply.
+  DataplaneCounters::add(counters_.outcome[static_cast<size_t>(RxOutcome::kNtpRequestServed)],
+                         sent);
+  DataplaneCounters::add(counters_.tx_frames, sent);
   for (uint16_t i = 0; i < n; ++i) {
     const PendingReply& r = replies_[i];
     if (i < sent) {
       // A KoD carried no T2, so no later request can name it.
       if (!server::is_kod(r.result.outcome)) interleaved_.save(r.result.receive, tx_time);
       counters_.server.count(r.interface, r.family, r.result.outcome);
-      counters_.count(RxOutcome::kNtpRequestServed);
-      DataplaneCounters::bump(counters_.tx_frames);
     } else {
       counters_.server.count(r.interface, r.family, server::ServeOutcome::kTxFailed);
       counters_.count(DropReason::kNtpRequestNotServed);
@@ -423,27 +284,10 @@ void DataplaneLoop::flush_replies(uint16_t port) {
   }
 }
 
-void DataplaneLoop::timestamp(uint16_t port, const rte_mbuf* m, uint64_t burst_tsc,
-                              DataplaneEvent& event) {
-  event.ticks = burst_tsc;
-  event.stamp = StampSource::kTsc;
-  const auto raw = ports_[port]->rx_timestamp(m);
-  if (!raw) return;
-  DataplaneCounters::bump(counters_.rx_hw_stamps);
-  switch (ports_[port]->stamp_kind()) {
-    case NicStampKind::kUtcMicros:
-      event.stamp = StampSource::kNicUtc;
-      event.utc_ns = static_cast<int64_t>(*raw) * 1000;
-      break;
-    case NicStampKind::kNicClock:
-      if (const auto tsc = clocks_[port].rx.to_tsc(*raw)) {
-        event.stamp = StampSource::kNicTsc;
-        event.ticks = *tsc;
-      }
-      break;
-    case NicStampKind::kNone:
-      break;
-  }
+rx::RxStamp DataplaneLoop::rx_stamp(uint16_t port, const rte_mbuf* m, uint64_t burst_tsc) {
+  const std::optional<uint64_t> raw = ports_[port]->rx_timestamp(m);
+  if (raw) DataplaneCounters::bump(counters_.rx_hw_stamps);
+  return rx::rx_stamp(burst_tsc, raw, ports_[port]->stamp_kind(), clocks_[port].rx);
 }
 
 bool DataplaneLoop::push_event(uint16_t interface, const DataplaneEvent& event,

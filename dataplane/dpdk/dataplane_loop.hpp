@@ -7,6 +7,10 @@
 // request while ARP/ND runs) -> build -> stamp T1 -> send; then timers (neighbour probes and
 // ageing, NIC clock sampling, hardware TX stamps). Never blocks; no allocation, locks, system
 // calls or logging per packet; every received frame ends in exactly one counter.
+//
+// The shape of DPDK's examples/l3fwd: this file holds only bursts, mbufs and queues; the
+// per-frame decisions are pure and unit-tested without EAL: dataplane/rx (classification,
+// counters, RX stamps, ring records, NIC clock regression) and dataplane/server (the reply).
 #pragma once
 
 #include <array>
@@ -15,14 +19,16 @@
 #include <vector>
 
 #include "dataplane/clock/published_clock.hpp"
-#include "dataplane/dpdk/drop_reason.hpp"
-#include "dataplane/dpdk/nic_clock_regression.hpp"
 #include "dataplane/dpdk/port.hpp"
-#include "dataplane/dpdk/ring_records.hpp"
 #include "dataplane/dpdk/spsc_ring.hpp"
 #include "dataplane/l3/interface_table.hpp"
 #include "dataplane/l3/neighbor_cache.hpp"
 #include "dataplane/l3/routing_table.hpp"
+#include "dataplane/rx/drop_reason.hpp"
+#include "dataplane/rx/nic_clock_regression.hpp"
+#include "dataplane/rx/ring_records.hpp"
+#include "dataplane/rx/rx_classifier.hpp"
+#include "dataplane/rx/rx_stamp.hpp"
 #include "dataplane/server/ntp_server_stage.hpp"
 #include "dataplane/server/server_state.hpp"
 #include "dataplane/wire/frame_decoder.hpp"
@@ -42,6 +48,8 @@ struct DataplaneLoopConfig {
 class DataplaneLoop {
  public:
   static constexpr uint16_t kBurst = 32;
+  // Frames prefetched ahead of the one being handled (l3fwd's PREFETCH_OFFSET).
+  static constexpr uint16_t kPrefetchOffset = 3;
 
   // Everything is owned elsewhere (the Dataplane facade) and outlives the loop. `events` has
   // one ring per interface, indexed by interface index.
@@ -89,20 +97,17 @@ class DataplaneLoop {
   };
 
   // RX.
-  // The handlers return true when they kept the mbuf (it became a reply waiting in replies_).
   bool rx_stage(uint64_t now_tsc);
-  bool classify(uint16_t port, rte_mbuf* m, uint64_t burst_tsc);
-  void handle_arp(const l3::Interface& itf, uint64_t now_tsc);
-  bool handle_ipv4(const l3::Interface& itf, rte_mbuf* m, uint16_t port, uint64_t burst_tsc);
-  bool handle_ipv6(const l3::Interface& itf, rte_mbuf* m, uint16_t port, uint64_t burst_tsc);
-  void handle_icmpv6(const l3::Interface& itf, uint64_t now_tsc);
-  bool handle_ntp(const l3::Interface& itf, rte_mbuf* m, uint16_t port, uint64_t burst_tsc);
+  // Decode, classify (pure, dataplane/rx) and carry the verdict out. True when it kept the mbuf
+  // (it became a reply waiting in replies_).
+  bool handle_frame(uint16_t port, rte_mbuf* m, uint64_t burst_tsc);
+  void answer_echo(const l3::Interface& itf, bool ipv6);
+  void to_control(const l3::Interface& itf, const rte_mbuf* m, uint16_t port, uint64_t burst_tsc);
   bool serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port, uint64_t burst_tsc);
   // Stamps T3 into the burst's replies and sends them on `port`.
   void flush_replies(uint16_t port);
-  void timestamp(uint16_t port, const rte_mbuf* m, uint64_t burst_tsc, DataplaneEvent& event);
-  void learn(const l3::Interface& itf, const wire::IpAddress& ip, const wire::MacAddress& mac,
-             l3::LearnKind kind, bool create, uint64_t now_tsc);
+  rx::RxStamp rx_stamp(uint16_t port, const rte_mbuf* m, uint64_t burst_tsc);
+  void learn(const l3::Interface& itf, const rx::LearnNeighbor& neighbor, uint64_t now_tsc);
 
   // TX.
   bool tx_stage(uint64_t now_tsc);

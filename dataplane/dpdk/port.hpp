@@ -13,6 +13,7 @@
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
 
+#include "dataplane/rx/rx_stamp.hpp"
 #include "dataplane/wire/addresses.hpp"
 
 namespace wiretime::dpdk {
@@ -33,11 +34,7 @@ struct PortSpec {
 };
 
 // What the NIC RX timestamp of this port means.
-enum class NicStampKind : uint8_t {
-  kNone,       // no stamps: the TSC at the burst is T4
-  kUtcMicros,  // net_pcap: the capture time in microseconds since the Unix epoch
-  kNicClock,   // mlx5/ice style: the device clock, also readable with rte_eth_read_clock
-};
+// NicStampKind (what a port's RX stamps are): dataplane/rx/rx_stamp.hpp.
 
 class Port {
  public:

@@ -22,14 +22,25 @@ uint32_t pseudo_length(size_t len) {
   return static_cast<uint32_t>(len >> 16) + static_cast<uint32_t>(len & 0xffff);
 }
 
+// An address as 32-bit big-endian words summed in 64 bits (see checksum_accumulate), inline:
+// three out-of-line accumulate calls per pseudo-header showed in the lcore's profile.
+uint64_t address_sum(const Ipv4Address& a) {
+  return load_be32(a.bytes.data());
+}
+uint64_t address_sum(const Ipv6Address& a) {
+  const uint8_t* p = a.bytes.data();
+  return uint64_t{load_be32(p)} + load_be32(p + 4) + load_be32(p + 8) + load_be32(p + 12);
+}
+
 // One's-complement sum of pseudo-header and segment, before complementing.
 template <typename Address>
 uint32_t pseudo_sum(const Address& src, const Address& dst, uint32_t protocol,
                     std::span<const uint8_t> segment) {
-  uint32_t sum = checksum_accumulate(src.bytes);
-  sum = checksum_accumulate(dst.bytes, sum);
-  sum += protocol + pseudo_length(segment.size());
-  return checksum_accumulate(segment, sum);
+  uint64_t wide = address_sum(src) + address_sum(dst);
+  wide = (wide & 0xffffffffu) + (wide >> 32);
+  wide = (wide & 0xffffffffu) + (wide >> 32);  // now below 2^32
+  const uint32_t sum = fold(static_cast<uint32_t>(wide));
+  return checksum_accumulate(segment, sum + protocol + pseudo_length(segment.size()));
 }
 
 template <typename Address>

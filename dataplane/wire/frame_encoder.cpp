@@ -274,9 +274,13 @@ bool restamp_ntp_transmit(std::span<uint8_t> frame, size_t udp_offset, NtpTimest
   uint8_t fresh[8];
   store_be64(fresh, transmit.raw());
   if (checksum != 0) {  // zero means "no checksum" (IPv4) and must stay so
+    // RFC 1624 eqn. 3 over the four words at once: HC' = ~(~HC + sum(~m) + sum(m')), one fold
+    // instead of four checksum_update16 calls (they showed in the lcore's profile).
+    uint32_t sum = static_cast<uint16_t>(~checksum);
     for (size_t i = 0; i < 8; i += 2) {
-      checksum = checksum_update16(checksum, load_be16(field + i), load_be16(fresh + i));
+      sum += static_cast<uint16_t>(~load_be16(field + i)) + uint32_t{load_be16(fresh + i)};
     }
+    checksum = checksum_finish(sum);
     store_be16(udp + 6, checksum == 0 ? 0xffff : checksum);
   }
   std::copy(fresh, fresh + 8, field);

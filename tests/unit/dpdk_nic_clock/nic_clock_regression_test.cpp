@@ -1,4 +1,4 @@
-#include "dataplane/dpdk/nic_clock_regression.hpp"
+#include "dataplane/rx/nic_clock_regression.hpp"
 
 #include <gtest/gtest.h>
 

@@ -259,6 +259,29 @@ TEST(StartupConfig, IdleSleep) {
             "t.yaml:3:3: dataplane.idle-sleep-us: '5000' is out of range 0..1000");
 }
 
+TEST(StartupConfig, InterleavedStoreEntries) {
+  const auto defaults = load_startup_config_text(with_line(3, "  idle-sleep-us: 0"), "t.yaml");
+  ASSERT_TRUE(defaults.ok()) << defaults.error().to_string();
+  EXPECT_EQ(defaults.value().dataplane.interleaved_store_entries, 4096u);
+  for (const size_t n : {size_t{0}, size_t{16}, size_t{65536}, size_t{1} << 24}) {
+    const auto r = load_startup_config_text(
+        with_line(3, "  interleaved-store-entries: " + std::to_string(n)), "t.yaml");
+    ASSERT_TRUE(r.ok()) << n << ": " << r.error().to_string();
+    EXPECT_EQ(r.value().dataplane.interleaved_store_entries, n);
+  }
+  EXPECT_EQ(error_of(with_line(3, "  interleaved-store-entries: 5000")),
+            "t.yaml:3:3: dataplane.interleaved-store-entries: '5000' is not 0 (off) or a power "
+            "of two from 16 to 16777216");
+  EXPECT_EQ(error_of(with_line(3, "  interleaved-store-entries: 8")),
+            "t.yaml:3:3: dataplane.interleaved-store-entries: '8' is not 0 (off) or a power of "
+            "two from 16 to 16777216");
+  EXPECT_EQ(error_of(with_line(3, "  interleaved-store-entries: 33554432")),
+            "t.yaml:3:3: dataplane.interleaved-store-entries: '33554432' is out of range "
+            "0..16777216");
+  EXPECT_EQ(error_of(with_line(3, "  interleaved-store-entries: -1")),
+            "t.yaml:3:3: dataplane.interleaved-store-entries: '-1' is out of range 0..16777216");
+}
+
 TEST(StartupConfig, PacketSocketStamps) {
   const auto defaults = load_startup_config_text(with_line(3, "  idle-sleep-us: 0"), "t.yaml");
   ASSERT_TRUE(defaults.ok()) << defaults.error().to_string();

@@ -1,4 +1,4 @@
-#include "dataplane/dpdk/drop_reason.hpp"
+#include "dataplane/rx/drop_reason.hpp"
 
 namespace wiretime::dpdk {
 

@@ -80,7 +80,7 @@ q=$(ip netns exec "$WT_NS_SRV" timeout 10 chronyd -Q -u root -t 3 "pidfile $WT_D
 echo "   chronyd -Q (denied): $(tail -1 <<<"$q")"
 grep -q "System clock wrong by" <<<"$q" && fail "chronyd -Q from the denied address got an answer"
 
-cli -c "system-view; ntp kod-enable; commit" >/dev/null || fail "wiretime-cli commit kod-enable"
+cli -c "system-view; ntp kod-enable; commit" >/dev/null || { tail -20 "$WT_DIR/wiretimed.out"; fail "wiretime-cli commit kod-enable"; }
 sleep 0.5
 # KoD on: one DENY, then nothing within the min-interval (2 s).
 r=$(probe single "$DENIED_IP" 3 0.2); echo "   denied, kod on:   $r"

@@ -1,6 +1,7 @@
 #include "control/daemon/socket_server.hpp"
 
 #include <algorithm>
+#include <random>
 
 #include "config/ntp_config/interface_name.hpp"
 #include "control/daemon/server_publisher.hpp"
@@ -20,7 +21,11 @@ bool socket_server_wanted(const config::NtpConfig& config, const std::string& in
 }
 
 SocketServer::SocketServer(const DaemonLog& log, wire::IpAddress local, std::string interface_name)
-    : log_(log), local_(local), interface_name_(std::move(interface_name)) {}
+    : log_(log),
+      local_(local),
+      interface_name_(std::move(interface_name)),
+      access_(server::RateLimiter::kDefaultEntries,
+              (uint64_t{std::random_device{}()} << 32) | std::random_device{}()) {}
 
 void SocketServer::configure(const config::NtpConfig& config) {
   if (!access_config_ || !(config == *access_config_)) {

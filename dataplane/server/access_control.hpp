@@ -141,7 +141,7 @@ class RateLimiter {
   };
 
   // `entries` is rounded up to a power of two, at least kWays; the only allocation. `seed`
-  // keys the hash (the control side passes a random one).
+  // keys the hash (the lcore passes the TSC, the socket backend std::random_device).
   explicit RateLimiter(size_t entries = kDefaultEntries, uint64_t seed = 0x9e3779b97f4a7c15ull);
 
   enum class Verdict : uint8_t { kPass, kLimited };

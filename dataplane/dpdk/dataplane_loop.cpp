@@ -99,7 +99,11 @@ bool DataplaneLoop::rx_stage(uint64_t now_tsc) {
         if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(mbufs[i + 1], void*));
         if (!classify(p, mbufs[i], burst_tsc)) rte_pktmbuf_free(mbufs[i]);
       }
-      if (reply_count_ != 0) flush_replies(p);
+      if (reply_count_ != 0) {
+        const uint16_t replies = reply_count_;
+        flush_replies(p);
+        counters_.server_latency.record(read_tsc() - burst_tsc, replies);  // RX-to-TX
+      }
     }
   }
   return any;

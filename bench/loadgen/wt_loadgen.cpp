@@ -276,7 +276,8 @@ int run_gen(int argc, char** argv) {
   const long drain_ms = number(arg(argc, argv, "--drain-ms", "300"), "--drain-ms", 10, 10000);
   const long batch_max = number(arg(argc, argv, "--batch", "32"), "--batch", 1, kMaxBatch);
   const std::string histogram_path = arg(argc, argv, "--histogram");
-  // Stop stepping up once a rate lost more than this fraction (percent): higher ones only lose more.
+  // Stop stepping up once a rate lost more than this fraction (percent): higher ones only lose
+  // more.
   const long stop_loss = number(arg(argc, argv, "--stop-loss", "100"), "--stop-loss", 0, 100);
 
   const Link link = open_link(iface);
@@ -349,8 +350,8 @@ int run_gen(int argc, char** argv) {
       for (int round = 0; round < 16; ++round) {
         const unsigned n = in->receive(rx);
         for (unsigned i = 0; i < n; ++i) {
-          wire::decode_frame(std::span<const uint8_t>(in->data[i].data(), in->msgs[i].msg_len),
-                             {}, d);
+          wire::decode_frame(std::span<const uint8_t>(in->data[i].data(), in->msgs[i].msg_len), {},
+                             d);
           if (d.error != wire::DecodeError::kOk || !d.is_ipv4() || d.dst_ip.v4 != *src_ip ||
               d.src_port != wire::kNtpPort || d.ntp.header.mode != wire::NtpMode::kServer) {
             continue;
@@ -401,6 +402,19 @@ int run_gen(int argc, char** argv) {
         }
       }
       receive();
+      // Nothing due for a while: sleep in ppoll (woken by a reply), so that at real-time
+      // priority the generator leaves its CPU to the rest between sends.
+      const int64_t t = now_ns(CLOCK_MONOTONIC);
+      int64_t wait = t < send_end ? static_cast<int64_t>(static_cast<double>(r.sent + 1) * 1e9 /
+                                                         static_cast<double>(rate)) -
+                                        (t - start)
+                                  : end - t;
+      if (wait > 20'000) {
+        wait = std::min<int64_t>(wait - 10'000, 1'000'000);
+        const timespec ts{0, static_cast<long>(wait)};
+        pollfd p{rx, POLLIN, 0};
+        ppoll(&p, 1, &ts, nullptr);
+      }
     }
     r.rx_drops = socket_drops(rx);
     const uint64_t good = r.sent - r.send_errors - r.bad;
@@ -421,9 +435,10 @@ int run_gen(int argc, char** argv) {
     if (hist_out != nullptr) {
       for (size_t b = 0; b < wiretime::server::LatencyHistogram::kBuckets; ++b) {
         if (hist->count(b) == 0) continue;
-        std::fprintf(hist_out, "%ld %llu %llu\n", rate,
-                     static_cast<unsigned long long>(wiretime::server::LatencyHistogram::lower_bound(b)),
-                     static_cast<unsigned long long>(hist->count(b)));
+        std::fprintf(
+            hist_out, "%ld %llu %llu\n", rate,
+            static_cast<unsigned long long>(wiretime::server::LatencyHistogram::lower_bound(b)),
+            static_cast<unsigned long long>(hist->count(b)));
       }
     }
     if (loss * 100.0 > static_cast<double>(stop_loss)) break;

@@ -39,11 +39,16 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -x "$wiretimed" ] && [ -x "$loadgen" ] || { echo "usage: $0 --wiretimed PATH --loadgen PATH [--out DIR]" >&2; exit 2; }
-WT_LAB_RT=  # normal priority: a busy-polling real-time lcore would starve its CPU's kernel work
 source "$repo/scripts/lib/netns.sh"
 if ! why=$(wt_lab_require); then echo "SKIP: $why"; exit 77; fi
 [ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs (generator and server apart)"; exit 77; }
 wt_lab_init "b$$"
+# Real-time priority (the lab's `chrt -f 10`, when the machine allows it) for the generator and
+# every server alike, so that other work on the machine delays none of them by a time slice;
+# the generator sleeps in ppoll between sends and wiretimed's lcore naps 5 us when idle (the
+# labs' setting), so neither holds its CPU when there is nothing to do.
+rt=()
+[ -n "$WT_LAB_RT" ] && read -r -a rt <<<"$WT_LAB_RT"
 trap wt_lab_cleanup EXIT
 trap 'exit 130' INT TERM
 wt_lab_create_links
@@ -62,7 +67,7 @@ srv_ip=198.18.0.2
 
 # Kernel servers (socket backend, chronyd) answer the generator without ARP.
 kernel_address() {
-  ip -n "$WT_NS_CLI" addr add "$srv_ip/24" dev "$WT_VETH_CLI"
+  ip -n "$WT_NS_CLI" addr replace "$srv_ip/24" dev "$WT_VETH_CLI"
   ip -n "$WT_NS_CLI" neigh replace "$gen_ip" lladdr "$gen_mac" dev "$WT_VETH_CLI" nud permanent
 }
 no_kernel_address() { ip -n "$WT_NS_CLI" addr flush dev "$WT_VETH_CLI"; }
@@ -82,7 +87,7 @@ dataplane:
   backend: $1
   eal: ["--no-huge", "--no-pci", "-m", "128", "-l", "$gen_cpus,$srv_cpu", "--file-prefix", "wt-$WT_TAG",
         "--vdev", "net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0"]
-  idle-sleep-us: 0
+  idle-sleep-us: ${IDLE_US:-30}
 interfaces:
   - name: GE1/0/1
     devargs: net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0
@@ -101,7 +106,7 @@ YAML
 # run_gen TARGET: the rate steps against whatever serves srv_ip now.
 run_gen() {
   echo "   generator: rates $rates, $duration s each"
-  ip netns exec "$WT_NS_SRV" taskset -c "$gen_cpus" "$loadgen" gen --iface "$WT_VETH_SRV" \
+  ip netns exec "$WT_NS_SRV" "${rt[@]}" taskset -c "$gen_cpus" "$loadgen" gen --iface "$WT_VETH_SRV" \
     --dst-mac "$srv_mac" --src-ip "$gen_ip" --dst-ip "$srv_ip" --rates "$rates" \
     --duration "$duration" --stop-loss 20 --histogram "$out/$1.hist" >"$out/$1.jsonl"
   sed 's/^/   | /' "$out/$1.jsonl"
@@ -110,7 +115,7 @@ run_gen() {
 start_bg() {  # LOG CMD...: in the server namespace on the server CPU
   local log=$1
   shift
-  ip netns exec "$WT_NS_CLI" taskset -c "$srv_cpu" "$@" >"$log" 2>&1 &
+  ip netns exec "$WT_NS_CLI" "${rt[@]}" taskset -c "$srv_cpu" "$@" >"$log" 2>&1 &
   WT_PIDS+=($!)
   WT_LAST_PID=$!
 }
@@ -133,7 +138,7 @@ for target in ${targets//,/ }; do
       if [ "$target" = socket ]; then
         start_bg "$out/$target.log" "$wiretimed" --config "$WT_DIR/$target.yaml" --mgmt-socket "$WT_DIR/$target.sock"
       else
-        ip netns exec "$WT_NS_CLI" "$wiretimed" --config "$WT_DIR/$target.yaml" \
+        ip netns exec "$WT_NS_CLI" "${rt[@]}" "$wiretimed" --config "$WT_DIR/$target.yaml" \
           --mgmt-socket "$WT_DIR/$target.sock" >"$out/$target.log" 2>&1 &
         WT_PIDS+=($!)
         WT_LAST_PID=$!
@@ -176,6 +181,6 @@ CONF
     *) echo "unknown target $target" >&2; exit 2 ;;
   esac
 done
-echo "== summary (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "== summary (load average: $(cut -d' ' -f1-3 /proc/loadavg); priority: ${WT_LAB_RT:-normal})"
 python3 "$here/summarise.py" "$out" | tee "$out/summary.md"
 echo "results in $out"

@@ -124,30 +124,37 @@ plot {", ".join(series)}
             obj = None
         s = obj.get("/wiretime/server") if obj else None
         if s:
-            print(f"\nDPDK lcore RX burst -> TX burst return, per reply, all rates of the run: "
-                  f"{s['latency_replies']} replies, p50 {s['latency_p50_ns'] / 1000:.2f} us, "
-                  f"p99 {s['latency_p99_ns'] / 1000:.2f} us, p99.9 {s['latency_p999_ns'] / 1000:.2f} us, "
-                  f"max {s['latency_max_ns'] / 1000:.2f} us")
-            buckets = []
-            for k, v in s.items():
-                if k.startswith("latency_buckets_"):
-                    buckets += [(float(b), n) for b, n in v.items()]
-            buckets.sort()
-            total = sum(n for _, n in buckets) or 1
-            data = os.path.join(d, "lcore_latency.dat")
-            with open(data, "w") as f:
-                for b, n in buckets:
-                    f.write(f"{b / 1000:.4f} {n / total:.6f}\n")
+            print(f"\nDPDK lcore, per reply, all rates of the run ({s['latency_replies']} replies):\n")
+            print("| from the RX burst's TSC to | p50 (us) | p99 (us) | p99.9 (us) | max (us) |")
+            print("| --- | ---: | ---: | ---: | ---: |")
+            for prefix, name in (("latency_", "the TX burst call (T3 read)"),
+                                 ("latency_tx_return_", "the TX burst's return")):
+                print(f"| {name} | {s[prefix + 'p50_ns'] / 1000:.2f} | {s[prefix + 'p99_ns'] / 1000:.2f} | "
+                      f"{s[prefix + 'p999_ns'] / 1000:.2f} | {s[prefix + 'max_ns'] / 1000:.2f} |")
+            series = []
+            for prefix, name in (("latency_", "RX burst to TX burst call"),
+                                 ("latency_tx_return_", "RX burst to TX burst return")):
+                buckets = []
+                for k, v in s.items():
+                    if k.startswith(prefix + "buckets_"):
+                        buckets += [(float(b), n) for b, n in v.items()]
+                buckets.sort()
+                total = sum(n for _, n in buckets) or 1
+                data = os.path.join(d, f"lcore_{prefix.rstrip('_')}.dat")
+                with open(data, "w") as f:
+                    for b, n in buckets:
+                        f.write(f"{b / 1000:.4f} {n / total:.6f}\n")
+                series.append(f"'{data}' using 1:2 with steps title '{name}'")
             png = os.path.join(d, "lcore_latency.png")
             plot(f"""set terminal pngcairo size 1000,500
 set output '{png}'
-set title 'wiretimed DPDK lcore: RX burst to TX burst return, per reply ({s["latency_replies"]} replies)'
+set title 'wiretimed DPDK lcore, net_af_packet on veth: latency per reply ({s["latency_replies"]} replies)'
 set logscale x
 set logscale y
 set xlabel 'latency (us), log scale; buckets 1/32 of an octave'
 set ylabel 'fraction of replies per bucket (log)'
 set grid
-plot '{data}' using 1:2 with steps title 'lcore histogram'
+plot {", ".join(series)}
 """)
             print(f"(plot: {png})")
 

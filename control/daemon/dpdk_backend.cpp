@@ -117,7 +117,10 @@ void print_counters(const DaemonLog& log, const dpdk::DataplaneCounters& c,
   }
   log.info(server::summary(c.server));
   if (c.server_latency.total() != 0) {
-    log.info(server::latency_summary(c.server_latency, ticks_per_second / 1e6));
+    log.info(server::latency_summary(c.server_latency, ticks_per_second / 1e6,
+                                     "RX burst to TX burst"));
+    log.info(server::latency_summary(c.server_tx_return, ticks_per_second / 1e6,
+                                     "RX burst to TX burst return"));
   }
   for (size_t i = 1; i < c.decode.size(); ++i) {
     if (get(c.decode[i]) != 0) {

@@ -83,8 +83,8 @@ class LatencyHistogram {
   std::atomic<uint64_t> max_{0};
 };
 
-// "server latency (...): N replies, p50 x us, p99 ..., max ..." for logs; `units_per_us`
+// "server latency (WHAT): N replies, p50 x us, p99 ..., max ..." for logs; `units_per_us`
 // converts the recorded unit (TSC ticks per microsecond for the lcore's histogram).
-std::string latency_summary(const LatencyHistogram& h, double units_per_us);
+std::string latency_summary(const LatencyHistogram& h, double units_per_us, const char* what);
 
 }  // namespace wiretime::server

@@ -171,7 +171,8 @@ TEST(SocketServer, Ipv6ListensOnPublicSourceAddressesOrEveryInterfaceAddress) {
     return wire::IpAddress::from(a);
   };
   config::NtpConfig c;
-  c.ipv6_server_source_addresses = {{"2001:db8::2", ""}, {"2001:db8::3", "red"}, {"2001:db8::2", ""}};
+  c.ipv6_server_source_addresses = {
+      {"2001:db8::2", ""}, {"2001:db8::3", "red"}, {"2001:db8::2", ""}};
   // IPv6 serving is off until `undo ntp ipv6 server disable`.
   c.ipv6_server_disable = true;
   EXPECT_TRUE(socket_server_ipv6_wanted(c, {v6(9)}).empty());

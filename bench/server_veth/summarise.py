@@ -22,9 +22,14 @@ def load(path):
         return [json.loads(line) for line in f if line.strip().startswith("{")]
 
 
+def achieved(step):
+    """The rate the generator really offered (it falls short of the asked one at its ceiling)."""
+    return (step["sent"] - step["send_errors"]) / step["duration_s"]
+
+
 def best(steps):
     ok = [s for s in steps if s["loss"] < 0.01 and s["answered"] > 0]
-    return max(ok, key=lambda s: s["rate"]) if ok else None
+    return max(ok, key=achieved) if ok else None
 
 
 def histograms(path):
@@ -62,15 +67,29 @@ def main():
             continue
         b = rows[t]
         over = next((s for s in runs[t] if s["loss"] >= 0.01), None)
-        over_text = f"{over['rate']} ({over['loss'] * 100:.1f} % lost)" if over else "none (ran out of rates)"
+        over_text = (f"{achieved(over):.0f} ({over['loss'] * 100:.1f} % lost)" if over
+                     else "none (ran out of rates)")
         if b is None:
             print(f"| {name} | none | | | | {over_text} |")
             continue
-        ratio = f"{b['rate'] / ref['rate']:.2f}" if ref else ""
+        ratio = f"{achieved(b) / achieved(ref):.2f}" if ref else ""
         lat_ratio = (f"{b['p50_us'] / ref['p50_us']:.2f} / {b['p99_us'] / ref['p99_us']:.2f}"
                      if ref and ref["p50_us"] > 0 and ref["p99_us"] > 0 else "")
-        print(f"| {name} | {b['rate']} | {ratio} | {b['p50_us']:.1f} / {b['p99_us']:.1f} | "
+        print(f"| {name} | {achieved(b):.0f} | {ratio} | {b['p50_us']:.1f} / {b['p99_us']:.1f} | "
               f"{lat_ratio} | {over_text} |")
+
+    # Every step: offered (achieved) rate and loss, per target.
+    print("\nEvery step (asked rate: offered rate, loss %):\n")
+    print("| asked (req/s) | " + " | ".join(name for t, name in TARGETS if t in runs) + " |")
+    print("| ---: | " + " | ".join("---:" for t, _ in TARGETS if t in runs) + " |")
+    for rate in sorted({s["rate"] for steps in runs.values() for s in steps}):
+        cells = []
+        for t, _ in TARGETS:
+            if t not in runs:
+                continue
+            s = next((s for s in runs[t] if s["rate"] == rate), None)
+            cells.append(f"{achieved(s) / 1000:.0f} k: {s['loss'] * 100:.2f} %" if s else "")
+        print(f"| {rate} | " + " | ".join(cells) + " |")
 
     # One rate every target answered without loss: the response times side by side.
     answered = [set(s["rate"] for s in runs[t] if s["loss"] < 0.01) for t in runs]
@@ -102,7 +121,7 @@ def main():
             series.append(f"'{data}' using 1:2 with steps title '{name}'")
         if series:
             png = os.path.join(d, "response_time.png")
-            plot(f"""set terminal pngcairo size 1000,500
+            plot(f"""set terminal pngcairo size 1000,500 noenhanced
 set output '{png}'
 set title 'NTP response time seen by wt_loadgen at {common} req/s (veth, kernel RX stamp - send time)'
 set logscale x
@@ -129,8 +148,8 @@ plot {", ".join(series)}
             print("| --- | ---: | ---: | ---: | ---: |")
             for prefix, name in (("latency_", "the TX burst call (T3 read)"),
                                  ("latency_tx_return_", "the TX burst's return")):
-                print(f"| {name} | {s[prefix + 'p50_ns'] / 1000:.2f} | {s[prefix + 'p99_ns'] / 1000:.2f} | "
-                      f"{s[prefix + 'p999_ns'] / 1000:.2f} | {s[prefix + 'max_ns'] / 1000:.2f} |")
+                us = [float(s[prefix + k]) / 1000 for k in ("p50_ns", "p99_ns", "p999_ns", "max_ns")]
+                print(f"| {name} | " + " | ".join(f"{v:.2f}" for v in us) + " |")
             series = []
             for prefix, name in (("latency_", "RX burst to TX burst call"),
                                  ("latency_tx_return_", "RX burst to TX burst return")):
@@ -146,7 +165,7 @@ plot {", ".join(series)}
                         f.write(f"{b / 1000:.4f} {n / total:.6f}\n")
                 series.append(f"'{data}' using 1:2 with steps title '{name}'")
             png = os.path.join(d, "lcore_latency.png")
-            plot(f"""set terminal pngcairo size 1000,500
+            plot(f"""set terminal pngcairo size 1000,500 noenhanced
 set output '{png}'
 set title 'wiretimed DPDK lcore, net_af_packet on veth: latency per reply ({s["latency_replies"]} replies)'
 set logscale x

@@ -13,7 +13,14 @@
 # through wiretime-cli on the running daemon (`undo ntp ipv6 server disable`, `ntp ipv6 server
 # source-address 2001:db8::2`, `commit`); every request it serves is then an IPv6 one (IPv4
 # serving stays off).
-# Usage: server_chronyd_test.sh WIRETIMED dpdk|socket [basic|xleave] [ipv4|ipv6 WIRETIME_CLI].
+# With `vlan` (DPDK only) the client sits behind VLAN 100 and wiretime serves sub-interface
+# GE1/0/1.100 (198.18.100.2; `ntp server source-interface GE1/0/1.100`); the lab kernel has no
+# VLAN devices, so tests/e2e/wiretimed_l3's userspace tagger (5th argument) carries the VLAN in
+# the client's namespace. Its wake-ups add tens of us of asymmetric delay (up to ~100 us,
+# wiretimed_l3's comment), so this variant's offset rule is 100 us (80 %) / 200 us (90 %), not
+# 20/40: it proves tagged requests are answered tagged, not the accuracy.
+# Usage: server_chronyd_test.sh WIRETIMED dpdk|socket [basic|xleave]
+#   [ipv4 | ipv6 WIRETIME_CLI | vlan VLAN_TAGGER].
 # ~45 s. Exit 77 without root, `ip netns` or chronyd.
 set -euo pipefail
 binary=${1:?usage: $0 PATH/TO/wiretimed dpdk|socket [basic|xleave] [ipv4|ipv6 PATH/TO/wiretime-cli]}
@@ -21,7 +28,7 @@ backend=${2:-dpdk}
 mode=${3:-basic}
 family=${4:-ipv4}
 cli_bin=${5:-}
-[ "$family" = ipv4 ] || [ -x "$cli_bin" ] || { echo "FAIL: the ipv6 variant needs wiretime-cli"; exit 1; }
+[ "$family" = ipv4 ] || [ -x "$cli_bin" ] || { echo "FAIL: the $family variant needs its helper"; exit 1; }
 source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
 # 80 % of the samples within 20 us and 90 % within 40 us on both backends. Socket backend: T2 is
 # the kernel's RX stamp, T3 read right before sendto; a fresh-clone CI run here saw one sample
@@ -61,6 +68,41 @@ if [ "$family" = ipv6 ]; then
     ipv6: [$served_ip/64]")
 fi
 
+if [ "$family" = vlan ]; then
+  [ "$backend" = dpdk ] || fail "the vlan variant needs the DPDK backend (sub-interfaces)"
+  tagger=$cli_bin
+  served_ip=198.18.100.2
+  # As tests/e2e/wiretimed_l3 (vlan): trunk = the lab veth, access = a second veth pair whose
+  # far end carries the client's 198.18.100.1 untagged; one tagger per direction, each on the
+  # CPU its frames arrive on, one real-time level above what it must preempt there.
+  ip -n "$WT_NS_SRV" link add "wsi$WT_TAG" type veth peer name "wsv$WT_TAG"
+  for dev in "wsi$WT_TAG" "wsv$WT_TAG"; do
+    ip netns exec "$WT_NS_SRV" ethtool -K "$dev" tx off rx off txvlan off rxvlan off >/dev/null 2>&1 || true
+    ip -n "$WT_NS_SRV" link set "$dev" up
+  done
+  ip netns exec "$WT_NS_SRV" ethtool -K "$WT_VETH_SRV" txvlan off rxvlan off >/dev/null 2>&1 || true
+  tagger_rt=()
+  [ ${#SYNC_RT[@]} -gt 0 ] && tagger_rt=(chrt -f 20)
+  ip netns exec "$WT_NS_SRV" "${tagger_rt[@]}" taskset -c "$(wt_lab_dataplane_cpu)" \
+    "$tagger" "$WT_VETH_SRV" "wsi$WT_TAG" 100 down >"$WT_DIR/tagger-down.log" 2>&1 &
+  WT_PIDS+=($!)
+  ip netns exec "$WT_NS_SRV" "${tagger_rt[@]}" taskset -c "$(wt_lab_housekeeping_cpus)" \
+    "$tagger" "$WT_VETH_SRV" "wsi$WT_TAG" 100 up >"$WT_DIR/tagger-up.log" 2>&1 &
+  WT_PIDS+=($!)
+  ip -n "$WT_NS_SRV" addr add 198.18.100.1/24 dev "wsv$WT_TAG"
+  ip netns exec "$WT_NS_SRV" sysctl -qw "net.ipv4.conf.wsv$WT_TAG.arp_accept=1"
+  interfaces=(interfaces="
+  - name: GE1/0/1
+    devargs: net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0
+    ipv4: $WT_CLIENT_IP/$WT_PREFIX_LEN
+  - name: GE1/0/1.100
+    parent: GE1/0/1
+    vlan: 100
+    ipv4: $served_ip/24")
+  limit_us=100
+  hard_us=200
+fi
+
 {
   wt_lab_wiretimed_yaml backend="$backend" measurements="$WT_DIR/measurements.log" \
     tracking="$WT_DIR/tracking.log" "${interfaces[@]}"
@@ -71,7 +113,10 @@ fi
       maxpoll: 0
       interleaved: true
 YAML
-  [ "$family" = ipv6 ] || printf '  server-disable: false\n  server-source-interfaces: [GE1/0/1]\n'
+  case $family in
+    ipv4) printf '  server-disable: false\n  server-source-interfaces: [GE1/0/1]\n' ;;
+    vlan) printf '  server-disable: false\n  server-source-interfaces: [GE1/0/1.100]\n' ;;
+  esac
 } >"$WT_DIR/wiretimed.yaml"
 
 echo "== $backend backend, chronyd client in $mode mode over $family"

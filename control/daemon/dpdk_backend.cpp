@@ -117,8 +117,8 @@ void print_counters(const DaemonLog& log, const dpdk::DataplaneCounters& c,
   }
   log.info(server::summary(c.server));
   if (c.server_latency.total() != 0) {
-    log.info(server::latency_summary(c.server_latency, ticks_per_second / 1e6,
-                                     "RX burst to TX burst"));
+    log.info(
+        server::latency_summary(c.server_latency, ticks_per_second / 1e6, "RX burst to TX burst"));
     log.info(server::latency_summary(c.server_tx_return, ticks_per_second / 1e6,
                                      "RX burst to TX burst return"));
   }

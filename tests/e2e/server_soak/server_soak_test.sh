@@ -18,7 +18,7 @@
 # the lcore napping 30 us when idle (a 5 us nap on this VM keeps the lcore near 100 % of its CPU,
 # and the kernel's real-time throttling then stops it 50 ms in every second).
 # Usage: server_soak_test.sh WIRETIMED WT_LOADGEN [DURATION_S [RATE]]. Default 60 s at 50000/s
-# (CI, ~75 s in all); docs/benchmarks.md has the 10-minute run. Exit 77 without root, `ip netns`,
+# (CI, 75-95 s in all); docs/benchmarks.md has the 10-minute run. Exit 77 without root, `ip netns`,
 # chronyd (the lab library's check) or 2 CPUs.
 set -euo pipefail
 binary=${1:?usage: $0 WIRETIMED WT_LOADGEN [DURATION_S [RATE]]}

@@ -121,7 +121,8 @@ YAML
 
 echo "== $backend backend, chronyd client in $mode mode over $family"
 sync_start_daemon "$binary" "$WT_DIR/wiretimed.yaml"
-for _ in $(seq 60); do
+# Up to 90 s: under load the EAL's start-up alone has taken a minute here.
+for _ in $(seq 180); do
   grep -q "synchronized to $WT_SERVER_IP" "$WT_DIR/wiretimed.out" && break
   kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || { cat "$WT_DIR/wiretimed.out"; fail "wiretimed exited"; }
   sleep 0.5
@@ -168,7 +169,16 @@ ip netns exec "$WT_NS_SRV" "${rt[@]}" taskset -c "$(wt_lab_housekeeping_cpus)" \
 WT_PIDS+=($!)
 client_pid=$!
 
-sources() { ip netns exec "$WT_NS_SRV" chronyc -h "$WT_DIR/client.sock" -n sources 2>/dev/null || true; }
+# chronyc's answer (a few tries: under load one has failed with "506 Cannot talk to daemon").
+sources() {
+  local out i
+  for i in 1 2 3 4 5; do
+    out=$(ip netns exec "$WT_NS_SRV" chronyc -h "$WT_DIR/client.sock" -n sources 2>/dev/null) &&
+      [ -n "$out" ] && { echo "$out"; return 0; }
+    sleep 0.5
+  done
+  return 0
+}
 selected=0
 for _ in $(seq 40); do
   kill -0 "$client_pid" 2>/dev/null || { cat "$WT_DIR/client.log"; fail "client chronyd exited"; }

@@ -21,7 +21,7 @@
 # 20/40: it proves tagged requests are answered tagged, not the accuracy.
 # Usage: server_chronyd_test.sh WIRETIMED dpdk|socket [basic|xleave]
 #   [ipv4 | ipv6 WIRETIME_CLI | vlan VLAN_TAGGER].
-# ~45 s. Exit 77 without root, `ip netns` or chronyd.
+# ~45 s (up to ~90 s under heavy load). Exit 77 without root, `ip netns` or chronyd.
 set -euo pipefail
 binary=${1:?usage: $0 PATH/TO/wiretimed dpdk|socket [basic|xleave] [ipv4|ipv6 PATH/TO/wiretime-cli]}
 backend=${2:-dpdk}

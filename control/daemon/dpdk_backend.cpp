@@ -101,7 +101,7 @@ clock::ClockModel initial_clock(const dpdk::TscCalibration& cal, const config::C
 }
 
 void print_counters(const DaemonLog& log, const dpdk::DataplaneCounters& c,
-                    const DpdkTransport& transport) {
+                    const DpdkTransport& transport, double ticks_per_second) {
   auto get = [](const std::atomic<uint64_t>& v) { return v.load(std::memory_order_relaxed); };
   log.info("dataplane: rx " + std::to_string(get(c.rx_frames)) + " accounted " +
            std::to_string(c.rx_accounted()) + " tx " + std::to_string(get(c.tx_frames)) +
@@ -116,6 +116,12 @@ void print_counters(const DaemonLog& log, const dpdk::DataplaneCounters& c,
     }
   }
   log.info(server::summary(c.server));
+  if (c.server_latency.total() != 0) {
+    log.info(
+        server::latency_summary(c.server_latency, ticks_per_second / 1e6, "RX burst to TX burst"));
+    log.info(server::latency_summary(c.server_tx_return, ticks_per_second / 1e6,
+                                     "RX burst to TX burst return"));
+  }
   for (size_t i = 1; i < c.decode.size(); ++i) {
     if (get(c.decode[i]) != 0) {
       log.info("dataplane decode drop '" +
@@ -530,7 +536,7 @@ int run_dpdk_backend(const BackendContext& context) {
   dataplane->stop();
   log.info(format_status(loop.status()));
   print_sessions(log, loop);
-  print_counters(log, dataplane->counters(), transport);
+  print_counters(log, dataplane->counters(), transport, cal.ticks_per_second);
   if (!kernel_stamps.taps.empty()) {
     log.info("kernel stamps: " + std::to_string(transport.kernel_exchanges()) + " exchanges, " +
              std::to_string(transport.tsc_exchanges()) + " replies kept TSC stamps");

@@ -16,6 +16,41 @@ void no_snapshot(dpdk::TelemetryDict& d) {
   d.str("error", "no snapshot yet (published once a second)");
 }
 
+// /wiretime/server: the outcome counters and the lcore's latency histogram (dict entries are
+// limited to 256 per level: buckets go in children of 200).
+void server_telemetry(const dpdk::DataplaneCounters& c, double tsc_hz, dpdk::TelemetryDict& d) {
+  for (size_t o = 0; o < server::kServeOutcomeCount; ++o) {
+    const auto outcome = static_cast<server::ServeOutcome>(o);
+    const std::string name = snake_case(server::to_string(outcome));
+    d.u64("ipv4_" + name, c.server.total(outcome, wire::IpVersion::kV4));
+    d.u64("ipv6_" + name, c.server.total(outcome, wire::IpVersion::kV6));
+  }
+  const double ns_per_tick = 1e9 / tsc_hz;
+  const auto ns = [&](uint64_t ticks) { return static_cast<double>(ticks) * ns_per_tick; };
+  const auto histogram = [&](const server::LatencyHistogram& h, const std::string& prefix) {
+    d.u64(prefix + "replies", h.total());
+    d.real(prefix + "p50_ns", ns(h.quantile(0.5)));
+    d.real(prefix + "p99_ns", ns(h.quantile(0.99)));
+    d.real(prefix + "p999_ns", ns(h.quantile(0.999)));
+    d.real(prefix + "max_ns", ns(h.max()));
+    size_t in_child = 0, children = 0;
+    dpdk::TelemetryDict child(nullptr);
+    for (size_t b = 0; b < server::LatencyHistogram::kBuckets; ++b) {
+      const uint64_t n = h.count(b);
+      if (n == 0) continue;
+      if (children == 0 || in_child == 200) {
+        child = d.child(prefix + "buckets_" + std::to_string(children++));
+        in_child = 0;
+      }
+      child.u64(std::to_string(static_cast<uint64_t>(ns(server::LatencyHistogram::lower_bound(b)))),
+                n);
+      ++in_child;
+    }
+  };
+  histogram(c.server_latency, "latency_");
+  histogram(c.server_tx_return, "latency_tx_return_");
+}
+
 }  // namespace
 
 std::string DpdkMetrics::register_commands() {
@@ -140,6 +175,12 @@ std::string DpdkMetrics::register_commands() {
          d.real("busy_ratio",
                 cycles > 0 ? static_cast<double>(busy) / static_cast<double>(cycles) : 0.0);
          if (const auto s = box.read()) d.real("busy_ratio_1s", s->dataplane.lcore_busy_ratio);
+       }},
+      {"/wiretime/server",
+       "NTP server: requests by outcome and family; RX-to-TX latency per reply, to the TX burst "
+       "call and to its return (p50/p99/p99.9/max, non-empty buckets as lower bound ns: count)",
+       [this, &dp](const std::string&, dpdk::TelemetryDict& d) {
+         server_telemetry(dp.counters(), tsc_hz_, d);
        }},
   };
   for (const Command& c : commands) {

@@ -168,8 +168,13 @@ int run_socket_backend(const BackendContext& context) {
              std::to_string(s.config.max_poll) + " s" + key);
   }
 
-  // The NTP server: port 123 on this interface while the configuration serves IPv4.
-  SocketServer ntp_server(log, local, itf.name);
+  // The NTP server: port 123 on this interface while the configuration serves IPv4, and on
+  // its IPv6 listening addresses while it serves IPv6.
+  std::vector<wire::IpAddress> ipv6_local;
+  for (const l3::IpPrefix& p : itf.addresses) {
+    if (p.address.version == wire::IpVersion::kV6) ipv6_local.push_back(p.address);
+  }
+  SocketServer ntp_server(log, local, itf.name, ipv6_local);
   // `--no-mgmt-socket` (an empty path): no management socket, e.g. under a simulator; the NTP
   // server then keeps the defaults (not serving), as nothing can commit a configuration.
   std::unique_ptr<MgmtEndpoint> mgmt;
@@ -247,7 +252,7 @@ int run_socket_backend(const BackendContext& context) {
                      : static_cast<int>(std::min<int64_t>(1000, (wait_ns + 999'999) / 1'000'000));
     ntp_server.configure(running());
     fds.assign(1, pollfd{udp.fd(), POLLIN, 0});
-    fds.push_back(pollfd{ntp_server.fd(), POLLIN, 0});  // -1 (ignored) while not serving
+    const size_t served_fds = ntp_server.fill_pollfds(fds);  // none while not serving
     if (mgmt) mgmt->fill_pollfds(fds);
     const int ready = poll(fds.data(), fds.size(), timeout_ms);
     if (ready < 0 && errno != EINTR) {
@@ -255,8 +260,9 @@ int run_socket_backend(const BackendContext& context) {
       return kExitRuntimeError;
     }
     if (ready > 0) {
-      if (mgmt) mgmt->service(fds.data() + 2, fds.size() - 2);
-      if ((fds[1].revents & (POLLIN | POLLERR)) != 0) {
+      if (mgmt) mgmt->service(fds.data() + 1 + served_fds, fds.size() - 1 - served_fds);
+      if (std::any_of(fds.begin() + 1, fds.begin() + 1 + static_cast<long>(served_fds),
+                      [](const pollfd& p) { return (p.revents & (POLLIN | POLLERR)) != 0; })) {
         if (const int64_t mono = socket::monotonic_ns(); mono >= next_served_ns) {
           next_served_ns = mono + ServerPublisher::kPeriodNs;
           served = server_clock_state(running(), loop.status().system,

@@ -5,6 +5,7 @@
 
 #include "config/ntp_config/interface_name.hpp"
 #include "control/daemon/server_publisher.hpp"
+#include "config/ntp_config/ip_address.hpp"
 #include "dataplane/l3/ip_prefix.hpp"
 
 namespace wiretime::daemon {
@@ -20,10 +21,29 @@ bool socket_server_wanted(const config::NtpConfig& config, const std::string& in
                      });
 }
 
-SocketServer::SocketServer(const DaemonLog& log, wire::IpAddress local, std::string interface_name)
+std::vector<wire::IpAddress> socket_server_ipv6_wanted(
+    const config::NtpConfig& config, const std::vector<wire::IpAddress>& interface_addresses) {
+  if (config.ipv6_service_disable || config.ipv6_server_disable) return {};
+  if (config.ipv6_server_listen_all) return interface_addresses;
+  std::vector<wire::IpAddress> out;
+  for (const config::Ipv6ServerSourceAddress& a : config.ipv6_server_source_addresses) {
+    if (!a.vpn_instance.empty()) continue;
+    const auto bytes = config::parse_ipv6(a.address);
+    if (!bytes) continue;
+    wire::Ipv6Address v6;
+    std::copy(bytes->begin(), bytes->end(), v6.bytes.begin());
+    const auto address = wire::IpAddress::from(v6);
+    if (std::find(out.begin(), out.end(), address) == out.end()) out.push_back(address);
+  }
+  return out;
+}
+
+SocketServer::SocketServer(const DaemonLog& log, wire::IpAddress local, std::string interface_name,
+                           std::vector<wire::IpAddress> ipv6_local)
     : log_(log),
       local_(local),
       interface_name_(std::move(interface_name)),
+      ipv6_local_(std::move(ipv6_local)),
       access_(server::RateLimiter::kDefaultEntries,
               (uint64_t{std::random_device{}()} << 32) | std::random_device{}()) {}
 
@@ -34,6 +54,7 @@ void SocketServer::configure(const config::NtpConfig& config) {
     for (const std::string& p : problems) log_.warning("server: " + p);
     access_config_ = config;
   }
+  configure_ipv6(config);
   const bool wanted = socket_server_wanted(config, interface_name_);
   if (wanted == (socket_ != nullptr)) return;
   if (!wanted) {
@@ -50,15 +71,66 @@ void SocketServer::configure(const config::NtpConfig& config) {
   log_.info("server: serving on " + interface_name_ + " " + l3::to_string(local_) + ":123");
 }
 
+void SocketServer::configure_ipv6(const config::NtpConfig& config) {
+  const std::vector<wire::IpAddress> wanted = socket_server_ipv6_wanted(config, ipv6_local_);
+  if (wanted != last_ipv6_wanted_) {
+    failed_ipv6_ = {};
+    last_ipv6_wanted_ = wanted;
+  }
+  // Close what is no longer wanted.
+  for (auto it = ipv6_sockets_.begin(); it != ipv6_sockets_.end();) {
+    if (std::find(wanted.begin(), wanted.end(), it->address) != wanted.end()) {
+      ++it;
+      continue;
+    }
+    log_.info("server: IPv6 server off on [" + l3::to_string(it->address) + "]:123");
+    it = ipv6_sockets_.erase(it);
+  }
+  for (const wire::IpAddress& a : wanted) {
+    const bool open = std::any_of(ipv6_sockets_.begin(), ipv6_sockets_.end(),
+                                  [&](const Ipv6Socket& s) { return s.address == a; });
+    if (open || failed_ipv6_ == a) continue;
+    auto s = std::make_unique<socket::UdpSocket>();
+    if (std::string e = s->open(a, wire::kNtpPort); !e.empty()) {
+      // Logged once until the configuration changes (the loop calls this every pass).
+      log_.warning("server: cannot open port 123 on [" + l3::to_string(a) + "]: " + e);
+      failed_ipv6_ = a;
+      continue;
+    }
+    ipv6_sockets_.push_back(Ipv6Socket{a, std::move(s)});
+    log_.info("server: serving on [" + l3::to_string(a) + "]:123");
+  }
+}
+
+size_t SocketServer::fill_pollfds(std::vector<pollfd>& fds) const {
+  size_t n = 0;
+  if (socket_) {
+    fds.push_back(pollfd{socket_->fd(), POLLIN, 0});
+    ++n;
+  }
+  for (const Ipv6Socket& s : ipv6_sockets_) {
+    fds.push_back(pollfd{s.socket->fd(), POLLIN, 0});
+    ++n;
+  }
+  return n;
+}
+
 void SocketServer::serve_all(const server::ServerClockState& state,
                              const std::function<NtpTimestamp(UnixNanos)>& to_ntp,
                              const std::function<NtpTimestamp()>& now) {
-  if (!socket_) return;
+  if (socket_) serve_socket(*socket_, false, state, to_ntp, now);
+  for (Ipv6Socket& s : ipv6_sockets_) serve_socket(*s.socket, true, state, to_ntp, now);
+}
+
+void SocketServer::serve_socket(socket::UdpSocket& sock, bool ipv6,
+                                const server::ServerClockState& state,
+                                const std::function<NtpTimestamp(UnixNanos)>& to_ntp,
+                                const std::function<NtpTimestamp()>& now) {
   std::array<uint8_t, 1024> in{};
   std::array<uint8_t, wire::kNtpHeaderSize> out{};
   socket::ReceivedDatagram d;
   // Bounded per call, so a flood cannot hold the control loop.
-  for (int i = 0; i < 256 && socket_->receive(in, d); ++i) {
+  for (int i = 0; i < 256 && sock.receive(in, d); ++i) {
     const NtpTimestamp t2 = to_ntp(d.rx_realtime);
     server::ServeOutcome o = server::serve_payload(std::span(in).first(d.length), out, state, t2,
                                                    now(), &access_, d.from);
@@ -66,15 +138,16 @@ void SocketServer::serve_all(const server::ServerClockState& state,
       UnixNanos before = 0;
       // T3 was read just before this call: the reply's transmit field is written already, so
       // the read is as late as the codec allows without a second encode.
-      if (!socket_->send(d.from, d.from_port, out, before)) o = server::ServeOutcome::kTxFailed;
+      if (!sock.send(d.from, d.from_port, out, before)) o = server::ServeOutcome::kTxFailed;
     }
     ++counts_[static_cast<size_t>(o)];
+    ++family_counts_[ipv6 ? 1 : 0][static_cast<size_t>(o)];
   }
   // The socket stamps what it sends into its error queue; basic replies do not use the stamps,
   // but a full queue keeps poll() reporting POLLERR, which would spin the control loop (at
   // real-time priority it starved the lab's upstream chronyd on the same CPU).
   socket::TxTimestamp stamp;
-  for (int i = 0; i < 1024 && socket_->read_tx_timestamp(stamp); ++i) {
+  for (int i = 0; i < 1024 && sock.read_tx_timestamp(stamp); ++i) {
   }
 }
 
@@ -85,7 +158,15 @@ std::string SocketServer::summary() const {
     s += " " + std::string(server::to_string(static_cast<server::ServeOutcome>(i))) + " " +
          std::to_string(counts_[i]) + ";";
   }
-  return s == "server:" ? "server: no requests" : s;
+  if (s == "server:") return "server: no requests";
+  // The IPv6 share, when there is one (the totals above cover both families).
+  std::string v6;
+  for (size_t i = 0; i < counts_.size(); ++i) {
+    if (family_counts_[1][i] == 0) continue;
+    v6 += " " + std::string(server::to_string(static_cast<server::ServeOutcome>(i))) + " " +
+          std::to_string(family_counts_[1][i]) + ";";
+  }
+  return v6.empty() ? s : s + " of which IPv6:" + v6;
 }
 
 }  // namespace wiretime::daemon

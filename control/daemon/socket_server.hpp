@@ -1,8 +1,11 @@
-// The NTP server of the kernel-socket backend: a UDP socket on port 123 of the backend's
-// interface address, answered with the dataplane's pure stage (dataplane/server) from the same
-// published state, T2 from the kernel's RX stamp, T3 read right before sendto. Opened while the
-// committed configuration has the IPv4 server enabled and listening on this interface, closed
-// otherwise (so port 123 is free when the server is off).
+// The NTP server of the kernel-socket backend: UDP sockets on port 123, answered with the
+// dataplane's pure stage (dataplane/server) from the same published state, T2 from the kernel's
+// RX stamp, T3 read right before sendto. IPv4: one socket on the backend's interface address,
+// open while the committed configuration has the IPv4 server enabled and listening on this
+// interface. IPv6: one socket per `ntp ipv6 server source-address` of the public network (the
+// socket backend has no VRFs), or per IPv6 address of the interface with `ntp ipv6 server
+// source-interface all enable`, open while the IPv6 server is enabled. Closed otherwise, so
+// port 123 is free when the server is off.
 #pragma once
 
 #include <array>
@@ -12,6 +15,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <poll.h>
 
 #include "config/ntp_config/ntp_config.hpp"
 #include "control/daemon/daemon_log.hpp"
@@ -24,13 +30,18 @@ namespace wiretime::daemon {
 
 class SocketServer {
  public:
-  SocketServer(const DaemonLog& log, wire::IpAddress local, std::string interface_name);
+  // `ipv6_local`: the interface's IPv6 addresses (what `source-interface all` listens on).
+  SocketServer(const DaemonLog& log, wire::IpAddress local, std::string interface_name,
+               std::vector<wire::IpAddress> ipv6_local = {});
 
-  // Opens or closes the socket as `config` asks.
+  // Opens or closes the sockets as `config` asks.
   void configure(const config::NtpConfig& config);
+  // The IPv4 socket's descriptor, -1 while closed.
   int fd() const { return socket_ ? socket_->fd() : -1; }
+  // Appends one pollfd per open socket (POLLIN); returns how many.
+  size_t fill_pollfds(std::vector<pollfd>& fds) const;
 
-  // Answers every waiting request and empties the socket's TX-stamp error queue (call on
+  // Answers every waiting request and empties the sockets' TX-stamp error queues (call on
   // POLLIN or POLLERR). `to_ntp` maps a CLOCK_REALTIME kernel stamp to the served
   // clock; `now` reads the served clock (T3).
   void serve_all(const server::ServerClockState& state,
@@ -38,20 +49,45 @@ class SocketServer {
                  const std::function<NtpTimestamp()>& now);
 
   uint64_t count(server::ServeOutcome o) const { return counts_[static_cast<size_t>(o)]; }
+  // Per family: [0] IPv4, [1] IPv6.
+  uint64_t count(server::ServeOutcome o, bool ipv6) const {
+    return family_counts_[ipv6 ? 1 : 0][static_cast<size_t>(o)];
+  }
   std::string summary() const;
 
  private:
+  struct Ipv6Socket {
+    wire::IpAddress address;
+    std::unique_ptr<socket::UdpSocket> socket;
+  };
+  void serve_socket(socket::UdpSocket& s, bool ipv6, const server::ServerClockState& state,
+                    const std::function<NtpTimestamp(UnixNanos)>& to_ntp,
+                    const std::function<NtpTimestamp()>& now);
+  void configure_ipv6(const config::NtpConfig& config);
+
   const DaemonLog& log_;
   wire::IpAddress local_;
   std::string interface_name_;
+  std::vector<wire::IpAddress> ipv6_local_;
   std::unique_ptr<socket::UdpSocket> socket_;
+  std::vector<Ipv6Socket> ipv6_sockets_;
+  // The last address that could not be opened: not retried until the wanted set changes.
+  wire::IpAddress failed_ipv6_;
+  std::vector<wire::IpAddress> last_ipv6_wanted_;
   std::array<uint64_t, server::kServeOutcomeCount> counts_{};
   // Access and rate control, recompiled when the configuration changes (server_publisher.hpp).
   server::AccessGate access_;
   std::optional<config::NtpConfig> access_config_;
+  std::array<std::array<uint64_t, server::kServeOutcomeCount>, 2> family_counts_{};
 };
 
 // Whether `config` has this interface's IPv4 server on (enabled and listening).
 bool socket_server_wanted(const config::NtpConfig& config, const std::string& interface_name);
+
+// The IPv6 addresses `config` has the socket backend listen on: none while the IPv6 server is
+// disabled; with `source-interface all enable`, `interface_addresses`; else the public
+// network's `ntp ipv6 server source-address` entries (other VPNs do not exist here).
+std::vector<wire::IpAddress> socket_server_ipv6_wanted(
+    const config::NtpConfig& config, const std::vector<wire::IpAddress>& interface_addresses);
 
 }  // namespace wiretime::daemon

@@ -108,7 +108,14 @@ bool DataplaneLoop::rx_stage(uint64_t now_tsc) {
         }
         if (!handle_frame(p, mbufs[i], burst_tsc)) rte_pktmbuf_free(mbufs[i]);
       }
-      if (reply_count_ != 0) flush_replies(p);
+      if (reply_count_ != 0) {
+        // RX-to-TX per reply: to the TX burst call, and to its return (a PMD's own TX cost).
+        const uint16_t replies = reply_count_;
+        const uint64_t tx_tsc = read_tsc();
+        flush_replies(p);
+        counters_.server_latency.record(tx_tsc - burst_tsc, replies);
+        counters_.server_tx_return.record(read_tsc() - burst_tsc, replies);
+      }
     }
   }
   return any;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "dataplane/server/latency_histogram.hpp"
 #include "dataplane/server/server_counters.hpp"
 #include "dataplane/wire/decode_error.hpp"
 #include "dataplane/wire/neighbor_discovery.hpp"
@@ -96,6 +97,10 @@ struct DataplaneCounters {
   // Every NTP client request, by outcome, interface and family: served ones are also counted
   // as RxOutcome::kNtpRequestServed, the others as DropReason::kNtpRequestNotServed.
   server::ServerCounters server;
+  // Per reply, TSC ticks from its RX burst's read to the TX burst call, and to that call's
+  // return (benchmarks; on net_af_packet the return includes the kernel's delivery).
+  server::LatencyHistogram server_latency;
+  server::LatencyHistogram server_tx_return;
   std::array<InterfaceCounters, kCountedInterfaces> interfaces{};
   // The lcore's polling passes: all of them and those that found work, with the TSC cycles
   // they took (busy ratio = busy cycles / cycles; naps count as idle).

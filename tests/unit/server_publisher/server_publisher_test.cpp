@@ -164,5 +164,26 @@ TEST(SocketServer, WantedWhenEnabledAndListeningOnItsInterface) {
   EXPECT_TRUE(socket_server_wanted(c, "GE1/0/1"));
 }
 
+TEST(SocketServer, Ipv6ListensOnPublicSourceAddressesOrEveryInterfaceAddress) {
+  const auto v6 = [](uint8_t last) {
+    wire::Ipv6Address a{{0x20, 0x01, 0x0d, 0xb8}};
+    a.bytes[15] = last;
+    return wire::IpAddress::from(a);
+  };
+  config::NtpConfig c;
+  c.ipv6_server_source_addresses = {
+      {"2001:db8::2", ""}, {"2001:db8::3", "red"}, {"2001:db8::2", ""}};
+  // IPv6 serving is off until `undo ntp ipv6 server disable`.
+  c.ipv6_server_disable = true;
+  EXPECT_TRUE(socket_server_ipv6_wanted(c, {v6(9)}).empty());
+  c.ipv6_server_disable = false;
+  // The public network's addresses only (no VPNs on the socket backend), each once.
+  EXPECT_EQ(socket_server_ipv6_wanted(c, {v6(9)}), std::vector<wire::IpAddress>{v6(2)});
+  c.ipv6_server_listen_all = true;
+  EXPECT_EQ(socket_server_ipv6_wanted(c, {v6(9)}), std::vector<wire::IpAddress>{v6(9)});
+  c.ipv6_service_disable = true;  // `ntp ipv6 disable`
+  EXPECT_TRUE(socket_server_ipv6_wanted(c, {v6(9)}).empty());
+}
+
 }  // namespace
 }  // namespace wiretime::daemon

@@ -105,8 +105,9 @@ std::optional<ConfigError> adopt_legacy_l3(const YAML::Node& document, NtpConfig
         for (const char* key : kLegacyInterfaceKeys) {
           if (item[key] && std::string(key) != "gateway") {
             return error_at(item[key], base + "." + key,
-                            *name + " is also configured in ntp.interfaces: move this key there "
-                                    "(old-style L3 key, see docs/configuration.md)");
+                            *name +
+                                " is also configured in ntp.interfaces: move this key there "
+                                "(old-style L3 key, see docs/configuration.md)");
           }
         }
       }
@@ -136,7 +137,8 @@ std::optional<ConfigError> adopt_legacy_l3(const YAML::Node& document, NtpConfig
       }
       if (const YAML::Node vrf = item["vpn-instance"]) {
         const auto text = scalar(vrf);
-        if (!text || text->empty()) return error_at(vrf, base + ".vpn-instance", "must not be empty");
+        if (!text || text->empty())
+          return error_at(vrf, base + ".vpn-instance", "must not be empty");
         settings.vpn_instance = *text;
         ensure_vpn(running, *text).ipv4_family = true;
         note(base + ".vpn-instance", "ntp.vpn-instances + " + where + " vpn-instance");
@@ -159,10 +161,11 @@ std::optional<ConfigError> adopt_legacy_l3(const YAML::Node& document, NtpConfig
         }
         if (want == AddressFamily::kIpv6 && !settings.ipv6.empty()) {
           settings.ipv6_enable = true;
-          if (!settings.vpn_instance.empty()) ensure_vpn(running, settings.vpn_instance).ipv6_family = true;
+          if (!settings.vpn_instance.empty())
+            ensure_vpn(running, settings.vpn_instance).ipv6_family = true;
         }
-        note(base + "." + key, where + (want == AddressFamily::kIpv4 ? " ipv4-addresses"
-                                                                       : " ipv6-addresses"));
+        note(base + "." + key,
+             where + (want == AddressFamily::kIpv4 ? " ipv4-addresses" : " ipv6-addresses"));
       }
       if (const YAML::Node gateway = item["gateway"]) {
         const auto text = scalar(gateway);
@@ -229,7 +232,8 @@ std::optional<ConfigError> adopt_legacy_l3(const YAML::Node& document, NtpConfig
       }
       if (const YAML::Node vrf = item["vpn-instance"]) {
         const auto text = scalar(vrf);
-        if (!text || text->empty()) return error_at(vrf, base + ".vpn-instance", "must not be empty");
+        if (!text || text->empty())
+          return error_at(vrf, base + ".vpn-instance", "must not be empty");
         route.vpn_instance = *text;
         VpnInstance& v = ensure_vpn(running, *text);
         (route.family == AddressFamily::kIpv4 ? v.ipv4_family : v.ipv6_family) = true;

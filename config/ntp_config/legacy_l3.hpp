@@ -22,7 +22,7 @@ namespace wiretime::config {
 
 // The L3 keys an inventory item may still carry (old style); `name`, `devargs`, `mac` are
 // the inventory's own.
-inline constexpr const char* kLegacyInterfaceKeys[] = {"ipv4", "ipv6", "gateway",
+inline constexpr const char* kLegacyInterfaceKeys[] = {"ipv4",         "ipv6",   "gateway",
                                                        "vpn-instance", "parent", "vlan"};
 
 // Adds the old-style L3 settings of `document` to `running`. Each moved key is described in

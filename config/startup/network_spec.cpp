@@ -31,8 +31,7 @@ std::optional<l3::IpPrefix> prefix_of(AddressFamily family, const std::string& t
 
 bool builds(const std::vector<l3::InterfaceSpec>& interfaces, std::string& error) {
   l3::InterfaceTable table;
-  error = table.build(interfaces,
-                      std::vector<wire::MacAddress>(l3::count_ports(interfaces)));
+  error = table.build(interfaces, std::vector<wire::MacAddress>(l3::count_ports(interfaces)));
   return error.empty();
 }
 

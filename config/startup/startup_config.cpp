@@ -31,8 +31,7 @@ bool all_digits(const std::string& s) {
 }
 
 DataplaneSection parse_dataplane(const YamlField& field) {
-  const YamlMap map(field,
-                    {"eal", "lcore", "idle-sleep-us", "packet-socket-stamps", "backend"});
+  const YamlMap map(field, {"eal", "lcore", "idle-sleep-us", "packet-socket-stamps", "backend"});
   DataplaneSection section;
   for (const YamlField& arg : map.required("eal").as_sequence()) {
     section.eal_args.push_back(arg.as_string());
@@ -72,8 +71,8 @@ std::optional<wire::MacAddress> parse_mac(const std::string& text) {
   return mac;
 }
 
-constexpr std::string_view kInterfaceKeys[] = {"name",   "devargs", "mac",          "ipv4", "ipv6",
-                                               "gateway", "parent", "vpn-instance", "vlan"};
+constexpr std::string_view kInterfaceKeys[] = {"name",    "devargs", "mac",          "ipv4", "ipv6",
+                                               "gateway", "parent",  "vpn-instance", "vlan"};
 
 // One `interfaces:` item: a port, or (old style) a sub-interface item, which is no hardware and
 // comes back empty. Old-style L3 keys are read by adopt_legacy_l3.

@@ -43,9 +43,9 @@ struct DataplaneSection {
 // A port of the hardware inventory. Its L3 settings (addresses, VPN binding) and its
 // sub-interfaces are running configuration (`ntp.interfaces`).
 struct InterfaceSection {
-  std::string name;                    // canonical, as the CLI knows it, e.g. "GE1/0/1"
-  std::string devargs;                 // DPDK device arguments; empty when port_index is set
-  std::optional<uint16_t> port_index;  // "devargs: 0" selects an already probed port by index
+  std::string name;                     // canonical, as the CLI knows it, e.g. "GE1/0/1"
+  std::string devargs;                  // DPDK device arguments; empty when port_index is set
+  std::optional<uint16_t> port_index;   // "devargs: 0" selects an already probed port by index
   std::optional<wire::MacAddress> mac;  // override of the port's MAC
 };
 

@@ -5,8 +5,8 @@ namespace {
 
 DaemonConfig from_startup(config::StartupConfig startup) {
   DaemonConfig cfg;
-  cfg.backend = startup.dataplane.backend == config::BackendKind::kSocket ? Backend::kSocket
-                                                                           : Backend::kDpdk;
+  cfg.backend =
+      startup.dataplane.backend == config::BackendKind::kSocket ? Backend::kSocket : Backend::kDpdk;
   cfg.clock = startup.clock.driver == config::ClockDriver::kSystem ? ClockDriverKind::kSystem
                                                                    : ClockDriverKind::kVirtual;
   cfg.tracking_log = startup.log.tracking;

@@ -1,9 +1,9 @@
 #include "control/daemon/mgmt_endpoint.hpp"
 
 #include "config/apply/running_file.hpp"
-#include "config/startup/startup_config.hpp"
 #include "config/mgmt/mgmt_server.hpp"
 #include "config/mgmt/mgmt_service.hpp"
+#include "config/startup/startup_config.hpp"
 #include "control/daemon/mgmt_hooks.hpp"
 
 namespace wiretime::daemon {
@@ -19,10 +19,9 @@ MgmtEndpoint::~MgmtEndpoint() = default;
 
 std::variant<std::unique_ptr<MgmtEndpoint>, std::string> MgmtEndpoint::open(
     runtime::ControlLoop& loop, const config::StartupConfig& startup,
-    const std::string& config_path, const std::string& socket_path,
-    std::function<UnixNanos()> now, auth::KeyTable* keys,
-    std::function<std::vector<display::InterfaceBrief>()> interfaces, BackendDropCounters drops,
-    InterfaceNameOf interface_name,
+    const std::string& config_path, const std::string& socket_path, std::function<UnixNanos()> now,
+    auth::KeyTable* keys, std::function<std::vector<display::InterfaceBrief>()> interfaces,
+    BackendDropCounters drops, InterfaceNameOf interface_name,
     std::function<void(engine::AssociationId, const engine::AssociationConfig&,
                        const runtime::Peer&)>
         added) {

@@ -21,7 +21,7 @@
 namespace wiretime::config {
 struct NtpConfig;
 struct StartupConfig;
-}
+}  // namespace wiretime::config
 
 namespace wiretime::daemon {
 

@@ -1,6 +1,5 @@
 #include "control/daemon/server_specs.hpp"
 
-
 namespace wiretime::daemon {
 
 std::string place_peer(runtime::Peer& peer, const engine::AssociationConfig& config,

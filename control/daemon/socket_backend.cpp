@@ -180,12 +180,11 @@ int run_socket_backend(const BackendContext& context) {
         [&itf](uint16_t) { return itf.name; },
         [&](engine::AssociationId id, const engine::AssociationConfig& c, const runtime::Peer& p) {
           names.set_port(id, c.port);
-          log.info("source " +
-                   (c.is_domain ? c.address + ":" + std::to_string(c.port)
-                                : runtime::to_string(p)) +
-                   ", poll 2^" + std::to_string(c.min_poll) + "..2^" +
-                   std::to_string(c.max_poll) + " s" +
-                   (c.key_id != 0 ? ", key " + std::to_string(c.key_id) : std::string()));
+          log.info(
+              "source " +
+              (c.is_domain ? c.address + ":" + std::to_string(c.port) : runtime::to_string(p)) +
+              ", poll 2^" + std::to_string(c.min_poll) + "..2^" + std::to_string(c.max_poll) +
+              " s" + (c.key_id != 0 ? ", key " + std::to_string(c.key_id) : std::string()));
         });
     if (auto* e = std::get_if<std::string>(&opened)) {
       log.error("configuration: " + *e);

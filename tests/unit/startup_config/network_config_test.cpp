@@ -81,7 +81,8 @@ std::string error_of(const std::string& text) {
 }
 
 wire::IpAddress ip(const char* text) {
-  if (auto v4 = parse_ipv4(text)) return wire::IpAddress::from(wire::Ipv4Address::from_host_order(*v4));
+  if (auto v4 = parse_ipv4(text))
+    return wire::IpAddress::from(wire::Ipv4Address::from_host_order(*v4));
   wire::Ipv6Address a;
   a.bytes = *parse_ipv6(text);
   return wire::IpAddress::from(a);

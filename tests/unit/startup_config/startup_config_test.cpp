@@ -103,11 +103,11 @@ TEST(StartupConfig, LoadsEveryField) {
 }
 
 TEST(StartupConfig, DaemonKeysAreSchemaKeys) {
-  const std::string text = join({"dataplane: {eal: [], backend: socket}",
-                                 "interfaces: [{name: p0, devargs: 0}]",
-                                 "clock: {driver: system, shm-path: /tmp/c.shm, "
-                                 "chrony-sock: /tmp/c.sock}",
-                                 "log: {tracking: /tmp/t.log}", "ntp: {key-file: /tmp/k.keys}"});
+  const std::string text =
+      join({"dataplane: {eal: [], backend: socket}", "interfaces: [{name: p0, devargs: 0}]",
+            "clock: {driver: system, shm-path: /tmp/c.shm, "
+            "chrony-sock: /tmp/c.sock}",
+            "log: {tracking: /tmp/t.log}", "ntp: {key-file: /tmp/k.keys}"});
   const auto result = load_startup_config_text(text, "t.yaml");
   ASSERT_TRUE(result.ok()) << result.error().to_string();
   const StartupConfig& c = result.value();
@@ -170,7 +170,8 @@ TEST(StartupConfig, DuplicateKey) {
 }
 
 TEST(StartupConfig, MissingKeys) {
-  EXPECT_EQ(error_of(with_line(6, "")), "t.yaml:5:5: interfaces[0]: missing required key 'devargs'");
+  EXPECT_EQ(error_of(with_line(6, "")),
+            "t.yaml:5:5: interfaces[0]: missing required key 'devargs'");
   EXPECT_EQ(error_of(with_line(2, "")), "t.yaml:1:1: dataplane: missing required key 'eal'");
   EXPECT_EQ(error_of("dataplane: {eal: []}\n"), "t.yaml:1:1: missing required key 'interfaces'");
   EXPECT_EQ(error_of("dataplane: {eal: []}\ninterfaces: []\n"),
@@ -224,16 +225,14 @@ TEST(StartupConfig, AServerWithoutARouteIsAcceptedLikeACommit) {
 // Old-style files (L3 in `interfaces:`, a `routes:` list) load: the keys become running
 // configuration, each move listed for the log.
 TEST(StartupConfig, OldStyleFileLoadsWithItsL3MovedIntoTheRunningConfiguration) {
-  const std::string text = join({"dataplane: {eal: []}", "interfaces:", "  - name: GE1/0/1",
-                                 "    devargs: net_null0", "    ipv4: 198.18.0.2/24",
-                                 "    gateway: 198.18.0.254", "  - name: GE1/0/1.100",
-                                 "    parent: GE1/0/1", "    vlan: 100",
-                                 "    vpn-instance: blue", "    ipv4: 198.18.100.2/24",
-                                 "    ipv6: 2001:db8:100::2/64", "routes:",
-                                 "  - {prefix: 203.0.113.0/24, next-hop: 198.18.100.1, "
-                                 "vpn-instance: blue}",
-                                 "ntp:", "  unicast-servers:",
-                                 "    - {address: 203.0.113.9, vpn-instance: blue}"});
+  const std::string text =
+      join({"dataplane: {eal: []}", "interfaces:", "  - name: GE1/0/1", "    devargs: net_null0",
+            "    ipv4: 198.18.0.2/24", "    gateway: 198.18.0.254", "  - name: GE1/0/1.100",
+            "    parent: GE1/0/1", "    vlan: 100", "    vpn-instance: blue",
+            "    ipv4: 198.18.100.2/24", "    ipv6: 2001:db8:100::2/64", "routes:",
+            "  - {prefix: 203.0.113.0/24, next-hop: 198.18.100.1, "
+            "vpn-instance: blue}",
+            "ntp:", "  unicast-servers:", "    - {address: 203.0.113.9, vpn-instance: blue}"});
   const auto result = load_startup_config_text(text, "t.yaml");
   ASSERT_TRUE(result.ok()) << result.error().to_string();
   const StartupConfig& c = result.value();
@@ -260,14 +259,14 @@ TEST(StartupConfig, OldStyleFileLoadsWithItsL3MovedIntoTheRunningConfiguration) 
 TEST(StartupConfig, OldStyleKeyClashingWithTheRunningConfigurationNamesTheKeyToMove) {
   const std::string text =
       join({"dataplane: {eal: []}", "interfaces:", "  - name: GE1/0/1", "    devargs: net_null0",
-            "    ipv4: 198.18.0.2/24", "ntp:", "  interfaces:",
-            "    - {name: GE1/0/1, ipv4-addresses: [198.18.0.3/24]}"});
+            "    ipv4: 198.18.0.2/24",
+            "ntp:", "  interfaces:", "    - {name: GE1/0/1, ipv4-addresses: [198.18.0.3/24]}"});
   EXPECT_EQ(error_of(text),
             "t.yaml:5:11: interfaces[0].ipv4: GE1/0/1 is also configured in ntp.interfaces: move "
             "this key there (old-style L3 key, see docs/configuration.md)");
-  const std::string sub = join({"dataplane: {eal: []}", "interfaces:", "  - name: GE1/0/1",
-                                "    devargs: net_null0", "  - name: uplink",
-                                "    parent: GE1/0/1", "    vlan: 7"});
+  const std::string sub =
+      join({"dataplane: {eal: []}", "interfaces:", "  - name: GE1/0/1", "    devargs: net_null0",
+            "  - name: uplink", "    parent: GE1/0/1", "    vlan: 7"});
   EXPECT_EQ(error_of(sub),
             "t.yaml:5:11: interfaces[1].name: name the sub-interface <parent>.<number> (e.g. "
             "GE1/0/1.7), as `interface` does");

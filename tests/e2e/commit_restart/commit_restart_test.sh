@@ -64,7 +64,7 @@ lines=(
   "ip address $WT_CLIENT_IP $WT_PREFIX_LEN"
   "quit"
   "ip route-static 203.0.113.0 24 $WT_SERVER_IP"
-  "ntp unicast-server $WT_SERVER_IP minpoll 3 maxpoll 4 iburst"
+  "ntp unicast-server $WT_SERVER_IP minpoll 3 iburst"
   "ntp unicast-server 192.0.2.77 minpoll 3"
   "ntp max-distance 3"
   "commit"

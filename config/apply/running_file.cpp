@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "config/apply/atomic_file.hpp"
+#include "config/ntp_config/legacy_l3.hpp"
 #include "config/ntp_config/ntp_config_yaml.hpp"
 
 namespace wiretime::apply {
@@ -45,6 +46,8 @@ std::variant<RunningFile, config::ConfigError> RunningFile::open(const std::stri
 
 std::optional<std::string> RunningFile::write(const config::NtpConfig& config) {
   YAML::Node document = YAML::Clone(document_);
+  // `config` holds the old-style L3 keys read_ntp() moved in: the file takes the new shape.
+  config::strip_legacy_l3(document);
   YAML::Node section = config::encode_ntp_config(config);
   if (section.size() == 0) {
     document.remove("ntp");
@@ -84,7 +87,12 @@ std::variant<config::NtpConfig, config::ConfigError> RunningFile::read_ntp(
     const std::string& path) {
   auto loaded = load_document(path);
   if (auto* error = std::get_if<config::ConfigError>(&loaded)) return *error;
-  return config::decode_ntp_config(std::get<YAML::Node>(loaded)["ntp"]);
+  const YAML::Node& document = std::get<YAML::Node>(loaded);
+  auto decoded = config::decode_ntp_config(document["ntp"]);
+  if (auto* config = std::get_if<config::NtpConfig>(&decoded)) {
+    if (auto error = config::adopt_legacy_l3(document, *config)) return *error;
+  }
+  return decoded;
 }
 
 size_t remove_stale_temporaries(const std::string& path) {

@@ -21,8 +21,9 @@ class RunningFile {
   // deletes the temporaries that a crash in the middle of an earlier write left behind.
   static std::variant<RunningFile, config::ConfigError> open(const std::string& path);
 
-  // The document with `ntp:` replaced by `config` (removed when empty); error text on failure,
-  // in which case the file and this object are unchanged.
+  // The document with `ntp:` replaced by `config` (removed when empty) and the old-style L3
+  // keys of the inventory removed (read_ntp moved them into the configuration; legacy_l3.hpp);
+  // error text on failure, in which case the file and this object are unchanged.
   std::optional<std::string> write(const config::NtpConfig& config);
 
   const std::string& path() const { return path_; }
@@ -38,7 +39,8 @@ class RunningFile {
   std::variant<Saved, std::string> save() const;
   std::optional<std::string> restore(const Saved& saved);
 
-  // The `ntp:` section of a file, decoded; errors carry line and column.
+  // The running configuration of a file: its `ntp:` section decoded, plus the old-style L3
+  // keys of its inventory (legacy_l3.hpp); errors carry line and column.
   static std::variant<config::NtpConfig, config::ConfigError> read_ntp(const std::string& path);
 
  private:

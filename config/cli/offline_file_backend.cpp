@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "config/cli/atomic_file.hpp"
+#include "config/ntp_config/legacy_l3.hpp"
 #include "config/ntp_config/ntp_config_validate.hpp"
 #include "config/ntp_config/ntp_config_yaml.hpp"
 
@@ -48,16 +49,20 @@ std::variant<std::unique_ptr<OfflineFileBackend>, config::ConfigError> OfflineFi
     try {
       *backend->document_ = YAML::Load(text);
     } catch (const YAML::ParserException& e) {
-      return config::ConfigError{.line = e.mark.line + 1, .column = e.mark.column + 1, .message = e.msg};
+      return config::ConfigError{
+          .line = e.mark.line + 1, .column = e.mark.column + 1, .message = e.msg};
     }
     if (backend->document_->IsNull()) *backend->document_ = YAML::Node(YAML::NodeType::Map);
     if (!backend->document_->IsMap()) {
-      return config::ConfigError{.line = 1, .column = 1, .message = "expected a mapping at the top level"};
+      return config::ConfigError{
+          .line = 1, .column = 1, .message = "expected a mapping at the top level"};
     }
     const YAML::Node& doc = *backend->document_;
     auto decoded = config::decode_ntp_config(doc["ntp"]);
     if (auto* error = std::get_if<config::ConfigError>(&decoded)) return *error;
     backend->running_ = std::get<config::NtpConfig>(decoded);
+    // An old-style file's L3 keys are running configuration too (legacy_l3.hpp).
+    if (auto error = config::adopt_legacy_l3(doc, backend->running_)) return *error;
     backend->inventory_ = config::inventory_from_daemon_yaml(doc);
     if (auto error = config::validate_ntp_config(backend->running_, backend->inventory_)) {
       config::ConfigError positioned = *error;
@@ -84,6 +89,7 @@ ConfigBackend::CommitResult OfflineFileBackend::commit(const config::NtpConfig& 
     return {false, error->to_string()};
   }
   YAML::Node document = YAML::Clone(*document_);
+  config::strip_legacy_l3(document);  // the candidate holds them now: the file's new shape
   YAML::Node section = config::encode_ntp_config(candidate);
   if (section.size() == 0) {
     document.remove("ntp");

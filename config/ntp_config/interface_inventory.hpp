@@ -18,7 +18,8 @@ struct InterfaceInventory {
   bool contains(const std::string& name) const { return names.count(name) != 0; }
 };
 
-// Names of `interfaces[].name` in a daemon YAML document; entries without a name are skipped
+// Names of `interfaces[].name` in a daemon YAML document (ports; old-style sub-interface items
+// are not hardware); entries without a name are skipped
 // (the start-up loader reports those).
 InterfaceInventory inventory_from_daemon_yaml(const YAML::Node& document);
 

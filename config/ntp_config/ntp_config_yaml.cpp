@@ -658,6 +658,9 @@ InterfaceInventory inventory_from_daemon_yaml(const YAML::Node& document) {
   if (!interfaces || !interfaces.IsSequence()) return inventory;
   for (const auto& item : interfaces) {
     if (!item.IsMap() || !item["name"] || !item["name"].IsScalar()) continue;
+    // An old-style sub-interface item (parent + vlan) is no hardware: it becomes the
+    // `interface X.N` entry of the running configuration (legacy_l3.hpp).
+    if (item["parent"] || item["vlan"]) continue;
     if (auto name = canonical_interface_name(item["name"].Scalar())) inventory.names.insert(*name);
   }
   return inventory;

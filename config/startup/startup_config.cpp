@@ -3,11 +3,13 @@
 #include <fstream>
 #include <sstream>
 
-#include "config/startup/ip_text.hpp"
-#include "config/startup/network_spec.hpp"
+#include <charconv>
+
+#include "config/ntp_config/interface_name.hpp"
+#include "config/ntp_config/legacy_l3.hpp"
+#include "config/ntp_config/ntp_config_validate.hpp"
+#include "config/ntp_config/ntp_config_yaml.hpp"
 #include "config/startup/yaml_reader.hpp"
-#include "dataplane/l3/routing_table.hpp"
-#include "dataplane/wire/neighbor_discovery.hpp"
 
 namespace wiretime::config {
 namespace {
@@ -29,7 +31,7 @@ bool all_digits(const std::string& s) {
 }
 
 DataplaneSection parse_dataplane(const YamlField& field) {
-  const YamlMap map(field, {"eal", "lcore", "idle-sleep-us", "packet-socket-stamps",
+  const YamlMap map(field, {"eal", "lcore", "idle-sleep-us", "packet-socket-stamps", "backend",
                             "interleaved-store-entries"});
   DataplaneSection section;
   for (const YamlField& arg : map.required("eal").as_sequence()) {
@@ -55,152 +57,92 @@ DataplaneSection parse_dataplane(const YamlField& field) {
     }
     section.interleaved_store_entries = n;
   }
+  if (auto backend = map.optional("backend")) {
+    const std::string text = backend->as_string();
+    if (text == "socket") {
+      section.backend = BackendKind::kSocket;
+    } else if (text != "dpdk") {
+      backend->fail("unknown backend '" + text + "' (dpdk, socket)");
+    }
+  }
   return section;
 }
 
-// One interface address as written, checked for being a usable host address of its prefix.
-l3::IpPrefix parse_interface_prefix(const YamlField& field, wire::IpVersion family) {
-  const std::string text = field.as_string();
-  const auto prefix = parse_ip_prefix(text);
-  const char* what = family == wire::IpVersion::kV4 ? "IPv4" : "IPv6";
-  if (!prefix || prefix->version() != family) {
-    field.fail("'" + text + "' is not an " + what + " address/prefix");
+// "xx:xx:xx:xx:xx:xx", hex digits of either case.
+std::optional<wire::MacAddress> parse_mac(const std::string& text) {
+  if (text.size() != 17) return std::nullopt;
+  wire::MacAddress mac;
+  for (size_t i = 0; i < 6; ++i) {
+    if (i > 0 && text[i * 3 - 1] != ':') return std::nullopt;
+    unsigned value = 0;
+    const char* begin = text.data() + i * 3;
+    const auto [p, ec] = std::from_chars(begin, begin + 2, value, 16);
+    if (ec != std::errc() || p != begin + 2) return std::nullopt;
+    mac.bytes[i] = static_cast<uint8_t>(value);
   }
-  if (family == wire::IpVersion::kV4 && prefix->length < 31 && prefix->length > 0) {
-    const l3::IpPrefix network = l3::network_of(*prefix);
-    l3::IpPrefix broadcast = *prefix;
-    const uint32_t mask = ~uint32_t{0} << (32 - prefix->length);
-    broadcast.address.v4 =
-        wire::Ipv4Address::from_host_order(prefix->address.v4.to_host_order() | ~mask);
-    if (prefix->address == network.address || prefix->address == broadcast.address) {
-      field.fail("'" + text + "' is the network or broadcast address of its prefix");
-    }
-  }
-  if (family == wire::IpVersion::kV6 &&
-      (wire::is_multicast(prefix->address.v6) || wire::is_unspecified(prefix->address.v6))) {
-    field.fail("'" + text + "' is not a unicast address");
-  }
-  return *prefix;
+  return mac;
 }
 
-// `key: one` or `key: [one, two]`.
-std::vector<YamlField> one_or_list(const YamlField& field) {
-  if (field.node().IsSequence()) return field.as_sequence();
-  return {field};
-}
+constexpr std::string_view kInterfaceKeys[] = {"name",    "devargs", "mac",          "ipv4", "ipv6",
+                                               "gateway", "parent",  "vpn-instance", "vlan"};
 
-InterfaceSection parse_interface(const YamlField& field) {
-  const YamlMap map(field, {"name", "devargs", "parent", "vlan", "vpn-instance", "mac", "ipv4",
-                            "ipv6", "gateway"});
+// One `interfaces:` item: a port, or (old style) a sub-interface item, which is no hardware and
+// comes back empty. Old-style L3 keys are read by adopt_legacy_l3.
+std::optional<InterfaceSection> parse_interface(const YamlField& field) {
+  const YamlMap map(field, kInterfaceKeys);
   InterfaceSection section;
   const YamlField name = map.required("name");
-  section.name = name.as_string();
-  if (section.name.empty()) name.fail("must not be empty");
-
-  const auto parent = map.optional("parent");
-  const auto vlan = map.optional("vlan");
-  if (parent) {
-    section.parent = parent->as_string();
-    if (section.parent.empty()) parent->fail("must not be empty");
-    if (!vlan) parent->fail("a sub-interface needs a 'vlan' (1..4094)");
+  const auto canonical = canonical_interface_name(name.as_string());
+  if (!canonical) name.fail("'" + name.as_string() + "' is not an interface name");
+  section.name = *canonical;
+  if (map.optional("parent") || map.optional("vlan")) {
     if (auto devargs = map.optional("devargs")) {
       devargs->fail("a sub-interface uses its parent's port: no devargs");
     }
-  } else if (vlan) {
-    vlan->fail("a VLAN needs a 'parent' interface (this one is a port)");
+    return std::nullopt;
   }
-  if (vlan) section.vlan = static_cast<uint16_t>(vlan->as_int(1, 4094));
-
-  if (!parent) {
-    const YamlField devargs = map.required("devargs");
-    const std::string text = devargs.as_string();
-    if (all_digits(text)) {
-      section.port_index = static_cast<uint16_t>(devargs.as_int(0, 65535));
-    } else if (text.empty()) {
-      devargs.fail("must not be empty (DPDK device arguments or a port index)");
-    } else {
-      section.devargs = text;
-    }
-  }
-  if (auto vrf = map.optional("vpn-instance")) {
-    section.vpn_instance = vrf->as_string();
-    if (section.vpn_instance.empty()) vrf->fail("must not be empty");
+  const YamlField devargs = map.required("devargs");
+  const std::string text = devargs.as_string();
+  if (all_digits(text)) {
+    section.port_index = static_cast<uint16_t>(devargs.as_int(0, 65535));
+  } else if (text.empty()) {
+    devargs.fail("must not be empty (DPDK device arguments or a port index)");
+  } else {
+    section.devargs = text;
   }
   if (auto mac = map.optional("mac")) {
-    const auto parsed = parse_mac_address(mac->as_string());
+    const auto parsed = parse_mac(mac->as_string());
     if (!parsed) mac->fail("'" + mac->as_string() + "' is not a MAC address (xx:xx:xx:xx:xx:xx)");
     if (parsed->is_multicast() || *parsed == wire::MacAddress{}) {
       mac->fail("'" + mac->as_string() + "' is not a unicast MAC address");
     }
     section.mac = *parsed;
   }
-
-  const auto ipv4 = map.optional("ipv4");
-  const auto ipv6 = map.optional("ipv6");
-  if (!ipv4 && !ipv6) map.required("ipv4");  // the error names the usual key
-  if (ipv4) {
-    for (const YamlField& item : one_or_list(*ipv4)) {
-      section.addresses.push_back(parse_interface_prefix(item, wire::IpVersion::kV4));
-    }
-    if (section.addresses.empty()) ipv4->fail("at least one address is required");
-    const l3::IpPrefix& first = section.addresses.front();
-    section.ipv4 = Ipv4Prefix{Ipv4Address{first.address.v4.to_host_order()}, first.length};
-    section.has_ipv4 = true;
-  }
-  if (ipv6) {
-    const size_t before = section.addresses.size();
-    for (const YamlField& item : one_or_list(*ipv6)) {
-      section.addresses.push_back(parse_interface_prefix(item, wire::IpVersion::kV6));
-    }
-    if (section.addresses.size() == before) ipv6->fail("at least one address is required");
-  }
-
-  if (auto gateway = map.optional("gateway")) {
-    const auto address = parse_ipv4_address(gateway->as_string());
-    if (!address) gateway->fail("'" + gateway->as_string() + "' is not an IPv4 address");
-    if (!section.has_ipv4) gateway->fail("the interface has no IPv4 address");
-    bool inside = false;
-    for (const l3::IpPrefix& p : section.addresses) {
-      if (p.address.v4.to_host_order() == address->value && p.version() == wire::IpVersion::kV4) {
-        gateway->fail("is the interface's own address");
-      }
-      inside =
-          inside ||
-          p.contains(wire::IpAddress::from(wire::Ipv4Address::from_host_order(address->value)));
-    }
-    if (!inside) gateway->fail(address->to_string() + " is not inside " + section.ipv4.to_string());
-    section.gateway = *address;
-  }
   return section;
-}
-
-l3::StaticRouteSpec parse_route(const YamlField& field) {
-  const YamlMap map(field, {"prefix", "next-hop", "vpn-instance", "interface"});
-  l3::StaticRouteSpec route;
-  const YamlField prefix = map.required("prefix");
-  const auto parsed = parse_ip_prefix(prefix.as_string());
-  if (!parsed) prefix.fail("'" + prefix.as_string() + "' is not an IPv4 or IPv6 prefix");
-  route.prefix = l3::network_of(*parsed);
-  const YamlField next_hop = map.required("next-hop");
-  const auto hop = parse_ip_address(next_hop.as_string());
-  if (!hop) next_hop.fail("'" + next_hop.as_string() + "' is not an IPv4 or IPv6 address");
-  if (hop->version != parsed->version()) next_hop.fail("is not of the prefix's address family");
-  route.next_hop = *hop;
-  if (auto vrf = map.optional("vpn-instance")) {
-    route.vrf = vrf->as_string();
-    if (route.vrf.empty()) vrf->fail("must not be empty");
-  }
-  if (auto itf = map.optional("interface")) route.interface = itf->as_string();
-  return route;
 }
 
 ClockSection parse_clock(const YamlField& field) {
   ClockSection section;
   if (field.is_null()) return section;
-  const YamlMap map(field, {"driver", "test-initial-offset-ns", "test-initial-frequency-ppb"});
+  const YamlMap map(field, {"driver", "shm-path", "chrony-sock", "test-initial-offset-ns",
+                            "test-initial-frequency-ppb"});
   if (auto driver = map.optional("driver")) {
     const std::string text = driver->as_string();
-    if (text != "virtual") driver->fail("unknown clock driver '" + text + "' (supported: virtual)");
+    if (text == "system") {
+      section.driver = ClockDriver::kSystem;
+    } else if (text != "virtual") {
+      driver->fail("unknown clock driver '" + text + "' (virtual, system)");
+    }
+  }
+  if (auto shm = map.optional("shm-path")) {
+    section.shm_path = shm->as_string();
+    if (section.shm_path.empty()) shm->fail("must not be empty");
+  }
+  if (auto sock = map.optional("chrony-sock")) {
+    section.chrony_sock = sock->as_string();
+    if (section.chrony_sock.empty() || section.chrony_sock.size() >= 108) {
+      sock->fail("must be a Unix socket path of 1-107 characters");
+    }
   }
   if (auto offset = map.optional("test-initial-offset-ns")) {
     section.test_initial_offset_ns = offset->as_int(-kMaxTestOffsetNs, kMaxTestOffsetNs);
@@ -215,7 +157,8 @@ ClockSection parse_clock(const YamlField& field) {
 LogSection parse_log(const YamlField& field) {
   LogSection section;
   if (field.is_null()) return section;
-  const YamlMap map(field, {"level", "measurements", "metrics-textfile", "metrics-interval"});
+  const YamlMap map(field,
+                    {"level", "measurements", "tracking", "metrics-textfile", "metrics-interval"});
   if (auto level = map.optional("level")) {
     const auto parsed = parse_log_level(level->as_string());
     if (!parsed) {
@@ -227,6 +170,10 @@ LogSection parse_log(const YamlField& field) {
     section.measurements = measurements->as_string();
     if (section.measurements.empty()) measurements->fail("must not be empty");
   }
+  if (auto tracking = map.optional("tracking")) {
+    section.tracking = tracking->as_string();
+    if (section.tracking.empty()) tracking->fail("must not be empty");
+  }
   if (auto textfile = map.optional("metrics-textfile")) {
     section.metrics_textfile = textfile->as_string();
     if (section.metrics_textfile.empty()) textfile->fail("must not be empty");
@@ -237,87 +184,44 @@ LogSection parse_log(const YamlField& field) {
   return section;
 }
 
-// Interfaces, VRFs and routes must form a consistent network, and every server must have a
-// route in its VRF (through its source interface, when one is named). Each problem is reported
-// at the key it comes from.
-void check_network(const StartupConfig& config, const YamlMap& root) {
-  const std::vector<YamlField> interface_items = root.required("interfaces").as_sequence();
-  const l3::NetworkSpec spec = network_spec(config);
-  // Names, parents and VLANs, one interface at a time so the error points at the right one.
-  for (size_t i = 0; i < spec.interfaces.size(); ++i) {
-    const std::vector<l3::InterfaceSpec> prefix(spec.interfaces.begin(),
-                                                spec.interfaces.begin() + static_cast<long>(i) + 1);
-    std::vector<wire::MacAddress> macs(l3::count_ports(prefix));
-    l3::InterfaceTable table;
-    if (std::string e = table.build(prefix, macs); !e.empty()) interface_items[i].fail(e);
-  }
-  l3::InterfaceTable interfaces;
-  interfaces.build(spec.interfaces,
-                   std::vector<wire::MacAddress>(l3::count_ports(spec.interfaces)));
-  // Gateways become static routes first, then the `routes:` list.
-  l3::RoutingTable routes;
-  std::vector<l3::StaticRouteSpec> accepted;
-  size_t gateway_routes = 0;
-  for (const InterfaceSection& itf : config.interfaces) gateway_routes += itf.gateway ? 1 : 0;
-  const auto route_items = root.optional("routes") && !root.optional("routes")->is_null()
-                               ? root.optional("routes")->as_sequence()
-                               : std::vector<YamlField>{};
-  for (size_t i = 0; i < spec.routes.size(); ++i) {
-    accepted.push_back(spec.routes[i]);
-    if (std::string e = routes.build(interfaces, accepted); !e.empty()) {
-      if (i >= gateway_routes) route_items[i - gateway_routes].fail(e);
-      for (size_t k = 0, g = 0; k < config.interfaces.size(); ++k) {
-        if (config.interfaces[k].gateway && g++ == i) {
-          YamlMap(interface_items[k], {"name", "devargs", "parent", "vlan", "vpn-instance", "mac",
-                                       "ipv4", "ipv6", "gateway"})
-              .required("gateway")
-              .fail(e);
+// The node a key path such as "ntp.unicast-servers[3].vpn-instance" names, or the deepest one
+// of its parents that exists (an entry moved in from an old-style key has no node of its own).
+YAML::Mark mark_of(const YAML::Node& root, const std::string& path) {
+  YAML::Node node = root;
+  YAML::Mark mark = root.Mark();
+  size_t i = 0;
+  while (i < path.size()) {
+    const size_t end = path.find_first_of(".[", i);
+    const std::string key = path.substr(i, end == std::string::npos ? std::string::npos : end - i);
+    if (!key.empty()) {
+      if (!node.IsMap()) break;
+      bool found = false;
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        if (it->first.IsScalar() && it->first.Scalar() == key) {
+          mark = it->first.Mark();
+          node = it->second;
+          found = true;
+          break;
         }
       }
+      if (!found) break;
+    }
+    if (end == std::string::npos) break;
+    if (path[end] == '[') {
+      const size_t close = path.find(']', end);
+      if (close == std::string::npos) break;
+      size_t index = 0;
+      std::from_chars(path.data() + end + 1, path.data() + close, index);
+      if (!node.IsSequence() || index >= node.size()) break;
+      node = node[index];
+      mark = node.Mark();
+      i = close + 1;
+      if (i < path.size() && path[i] == '.') ++i;
+    } else {
+      i = end + 1;
     }
   }
-  if (std::string e = routes.build(interfaces, spec.routes); !e.empty()) root.field().fail(e);
-
-  auto ntp = root.optional("ntp");
-  for (size_t i = 0; i < config.ntp.unicast_servers.size(); ++i) {
-    const UnicastServer& server = config.ntp.unicast_servers[i];
-    const YamlField item = unicast_server_item(*ntp, i);
-    const YamlMap item_map(item, kUnicastServerKeys);
-    const std::string vrf_text =
-        server.vpn_instance.empty() ? "the public network" : "vpn-instance " + server.vpn_instance;
-    const auto vrf = interfaces.vrf_id(server.vpn_instance);
-    if (!vrf) {
-      item_map.required("vpn-instance")
-          .fail("no interface is bound to vpn-instance " + server.vpn_instance);
-    }
-    const l3::Interface* source = nullptr;
-    if (!server.source_interface.empty()) {
-      source = interfaces.find_by_name(server.source_interface);
-      const YamlField key = item_map.required("source-interface");
-      if (source == nullptr) key.fail("no interface named " + server.source_interface);
-      if (source->vrf != *vrf) key.fail(server.source_interface + " is not in " + vrf_text);
-    }
-    std::string problem;
-    for (const l3::Interface& itf : interfaces.all()) {
-      if (itf.vrf == *vrf && itf.owns(server.ip))
-        problem = "is the address of interface " + itf.name;
-    }
-    const auto hop = routes.lookup(*vrf, server.ip);
-    if (problem.empty() && !hop) {
-      problem = l3::to_string(server.ip) + " has no route in " + vrf_text;
-      // The common single-interface case, phrased as before.
-      if (config.interfaces.size() == 1 && server.ip.version == wire::IpVersion::kV4 &&
-          config.interfaces[0].has_ipv4 && *vrf == interfaces.find(0)->vrf) {
-        const InterfaceSection& itf = config.interfaces.front();
-        problem = l3::to_string(server.ip) + " is outside " + itf.name + "'s subnet " +
-                  itf.ipv4.to_string() + " and the interface has no gateway";
-      }
-    } else if (problem.empty() && source != nullptr && hop->interface != source->index) {
-      problem = "the route to " + l3::to_string(server.ip) + " leaves through " +
-                interfaces.find(hop->interface)->name + ", not source-interface " + source->name;
-    }
-    if (!problem.empty()) item_map.required("address").fail(problem);
-  }
+  return mark;
 }
 
 StartupConfig parse_document(const YamlField& root_field) {
@@ -328,24 +232,49 @@ StartupConfig parse_document(const YamlField& root_field) {
 
   const YamlField interfaces = root.required("interfaces");
   for (const YamlField& item : interfaces.as_sequence()) {
-    config.interfaces.push_back(parse_interface(item));
+    auto port = parse_interface(item);
+    if (!port) continue;
+    for (const InterfaceSection& other : config.interfaces) {
+      if (other.name == port->name) {
+        YamlMap(item, kInterfaceKeys).required("name").fail("interface name used twice");
+      }
+    }
+    config.interfaces.push_back(*port);
   }
-  if (config.interfaces.empty()) interfaces.fail("at least one interface is required");
+  if (config.interfaces.empty()) interfaces.fail("at least one port interface is required");
   if (config.interfaces.size() > kMaxInterfaces) {
     interfaces.fail("at most " + std::to_string(kMaxInterfaces) + " interfaces are supported");
   }
-
-  if (auto routes = root.optional("routes"); routes && !routes->is_null()) {
-    for (const YamlField& item : routes->as_sequence()) config.routes.push_back(parse_route(item));
-  }
   if (auto clock = root.optional("clock")) config.clock = parse_clock(*clock);
   if (auto log = root.optional("log")) config.log = parse_log(*log);
-  if (auto ntp = root.optional("ntp")) config.ntp = parse_ntp_section(*ntp);
-  check_network(config, root);
+
+  // The running configuration: the codec and the validator `commit` uses.
+  const YAML::Node& document = root_field.node();
+  auto decoded = decode_ntp_config(document["ntp"]);
+  if (auto* e = std::get_if<ConfigError>(&decoded)) {
+    ConfigError error = *e;
+    error.file = root_field.file();
+    throw YamlReadFailure{std::move(error)};
+  }
+  config.running = std::get<NtpConfig>(decoded);
+  if (auto e = adopt_legacy_l3(document, config.running, &config.legacy_moves)) {
+    e->file = root_field.file();
+    throw YamlReadFailure{std::move(*e)};
+  }
+  if (auto e = validate_ntp_config(config.running, config.inventory())) {
+    const YAML::Mark mark = mark_of(document, e->path);
+    throw YamlReadFailure{make_error(root_field.file(), mark, e->path, e->message)};
+  }
   return config;
 }
 
 }  // namespace
+
+InterfaceInventory StartupConfig::inventory() const {
+  InterfaceInventory inventory;
+  for (const InterfaceSection& itf : interfaces) inventory.names.insert(itf.name);
+  return inventory;
+}
 
 std::optional<LogLevel> parse_log_level(std::string_view text) {
   if (text == "error") return LogLevel::kError;

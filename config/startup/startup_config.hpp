@@ -1,5 +1,15 @@
-// The daemon's start-up YAML: hardware inventory (EAL arguments, interfaces), clock driver,
-// logging, and the NTP associations to run. Schema and examples: docs/operations.md.
+// wiretimed's file, parsed once into one typed model (issue 10 item 1) with file:line:column
+// errors. Two parts:
+//  - the hardware inventory and how the daemon runs: `dataplane:` (EAL arguments, lcore,
+//    backend), `interfaces:` (port name <-> DPDK devargs, MAC), `clock:`, `log:`;
+//  - the running configuration: the `ntp:` section, which holds everything the VRP CLI
+//    configures, the section-12 companions (VPN instances, interface L3 settings,
+//    sub-interfaces, static routes) included. It is decoded by the same codec and checked by
+//    the same validate_ntp_config() that `commit` uses, against the inventory's port names, and
+//    the daemon applies it as a commit against an empty running configuration.
+// Old-style files with L3 keys in `interfaces:` or a `routes:` list still load: those keys
+// move into the running configuration (config/ntp_config/legacy_l3.hpp). Schema and
+// examples: docs/configuration.md.
 #pragma once
 
 #include <cstddef>
@@ -10,10 +20,8 @@
 #include <vector>
 
 #include "config/config_error.hpp"
-#include "config/startup/ipv4_text.hpp"
-#include "config/startup/ntp_section.hpp"
-#include "dataplane/l3/interface_table.hpp"
-#include "dataplane/l3/ip_prefix.hpp"
+#include "config/ntp_config/interface_inventory.hpp"
+#include "config/ntp_config/ntp_config.hpp"
 #include "dataplane/wire/addresses.hpp"
 
 namespace wiretime::config {
@@ -22,6 +30,7 @@ namespace wiretime::config {
 inline constexpr size_t kDefaultInterleavedStoreEntries = 4096;  // 64 KiB
 inline constexpr size_t kMinInterleavedStoreEntries = 16;
 inline constexpr size_t kMaxInterleavedStoreEntries = size_t{1} << 24;  // 256 MiB
+enum class BackendKind { kDpdk, kSocket };
 
 struct DataplaneSection {
   std::vector<std::string> eal_args;  // passed to rte_eal_init after argv[0]
@@ -36,32 +45,26 @@ struct DataplaneSection {
   // The NTP server's interleaved-mode store (RFC 9769, dataplane/server/interleaved_store.hpp):
   // 16 bytes per entry, allocated once at start; 0 answers every request in basic mode.
   size_t interleaved_store_entries = kDefaultInterleavedStoreEntries;
+  BackendKind backend = BackendKind::kDpdk;  // `backend: dpdk | socket`
 };
 
-// A port interface (devargs) or an 802.1Q sub-interface of one (parent + vlan).
+// A port of the hardware inventory. Its L3 settings (addresses, VPN binding) and its
+// sub-interfaces are running configuration (`ntp.interfaces`).
 struct InterfaceSection {
-  std::string name;                    // as the CLI knows it, e.g. "GE1/0/1" or "GE1/0/1.100"
-  std::string devargs;                 // DPDK device arguments; empty when port_index is set
-  std::optional<uint16_t> port_index;  // "devargs: 0" selects an already probed port by index
-  // Sub-interfaces: the port interface they are on, and their VLAN id (1..4094).
-  std::string parent;
-  uint16_t vlan = 0;
-  std::string vpn_instance;             // VRF; empty: the public network
+  std::string name;                     // canonical, as the CLI knows it, e.g. "GE1/0/1"
+  std::string devargs;                  // DPDK device arguments; empty when port_index is set
+  std::optional<uint16_t> port_index;   // "devargs: 0" selects an already probed port by index
   std::optional<wire::MacAddress> mac;  // override of the port's MAC
-  // The first IPv4 address (kept for single-address consumers); has_ipv4 says if there is one.
-  Ipv4Prefix ipv4;
-  bool has_ipv4 = false;
-  // Every address, IPv4 (`ipv4:` one or a list) then IPv6 (`ipv6:` one or a list).
-  std::vector<l3::IpPrefix> addresses;
-  // Default route through this interface in its VRF (IPv4 only, as before).
-  std::optional<Ipv4Address> gateway;
-  bool is_port() const { return parent.empty(); }
 };
 
-enum class ClockDriver { kVirtual };
+enum class ClockDriver { kVirtual, kSystem };
 
 struct ClockSection {
+  // virtual: the daemon's own disciplined clock; system: CLOCK_REALTIME follows it (socket
+  // backend only).
   ClockDriver driver = ClockDriver::kVirtual;
+  std::string shm_path;     // shared-memory clock; empty: beside the management socket; "off"
+  std::string chrony_sock;  // chronyd's `refclock SOCK` socket; empty: none
   // Test knobs: an error deliberately put into the virtual clock at start, so that tests can
   // check that the measured offset sees it.
   int64_t test_initial_offset_ns = 0;
@@ -73,6 +76,7 @@ enum class LogLevel { kError, kWarning, kInfo, kDebug };
 struct LogSection {
   LogLevel level = LogLevel::kInfo;
   std::string measurements;  // file for one line per sample; empty: none
+  std::string tracking;      // file for one line per clock update; empty: none
   // Prometheus metrics in the node_exporter textfile convention (`.prom`, rewritten
   // atomically every metrics_interval_s seconds); empty: none.
   std::string metrics_textfile;
@@ -80,13 +84,18 @@ struct LogSection {
 };
 
 struct StartupConfig {
+  // --- inventory
   DataplaneSection dataplane;
-  std::vector<InterfaceSection> interfaces;
-  // `routes:` static routes, each in a VRF (`vpn-instance`, default the public network).
-  std::vector<l3::StaticRouteSpec> routes;
+  std::vector<InterfaceSection> interfaces;  // ports
   ClockSection clock;
   LogSection log;
-  NtpSection ntp;
+  // --- running configuration (valid: validate_ntp_config accepted it)
+  NtpConfig running;
+  // Old-style keys moved into `running`, one line each ("interfaces[0].ipv4 -> ..."), for the
+  // daemon's log; empty for a new-style file.
+  std::vector<std::string> legacy_moves;
+
+  InterfaceInventory inventory() const;
 };
 
 // `file_name` is only used in messages.
@@ -96,5 +105,8 @@ ConfigResult<StartupConfig> load_startup_config_file(const std::string& path);
 
 std::optional<LogLevel> parse_log_level(std::string_view text);
 const char* to_string(LogLevel level);
+
+inline constexpr int kMinPollExponent = -4;
+inline constexpr int kMaxPollExponent = 17;
 
 }  // namespace wiretime::config

@@ -22,10 +22,13 @@ DaemonKeys load_daemon_keys(const DaemonConfig& config) {
       }
     }
   }
-  std::vector<uint32_t> used = config.server_key_ids;
-  for (const DomainServer& d : config.domain_servers) used.push_back(d.key_id);
+  std::vector<uint32_t> used;
+  for (const auto* list : {&config.running().unicast_servers, &config.running().unicast_peers}) {
+    for (const config::Association& a : *list) {
+      if (a.file_key_id) used.push_back(*a.file_key_id);
+    }
+  }
   for (const uint32_t id : used) {
-    if (id == 0) continue;
     out.authentication_enabled = true;
     if (out.table.find(id) == nullptr) {
       out.error = "key-id " + std::to_string(id) + " of a server is not in " +

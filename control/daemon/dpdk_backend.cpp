@@ -273,7 +273,6 @@ int run_dpdk_backend(const BackendContext& context) {
   // Everything DPDK-owned lives in this scope, so it is released before rte_eal_cleanup.
   std::vector<dpdk::PortSpec> port_specs;
   for (const config::InterfaceSection& itf : cfg.interfaces) {
-    if (!itf.is_port()) continue;
     dpdk::PortSpec spec;
     spec.devargs = itf.devargs;
     spec.port_index = itf.port_index;
@@ -282,15 +281,15 @@ int run_dpdk_backend(const BackendContext& context) {
   dpdk::DataplaneOptions options;
   options.idle_sleep_us = cfg.dataplane.idle_sleep_us;
   options.server_interleaved_entries = cfg.dataplane.interleaved_store_entries;
-  for (const config::UnicastServer& s : cfg.ntp.unicast_servers) {
+  for (const config::Association& s : cfg.running.unicast_servers) {
     // The dataplane decodes port 123 as NTP, and one other port (a lab server elsewhere).
     if (s.port != 123 && options.extra_ntp_port == 0) options.extra_ntp_port = s.port;
   }
-  for (const DomainServer& d : dcfg.domain_servers) {
-    if (d.port != 123 && options.extra_ntp_port == 0) options.extra_ntp_port = d.port;
-  }
+  std::vector<std::string> l3_warnings;
+  const l3::NetworkSpec network = config::network_spec(cfg, &l3_warnings);
+  for (const std::string& w : l3_warnings) log.warning(w);
   std::string error;
-  auto dataplane = dpdk::Dataplane::create(options, port_specs, config::network_spec(cfg), error);
+  auto dataplane = dpdk::Dataplane::create(options, port_specs, network, error);
   if (!dataplane) {
     log.error("dataplane: " + error);
     return kExitRuntimeError;
@@ -398,36 +397,29 @@ int run_dpdk_backend(const BackendContext& context) {
       return kernel_stamps.ticks_of(t);
     });
   }
-  for (ServerSpec s : server_specs(dcfg)) {
-    if (std::string e = place_peer(s.peer, s.config, interfaces); !e.empty()) {
-      log.error("server " + s.config.address + ": " + e);
-      return kExitConfigError;
-    }
-    const engine::AssociationId id = loop.add(s.config, s.peer);
-    names.set_port(id, s.config.port);
-    const std::string vrf = interfaces.vrf_name(s.peer.vrf);
-    const std::string key =
-        s.config.key_id != 0 ? ", key " + std::to_string(s.config.key_id) : std::string();
-    log.info("source " +
-             (s.config.is_domain ? s.config.address + ":" + std::to_string(s.config.port)
-                                 : runtime::to_string(s.peer)) +
-             (vrf.empty() ? "" : " (vpn-instance " + vrf + ")") +
-             (s.config.source_interface.empty() ? "" : " from " + s.config.source_interface) +
-             ", poll 2^" + std::to_string(s.config.min_poll) + "..2^" +
-             std::to_string(s.config.max_poll) + " s, from port " + std::to_string(client_port) +
-             key);
-    // Resolve the next hop before the first poll is due.
-    transport.prepare(s.peer);
-  }
-
+  // Start-up's commit: the file's running configuration through the path `commit` takes.
   auto opened = MgmtEndpoint::open(
-      loop, context.config_path, context.mgmt_socket,
+      loop, cfg, context.config_path, context.mgmt_socket,
       [&published] { return published.read().utc_nanos(dpdk::read_tsc()); }, &keys.table,
       [&dataplane] { return interface_briefs(*dataplane); },
       [&dataplane] { return ntp_drops(dataplane->counters()); },
       [&interfaces](uint16_t index) {
         const l3::Interface* itf = interfaces.find(static_cast<l3::InterfaceIndex>(index));
         return itf != nullptr ? itf->name : std::string();
+      },
+      [&](engine::AssociationId id, const engine::AssociationConfig& c, const runtime::Peer& p) {
+        names.set_port(id, c.port);
+        // A server without a route (kNoVrf, warned about by the placement) is kept, unreachable.
+        const std::string vrf = p.vrf < interfaces.vrf_count() ? interfaces.vrf_name(p.vrf) : "";
+        log.info("source " +
+                 (c.is_domain ? c.address + ":" + std::to_string(c.port) : runtime::to_string(p)) +
+                 (vrf.empty() ? "" : " (vpn-instance " + vrf + ")") +
+                 (c.source_interface.empty() ? "" : " from " + c.source_interface) + ", poll 2^" +
+                 std::to_string(c.min_poll) + "..2^" + std::to_string(c.max_poll) +
+                 " s, from port " + std::to_string(client_port) +
+                 (c.key_id != 0 ? ", key " + std::to_string(c.key_id) : std::string()));
+        // Resolve the next hop before the first poll is due.
+        if (!c.is_domain) transport.prepare(p);
       });
   if (auto* e = std::get_if<std::string>(&opened)) {
     log.error("management socket: " + *e);

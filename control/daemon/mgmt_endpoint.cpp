@@ -1,10 +1,9 @@
 #include "control/daemon/mgmt_endpoint.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include "config/apply/running_file.hpp"
 #include "config/mgmt/mgmt_server.hpp"
 #include "config/mgmt/mgmt_service.hpp"
+#include "config/startup/startup_config.hpp"
 #include "control/daemon/mgmt_hooks.hpp"
 
 namespace wiretime::daemon {
@@ -19,27 +18,23 @@ MgmtEndpoint::MgmtEndpoint(std::unique_ptr<Parts> parts) : parts_(std::move(part
 MgmtEndpoint::~MgmtEndpoint() = default;
 
 std::variant<std::unique_ptr<MgmtEndpoint>, std::string> MgmtEndpoint::open(
-    runtime::ControlLoop& loop, const std::string& config_path, const std::string& socket_path,
-    std::function<UnixNanos()> now, auth::KeyTable* keys,
-    std::function<std::vector<display::InterfaceBrief>()> interfaces, BackendDropCounters drops,
-    InterfaceNameOf interface_name) {
-  auto running = apply::RunningFile::read_ntp(config_path);
-  if (auto* e = std::get_if<config::ConfigError>(&running)) return e->to_string(config_path);
+    runtime::ControlLoop& loop, const config::StartupConfig& startup,
+    const std::string& config_path, const std::string& socket_path, std::function<UnixNanos()> now,
+    auth::KeyTable* keys, std::function<std::vector<display::InterfaceBrief>()> interfaces,
+    BackendDropCounters drops, InterfaceNameOf interface_name,
+    std::function<void(engine::AssociationId, const engine::AssociationConfig&,
+                       const runtime::Peer&)>
+        added) {
   auto file = apply::RunningFile::open(config_path);
   if (auto* e = std::get_if<config::ConfigError>(&file)) return e->to_string(config_path);
-  config::InterfaceInventory inventory;
-  try {
-    inventory = config::inventory_from_daemon_yaml(YAML::LoadFile(config_path));
-  } catch (const YAML::Exception& e) {
-    return config_path + ": " + e.what();
-  }
   auto parts = std::make_unique<Parts>();
   parts->hooks = std::make_unique<MgmtHooks>(
-      loop, std::get<config::NtpConfig>(running), std::move(inventory), std::move(now),
-      std::move(drops), keys, std::move(interfaces), std::move(interface_name));
-  if (auto e = parts->hooks->adopt_running_globals()) return config_path + ": " + *e;
+      loop, config::NtpConfig{}, startup.inventory(), std::move(now), std::move(drops), keys,
+      std::move(interfaces), std::move(interface_name), std::move(added));
+  if (auto e = parts->hooks->start(startup.running)) return config_path + ": " + *e;
   parts->service = std::make_unique<mgmt::MgmtService>(
       parts->hooks->hooks(), std::move(std::get<apply::RunningFile>(file)));
+  if (socket_path.empty()) return std::unique_ptr<MgmtEndpoint>(new MgmtEndpoint(std::move(parts)));
   mgmt::MgmtService* service = parts->service.get();
   auto server = mgmt::MgmtServer::listen_async(
       socket_path, [service](const mgmt::Request& r, mgmt::MgmtServer::Reply reply) {
@@ -51,11 +46,11 @@ std::variant<std::unique_ptr<MgmtEndpoint>, std::string> MgmtEndpoint::open(
 }
 
 void MgmtEndpoint::fill_pollfds(std::vector<pollfd>& fds) const {
-  parts_->server->fill_pollfds(fds);
+  if (parts_->server) parts_->server->fill_pollfds(fds);
 }
 
 void MgmtEndpoint::service(const pollfd* fds, size_t count) {
-  parts_->server->service(fds, count);
+  if (parts_->server) parts_->server->service(fds, count);
 }
 
 const config::NtpConfig& MgmtEndpoint::running() const {
@@ -63,7 +58,8 @@ const config::NtpConfig& MgmtEndpoint::running() const {
 }
 
 const std::string& MgmtEndpoint::path() const {
-  return parts_->server->path();
+  static const std::string none;
+  return parts_->server ? parts_->server->path() : none;
 }
 
 }  // namespace wiretime::daemon

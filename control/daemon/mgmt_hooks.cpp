@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "config/ntp_config/ip_address.hpp"
+#include "config/ntp_config/ntp_config_validate.hpp"
 #include "control/auth/chrony_key_file.hpp"
 #include "control/auth/key_table_from_config.hpp"
 #include "control/daemon/ntp_trace_run.hpp"
@@ -73,7 +74,7 @@ std::variant<std::pair<engine::AssociationConfig, runtime::Peer>, std::string> e
 MgmtHooks::MgmtHooks(runtime::ControlLoop& loop, config::NtpConfig running,
                      config::InterfaceInventory inventory, std::function<UnixNanos()> now,
                      InvalidPackets invalid_packets, auth::KeyTable* keys, Interfaces interfaces,
-                     InterfaceName interface_name)
+                     InterfaceName interface_name, Added added)
     : loop_(loop),
       running_(std::move(running)),
       inventory_(std::move(inventory)),
@@ -81,23 +82,11 @@ MgmtHooks::MgmtHooks(runtime::ControlLoop& loop, config::NtpConfig running,
       invalid_packets_(std::move(invalid_packets)),
       interfaces_(std::move(interfaces)),
       interface_name_(std::move(interface_name)),
+      added_(std::move(added)),
       keys_(keys) {
   if (keys_ != nullptr) {
     file_keys_ = *keys_;
     file_keys_path_ = running_.key_file;
-  }
-  std::vector<engine::AssociationId> claimed;
-  for (const config::Association& a : running_.unicast_servers) {
-    for (const engine::Association& e : loop_.engine().associations()) {
-      // The same address may be configured in two VRFs: they are two servers.
-      if (e.config.address != a.address || e.config.vpn_instance != a.vpn_instance ||
-          std::find(claimed.begin(), claimed.end(), e.id) != claimed.end()) {
-        continue;
-      }
-      claimed.push_back(e.id);
-      live_.push_back(Live{a, e.id});
-      break;
-    }
   }
 }
 
@@ -173,19 +162,11 @@ void MgmtHooks::set_globals(Globals globals) {
   if (keys_ != nullptr) *keys_ = std::move(globals.keys);
 }
 
-std::optional<std::string> MgmtHooks::adopt_running_globals() {
-  auto globals = globals_of(running_);
-  if (auto* error = std::get_if<std::string>(&globals)) return *error;
-  // The start-up loader gave the servers their address and polling only: the file's other
-  // options (iburst, preferred, keys...) take effect here, before the first poll, in place (a
-  // domain server keeps its resolution state). One this code cannot convert (to_engine lags
-  // the backend) stays as start-up made it.
-  for (const Live& l : live_) {
-    auto converted = engine_side(l.association, config::AssociationMode::kServer);
-    if (auto* c = std::get_if<0>(&converted)) loop_.reconfigure(l.id, c->first);
-  }
-  set_globals(std::move(std::get<Globals>(globals)));
-  return std::nullopt;
+std::optional<std::string> MgmtHooks::start(const config::NtpConfig& running) {
+  if (auto error = config::validate_ntp_config(running, inventory_)) return error->to_string();
+  // The backend loaded `keys_` from this configuration's key file.
+  if (keys_ != nullptr) file_keys_path_ = running.key_file;
+  return apply(apply::plan_apply(running_, running), running);
 }
 
 std::optional<std::string> MgmtHooks::apply(const apply::ApplyPlan& plan,
@@ -222,9 +203,12 @@ std::optional<std::string> MgmtHooks::apply(const apply::ApplyPlan& plan,
         if (change.action == AssociationAction::kRemove) break;
         [[fallthrough]];
       }
-      case AssociationAction::kAdd:
-        live_.push_back(Live{*change.candidate, loop_.add(converted->first, converted->second)});
+      case AssociationAction::kAdd: {
+        const engine::AssociationId id = loop_.add(converted->first, converted->second);
+        live_.push_back(Live{*change.candidate, id});
+        if (added_) added_(id, converted->first, loop_.peer_of(id).value_or(converted->second));
         break;
+      }
       case AssociationAction::kModify: {
         auto it = find(*change.running);
         loop_.reconfigure(it->id, converted->first);

@@ -35,20 +35,26 @@ class MgmtHooks {
   // The live backend's interfaces, for `display interface brief`.
   using Interfaces = std::function<std::vector<display::InterfaceBrief>()>;
 
-  // `running` is what the daemon started with; its servers already in `loop` (added from the
-  // start-up YAML) are adopted by address so the first commit keeps them. `keys` is the table
-  // the backend signs and verifies with, holding the start-up key file's keys; commits rebuild
-  // it from that file and the configuration's `ntp authentication-keyid` keys (none: the
-  // daemon has no authentication, and keys are only saved).
+  // Called for every association a commit adds to the loop (start-up's included), so that the
+  // backend can log it, give the resolver its port, resolve its next hop.
+  using Added = std::function<void(engine::AssociationId, const engine::AssociationConfig&,
+                                   const runtime::Peer&)>;
+
+  // `running`: what `loop` already runs (the daemon: nothing, then start()). `keys` is the
+  // table the backend signs and verifies with, holding the start-up key file's keys; commits
+  // rebuild it from that file and the configuration's `ntp authentication-keyid` keys (none:
+  // the daemon has no authentication, and keys are only saved).
   MgmtHooks(runtime::ControlLoop& loop, config::NtpConfig running,
             config::InterfaceInventory inventory, std::function<UnixNanos()> now,
             InvalidPackets invalid_packets = {}, auth::KeyTable* keys = nullptr,
-            Interfaces interfaces = {}, InterfaceName interface_name = {});
+            Interfaces interfaces = {}, InterfaceName interface_name = {}, Added added = {});
   ~MgmtHooks();
 
-  // Puts the running configuration's global settings and keys into effect (at start-up); error
-  // text when they are unusable, and then nothing changed.
-  std::optional<std::string> adopt_running_globals();
+  // Start-up is a commit (issue 10): `running` (the file's running configuration) is checked
+  // by the validator `commit` uses and applied over the running configuration (empty at
+  // start) by apply(), as a commit is. Error text when the daemon cannot run it; then nothing
+  // changed.
+  std::optional<std::string> start(const config::NtpConfig& running);
 
   mgmt::DaemonHooks hooks();
 
@@ -88,6 +94,7 @@ class MgmtHooks {
   InvalidPackets invalid_packets_;
   Interfaces interfaces_;
   InterfaceName interface_name_;
+  Added added_;
   std::array<display::PacketStatistics, 2> baseline_{};
   std::array<uint64_t, 2> baseline_drops_{};  // RuntimeCounters::drops at the reset
   std::vector<Live> live_;

@@ -1,25 +1,14 @@
-// The associations the start-up YAML asks for, as the control loop takes them.
+// Where an association is reached in a dataplane's tables. Start-up no longer builds
+// associations here: the file's running configuration is applied as a commit (MgmtHooks).
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "config/startup/ntp_section.hpp"
-#include "control/daemon/daemon_config.hpp"
 #include "control/runtime/control_loop.hpp"
 #include "dataplane/l3/interface_table.hpp"
 
 namespace wiretime::daemon {
-
-struct ServerSpec {
-  engine::AssociationConfig config;
-  runtime::Peer peer;
-};
-
-std::vector<ServerSpec> server_specs(const config::NtpSection& ntp);
-// The same with the daemon's extensions: each server's key id, then the domain servers
-// (`config.is_domain`, peer address unset until resolved).
-std::vector<ServerSpec> server_specs(const DaemonConfig& config);
 
 // Where a server is reached, as a dataplane's tables number it: `peer.vrf` from the
 // association's vpn-instance, `peer.interface` from its source-interface (which must be in that

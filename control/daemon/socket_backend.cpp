@@ -13,6 +13,8 @@
 #include <variant>
 #include <vector>
 
+#include "config/ntp_config/ip_address.hpp"
+#include "config/startup/network_spec.hpp"
 #include "control/daemon/auth_summary.hpp"
 #include "control/daemon/backend.hpp"
 #include "control/daemon/clock_outputs.hpp"
@@ -22,13 +24,13 @@
 #include "control/daemon/metrics_publisher.hpp"
 #include "control/daemon/mgmt_endpoint.hpp"
 #include "control/daemon/server_publisher.hpp"
-#include "control/daemon/server_specs.hpp"
 #include "control/daemon/service_notify.hpp"
 #include "control/daemon/socket_server.hpp"
 #include "control/daemon/socket_transport.hpp"
 #include "control/daemon/system_clock.hpp"
 #include "control/daemon/system_resolver.hpp"
 #include "control/runtime/virtual_clock.hpp"
+#include "dataplane/l3/ip_prefix.hpp"
 #include "dataplane/socket/kernel_clock.hpp"
 #include "dataplane/socket/udp_socket.hpp"
 
@@ -66,19 +68,22 @@ int run_socket_backend(const BackendContext& context) {
   const DaemonConfig& cfg = context.config;
   const DaemonLog& log = context.log;
   const config::InterfaceSection& itf = cfg.startup.interfaces.front();
+  // The first port's primary IPv4 address (`ip address` in the running configuration); none:
+  // every address, so that a committed `undo ip address` cannot stop the daemon from starting.
+  const wire::Ipv4Address local_v4 =
+      config::primary_ipv4(cfg.running(), itf.name).value_or(wire::Ipv4Address{});
 
   std::optional<DaemonKeys> loaded_keys = load_daemon_keys(cfg, log);
   if (!loaded_keys) return kExitConfigError;
   DaemonKeys& keys = *loaded_keys;
 
   socket::UdpSocket udp;
-  const auto local =
-      wire::IpAddress::from(wire::Ipv4Address::from_host_order(itf.ipv4.address.value));
+  const auto local = wire::IpAddress::from(local_v4);
   if (std::string e = udp.open(local, 0); !e.empty()) {
     log.error(itf.name + ": " + e);
     return kExitRuntimeError;
   }
-  log.info(itf.name + ": kernel socket on " + itf.ipv4.address.to_string() + ":" +
+  log.info(itf.name + ": kernel socket on " + l3::to_string(local) + ":" +
            std::to_string(udp.local_port()) +
            (udp.tx_timestamps() ? ", kernel RX/TX timestamps"
                                 : ", kernel RX timestamps, T1 read before sendto"));
@@ -156,31 +161,26 @@ int run_socket_backend(const BackendContext& context) {
   runtime::ControlLoop loop(engine_config, context.seed, outputs ? outputs->clock() : *clock,
                             transport, outputs ? outputs->observer() : observer, &names);
   transport.attach(loop);
-  for (const ServerSpec& s : server_specs(cfg)) {
-    const engine::AssociationId id = loop.add(s.config, s.peer);
-    names.set_port(id, s.config.port);
-    const std::string key =
-        s.config.key_id != 0 ? ", key " + std::to_string(s.config.key_id) : std::string();
-    log.info("source " +
-             (s.config.is_domain ? s.config.address + ":" + std::to_string(s.config.port)
-                                 : runtime::to_string(s.peer)) +
-             ", poll 2^" + std::to_string(s.config.min_poll) + "..2^" +
-             std::to_string(s.config.max_poll) + " s" + key);
-  }
-
   // The NTP server: port 123 on this interface while the configuration serves IPv4, and on
-  // its IPv6 listening addresses while it serves IPv6.
+  // its IPv6 listening addresses (from the start-up file, like the IPv4 one) while it serves
+  // IPv6.
   std::vector<wire::IpAddress> ipv6_local;
-  for (const l3::IpPrefix& p : itf.addresses) {
-    if (p.address.version == wire::IpVersion::kV6) ipv6_local.push_back(p.address);
+  if (const config::InterfaceSettings* l3 = cfg.running().find_interface(itf.name)) {
+    for (const config::InterfaceAddress& a : l3->ipv6) {
+      if (const auto bytes = config::parse_ipv6(a.address)) {
+        wire::Ipv6Address v6;
+        std::copy(bytes->begin(), bytes->end(), v6.bytes.begin());
+        ipv6_local.push_back(wire::IpAddress::from(v6));
+      }
+    }
   }
   SocketServer ntp_server(log, local, itf.name, ipv6_local);
-  // `--no-mgmt-socket` (an empty path): no management socket, e.g. under a simulator; the NTP
-  // server then keeps the defaults (not serving), as nothing can commit a configuration.
+  // Start-up's commit (the file's running configuration through the path `commit` takes),
+  // also with `--no-mgmt-socket` (an empty path: no management socket, e.g. under a simulator).
   std::unique_ptr<MgmtEndpoint> mgmt;
-  if (!context.mgmt_socket.empty()) {
+  {
     auto opened = MgmtEndpoint::open(
-        loop, context.config_path, context.mgmt_socket,
+        loop, cfg.startup, context.config_path, context.mgmt_socket,
         [] {
           return static_cast<UnixNanos>(socket::monotonic_ns() +
                                         socket::realtime_minus_monotonic_ns());
@@ -197,22 +197,29 @@ int run_socket_backend(const BackendContext& context) {
                                   ntp_server.count(ServeOutcome::kRateDropped);
           return drops;
         },
-        [&itf](uint16_t) { return itf.name; });
+        [&itf](uint16_t) { return itf.name; },
+        [&](engine::AssociationId id, const engine::AssociationConfig& c, const runtime::Peer& p) {
+          names.set_port(id, c.port);
+          log.info(
+              "source " +
+              (c.is_domain ? c.address + ":" + std::to_string(c.port) : runtime::to_string(p)) +
+              ", poll 2^" + std::to_string(c.min_poll) + "..2^" + std::to_string(c.max_poll) +
+              " s" + (c.key_id != 0 ? ", key " + std::to_string(c.key_id) : std::string()));
+        });
     if (auto* e = std::get_if<std::string>(&opened)) {
-      log.error("management socket: " + *e);
-      return kExitRuntimeError;
+      log.error("configuration: " + *e);
+      return kExitConfigError;
     }
     mgmt = std::move(std::get<std::unique_ptr<MgmtEndpoint>>(opened));
+  }
+  if (!context.mgmt_socket.empty()) {
     log.info("management socket " + mgmt->path());
     notify_ready("socket and management socket " + mgmt->path() + " up");
   } else {
     log.info("management socket: off (--no-mgmt-socket)");
     notify_ready("socket up, no management socket");
   }
-  const config::NtpConfig no_config{};
-  const auto running = [&]() -> const config::NtpConfig& {
-    return mgmt ? mgmt->running() : no_config;
-  };
+  const auto running = [&]() -> const config::NtpConfig& { return mgmt->running(); };
   std::vector<pollfd> fds;
   server::ServerClockState served;
   int64_t next_served_ns = 0;

@@ -119,5 +119,37 @@ TEST_F(RunningFileTest, FailedWriteLeavesFileAndDocumentUnchanged) {
   EXPECT_EQ(read(path_), before);
 }
 
+// An old-style file (issue 10): its L3 keys read as running configuration, and the first
+// write moves them into `ntp:`, leaving the inventory with ports only.
+TEST_F(RunningFileTest, OldStyleL3KeysMoveIntoTheNtpSectionOnWrite) {
+  ASSERT_FALSE(
+      write_file_atomically(path_,
+                            "interfaces:\n"
+                            "  - {name: GE1/0/1, devargs: x, ipv4: 198.18.0.2/24, "
+                            "gateway: 198.18.0.254}\n"
+                            "  - {name: GE1/0/1.5, parent: GE1/0/1, vlan: 5}\n"
+                            "routes:\n  - {prefix: 203.0.113.0/24, next-hop: 198.18.0.9}\n")
+          .has_value());
+  auto running = RunningFile::read_ntp(path_);
+  ASSERT_TRUE(std::holds_alternative<config::NtpConfig>(running));
+  config::NtpConfig c = std::get<config::NtpConfig>(running);
+  ASSERT_NE(c.find_interface("GE1/0/1"), nullptr);
+  EXPECT_EQ(c.find_interface("GE1/0/1.5")->dot1q_vid, 5);
+  EXPECT_EQ(c.static_routes.size(), 2u);
+  auto opened = RunningFile::open(path_);
+  ASSERT_TRUE(std::holds_alternative<RunningFile>(opened));
+  RunningFile file = std::get<RunningFile>(std::move(opened));
+  c.max_distance = 3;
+  ASSERT_FALSE(file.write(c).has_value());
+  const std::string text = read(path_);
+  EXPECT_EQ(text.find("gateway"), std::string::npos) << text;
+  EXPECT_EQ(text.find("parent"), std::string::npos) << text;
+  EXPECT_EQ(text.find("\nroutes:"), std::string::npos) << text;
+  EXPECT_NE(text.find("devargs: x"), std::string::npos) << text;
+  auto back = RunningFile::read_ntp(path_);
+  ASSERT_TRUE(std::holds_alternative<config::NtpConfig>(back));
+  EXPECT_EQ(std::get<config::NtpConfig>(back), c);
+}
+
 }  // namespace
 }  // namespace wiretime::apply

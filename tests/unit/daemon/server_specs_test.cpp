@@ -65,30 +65,5 @@ TEST(PlacePeer, NamesTheTablesDoNotHaveAreRefusedAndLeaveThePeer) {
   EXPECT_EQ(p.interface, runtime::kAnyInterface);
 }
 
-TEST(ServerSpecs, Ipv6ServersAndWhereTheyAreReachedComeFromTheYaml) {
-  config::NtpSection ntp;
-  config::UnicastServer s;
-  wire::Ipv6Address a{};
-  a.bytes[0] = 0x20;
-  a.bytes[1] = 0x01;
-  a.bytes[2] = 0x0d;
-  a.bytes[3] = 0xb8;
-  a.bytes[15] = 1;
-  s.ip = wire::IpAddress::from(a);
-  s.vpn_instance = "red";
-  s.source_interface = "GE1/0/2";
-  s.minpoll = 0;
-  s.maxpoll = 2;
-  ntp.unicast_servers.push_back(s);
-  const auto specs = server_specs(ntp);
-  ASSERT_EQ(specs.size(), 1u);
-  EXPECT_TRUE(specs[0].config.ipv6);
-  EXPECT_EQ(specs[0].config.address, "2001:db8::1");
-  EXPECT_EQ(specs[0].config.vpn_instance, "red");
-  EXPECT_EQ(specs[0].config.source_interface, "GE1/0/2");
-  EXPECT_EQ(specs[0].peer.address, s.ip);
-  EXPECT_EQ(specs[0].peer.port, 123);
-}
-
 }  // namespace
 }  // namespace wiretime::daemon

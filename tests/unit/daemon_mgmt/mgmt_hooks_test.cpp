@@ -321,23 +321,23 @@ TEST(MgmtHooksStartUp, TheRunningFilesGlobalsKeysAndServerOptionsTakeEffect) {
   a.preferred = true;
   a.key_id = 4;
   running.unicast_servers.push_back(a);
-  // What the start-up loader added: address and polling only.
-  engine::AssociationConfig plain;
-  plain.address = a.address;
-  plain.min_poll = a.minpoll;
-  plain.max_poll = a.maxpoll;
-  const engine::AssociationId id = loop.add(plain, runtime::Peer{});
+  std::vector<engine::AssociationId> added;
   MgmtHooks hooks(
-      loop, running, {}, [] { return kUtc0; }, {}, &keys);
-  ASSERT_EQ(hooks.adopt_running_globals(), std::nullopt);
+      loop, config::NtpConfig{}, {}, [] { return kUtc0; }, {}, &keys, {}, {},
+      [&](engine::AssociationId id, const engine::AssociationConfig&, const runtime::Peer&) {
+        added.push_back(id);
+      });
+  // Start-up is a commit against an empty running configuration.
+  ASSERT_EQ(hooks.start(running), std::nullopt);
+  EXPECT_EQ(hooks.running(), running);
   EXPECT_EQ(loop.engine().globals().max_distance, 3.0);
   EXPECT_NE(keys.find(4), nullptr);
   ASSERT_EQ(loop.engine().associations().size(), 1u);
   const engine::Association& e = loop.engine().associations().front();
-  EXPECT_EQ(e.id, id);
+  EXPECT_EQ(added, std::vector<engine::AssociationId>{e.id});
   EXPECT_TRUE(e.config.iburst);
   EXPECT_TRUE(e.config.preferred);
-  EXPECT_EQ(loop.key_id(id), 4u);
+  EXPECT_EQ(loop.key_id(e.id), 4u);
   // Nothing to change on the first commit of the same configuration.
   EXPECT_TRUE(apply::plan_apply(hooks.running(), running).associations.front().action ==
               apply::AssociationAction::kKeep);

@@ -93,6 +93,7 @@ engine::AssociationId ControlLoop::add(const engine::AssociationConfig& config, 
   if (placement_) placement_(config, e.peer);
   e.resolved = !config.is_domain;
   e.key_id = config.key_id;
+  e.vpn_instance = config.vpn_instance;
   entries_.push_back(e);
   report_changes();
   return id;
@@ -109,6 +110,7 @@ bool ControlLoop::reconfigure(engine::AssociationId id, const engine::Associatio
   Entry* e = find(id);
   if (e == nullptr || !engine_.reconfigure(id, config)) return false;
   e->key_id = config.key_id;
+  e->vpn_instance = config.vpn_instance;
   if (placement_) placement_(config, e->peer);
   report_changes();
   return true;
@@ -421,9 +423,7 @@ void ControlLoop::report_changes() {
       system_peer_.id = s.id;
       system_peer_.event = UnsyncEvent{};
       copy_text(system_peer_.event.source, s.source);
-      for (const engine::Association& a : engine_.associations()) {
-        if (a.id == s.id) copy_text(system_peer_.event.vpn_instance, a.config.vpn_instance);
-      }
+      if (const Entry* e = find(s.id)) copy_text(system_peer_.event.vpn_instance, e->vpn_instance);
       system_peer_.event.configured = s.configured;
       system_peer_.auth_rejections =
           s.on_wire[static_cast<size_t>(engine::OnWireReason::kAuthentication)];

@@ -303,6 +303,7 @@ class ControlLoop {
     Peer peer;
     bool resolved = true;
     uint32_t key_id = 0;
+    std::string vpn_instance;  // as configured, for the unsync events
     std::optional<engine::SelectionStatus> last_selection;
     uint16_t rx_interface = kAnyInterface;
   };

@@ -352,9 +352,8 @@ int run_dpdk_backend(const BackendContext& context) {
 
   // An ephemeral source port per run, so stale replies from an earlier run do not match.
   const auto client_port = static_cast<uint16_t>(49152 + context.seed % 16384);
-  DpdkTransport transport(
-      client_port, [&dataplane](const dpdk::TxCommand& c) { return dataplane->send(c); },
-      &keys.table);
+  DpdkTransport transport(client_port,
+                          [&dataplane](const dpdk::TxCommand& c) { return dataplane->send(c); });
   engine::EngineConfig engine_config;
   engine_config.authentication_enabled = keys.authentication_enabled;
   // Names are looked up on the resolver's worker thread: the control thread never waits for
@@ -374,7 +373,7 @@ int run_dpdk_backend(const BackendContext& context) {
       p.interface = runtime::kAnyInterface;
     }
   });
-  transport.attach(loop);
+  loop.set_keys(&keys.table);  // the loop signs requests and verifies replies
   PacketSocketStamps kernel_stamps;
   kernel_stamps.extra_ntp_port = options.extra_ntp_port;
   kernel_stamps.ticks_per_ns = cal.ticks_per_second / 1e9;
@@ -483,7 +482,11 @@ int run_dpdk_backend(const BackendContext& context) {
     const unsigned n = dataplane->poll_events(batch, 64);
     // The taps saw a frame no later than the lcore did: read them before the events.
     if (n > 0 && !kernel_stamps.taps.empty()) kernel_stamps.drain();
-    for (unsigned i = 0; i < n; ++i) transport.deliver(batch[i]);
+    for (unsigned i = 0; i < n; ++i) {
+      DpdkTransport::Events events;
+      const size_t k = transport.translate(batch[i], events);
+      for (size_t j = 0; j < k; ++j) loop.deliver(events[j]);
+    }
     if (!kernel_stamps.warned_bypass && transport.tsc_exchanges() >= 3 &&
         !kernel_stamps.matcher.saw_outgoing() && !kernel_stamps.taps.empty()) {
       kernel_stamps.warned_bypass = true;
@@ -534,9 +537,10 @@ int run_dpdk_backend(const BackendContext& context) {
              std::to_string(transport.tsc_exchanges()) + " replies kept TSC stamps");
   }
   if (keys.authentication_enabled) {
-    log.info(format_auth_summary([&](auth::MacVerdict v) { return transport.verdicts(v); },
-                                 loop.counters().authentication_failures,
-                                 transport.sign_failures()));
+    log.info(format_auth_summary(
+        [&](auth::MacVerdict v) { return loop.counters().auth_verdicts[static_cast<size_t>(v)]; },
+        loop.counters().authentication_failures,
+        loop.counters().sign_failures + transport.mac_too_long()));
   }
   return kExitOk;
 }

@@ -151,7 +151,7 @@ int run_socket_backend(const BackendContext& context) {
     }
   }
 
-  SocketTransport transport(udp, realtime_to_ticks, &keys.table);
+  SocketTransport transport(udp, realtime_to_ticks);
   // Single-threaded: names are looked up inside the loop, one per pass, each bounded by the
   // stub resolver's timeout; IPv4 only, like the socket.
   resolver::ResolverOptions resolver_options;
@@ -160,7 +160,7 @@ int run_socket_backend(const BackendContext& context) {
   SystemResolver names(resolver_options, [] { return socket::monotonic_ns(); });
   runtime::ControlLoop loop(engine_config, context.seed, outputs ? outputs->clock() : *clock,
                             transport, outputs ? outputs->observer() : observer, &names);
-  transport.attach(loop);
+  loop.set_keys(&keys.table);  // the loop signs requests and verifies replies
   // The NTP server: port 123 on this interface while the configuration serves IPv4, and on
   // its IPv6 listening addresses (from the start-up file, like the IPv4 one) while it serves
   // IPv6.
@@ -248,6 +248,7 @@ int run_socket_backend(const BackendContext& context) {
     const uint64_t next = loop.run_due();
     if (outputs) outputs->poll(loop);
     transport.drain_transmit_timestamps();
+    for (runtime::TransportEvent event; transport.next(event);) loop.deliver(event);
     int64_t wait_ns = static_cast<int64_t>(next - clock->now_ticks());
     if (const auto due = names.next_due()) {
       wait_ns = std::min<int64_t>(wait_ns, *due - socket::monotonic_ns());
@@ -281,7 +282,8 @@ int run_socket_backend(const BackendContext& context) {
       }
       // POLLERR: the error queue holds transmit timestamps.
       transport.drain_transmit_timestamps();
-      transport.receive_all();
+      runtime::TransportEvent event;
+      while (transport.next(event)) loop.deliver(event);
     }
   }
   log.info("stopping");
@@ -292,9 +294,9 @@ int run_socket_backend(const BackendContext& context) {
            ", undecodable datagrams " + std::to_string(transport.undecodable()));
   log.info(ntp_server.summary());
   if (keys.authentication_enabled) {
-    log.info(format_auth_summary([&](auth::MacVerdict v) { return transport.verdicts(v); },
-                                 loop.counters().authentication_failures,
-                                 transport.sign_failures()));
+    log.info(format_auth_summary(
+        [&](auth::MacVerdict v) { return loop.counters().auth_verdicts[static_cast<size_t>(v)]; },
+        loop.counters().authentication_failures, loop.counters().sign_failures));
   }
   return kExitOk;
 }

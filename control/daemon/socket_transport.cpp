@@ -1,95 +1,103 @@
 #include "control/daemon/socket_transport.hpp"
 
 #include <array>
+#include <cstring>
 
-#include "control/auth/auth_status.hpp"
+#include "control/auth/ntp_mac.hpp"
 #include "dataplane/wire/ntp_packet.hpp"
 
 namespace wiretime::daemon {
 
-SocketTransport::SocketTransport(socket::UdpSocket& socket, ToTicks to_ticks,
-                                 const auth::KeyTable* keys)
-    : socket_(socket), to_ticks_(std::move(to_ticks)), keys_(keys) {}
+SocketTransport::SocketTransport(socket::UdpSocket& socket, ToTicks to_ticks)
+    : socket_(socket), to_ticks_(std::move(to_ticks)) {}
 
-bool SocketTransport::send_request(const runtime::Peer& peer, const engine::SendRequest& request) {
-  wire::NtpHeader h;
-  h.mode = wire::NtpMode::kClient;
-  h.version = request.version;
-  h.poll = request.poll;
-  h.transmit = request.cookie;
-  h.origin = request.origin;
-  h.receive = request.receive;
+bool SocketTransport::send_request(const runtime::Peer& peer,
+                                   const runtime::OutgoingRequest& request) {
   // Header, key id and the longest digest (v3 packets carry it untruncated).
-  std::array<uint8_t, 48 + 4 + auth::kNtpMaxDigestLength> payload{};
-  const uint32_t key_id = loop_ != nullptr ? loop_->key_id(request.association) : 0;
-  size_t length = 0;
-  if (key_id == 0) {
-    length = wire::encode_ntp(payload, h);
-  } else if (keys_ != nullptr) {
-    length = auth::encode_authenticated_ntp(payload, h, *keys_, key_id);
-    if (length == 0) ++sign_failures_;
-  } else {
-    ++sign_failures_;
-  }
+  std::array<uint8_t, wire::kNtpHeaderSize + 4 + auth::kNtpMaxDigestLength> payload{};
+  size_t length = wire::encode_ntp(payload, request.header);
   if (length == 0) return false;
+  if (request.mac) {
+    const uint32_t key = request.mac->key_id;
+    const uint8_t key_bytes[4] = {static_cast<uint8_t>(key >> 24), static_cast<uint8_t>(key >> 16),
+                                  static_cast<uint8_t>(key >> 8), static_cast<uint8_t>(key)};
+    std::memcpy(payload.data() + length, key_bytes, 4);
+    std::memcpy(payload.data() + length + 4, request.mac->digest.data(),
+                request.mac->digest_length);
+    length += 4 + request.mac->digest_length;
+  }
   UnixNanos before = 0;
-  const auto id = socket_.send(peer.address, peer.port,
-                               std::span<const uint8_t>(payload.data(), length), before);
-  if (!id) return false;
-  pending_.push_back({*id, request.cookie, before});
+  const auto sequence = socket_.send(peer.address, peer.port,
+                                     std::span<const uint8_t>(payload.data(), length), before);
+  if (!sequence) return false;
+  stamps_.sent({*sequence, request.cookie(), before});
   return true;
+}
+
+void SocketTransport::transmitted(NtpTimestamp cookie, UnixNanos realtime) {
+  runtime::TransportEvent ev;
+  ev.kind = runtime::TransportEvent::Kind::kTransmitted;
+  ev.cookie = cookie;
+  ev.ticks = to_ticks_(realtime);
+  t1_events_.push_back(ev);
 }
 
 void SocketTransport::drain_transmit_timestamps() {
   socket::TxTimestamp ts;
-  while (socket_.read_tx_timestamp(ts)) {
-    for (size_t i = 0; i < pending_.size(); ++i) {
-      if (pending_[i].id != ts.id) continue;
-      if (loop_ != nullptr) loop_->on_transmitted(pending_[i].cookie, to_ticks_(ts.realtime));
-      ++kernel_t1_;
-      pending_.erase(pending_.begin() + static_cast<std::ptrdiff_t>(i));
-      break;
-    }
+  // Bounded: a queue that never empties (an interposer ignoring MSG_ERRQUEUE) cannot spin us.
+  for (int i = 0; i < 1024 && socket_.read_tx_timestamp(ts); ++i) {
+    const auto p =
+        stamps_.match(ts.has_key, ts.key, std::span<const uint8_t>(ts.data.data(), ts.length));
+    if (!p) continue;
+    transmitted(p->cookie, ts.realtime);
+    ++kernel_t1_;
   }
   // Without kernel transmit stamps the read before sendto is all there is.
   if (!socket_.tx_timestamps()) flush_pending();
 }
 
 void SocketTransport::flush_pending() {
-  for (const Pending& p : pending_) {
-    if (loop_ != nullptr) loop_->on_transmitted(p.cookie, to_ticks_(p.before));
+  for (const TxStampMatcher::Pending& p : stamps_.take_all()) {
+    transmitted(p.cookie, p.before);
     ++fallback_t1_;
   }
-  pending_.clear();
 }
 
-void SocketTransport::receive_all() {
-  std::array<uint8_t, 1024> buffer{};
+bool SocketTransport::next(runtime::TransportEvent& out) {
+  if (!t1_events_.empty()) {
+    out = t1_events_.front();
+    t1_events_.pop_front();
+    return true;
+  }
   socket::ReceivedDatagram d;
-  while (socket_.receive(buffer, d)) {
-    wire::NtpPacket packet;
-    const std::span<const uint8_t> datagram(buffer.data(), d.length);
-    if (wire::decode_ntp(datagram, packet) != wire::DecodeError::kOk || !packet.is_time_packet) {
+  while (socket_.receive(buffer_, d)) {
+    const std::span<const uint8_t> datagram(buffer_.data(), d.length);
+    if (wire::decode_ntp(datagram, out.packet) != wire::DecodeError::kOk ||
+        !out.packet.is_time_packet) {
       ++undecodable_;
       continue;
     }
+    // The request's T1 goes first: a reply must not find its request without one.
     drain_transmit_timestamps();
     flush_pending();
-    if (loop_ == nullptr) continue;
-    const runtime::Peer from{d.from, d.from_port};
-    engine::AuthStatus auth_status = engine::AuthStatus::kNotRequired;
-    if (const uint32_t key_id = loop_->key_id_of_peer(from); key_id != 0) {
-      const auth::MacVerdict verdict =
-          keys_ != nullptr ? auth::verify_ntp_packet(*keys_, datagram, packet, key_id)
-                           : auth::MacVerdict::kUnknownKey;
-      ++verdicts_[static_cast<size_t>(verdict)];
-      auth_status = auth::auth_status_of(verdict, true);
+    runtime::TransportEvent reply;
+    reply.kind = runtime::TransportEvent::Kind::kReply;
+    reply.from = runtime::Peer{d.from, d.from_port};
+    reply.packet = out.packet;
+    reply.datagram = datagram;
+    reply.ticks = to_ticks_(d.rx_realtime);
+    reply.provenance =
+        d.kernel_stamp ? engine::TimestampSource::kKernel : engine::TimestampSource::kUnknown;
+    if (t1_events_.empty()) {
+      out = reply;
+      return true;
     }
-    loop_->on_reply(
-        from, packet, to_ticks_(d.rx_realtime),
-        d.kernel_stamp ? engine::TimestampSource::kKernel : engine::TimestampSource::kUnknown,
-        auth_status);
+    t1_events_.push_back(reply);
+    out = t1_events_.front();
+    t1_events_.pop_front();
+    return true;
   }
+  return false;
 }
 
 }  // namespace wiretime::daemon

@@ -244,12 +244,31 @@ void ClientEngine::handle_kiss(Association& a, const wire::NtpHeader& h, double 
   }
 }
 
-OnWireReason ClientEngine::on_reply(AssociationId id, const wire::NtpPacket& packet,
+std::optional<AssociationId> ClientEngine::on_sent(NtpTimestamp cookie, NtpTimestamp t1,
+                                                   bool replace) {
+  for (auto& a : associations_) {
+    if (!a.outstanding || a.cookie != cookie) continue;
+    if (replace || a.t1.is_zero()) a.t1 = t1;
+    return a.id;
+  }
+  return std::nullopt;
+}
+
+std::optional<AssociationId> ClientEngine::on_not_sent(NtpTimestamp cookie) {
+  for (auto& a : associations_) {
+    if (!a.outstanding || a.cookie != cookie) continue;
+    a.outstanding = false;
+    return a.id;
+  }
+  return std::nullopt;
+}
+
+ReplyOutcome ClientEngine::on_reply(AssociationId id, const wire::NtpPacket& packet,
                                     NtpTimestamp t4, AuthStatus auth,
                                     const SampleProvenance& provenance, SteadyNanos now_ns,
                                     Actions& out) {
   Association* ap = find(id);
-  if (ap == nullptr) return OnWireReason::kUnexpected;
+  if (ap == nullptr) return {OnWireReason::kUnexpected, std::nullopt};
   Association& a = *ap;
   const double now = steady_seconds(now_ns);
   const wire::NtpHeader& h = packet.header;
@@ -267,6 +286,14 @@ OnWireReason ClientEngine::on_reply(AssociationId id, const wire::NtpPacket& pac
   ctx.max_distance = config_.max_distance;
   const OnWireReason reason = check_reply(h, ctx);
   ++a.counters[static_cast<size_t>(reason)];
+  ReplyOutcome outcome{reason, std::nullopt};
+  if (ctx.request_outstanding && h.origin == a.cookie) {
+    // The measurement log shows every answer to our request with its raw sample.
+    const OnWireSample raw =
+        compute_sample(a.t1, h.receive, h.transmit, t4, h.precision, precision_);
+    outcome.sample = ExchangeSample{a.t1,       h.receive, h.transmit,     t4,
+                                    raw.offset, raw.delay, raw.dispersion, false};
+  }
 
   switch (reason) {
     case OnWireReason::kOk:
@@ -275,10 +302,10 @@ OnWireReason ClientEngine::on_reply(AssociationId id, const wire::NtpPacket& pac
       a.outstanding = false;
       a.prev_valid = false;
       handle_kiss(a, h, now);
-      return reason;
+      return outcome;
     case OnWireReason::kAuthentication:
       a.auth_error = true;
-      return reason;
+      return outcome;
     case OnWireReason::kUnsynchronized:
     case OnWireReason::kStratum:
     case OnWireReason::kDistance:
@@ -292,9 +319,9 @@ OnWireReason ClientEngine::on_reply(AssociationId id, const wire::NtpPacket& pac
       a.selection = reason == OnWireReason::kUnsynchronized ? SelectionStatus::kUnsynchronized
                     : reason == OnWireReason::kStratum      ? SelectionStatus::kStratum
                                                             : SelectionStatus::kDistance;
-      return reason;
+      return outcome;
     default:
-      return reason;
+      return outcome;
   }
 
   a.outstanding = false;
@@ -327,6 +354,16 @@ OnWireReason ClientEngine::on_reply(AssociationId id, const wire::NtpPacket& pac
   ++a.accepted;
 
   a.last_sample = compute_sample(a.org, a.rec, a.xmt, a.dst, h.precision, precision_);
+  if (interleaved) {
+    outcome.sample = ExchangeSample{a.org,
+                                    a.rec,
+                                    a.xmt,
+                                    a.dst,
+                                    a.last_sample.offset,
+                                    a.last_sample.delay,
+                                    a.last_sample.dispersion,
+                                    true};
+  }
   a.last_sample.offset -= correction;
   const bool unsynchronized = !synchronized();
   const bool fresh = a.filter.add(
@@ -336,10 +373,10 @@ OnWireReason ClientEngine::on_reply(AssociationId id, const wire::NtpPacket& pac
 
   // RFC: no system update from inside a burst (the burst exists to fill the filter), except
   // while unsynchronised, where every sample shortens start-up.
-  if (a.in_burst && a.burst_left > 0 && !unsynchronized) return reason;
-  if (config_.mode == DisciplineMode::kRfcPllFll && !fresh) return reason;
+  if (a.in_burst && a.burst_left > 0 && !unsynchronized) return outcome;
+  if (config_.mode == DisciplineMode::kRfcPllFll && !fresh) return outcome;
   system_update(now, &a, out);
-  return reason;
+  return outcome;
 }
 
 bool ClientEngine::fit(Association& a, double now, Candidate& c) {

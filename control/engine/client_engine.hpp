@@ -49,6 +49,23 @@ struct EngineConfig {
   SlewCapability slew;
 };
 
+// What one reply gave. `sample` is the exchange the engine measured: for a reply to the
+// outstanding request, the raw on-wire sample of that exchange (before any correction for a
+// slew in progress), whatever the verdict; for an accepted interleaved reply, the previous
+// exchange completed by the server's true T3 (what the engine used). None for a reply that
+// answers no request of ours.
+struct ExchangeSample {
+  NtpTimestamp t1, t2, t3, t4;
+  double offset = 0.0;  // s
+  double delay = 0.0;   // s
+  double dispersion = 0.0;
+  bool interleaved = false;
+};
+struct ReplyOutcome {
+  OnWireReason reason = OnWireReason::kOk;
+  std::optional<ExchangeSample> sample;
+};
+
 class ClientEngine {
  public:
   ClientEngine(const EngineConfig& config, Prng& prng);
@@ -71,8 +88,15 @@ class ClientEngine {
   void on_timer(SteadyNanos now, Actions& out);
   // The dataplane sent the request carrying `cookie` at local time `t1`.
   void on_sent(AssociationId id, NtpTimestamp cookie, NtpTimestamp t1);
+  // The same, found by the cookie alone (the engine alone knows which request carries it):
+  // the association it belongs to, or none when no request of ours is outstanding with it.
+  // `replace`: a better stamp of a request already reported (replaces T1 until the reply).
+  std::optional<AssociationId> on_sent(NtpTimestamp cookie, NtpTimestamp t1, bool replace);
+  // The request carrying `cookie` never left (no route, transport refused): the poll goes
+  // unanswered, as on a lossy link. The association it belonged to, if any.
+  std::optional<AssociationId> on_not_sent(NtpTimestamp cookie);
   // A reply demultiplexed to association `id`, received at local time `t4`.
-  OnWireReason on_reply(AssociationId id, const wire::NtpPacket& packet, NtpTimestamp t4,
+  ReplyOutcome on_reply(AssociationId id, const wire::NtpPacket& packet, NtpTimestamp t4,
                         AuthStatus auth, const SampleProvenance& provenance, SteadyNanos now,
                         Actions& out);
 

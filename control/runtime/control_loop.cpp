@@ -7,6 +7,7 @@
 #include <string_view>
 #include <variant>
 
+#include "control/auth/auth_status.hpp"
 #include "dataplane/l3/ip_prefix.hpp"
 
 namespace wiretime::runtime {
@@ -92,6 +93,7 @@ engine::AssociationId ControlLoop::add(const engine::AssociationConfig& config, 
   if (placement_) placement_(config, e.peer);
   e.resolved = !config.is_domain;
   e.key_id = config.key_id;
+  e.vpn_instance = config.vpn_instance;
   entries_.push_back(e);
   report_changes();
   return id;
@@ -108,6 +110,7 @@ bool ControlLoop::reconfigure(engine::AssociationId id, const engine::Associatio
   Entry* e = find(id);
   if (e == nullptr || !engine_.reconfigure(id, config)) return false;
   e->key_id = config.key_id;
+  e->vpn_instance = config.vpn_instance;
   if (placement_) placement_(config, e->peer);
   report_changes();
   return true;
@@ -157,14 +160,7 @@ void ControlLoop::on_transmitted(NtpTimestamp cookie, uint64_t t1_ticks) {
       return;
     }
   }
-  for (Entry& e : entries_) {
-    if (e.outstanding && e.cookie == cookie && e.t1.is_zero()) {
-      e.t1 = clock_.to_ntp(t1_ticks);
-      engine_.on_sent(e.id, cookie, e.t1);
-      return;
-    }
-  }
-  ++counters_.transmitted_unmatched;
+  if (!engine_.on_sent(cookie, clock_.to_ntp(t1_ticks), false)) ++counters_.transmitted_unmatched;
 }
 
 void ControlLoop::on_transmit_stamp(NtpTimestamp cookie, uint64_t t1_ticks) {
@@ -174,14 +170,7 @@ void ControlLoop::on_transmit_stamp(NtpTimestamp cookie, uint64_t t1_ticks) {
       return;
     }
   }
-  for (Entry& e : entries_) {
-    if (e.outstanding && e.cookie == cookie) {
-      e.t1 = clock_.to_ntp(t1_ticks);
-      engine_.on_sent(e.id, cookie, e.t1);
-      return;
-    }
-  }
-  ++counters_.transmitted_unmatched;
+  if (!engine_.on_sent(cookie, clock_.to_ntp(t1_ticks), true)) ++counters_.transmitted_unmatched;
 }
 
 void ControlLoop::on_not_sent(NtpTimestamp cookie) {
@@ -194,25 +183,85 @@ void ControlLoop::on_not_sent(NtpTimestamp cookie) {
     }
   }
   ++counters_.not_sent;
-  for (Entry& e : entries_) {
-    if (e.outstanding && e.cookie == cookie) {
-      ++family(e.peer).send_failures;
-      // The engine sees an unanswered poll, as on a lossy link.
-      e.outstanding = false;
-      observer_.on_send_failure(e.peer);
-      return;
+  // The engine sees an unanswered poll, as on a lossy link.
+  if (const auto id = engine_.on_not_sent(cookie)) {
+    if (const Entry* e = find(*id)) {
+      ++family(e->peer).send_failures;
+      observer_.on_send_failure(e->peer);
     }
   }
 }
 
+void ControlLoop::deliver(const TransportEvent& ev) {
+  switch (ev.kind) {
+    case TransportEvent::Kind::kTransmitted:
+      on_transmitted(ev.cookie, ev.ticks);
+      return;
+    case TransportEvent::Kind::kTransmitStamp:
+      on_transmit_stamp(ev.cookie, ev.ticks);
+      return;
+    case TransportEvent::Kind::kNotSent:
+      on_not_sent(ev.cookie);
+      return;
+    case TransportEvent::Kind::kReply:
+      if (ev.utc) {
+        on_reply_at(ev.from, ev.packet, NtpTimestamp::from_unix_nanos(*ev.utc), *ev.utc,
+                    ev.provenance, ev.datagram, ev.mac_too_long);
+      } else {
+        on_reply(ev.from, ev.packet, ev.ticks, ev.provenance, ev.datagram, ev.mac_too_long);
+      }
+      return;
+  }
+}
+
+engine::AuthStatus ControlLoop::verify(const Peer& from, const wire::NtpPacket& packet,
+                                       std::span<const uint8_t> datagram, bool mac_too_long) {
+  const uint32_t key_id = key_id_of_peer(from);
+  if (key_id == 0) return engine::AuthStatus::kNotRequired;
+  auth::MacVerdict verdict = auth::MacVerdict::kUnknownKey;
+  if (keys_ == nullptr) {
+    verdict = auth::MacVerdict::kUnknownKey;
+  } else if (!datagram.empty()) {
+    verdict = auth::verify_ntp_packet(*keys_, datagram, packet, key_id);
+  } else if (!packet.has_mac) {
+    verdict = auth::verify_ntp_header(*keys_, packet.header, nullptr, key_id);
+  } else if (mac_too_long) {
+    // A digest longer than the transport keeps cannot be an NTPv4 MAC of ours.
+    verdict = auth::MacVerdict::kBadLength;
+  } else if (packet.extension_count != 0) {
+    // Without the payload the MAC is checked over the header only: it cannot cover fields.
+    verdict = auth::MacVerdict::kBadDigest;
+  } else {
+    verdict = auth::verify_ntp_header(*keys_, packet.header, &packet.mac, key_id);
+  }
+  ++counters_.auth_verdicts[static_cast<size_t>(verdict)];
+  return auth::auth_status_of(verdict, true);
+}
+
+bool ControlLoop::sign(uint32_t key_id, OutgoingRequest& request) const {
+  if (keys_ == nullptr) return false;
+  std::array<uint8_t, wire::kNtpHeaderSize> covered{};
+  if (wire::encode_ntp(covered, request.header) != covered.size()) return false;
+  auth::MacTrailer trailer;
+  if (auth::sign_ntp(*keys_, key_id, covered, request.header.version, trailer) !=
+          auth::SignError::kOk ||
+      trailer.digest_length == 0) {
+    return false;
+  }
+  request.mac = trailer;
+  return true;
+}
+
 void ControlLoop::on_reply(const Peer& from, const wire::NtpPacket& packet, uint64_t t4_ticks,
-                           engine::TimestampSource provenance, engine::AuthStatus auth) {
-  on_reply_at(from, packet, clock_.to_ntp(t4_ticks), clock_.to_utc(t4_ticks), provenance, auth);
+                           engine::TimestampSource provenance, std::span<const uint8_t> datagram,
+                           bool mac_too_long) {
+  on_reply_at(from, packet, clock_.to_ntp(t4_ticks), clock_.to_utc(t4_ticks), provenance, datagram,
+              mac_too_long);
 }
 
 void ControlLoop::on_reply_at(const Peer& from, const wire::NtpPacket& packet, NtpTimestamp t4,
                               UnixNanos t4_utc, engine::TimestampSource provenance,
-                              engine::AuthStatus auth) {
+                              std::span<const uint8_t> datagram, bool mac_too_long) {
   if (answer_query(from, packet, t4)) return;
   // The same entry key_id_of_peer() named, so the MAC was checked against its key.
   Entry* entry = find_resolved(from);
@@ -225,48 +274,30 @@ void ControlLoop::on_reply_at(const Peer& from, const wire::NtpPacket& packet, N
   ++counters_.replies;
   ++family(from).replies;
   entry->rx_interface = from.interface;
+  const engine::AuthStatus auth = verify(from, packet, datagram, mac_too_long);
   if (auth == engine::AuthStatus::kFailed || auth == engine::AuthStatus::kMissing) {
     ++counters_.authentication_failures;
   }
-  const wire::NtpHeader& h = packet.header;
   MeasurementRecord m;
   m.association = entry->id;
   m.peer = from;
-  m.header = h;
+  m.header = packet.header;
   m.t4 = t4;
   m.time = t4_utc;
   m.provenance = provenance;
-  const bool interleaved = !entry->nonce.is_zero() && h.origin == entry->nonce;
-  const bool matches =
-      entry->outstanding && (h.origin == entry->cookie || interleaved) && !entry->t1.is_zero();
-  if (matches && !interleaved) {
-    m.t1 = entry->t1;
-    const engine::OnWireSample s =
-        engine::compute_sample(entry->t1, h.receive, h.transmit, m.t4, h.precision,
-                               std::ldexp(1.0, engine_.system_status(0).precision));
-    m.offset = s.offset;
-    m.delay = s.delay;
-    m.dispersion = s.dispersion;
-  }
-  m.reason =
+  // The engine alone knows the exchange: it says what it measured.
+  const engine::ReplyOutcome outcome =
       engine_.on_reply(entry->id, packet, m.t4, auth, engine::SampleProvenance{provenance, 0, 0},
                        steady(clock_.now_ticks()), actions_);
-  if (matches && interleaved && m.reason == engine::OnWireReason::kOk) {
-    // The sample is the previous exchange, with the server's true T3: log what the engine used.
-    for (const engine::Association& a : engine_.associations()) {
-      if (a.id != entry->id) continue;
-      m.t1 = a.org;
-      const engine::OnWireSample s =
-          engine::compute_sample(a.org, a.rec, a.xmt, a.dst, h.precision,
-                                 std::ldexp(1.0, engine_.system_status(0).precision));
-      m.offset = s.offset;
-      m.delay = s.delay;
-      m.dispersion = s.dispersion;
-    }
+  m.reason = outcome.reason;
+  if (outcome.sample) {
+    m.t1 = outcome.sample->t1;
+    m.offset = outcome.sample->offset;
+    m.delay = outcome.sample->delay;
+    m.dispersion = outcome.sample->dispersion;
   }
   ++family(from).on_wire[static_cast<size_t>(m.reason)];
   if (m.reason != engine::OnWireReason::kOk) record_drop(from, false, m.reason);
-  if (matches && m.reason != engine::OnWireReason::kAuthentication) entry->outstanding = false;
   observer_.on_measurement(m);
   execute(actions_);
   report_changes();
@@ -325,14 +356,15 @@ void ControlLoop::execute(engine::Actions& actions) {
       if (e == nullptr || !e->resolved) continue;
       ++counters_.requests;
       ++family(e->peer).requests;
-      e->outstanding = true;
-      e->cookie = send->cookie;
-      e->nonce = send->receive;
-      e->t1 = NtpTimestamp();
-      if (!transport_.send_request(e->peer, *send)) {
+      OutgoingRequest out;
+      out.association = send->association;
+      out.header = request_header(*send);
+      const bool signed_ok = e->key_id == 0 || sign(e->key_id, out);
+      if (!signed_ok) ++counters_.sign_failures;
+      if (!signed_ok || !transport_.send_request(e->peer, out)) {
         ++counters_.send_failures;
         ++family(e->peer).send_failures;
-        e->outstanding = false;
+        engine_.on_not_sent(send->cookie);
         observer_.on_send_failure(e->peer);
       }
     } else if (const auto* resolve = std::get_if<engine::ResolveName>(&action)) {
@@ -391,9 +423,7 @@ void ControlLoop::report_changes() {
       system_peer_.id = s.id;
       system_peer_.event = UnsyncEvent{};
       copy_text(system_peer_.event.source, s.source);
-      for (const engine::Association& a : engine_.associations()) {
-        if (a.id == s.id) copy_text(system_peer_.event.vpn_instance, a.config.vpn_instance);
-      }
+      if (const Entry* e = find(s.id)) copy_text(system_peer_.event.vpn_instance, e->vpn_instance);
       system_peer_.event.configured = s.configured;
       system_peer_.auth_rejections =
           s.on_wire[static_cast<size_t>(engine::OnWireReason::kAuthentication)];
@@ -471,9 +501,11 @@ bool ControlLoop::query(const Peer& peer, double timeout_s, QueryDone done) {
     return false;
   }
   engine::SendRequest request;
-  request.association = 0;  // no association: the transport signs nothing
+  request.association = 0;  // no association: nothing to sign
   request.cookie = NtpTimestamp::from_raw(prng_.next() | 1);
   request.version = 4;
+  OutgoingRequest out;
+  out.header = request_header(request);
   Query q;
   q.peer = peer;
   q.cookie = request.cookie;
@@ -482,7 +514,7 @@ bool ControlLoop::query(const Peer& peer, double timeout_s, QueryDone done) {
   q.done = std::move(done);
   // Listed first: a transport may report T1 from inside send_request.
   queries_.push_back(std::move(q));
-  if (!transport_.send_request(peer, request)) {
+  if (!transport_.send_request(peer, out)) {
     queries_.pop_back();
     return false;
   }

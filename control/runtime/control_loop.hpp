@@ -10,9 +10,12 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "control/auth/key_table.hpp"
+#include "control/auth/ntp_mac.hpp"
 #include "control/engine/client_engine.hpp"
 #include "control/runtime/runtime_clock.hpp"
 #include "dataplane/wire/addresses.hpp"
@@ -43,12 +46,51 @@ inline bool same_server(const Peer& a, const Peer& b) {
 // so logs keep their columns).
 std::string to_string(const Peer& peer);
 
+// A client request as it goes on the wire, built and signed by the loop (issue 13 item 7): the
+// header from wire::client_request_header (the one builder) and, for a keyed association, the
+// MAC over it. The transport only moves it.
+struct OutgoingRequest {
+  engine::AssociationId association = 0;  // 0: a one-shot query
+  wire::NtpHeader header;
+  std::optional<auth::MacTrailer> mac;
+  NtpTimestamp cookie() const { return header.transmit; }
+};
+
+// The header of the request the engine asked for.
+inline wire::NtpHeader request_header(const engine::SendRequest& request) {
+  return wire::client_request_header(request.version, request.poll, request.cookie, request.origin,
+                                     request.receive);
+}
+
 class Transport {
  public:
   virtual ~Transport() = default;
-  // Sends a mode-3 request carrying `request.cookie` in its transmit field; the true T1 comes
-  // back later through ControlLoop::on_transmitted. False if it could not be queued.
-  virtual bool send_request(const Peer& peer, const engine::SendRequest& request) = 0;
+  // Puts `request` on the wire; the true T1 comes back later as a kTransmitted event carrying
+  // its cookie. False if it could not be queued.
+  virtual bool send_request(const Peer& peer, const OutgoingRequest& request) = 0;
+};
+
+// What a transport saw, handed to ControlLoop::deliver by the backend's event loop (the
+// transport holds no reference to the loop).
+struct TransportEvent {
+  enum class Kind : uint8_t {
+    kTransmitted,    // the request carrying `cookie` left at `ticks`
+    kTransmitStamp,  // a better (hardware, kernel) T1 for a request already reported
+    kNotSent,        // the request carrying `cookie` was dropped (no route, next hop)
+    kReply,          // a server-mode packet from `from`, received at `ticks` (or `utc`)
+  };
+  Kind kind = Kind::kReply;
+  NtpTimestamp cookie;
+  uint64_t ticks = 0;
+  std::optional<UnixNanos> utc;  // reply: T4 already on the UTC scale (a NIC stamping in UTC)
+  Peer from;
+  wire::NtpPacket packet;  // reply: decoded, with its MAC (has_mac, mac) where present
+  // Reply: the whole UDP payload where the transport has it (the MAC then covers extension
+  // fields too); empty when only the decoded header and MAC came through (the DPDK record).
+  // Valid while deliver() runs.
+  std::span<const uint8_t> datagram;
+  bool mac_too_long = false;  // the MAC's digest was longer than the transport could keep
+  engine::TimestampSource provenance = engine::TimestampSource::kUnknown;
 };
 
 // Domain-name servers: resolution happens off the hot path (control thread or a helper); the
@@ -165,6 +207,10 @@ struct RuntimeCounters {
   std::array<DropRecord, kLastDrops> last_drops{};
   uint64_t drops = 0;
   uint64_t queries = 0;  // one-shot queries sent
+  // Requests of keyed associations not sent because they could not be signed, and the MAC
+  // verdicts of replies from keyed associations (kOk included).
+  uint64_t sign_failures = 0;
+  std::array<uint64_t, static_cast<size_t>(auth::MacVerdict::kCount)> auth_verdicts{};
   // The last kLastUnsyncs losses of synchronisation (a ring; `unsyncs` counts every one).
   std::array<UnsyncEvent, kLastUnsyncs> last_unsyncs{};
   uint64_t unsyncs = 0;
@@ -200,11 +246,16 @@ class ControlLoop {
   // associations keep their state.
   void set_globals(const engine::EngineGlobals& globals) { engine_.set_globals(globals); }
 
-  // The key a transport signs `id`'s requests with, and the key a reply from `from` must carry
+  // The keys requests are signed and replies verified with (null: none; keyed associations
+  // then send nothing and accept nothing). Must outlive the loop or be replaced first.
+  void set_keys(const auth::KeyTable* keys) { keys_ = keys; }
+  // The key `id`'s requests are signed with, and the key a reply from `from` must carry
   // (0: none, the association is not authenticated or no association has that peer).
   uint32_t key_id(engine::AssociationId id) const;
   uint32_t key_id_of_peer(const Peer& from) const;
 
+  // One transport event: dispatches to the calls below.
+  void deliver(const TransportEvent& event);
   // The dataplane sent the request carrying `cookie`; `t1_ticks` is when it left.
   void on_transmitted(NtpTimestamp cookie, uint64_t t1_ticks);
   // A better (hardware) transmit time for a request already reported: replaces T1 while the
@@ -212,14 +263,16 @@ class ControlLoop {
   void on_transmit_stamp(NtpTimestamp cookie, uint64_t t1_ticks);
   // The dataplane dropped the request carrying `cookie` (no route, next hop unresolved).
   void on_not_sent(NtpTimestamp cookie);
-  // A server-mode reply from `from`, received at `t4_ticks`.
+  // A server-mode reply from `from`, received at `t4_ticks`. A keyed association's reply is
+  // verified here: over `datagram` (the UDP payload) where given, else over the header and
+  // `packet.mac`.
   void on_reply(const Peer& from, const wire::NtpPacket& packet, uint64_t t4_ticks,
-                engine::TimestampSource provenance,
-                engine::AuthStatus auth = engine::AuthStatus::kNotRequired);
+                engine::TimestampSource provenance, std::span<const uint8_t> datagram = {},
+                bool mac_too_long = false);
   // The same with T4 already on the clock's timescale (a NIC that stamps in UTC, a replay).
   void on_reply_at(const Peer& from, const wire::NtpPacket& packet, NtpTimestamp t4,
                    UnixNanos t4_utc, engine::TimestampSource provenance,
-                   engine::AuthStatus auth = engine::AuthStatus::kNotRequired);
+                   std::span<const uint8_t> datagram = {}, bool mac_too_long = false);
 
   // Sends one mode-3 request to `peer` through the transport, outside every association (no
   // engine state changes; its reply never reaches an association). `done` runs once, from
@@ -249,11 +302,8 @@ class ControlLoop {
     engine::AssociationId id = 0;
     Peer peer;
     bool resolved = true;
-    bool outstanding = false;
     uint32_t key_id = 0;
-    NtpTimestamp cookie;
-    NtpTimestamp nonce;  // interleaved request: its receive field, echoed as an answer's origin
-    NtpTimestamp t1;
+    std::string vpn_instance;  // as configured, for the unsync events
     std::optional<engine::SelectionStatus> last_selection;
     uint16_t rx_interface = kAnyInterface;
   };
@@ -266,6 +316,10 @@ class ControlLoop {
   };
 
   Entry* find(engine::AssociationId id);
+  engine::AuthStatus verify(const Peer& from, const wire::NtpPacket& packet,
+                            std::span<const uint8_t> datagram, bool mac_too_long);
+  // Signs `request` with `key_id`; false when the key is unknown or the digest fails.
+  bool sign(uint32_t key_id, OutgoingRequest& request) const;
   Entry* find_resolved(const Peer& peer);
   void execute(engine::Actions& actions);
   void report_changes();
@@ -283,6 +337,7 @@ class ControlLoop {
   Transport& transport_;
   RuntimeObserver& observer_;
   Resolver* resolver_;
+  const auth::KeyTable* keys_ = nullptr;
   Placement placement_;
   uint64_t tick_origin_;
   double ticks_per_ns_;

@@ -38,6 +38,7 @@ struct TxCommand {
   };
   Kind kind = Kind::kArpRequest;
   int8_t poll = 0;                     // NTP: our poll exponent, written into the request
+  uint8_t version = 4;                 // NTP: the request's version
   uint16_t src_port = 0;               // NTP: our UDP port
   uint16_t dst_port = 0;               // NTP: the server's UDP port
   NtpTimestamp cookie;                 // NTP: goes into the transmit field instead of T1
@@ -53,20 +54,11 @@ struct TxCommand {
   std::array<uint8_t, kRecordMacSize> mac{};
 };
 
-// The 48-byte header of the request `command` describes: a pure function of the command, so
-// control can sign exactly what the lcore will write. A client's request carries no claim
-// about its own clock (RFC 5905 section 9.1 leaves the fields to the server); LI 3 also keeps
-// us from ever being selected by a peer.
+// The 48-byte header of the request `command` describes (wire::client_request_header, the one
+// builder), so control can sign exactly what the lcore will write.
 inline wire::NtpHeader ntp_request_header(const TxCommand& command) {
-  wire::NtpHeader header;
-  header.leap = wire::LeapIndicator::kUnsynchronized;
-  header.version = 4;
-  header.mode = wire::NtpMode::kClient;
-  header.poll = command.poll;
-  header.transmit = command.cookie;
-  header.origin = command.origin;
-  header.receive = command.receive;
-  return header;
+  return wire::client_request_header(command.version, command.poll, command.cookie, command.origin,
+                                     command.receive);
 }
 
 // Dataplane -> control: what happened.

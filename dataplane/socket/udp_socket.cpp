@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -59,9 +60,10 @@ std::string UdpSocket::open(const wire::IpAddress& local, uint16_t port) {
   const int flags = fcntl(fd_, F_GETFL, 0);
   if (flags < 0 || fcntl(fd_, F_SETFL, flags | O_NONBLOCK) < 0) return failure("fcntl");
 
+  // No OPT_TSONLY: the error queue loops the packet back, so a stamp is matched by the cookie
+  // it carries; the OPT_ID key is the fallback where the data is withheld.
   const int stamping = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_TX_SOFTWARE |
-                       SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_ID |
-                       SOF_TIMESTAMPING_OPT_TSONLY;
+                       SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_ID;
   if (setsockopt(fd_, SOL_SOCKET, SO_TIMESTAMPING, &stamping, sizeof stamping) == 0) {
     kernel_rx_ = true;
     tx_timestamps_ = true;
@@ -113,32 +115,33 @@ bool UdpSocket::receive(std::span<uint8_t> buffer, ReceivedDatagram& out) {
 bool UdpSocket::read_tx_timestamp(TxTimestamp& out) {
   if (!tx_timestamps_) return false;
   alignas(cmsghdr) char control[256];
-  char data[64];
-  iovec iov{data, sizeof data};
+  iovec iov{out.data.data(), out.data.size()};
   msghdr msg{};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
   msg.msg_control = control;
   msg.msg_controllen = sizeof control;
-  if (recvmsg(fd_, &msg, MSG_ERRQUEUE) < 0) return false;
+  const ssize_t n = recvmsg(fd_, &msg, MSG_ERRQUEUE);
+  if (n < 0) return false;
   // The kernel marks error-queue messages; anything else (an interposed recvmsg that ignores
   // the flag and returns a datagram or nothing) is not a TX stamp.
   if ((msg.msg_flags & MSG_ERRQUEUE) == 0) return false;
-  bool have_stamp = false;
-  bool have_id = false;
+  out.length = std::min(static_cast<size_t>(n), out.data.size());
+  out.has_key = false;
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
     if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
         (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR)) {
       sock_extended_err err{};
       std::memcpy(&err, CMSG_DATA(c), sizeof err);
       if (err.ee_origin == SO_EE_ORIGIN_TIMESTAMPING) {
-        out.id = err.ee_data;
-        have_id = true;
+        out.key = err.ee_data;
+        out.has_key = true;
       }
     }
   }
-  have_stamp = find_stamp(msg, out.realtime);
-  return have_stamp && have_id;
+  // A stamp the caller cannot match (neither key nor data) is still consumed: reading on
+  // finds the next one.
+  return find_stamp(msg, out.realtime) && (out.has_key || out.length > 0);
 }
 
 }  // namespace wiretime::socket

@@ -5,6 +5,7 @@
 // provides them, else the caller keeps the CLOCK_REALTIME read taken right before sendto.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -23,9 +24,17 @@ struct ReceivedDatagram {
   bool kernel_stamp = false;  // false: no kernel stamp, rx_realtime was read after recvmsg
 };
 
+// One transmit timestamp from the error queue. The kernel names the datagram two ways: the
+// SOF_TIMESTAMPING_OPT_ID key (a per-socket datagram counter: 0 for the first datagram on a
+// kernel, but an interposing simulator may start it anywhere), and the looped-back packet
+// itself (headers and payload; empty where the kernel withholds data). Matching is the
+// caller's (control/daemon/tx_stamp_matcher.hpp).
 struct TxTimestamp {
-  uint32_t id = 0;  // the send() result it belongs to
+  bool has_key = false;
+  uint32_t key = 0;
   UnixNanos realtime = 0;
+  size_t length = 0;  // bytes of `data` (the packet as looped back, possibly truncated)
+  std::array<uint8_t, 256> data{};
 };
 
 class UdpSocket {
@@ -41,8 +50,8 @@ class UdpSocket {
   uint16_t local_port() const { return local_port_; }
   bool tx_timestamps() const { return tx_timestamps_; }
 
-  // Sends `payload`; returns the datagram's id for TX timestamp matching, or nullopt. `before`
-  // gets CLOCK_REALTIME read right before sendto (the fallback transmit time).
+  // Sends `payload`; returns the datagram's sequence number (0 for the first datagram sent),
+  // or nullopt. `before` gets CLOCK_REALTIME read right before sendto (the fallback T1).
   std::optional<uint32_t> send(const wire::IpAddress& to, uint16_t port,
                                std::span<const uint8_t> payload, UnixNanos& before);
   // Non-blocking; false when nothing is waiting.

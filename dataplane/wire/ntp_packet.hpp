@@ -107,6 +107,25 @@ DecodeError decode_ntp(std::span<const uint8_t> payload, NtpPacket& out);
 // number of bytes written, or 0 if `out` is too small or the digest is longer than 32 bytes.
 size_t encode_ntp(std::span<uint8_t> out, const NtpHeader& header, const NtpMac* mac = nullptr);
 
+// The header of a client (mode 3) request: the one builder every path uses (the control loop
+// for the socket backend and the simulator, the DPDK lcore from its command record), so control
+// signs exactly what goes on the wire. A client's request carries no claim about its own clock
+// (RFC 5905 section 9.1 leaves the fields to the server); LI 3 also keeps us from ever being
+// selected by a peer. `transmit` is the cookie (T1 is kept locally); `origin` and `receive` are
+// the interleaved fields (zero in basic mode).
+inline NtpHeader client_request_header(uint8_t version, int8_t poll, NtpTimestamp transmit,
+                                       NtpTimestamp origin, NtpTimestamp receive) {
+  NtpHeader header;
+  header.leap = LeapIndicator::kUnsynchronized;
+  header.version = version;
+  header.mode = NtpMode::kClient;
+  header.poll = poll;
+  header.origin = origin;
+  header.receive = receive;
+  header.transmit = transmit;
+  return header;
+}
+
 // Writes one extension field (type, length, value, zero padding to a multiple of 4 and to the
 // 16-byte minimum). Returns the field size, or 0 if it does not fit or exceeds 65532 bytes.
 size_t encode_ntp_extension_field(std::span<uint8_t> out, uint16_t type,

@@ -7,6 +7,7 @@
 
 #include "control/clock/error_bound.hpp"
 #include "control/engine/ntp_constants.hpp"
+#include "control/runtime/control_loop.hpp"
 #include "dataplane/wire/ntp_packet.hpp"
 
 namespace wiretime::sim {
@@ -41,9 +42,91 @@ struct Event {
   bool operator>(const Event& o) const { return t != o.t ? t > o.t : seq > o.seq; }
 };
 
-engine::EngineConfig with_slew(engine::EngineConfig config, const engine::SlewCapability& slew) {
-  config.slew = slew;
-  return config;
+// The daemon's RuntimeClock over the simulated oscillator: the control loop reads ticks and
+// carries out its clock actions through the same DisciplinedClock code as VirtualClock.
+// SimClock::advance_to already ends slews and smears and applies leaps exactly at their ticks,
+// so advance() has nothing left to do.
+class SimRuntimeClock final : public runtime::RuntimeClock {
+ public:
+  SimRuntimeClock(SimClock& clock, engine::SlewCapability told) : clock_(clock), told_(told) {}
+  uint64_t now_ticks() const override { return clock_.ticks(); }
+  double ticks_per_second() const override { return SimClock::kNominalHz; }
+  NtpTimestamp to_ntp(uint64_t ticks) const override {
+    return clock_.disciplined().model().ntp(ticks);
+  }
+  UnixNanos to_utc(uint64_t ticks) const override {
+    return clock_.disciplined().model().utc_nanos(ticks);
+  }
+  void apply(const engine::Action& action) override { clock_.apply(action); }
+  bool advance() override { return false; }
+  std::optional<uint64_t> next_event() const override {
+    return clock_.disciplined().next_event(clock_.ticks());
+  }
+  runtime::ClockInfo info() const override {
+    const clock::DisciplinedClock& d = clock_.disciplined();
+    runtime::ClockInfo i;
+    i.frequency = d.frequency();
+    i.rate = d.rate();
+    i.slew_remaining = d.slew_remaining(clock_.ticks());
+    i.smearing = d.smearing();
+    i.steps = d.steps();
+    i.leaps = d.leaps();
+    return i;
+  }
+  // What the loop tells the engine: the driver's capability (or a scenario's mis-told one).
+  engine::SlewCapability slew_capability() const override { return told_; }
+
+ private:
+  SimClock& clock_;
+  engine::SlewCapability told_;
+};
+
+// The transport only moves bytes: it queues what the loop asked to send; the harness puts
+// the bytes on the simulated path and reports T1 (the tick the request left at).
+class SimTransport final : public runtime::Transport {
+ public:
+  struct Sent {
+    runtime::Peer peer;
+    runtime::OutgoingRequest request;
+  };
+  bool send_request(const runtime::Peer& peer, const runtime::OutgoingRequest& request) override {
+    sent_.push_back({peer, request});
+    return true;
+  }
+  std::vector<Sent>& sent() { return sent_; }
+
+ private:
+  std::vector<Sent> sent_;
+};
+
+class Run;
+
+class SimObserver final : public runtime::RuntimeObserver {
+ public:
+  explicit SimObserver(Run& run) : run_(run) {}
+  void on_tracking(const runtime::TrackingRecord&) override;
+  void on_panic(double) override;
+
+ private:
+  Run& run_;
+};
+
+// Domain servers resolve to their simulated address at once.
+class SimResolver final : public runtime::Resolver {
+ public:
+  void resolve(engine::AssociationId id, const std::string&) override { pending_.push_back(id); }
+  std::vector<engine::AssociationId>& pending() { return pending_; }
+
+ private:
+  std::vector<engine::AssociationId> pending_;
+};
+
+runtime::Peer sim_peer(size_t server) {
+  runtime::Peer p;
+  p.address =
+      wire::IpAddress::from(wire::Ipv4Address{{192, 0, 2, static_cast<uint8_t>(server + 1)}});
+  p.port = 123;
+  return p;
 }
 
 class Run {
@@ -52,27 +135,29 @@ class Run {
       : s_(s),
         net_(s.seed),
         osc_prng_(s.seed * 0x9e3779b97f4a7c15ULL + 1),
-        engine_prng_(s.seed * 0xbf58476d1ce4e5b9ULL + 2),
         clock_(s.oscillator, osc_prng_,
                s.utc_start + static_cast<int64_t>(std::llround(s.initial_offset * 1e9)), s.clock),
-        engine_(with_slew(s.engine, s.engine_slew_override.value_or(s.clock.slew)), engine_prng_) {
+        runtime_clock_(clock_, s.engine_slew_override.value_or(s.clock.slew)),
+        observer_(*this),
+        loop_(s.engine, s.seed * 0xbf58476d1ce4e5b9ULL + 2, runtime_clock_, transport_, observer_,
+              &resolver_) {
+    // The driver's frequency at start (a drift file, or the kernel's for the system driver)
+    // is the engine's initial frequency.
+    if (s.engine.initial_frequency) clock_.apply(engine::SetFrequency{*s.engine.initial_frequency});
     for (size_t i = 0; i < s.servers.size(); ++i) {
       servers_.emplace_back(s.servers[i], s.seed * 0x94d049bb133111ebULL + 3 + i);
       engine::AssociationConfig a = s.association;
       if (a.address.empty() || s.servers.size() > 1) a.address = "192.0.2." + std::to_string(i + 1);
       if (i < s.preferred.size()) a.preferred = s.preferred[i];
-      ids_.push_back(engine_.add(a, clock_.steady_nanos()));
+      ids_.push_back(loop_.add(a, sim_peer(i)));
     }
-    // The driver's frequency at start (a drift file, or the kernel's for the system driver)
-    // is the engine's initial frequency.
-    if (s.engine.initial_frequency) clock_.apply(engine::SetFrequency{*s.engine.initial_frequency});
     result_.polls.resize(s.servers.size());
     result_.selected_fraction.assign(s.servers.size(), 0.0);
   }
 
   SimResult go() {
     push(Event::at(0.0, EventKind::kTick));
-    schedule_timer(0.0);
+    after_loop(0.0);
     double sum = 0.0, sum2 = 0.0, fsum2 = 0.0;
     uint64_t n = 0;
     double last_bad = 0.0;
@@ -99,7 +184,7 @@ class Run {
             result_.max_abs = std::max(result_.max_abs, std::abs(err));
             const double fe = clock_.frequency_error();
             fsum2 += fe * fe;
-            const auto& assocs = engine_.associations();
+            const auto& assocs = loop_.engine().associations();
             for (size_t i = 0; i < assocs.size() && i < servers_.size(); ++i) {
               const auto sel = assocs[i].selection;
               if (sel == engine::SelectionStatus::kSystemPeer ||
@@ -112,8 +197,7 @@ class Run {
         }
         case EventKind::kTimer:
           if (ev.generation != timer_generation_) break;
-          engine_.on_timer(clock_.steady_nanos(), actions_);
-          process_actions(ev.t);
+          after_loop(ev.t);
           break;
         case EventKind::kAtServer:
           at_server(ev);
@@ -137,10 +221,24 @@ class Run {
       result_.server_requests.push_back(srv.requests());
       result_.server_kisses.push_back(srv.kisses());
     }
-    result_.system = engine_.system_status(clock_.steady_nanos());
-    result_.associations = engine_.association_status(clock_.steady_nanos());
+    const runtime::RuntimeStatus st = loop_.status();
+    result_.system = st.system;
+    result_.associations = st.associations;
+    result_.counters = st.counters;
     return result_;
   }
+
+  // The bound's parameters as ExportingObserver publishes them at a clock update (its tick is
+  // the steady time; the simulated ticks run at the nominal rate).
+  void publish_bound() {
+    const engine::SystemStatus st = loop_.engine().system_status(loop_.steady(clock_.ticks()));
+    clock::store_bound(clock::error_bound(st, clock_.disciplined().slew_remaining(clock_.ticks())),
+                       bound_);
+    bound_.sync_state = clock::next_sync_state(bound_.sync_state, st.synchronized);
+    bound_.update_tick = clock_.ticks();
+    root_distance_ = st.root_delay / 2 + st.root_dispersion;
+  }
+  void count_panic() { ++result_.panics; }
 
  private:
   UnixNanos true_utc(double t) const {
@@ -149,22 +247,11 @@ class Run {
     return s_.utc_start + static_cast<int64_t>(std::llround(t * 1e9)) - leap;
   }
 
-  // The bound's parameters as ExportingObserver publishes them at a clock update (its tick is
-  // the steady time; the simulated ticks run at the nominal rate).
-  void publish_bound() {
-    const engine::SteadyNanos now = clock_.steady_nanos();
-    const engine::SystemStatus st = engine_.system_status(now);
-    clock::store_bound(clock::error_bound(st, clock_.disciplined().slew_remaining(clock_.ticks())),
-                       bound_);
-    bound_.sync_state = clock::next_sync_state(bound_.sync_state, st.synchronized);
-    bound_.update_tick = clock_.ticks();
-    root_distance_ = st.root_delay / 2 + st.root_dispersion;
-  }
-
   void sample_bound(double t, double err) {
     // Unsynchronised without a clock update (sources lost): ExportingObserver's state change.
-    if (engine_.synchronized() != synchronized_) {
-      synchronized_ = engine_.synchronized();
+    const bool synced = loop_.engine().synchronized();
+    if (synced != synchronized_) {
+      synchronized_ = synced;
       if (!synchronized_ || bound_.update_tick != 0) {
         bound_.sync_state = clock::next_sync_state(bound_.sync_state, synchronized_);
       }
@@ -200,58 +287,55 @@ class Run {
     events_.push(e);
   }
 
-  void schedule_timer(double now) {
-    const int64_t wake = engine_.next_wakeup();
-    if (wake == INT64_MAX) return;
-    const double ahead = static_cast<double>(wake - clock_.steady_nanos()) * 1e-9 /
-                         (1.0 + clock_.oscillator_frequency());
-    // A hair late, so the engine's steady time has certainly reached the wake-up.
+  // What the daemon's event loop does after every event: run the loop's due work, put what it
+  // sent on the wire, and sleep until the tick run_due() named.
+  void after_loop(double now) {
+    uint64_t next = loop_.run_due();
+    // Resolutions and sends may be queued by the event handled before, or by run_due itself.
+    while (!resolver_.pending().empty() || !transport_.sent().empty()) {
+      std::vector<engine::AssociationId> names;
+      names.swap(resolver_.pending());
+      for (engine::AssociationId id : names) {
+        for (size_t i = 0; i < ids_.size(); ++i)
+          if (ids_[i] == id) loop_.on_resolved(id, sim_peer(i));
+      }
+      send_queued(now);
+      next = loop_.run_due();
+    }
+    const double ahead = static_cast<double>(static_cast<int64_t>(next - clock_.ticks())) /
+                         (SimClock::kNominalHz * (1.0 + clock_.oscillator_frequency()));
+    // A hair late, so the loop's tick has certainly reached the wake-up.
     push(Event::at(now + std::max(0.0, ahead) + 1e-7, EventKind::kTimer, 0, ++timer_generation_));
   }
 
-  size_t server_of(engine::AssociationId id) const {
-    for (size_t i = 0; i < ids_.size(); ++i)
-      if (ids_[i] == id) return i;
-    return 0;
-  }
-
-  void process_actions(double now) {
-    bool clock_updated = false;
-    for (size_t k = 0; k < actions_.size(); ++k) {
-      const engine::Action action = actions_[k];
-      if (const auto* send = std::get_if<engine::SendRequest>(&action)) {
-        const size_t srv = server_of(send->association);
-        wire::NtpHeader h;
-        h.mode = wire::NtpMode::kClient;
-        h.version = send->version;
-        h.poll = send->poll;
-        h.transmit = send->cookie;
-        Event e = Event::at(0.0, EventKind::kAtServer, srv);
-        wire::encode_ntp(e.bytes, h);
-        engine_.on_sent(send->association, send->cookie, clock_.ntp());
-        result_.polls[srv].request_times.push_back(now);
-        const PathModel& up = servers_[srv].spec().up;
-        const double d = up.sample(net_);
-        if (d >= 0.0) {
-          e.t = now + d;
+  void send_queued(double now) {
+    std::vector<SimTransport::Sent> sent;
+    sent.swap(transport_.sent());
+    for (const SimTransport::Sent& out : sent) {
+      size_t srv = 0;
+      while (srv < s_.servers.size() && !(sim_peer(srv) == out.peer)) ++srv;
+      if (srv == s_.servers.size()) continue;
+      // The bytes the loop built go on the wire as they are.
+      Event e = Event::at(0.0, EventKind::kAtServer, srv);
+      wire::encode_ntp(e.bytes, out.request.header);
+      // The request leaves now: its T1 is this tick, reported as a transport does.
+      runtime::TransportEvent sent_event;
+      sent_event.kind = runtime::TransportEvent::Kind::kTransmitted;
+      sent_event.cookie = out.request.cookie();
+      sent_event.ticks = clock_.ticks();
+      loop_.deliver(sent_event);
+      result_.polls[srv].request_times.push_back(now);
+      const PathModel& up = servers_[srv].spec().up;
+      const double d = up.sample(net_);
+      if (d >= 0.0) {
+        e.t = now + d;
+        push(e);
+        if (up.duplicate > 0.0 && net_.uniform() < up.duplicate) {
+          e.t = now + d + 1e-5;
           push(e);
-          if (up.duplicate > 0.0 && net_.uniform() < up.duplicate) {
-            e.t = now + d + 1e-5;
-            push(e);
-          }
         }
-      } else if (clock_.apply(action)) {
-        // StepClock, SlewClock, SetFrequency, ScheduleLeap: carried out by DisciplinedClock.
-        clock_updated = true;
-      } else if (const auto* resolve = std::get_if<engine::ResolveName>(&action)) {
-        engine_.on_resolved(resolve->association, true, clock_.steady_nanos());
-      } else if (std::holds_alternative<engine::Panic>(action)) {
-        ++result_.panics;
       }
     }
-    actions_.clear();
-    if (clock_updated) publish_bound();
-    schedule_timer(now);
   }
 
   void at_server(const Event& ev) {
@@ -277,29 +361,44 @@ class Run {
   void at_client(const Event& ev) {
     wire::NtpPacket packet;
     if (wire::decode_ntp(ev.bytes, packet) != wire::DecodeError::kOk) return;
-    engine_.on_reply(ids_[ev.server], packet, clock_.ntp(), engine::AuthStatus::kNotRequired,
-                     engine::SampleProvenance{engine::TimestampSource::kSimulated, 0, 0},
-                     clock_.steady_nanos(), actions_);
-    process_actions(ev.t);
+    runtime::TransportEvent reply;
+    reply.kind = runtime::TransportEvent::Kind::kReply;
+    reply.from = sim_peer(ev.server);
+    reply.packet = packet;
+    reply.datagram = ev.bytes;
+    reply.ticks = clock_.ticks();
+    reply.provenance = engine::TimestampSource::kSimulated;
+    loop_.deliver(reply);
+    after_loop(ev.t);
   }
 
   const Scenario& s_;
   engine::Prng net_;
   engine::Prng osc_prng_;
-  engine::Prng engine_prng_;
   SimClock clock_;
-  engine::ClientEngine engine_;
+  SimRuntimeClock runtime_clock_;
+  SimTransport transport_;
+  SimObserver observer_;
+  SimResolver resolver_;
+  runtime::ControlLoop loop_;
   std::vector<SimServer> servers_;
   std::vector<engine::AssociationId> ids_;
   std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
   uint64_t seq_ = 0;
   uint64_t timer_generation_ = 0;
-  engine::Actions actions_;
   SimResult result_;
   wt_clock_data bound_{};
   bool synchronized_ = false;
   double root_distance_ = 0.0;
 };
+
+void SimObserver::on_tracking(const runtime::TrackingRecord&) {
+  run_.publish_bound();
+}
+
+void SimObserver::on_panic(double) {
+  run_.count_panic();
+}
 
 }  // namespace
 

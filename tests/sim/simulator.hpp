@@ -1,5 +1,8 @@
-// Discrete-event simulator: one client engine driving a simulated clock, talking through
-// simulated paths to simulated servers with real encoded NTP packets. Deterministic per seed.
+// Discrete-event simulator: the daemon's own control loop (runtime::ControlLoop, with the
+// engine inside it) driving a simulated clock through a RuntimeClock, talking through a
+// transport that only moves bytes over simulated paths to simulated servers, with real encoded
+// NTP packets. Everything between a packet and a clock command is the daemon's code: what the
+// tests see is what the daemon does. Deterministic per seed.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +12,7 @@
 #include <vector>
 
 #include "control/engine/client_engine.hpp"
+#include "control/runtime/control_loop.hpp"
 #include "tests/sim/sim_clock.hpp"
 #include "tests/sim/sim_server.hpp"
 
@@ -93,6 +97,7 @@ struct SimResult {
   std::vector<uint64_t> server_kisses;
   engine::SystemStatus system;
   std::vector<engine::AssociationStatus> associations;
+  runtime::RuntimeCounters counters;  // the control loop's, as the daemon reports them
   BoundStats bound;
 };
 

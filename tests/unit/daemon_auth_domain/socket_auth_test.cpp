@@ -48,15 +48,12 @@ class SocketAuth : public testing::Test {
                                      socket::monotonic_ns() + socket::realtime_minus_monotonic_ns(),
                                      1e9),
         [] { return static_cast<uint64_t>(socket::monotonic_ns()); });
-    SocketTransport transport(
-        client_,
-        [](UnixNanos t) {
-          return static_cast<uint64_t>(t - socket::realtime_minus_monotonic_ns());
-        },
-        &client_keys_);
+    SocketTransport transport(client_, [](UnixNanos t) {
+      return static_cast<uint64_t>(t - socket::realtime_minus_monotonic_ns());
+    });
     runtime::RuntimeObserver observer;
     runtime::ControlLoop loop(config, 1, clock, transport, observer);
-    transport.attach(loop);
+    loop.set_keys(&client_keys_);  // the loop signs and verifies; the transport moves bytes
     engine::AssociationConfig a;
     a.address = "127.0.0.1";
     a.version = 4;
@@ -109,13 +106,14 @@ class SocketAuth : public testing::Test {
     ASSERT_TRUE(server_.send(kLoopback, client_.local_port(),
                              std::span<const uint8_t>(out.data(), length), before));
     ASSERT_TRUE(wait_readable(client_.fd()));
-    transport.receive_all();
+    for (runtime::TransportEvent ev; transport.next(ev);) loop.deliver(ev);
 
     replies_ = loop.counters().replies;
     failures_ = loop.counters().authentication_failures;
-    ok_ = transport.verdicts(auth::MacVerdict::kOk);
-    bad_digest_ = transport.verdicts(auth::MacVerdict::kBadDigest);
-    missing_ = transport.verdicts(auth::MacVerdict::kMissing);
+    const auto& verdicts = loop.counters().auth_verdicts;
+    ok_ = verdicts[static_cast<size_t>(auth::MacVerdict::kOk)];
+    bad_digest_ = verdicts[static_cast<size_t>(auth::MacVerdict::kBadDigest)];
+    missing_ = verdicts[static_cast<size_t>(auth::MacVerdict::kMissing)];
     const auto status = loop.status();
     ASSERT_EQ(status.associations.size(), 1u);
     received_ = status.associations[0].received;

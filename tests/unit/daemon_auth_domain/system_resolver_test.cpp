@@ -9,7 +9,7 @@ namespace {
 
 class NullTransport : public runtime::Transport {
  public:
-  bool send_request(const runtime::Peer& peer, const engine::SendRequest&) override {
+  bool send_request(const runtime::Peer& peer, const runtime::OutgoingRequest&) override {
     sent.push_back(peer);
     return true;
   }

@@ -43,9 +43,9 @@ class Recorder : public runtime::Transport {
     NtpTimestamp cookie;
     engine::AssociationId association = 0;
   };
-  bool send_request(const runtime::Peer& peer, const engine::SendRequest& request) override {
+  bool send_request(const runtime::Peer& peer, const runtime::OutgoingRequest& request) override {
     if (refuse) return false;
-    sent.push_back({peer, request.cookie, request.association});
+    sent.push_back({peer, request.cookie(), request.association});
     return true;
   }
   std::vector<Sent> sent;

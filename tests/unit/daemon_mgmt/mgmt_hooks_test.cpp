@@ -18,28 +18,22 @@ constexpr uint64_t kTick0 = 1'000'000'000'000;
 constexpr UnixNanos kUtc0 = int64_t{1'700'000'000} * 1'000'000'000;
 constexpr uint64_t kSec = 1'000'000'000;
 
-// Signs each request as the socket transport does: the loop's key id for the association,
-// looked up in the daemon's key table at send time.
+// Records what the loop asked to put on the wire: requests come signed by the loop, with the
+// key of the association looked up in the daemon's key table at send time.
 class SigningTransport : public runtime::Transport {
  public:
   struct Sent {
     uint32_t key_id = 0;
-    size_t length = 0;  // 48: unsigned; 0: the key was not in the table
+    size_t length = 0;  // bytes on the wire: 48 unsigned, 48 + 4 + digest signed
     runtime::Peer peer;
     NtpTimestamp cookie;
   };
-  bool send_request(const runtime::Peer& peer, const engine::SendRequest& request) override {
-    wire::NtpHeader h;
-    h.mode = wire::NtpMode::kClient;
-    h.transmit = request.cookie;
-    std::array<uint8_t, 48 + 4 + auth::kNtpMaxDigestLength> out{};
-    const uint32_t key = loop->key_id(request.association);
-    sent.push_back({key, key == 0 ? 48 : auth::encode_authenticated_ntp(out, h, *keys, key), peer,
-                    request.cookie});
+  bool send_request(const runtime::Peer& peer, const runtime::OutgoingRequest& request) override {
+    const uint32_t key = request.mac ? request.mac->key_id : 0;
+    const size_t length = 48 + (request.mac ? 4 + request.mac->digest_length : 0);
+    sent.push_back({key, length, peer, request.cookie()});
     return true;
   }
-  const runtime::ControlLoop* loop = nullptr;
-  const auth::KeyTable* keys = nullptr;
   std::vector<Sent> sent;
 };
 
@@ -51,8 +45,7 @@ class Harness {
         clock_(published_, clock::ClockModel::from_rate(kTick0, kUtc0, 1e9),
                [this] { return ticks_; }),
         loop_(engine::EngineConfig{}, 1, clock_, transport_, observer_) {
-    transport_.loop = &loop_;
-    transport_.keys = &keys_;
+    loop_.set_keys(&keys_);
     hooks_.emplace(
         loop_, config::NtpConfig{}, config::InterfaceInventory{{"GE1/0/1"}}, [] { return kUtc0; },
         MgmtHooks::InvalidPackets{}, &keys_);
@@ -198,7 +191,9 @@ TEST(MgmtHooksKeys, ANewKeyIsUsedForTheNextRequestAndARemovedOneNoLonger) {
   dangling.trusted_keys.clear();
   ASSERT_EQ(h.commit(dangling), std::nullopt);
   EXPECT_EQ(h.keys().find(7), nullptr);
-  for (const auto& s : h.run(3)) EXPECT_EQ(s.length, 0u);
+  const uint64_t refused = h.loop().counters().sign_failures;
+  EXPECT_TRUE(h.run(3).empty());  // the loop cannot sign them: none leaves
+  EXPECT_GT(h.loop().counters().sign_failures, refused);
 }
 
 TEST(MgmtHooksKeys, ConfiguredKeysGetTheirModesAlgorithm) {

@@ -41,8 +41,10 @@ class EngineHarness {
   }
 
   OnWireReason deliver(AssociationId id, const wire::NtpPacket& p, SteadyNanos now, Actions& out) {
-    return engine.on_reply(id, p, local(now + 200'000), AuthStatus::kNotRequired,
-                           SampleProvenance{TimestampSource::kSimulated, 0, 0}, now + 200'000, out);
+    return engine
+        .on_reply(id, p, local(now + 200'000), AuthStatus::kNotRequired,
+                  SampleProvenance{TimestampSource::kSimulated, 0, 0}, now + 200'000, out)
+        .reason;
   }
 
   static NtpTimestamp local(SteadyNanos t) {
@@ -287,8 +289,10 @@ TEST(ClientEngine, CloseTruechimersIntersectAndFalsetickerIsRejected) {
       wire::NtpPacket p = h.reply_to(s, now, 0.0);
       p.header.receive = EngineHarness::local(now + 2'000) + NtpDuration::from_seconds(offsets[k]);
       p.header.transmit = p.header.receive + NtpDuration::from_nanos(100);
-      ASSERT_EQ(h.engine.on_reply(s.association, p, EngineHarness::local(now + 4'000),
-                                  AuthStatus::kNotRequired, {}, now + 4'000, out),
+      ASSERT_EQ(h.engine
+                    .on_reply(s.association, p, EngineHarness::local(now + 4'000),
+                              AuthStatus::kNotRequired, {}, now + 4'000, out)
+                    .reason,
                 OnWireReason::kOk);
     }
   }
@@ -362,9 +366,10 @@ TEST(ClientEngine, InterleavedModeUsesTheServersTrueTransmitTime) {
   Actions out;
   const SteadyNanos arrival = 2 * InterleavedServer::kPath + 1000 + InterleavedServer::kSendLag;
   auto deliver = [&](const wire::NtpPacket& p, SteadyNanos sent) {
-    return h.engine.on_reply(id, p, EngineHarness::local(sent + arrival), AuthStatus::kNotRequired,
-                             SampleProvenance{TimestampSource::kSimulated, 0, 0}, sent + arrival,
-                             out);
+    return h.engine
+        .on_reply(id, p, EngineHarness::local(sent + arrival), AuthStatus::kNotRequired,
+                  SampleProvenance{TimestampSource::kSimulated, 0, 0}, sent + arrival, out)
+        .reason;
   };
   // First exchange: nothing to interleave with, a basic request and reply. The early T3
   // shows as -20 us of offset (half the send lag).

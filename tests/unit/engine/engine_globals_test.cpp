@@ -42,9 +42,10 @@ OnWireReason exchange(ClientEngine& engine, SteadyNanos now, double root_dispers
     p.header.receive = local(now + 100'000) + NtpDuration::from_seconds(0.001);
     p.header.transmit = p.header.receive + NtpDuration::from_nanos(1000);
     Actions replies;
-    return engine.on_reply(s->association, p, local(now + 200'000), AuthStatus::kNotRequired,
-                           SampleProvenance{TimestampSource::kSimulated, 0, 0}, now + 200'000,
-                           replies);
+    return engine
+        .on_reply(s->association, p, local(now + 200'000), AuthStatus::kNotRequired,
+                  SampleProvenance{TimestampSource::kSimulated, 0, 0}, now + 200'000, replies)
+        .reason;
   }
   return OnWireReason::kUnexpected;
 }
@@ -139,9 +140,10 @@ TEST(EngineGlobals, AuthenticationEnableRequiresAuthenticRepliesOfKeyedSources) 
     p.header.receive = local(now + 100'000);
     p.header.transmit = p.header.receive + NtpDuration::from_nanos(1000);
     Actions replies;
-    return engine.on_reply(id, p, local(now + 200'000), auth,
-                           SampleProvenance{TimestampSource::kSimulated, 0, 0}, now + 200'000,
-                           replies);
+    return engine
+        .on_reply(id, p, local(now + 200'000), auth,
+                  SampleProvenance{TimestampSource::kSimulated, 0, 0}, now + 200'000, replies)
+        .reason;
   };
   EXPECT_EQ(reply_with(AuthStatus::kMissing), OnWireReason::kOk);
   EngineGlobals g = engine.globals();

@@ -36,9 +36,11 @@ bool exchange(ClientEngine& engine, AssociationId id, SteadyNanos now) {
     p.header.receive = local(now + 100'000) + NtpDuration::from_seconds(0.001);
     p.header.transmit = p.header.receive + NtpDuration::from_nanos(1000);
     Actions replies;
-    return engine.on_reply(id, p, local(now + 200'000), AuthStatus::kNotRequired,
-                           SampleProvenance{TimestampSource::kSimulated, 0, 0}, now + 200'000,
-                           replies) == OnWireReason::kOk;
+    return engine
+               .on_reply(id, p, local(now + 200'000), AuthStatus::kNotRequired,
+                         SampleProvenance{TimestampSource::kSimulated, 0, 0}, now + 200'000,
+                         replies)
+               .reason == OnWireReason::kOk;
   }
   return false;
 }

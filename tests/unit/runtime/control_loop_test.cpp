@@ -27,8 +27,16 @@ class RecordingTransport : public Transport {
     engine::SendRequest request;
     uint64_t ticks = 0;
   };
-  bool send_request(const Peer& peer, const engine::SendRequest& request) override {
+  bool send_request(const Peer& peer, const OutgoingRequest& out) override {
     if (fail) return false;
+    // What went on the wire, in the engine's terms (the header the loop built).
+    engine::SendRequest request;
+    request.association = out.association;
+    request.cookie = out.header.transmit;
+    request.version = out.header.version;
+    request.poll = out.header.poll;
+    request.origin = out.header.origin;
+    request.receive = out.header.receive;
     sent.push_back({peer, request, *ticks});
     return true;
   }

@@ -14,11 +14,6 @@
 namespace wiretime::engine {
 namespace {
 
-// Asymmetry coefficient (offset error per unit of excess delay, at most 1/2 when all the
-// jitter is on one side) above which a source counts as one-sided for the poll gate; the
-// coefficient of symmetric paths stays well below it.
-constexpr double kOneSidedAsymmetry = 0.3;
-
 // RFC 5905 section 7.3: an IPv4 system peer's refid is its address.
 uint32_t ipv4_refid(const std::string& text) {
   uint32_t value = 0;
@@ -332,6 +327,14 @@ OnWireReason ClientEngine::on_reply(AssociationId id, const wire::NtpPacket& pac
   const bool fresh = a.filter.add(
       FilterSample{a.last_sample.offset, a.last_sample.delay, a.last_sample.dispersion, now}, now,
       precision_, unsynchronized);
+  if (a.regression.size() >= 2) {
+    const RegressionEstimate before =
+        a.regression.estimate(now, precision_, config_.oscillator_wander);
+    a.prediction_error = std::abs(a.last_sample.offset - before.offset);
+  } else {
+    a.prediction_error = 0.0;
+  }
+  a.prediction_distance = a.last_sample.delay / 2.0 + a.last_sample.dispersion;
   a.regression.add(RegressionSample{now, a.last_sample.offset, a.last_sample.delay});
 
   // RFC: no system update from inside a burst (the burst exists to fill the filter), except
@@ -511,17 +514,22 @@ void ClientEngine::system_update(double now, const Association* trigger, Actions
   const double epoch = config_.mode == DisciplineMode::kRfcPllFll ? peer.filter.time() : now;
   ClockUpdate update{comb.offset, comb.frequency, comb.frequency_valid, epoch, std::nullopt};
   if (config_.mode == DisciplineMode::kRegression) {
-    // Lengthen the poll only while the wander accumulated over the longer interval stays
-    // below the estimate's own noise: beyond that, fewer samples cost accuracy (the Allan
-    // intercept, measured instead of assumed at 2048 s).
+    // chrony's get_poll_adj(): a source whose newest sample missed the prediction by more than
+    // the sample's own distance is not being tracked, so poll faster by the log of the miss;
+    // otherwise steer the number of samples the runs test keeps towards the target.
     const RegressionEstimate pe =
         peer.regression.estimate(now, precision_, config_.oscillator_wander);
-    const double gate = std::abs(pe.asymmetry) > kOneSidedAsymmetry
-                            ? config_.poll_wander_gate_asymmetric
-                            : config_.poll_wander_gate;
-    const double t_next = std::ldexp(1.0, clock_.poll() + 1);
-    update.lengthen_poll =
-        config_.oscillator_wander * std::sqrt(t_next * t_next * t_next / 3.0) < gate * pe.offset_sd;
+    const double target = std::max(1, config_.poll_target);
+    double score;
+    if (peer.prediction_distance > 0.0 && peer.prediction_error > peer.prediction_distance) {
+      score = -std::log2(peer.prediction_error / peer.prediction_distance);
+    } else {
+      // The target counts polls: a `burst` poll brings kBurstCount samples.
+      const double polls = pe.samples / (peer.config.burst ? double{kBurstCount} : 1.0);
+      score = (polls / target - 1.0) / target;
+      if (polls < target) score *= 2.0;
+    }
+    update.poll_score = score;
   }
   const ClockCommand cmd = clock_.update(update, min_poll, max_poll);
   if (cmd.action == ClockAction::kIgnore) return;

@@ -22,11 +22,30 @@ void LocalClock::update_jitter(double offset) {
   jitter_ = std::sqrt(e + (d * d - e) / kAvg);
 }
 
-void LocalClock::poll_adjust(double offset, std::optional<bool> lengthen, int min_poll,
+void LocalClock::poll_adjust(double offset, std::optional<double> score, int min_poll,
                              int max_poll) {
-  // RFC A.5.5.6 poll-adjust: lengthen the poll while offsets stay within PGATE jitters (or
-  // while the caller's noise-versus-wander gate says so), shorten it otherwise.
-  const bool good = lengthen ? *lengthen : std::abs(offset) < kPgate * jitter_;
+  if (score) {
+    // chrony's adjust_poll(): the score moves the exponent by its whole part.
+    score_ += *score;
+    if (score_ >= 1.0) {
+      poll_ += static_cast<int>(score_);
+      score_ -= static_cast<int>(score_);
+    } else if (score_ < 0.0) {
+      poll_ += static_cast<int>(score_ - 1.0);
+      score_ -= static_cast<int>(score_ - 1.0);
+    }
+    if (poll_ < min_poll) {
+      poll_ = min_poll;
+      score_ = 0.0;
+    } else if (poll_ > max_poll) {
+      poll_ = max_poll;
+      score_ = 1.0;
+    }
+    return;
+  }
+  // RFC A.5.5.6 poll-adjust: lengthen the poll while offsets stay within PGATE jitters,
+  // shorten it otherwise.
+  const bool good = std::abs(offset) < kPgate * jitter_;
   if (good) {
     count_ += poll_;
     if (count_ > kLimit) {
@@ -98,6 +117,7 @@ ClockCommand LocalClock::update(const ClockUpdate& u, int min_poll, int max_poll
     residual_ = 0.0;
     last_offset_ = 0.0;
     count_ = 0;
+    score_ = 0.0;
     poll_ = min_poll;
     last_update_ = u.time;
     have_update_ = true;
@@ -169,7 +189,7 @@ ClockCommand LocalClock::update(const ClockUpdate& u, int min_poll, int max_poll
   last_offset_ = u.offset;
   last_update_ = u.time;
   have_update_ = true;
-  poll_adjust(u.offset, u.lengthen_poll, min_poll, max_poll);
+  poll_adjust(u.offset, u.poll_score, min_poll, max_poll);
   return finish(cmd, freq);
 }
 

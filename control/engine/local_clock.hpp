@@ -22,9 +22,9 @@ struct ClockUpdate {
   double frequency = 0.0;  // combined d(offset)/dt (regression mode), s/s
   bool frequency_valid = false;
   double time = 0.0;  // steady seconds of the update
-  // Regression mode: whether a longer poll would still be limited by measurement noise rather
-  // than by oscillator wander. Replaces the RFC's |offset| < PGATE * jitter gate when set.
-  std::optional<bool> lengthen_poll;
+  // Regression mode: the poll exponent change this update argues for (chrony's poll score:
+  // positive lengthens, fractions accumulate). Replaces the RFC's poll-adjust counter when set.
+  std::optional<double> poll_score;
 };
 
 // What the caller applies to the clock model. `step` at once, `slew` gradually at a bounded
@@ -62,7 +62,7 @@ class LocalClock {
   bool synchronized() const { return state_ == ClockState::kSync || state_ == ClockState::kSpik; }
 
  private:
-  void poll_adjust(double offset, std::optional<bool> lengthen, int min_poll, int max_poll);
+  void poll_adjust(double offset, std::optional<double> score, int min_poll, int max_poll);
   void update_jitter(double offset);
   ClockCommand finish(ClockCommand cmd, double new_frequency);
 
@@ -79,7 +79,8 @@ class LocalClock {
   double freq_start_ = 0.0;   // when FREQ state was entered
   double spike_start_ = 0.0;
   bool have_update_ = false;
-  int count_ = 0;  // poll-adjust counter
+  int count_ = 0;       // poll-adjust counter
+  double score_ = 0.0;  // fractional poll exponent change (regression mode)
   int poll_ = 6;
 };
 

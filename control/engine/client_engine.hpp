@@ -85,6 +85,7 @@ class ClientEngine {
   void handle_kiss(Association& a, const wire::NtpHeader& h, double now);
   void system_update(double now, const Association* trigger, Actions& out);
   bool fit(Association& a, double now, Candidate& c);
+  SourceContext source_context() const;
   void apply(const ClockCommand& cmd, double now, Actions& out);
   // Part of the commanded slews the clock has not yet applied at `now` (the clock slews at
   // slew_rate(config_.slew, frequency, direction)), so samples taken mid-slew are not

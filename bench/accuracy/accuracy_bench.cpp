@@ -2,6 +2,7 @@
 // chrony and ntpd reference figures, plus one machine-readable line per run.
 //   accuracy_bench [--steady SECONDS] [--seeds N] [--mode regression|rfc] [--only S1]
 //                  [--wander PRIOR]  (engine's assumed oscillator wander, s/s per sqrt(s))
+//                  [--poll-target N] (EngineConfig::poll_target) [--maxpoll E] (default rows)
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
   std::string only;
   double wander = -1.0;
   int target = 0;
+  int maxpoll = 0;  // default-poll rows: maxpoll exponent instead of 10
   auto mode = wiretime::engine::DisciplineMode::kRegression;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--steady") && i + 1 < argc)
@@ -58,6 +60,8 @@ int main(int argc, char** argv) {
       seeds = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--wander") && i + 1 < argc)
       wander = std::atof(argv[++i]);
+    else if (!std::strcmp(argv[i], "--maxpoll") && i + 1 < argc)
+      maxpoll = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--poll-target") && i + 1 < argc)
       target = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--only") && i + 1 < argc)
@@ -68,7 +72,7 @@ int main(int argc, char** argv) {
     else {
       std::fprintf(stderr,
                    "usage: %s [--steady S] [--seeds N] [--mode regression|rfc] [--only S1] "
-                   "[--wander W] [--poll-target N]\n",
+                   "[--wander W] [--poll-target N] [--maxpoll E]\n",
                    argv[0]);
       return 2;
     }
@@ -88,6 +92,7 @@ int main(int argc, char** argv) {
       s.engine.mode = mode;
       if (wander >= 0.0) s.engine.oscillator_wander = wander;
       if (target > 0) s.engine.poll_target = target;
+      if (maxpoll > 0 && row.poll == AnchorPoll::kDefault) s.association.max_poll = maxpoll;
       const auto r = wiretime::sim::run(s);
       const double rejected =
           r.selected_fraction.size() >= 3 ? 100.0 * (1.0 - r.selected_fraction[2]) : 0.0;

@@ -2,6 +2,7 @@
 // chrony and ntpd reference figures, plus one machine-readable line per run.
 //   accuracy_bench [--steady SECONDS] [--seeds N] [--mode regression|rfc] [--only S1]
 //                  [--wander PRIOR]  (engine's assumed oscillator wander, s/s per sqrt(s))
+//                  [--poll-target N] (EngineConfig::poll_target) [--maxpoll E] (default rows)
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -49,8 +50,8 @@ int main(int argc, char** argv) {
   int seeds = 3;
   std::string only;
   double wander = -1.0;
-  double gate = -1.0;
-  double gate_asym = -1.0;
+  int target = 0;
+  int maxpoll = 0;  // default-poll rows: maxpoll exponent instead of 10
   auto mode = wiretime::engine::DisciplineMode::kRegression;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--steady") && i + 1 < argc)
@@ -59,20 +60,20 @@ int main(int argc, char** argv) {
       seeds = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--wander") && i + 1 < argc)
       wander = std::atof(argv[++i]);
-    else if (!std::strcmp(argv[i], "--gate-asym") && i + 1 < argc)
-      gate_asym = std::atof(argv[++i]);
-    else if (!std::strcmp(argv[i], "--gate") && i + 1 < argc)
-      gate = std::atof(argv[++i]);
+    else if (!std::strcmp(argv[i], "--maxpoll") && i + 1 < argc)
+      maxpoll = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--poll-target") && i + 1 < argc)
+      target = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--only") && i + 1 < argc)
       only = argv[++i];
     else if (!std::strcmp(argv[i], "--mode") && i + 1 < argc)
       mode = std::strcmp(argv[++i], "rfc") == 0 ? wiretime::engine::DisciplineMode::kRfcPllFll
                                                 : wiretime::engine::DisciplineMode::kRegression;
     else {
-      std::fprintf(
-          stderr,
-          "usage: %s [--steady S] [--seeds N] [--mode regression|rfc] [--only S1] [--wander W]\n",
-          argv[0]);
+      std::fprintf(stderr,
+                   "usage: %s [--steady S] [--seeds N] [--mode regression|rfc] [--only S1] "
+                   "[--wander W] [--poll-target N] [--maxpoll E]\n",
+                   argv[0]);
       return 2;
     }
   }
@@ -90,8 +91,8 @@ int main(int argc, char** argv) {
       Scenario s = make(row, static_cast<uint64_t>(seed), steady);
       s.engine.mode = mode;
       if (wander >= 0.0) s.engine.oscillator_wander = wander;
-      if (gate >= 0.0) s.engine.poll_wander_gate = gate;
-      if (gate_asym >= 0.0) s.engine.poll_wander_gate_asymmetric = gate_asym;
+      if (target > 0) s.engine.poll_target = target;
+      if (maxpoll > 0 && row.poll == AnchorPoll::kDefault) s.association.max_poll = maxpoll;
       const auto r = wiretime::sim::run(s);
       const double rejected =
           r.selected_fraction.size() >= 3 ? 100.0 * (1.0 - r.selected_fraction[2]) : 0.0;

@@ -90,6 +90,11 @@ struct Association {
 
   ClockFilter filter;
   OffsetRegression regression;
+  // The newest sample against what the regression predicted for it before it came, and the
+  // sample's own distance (delay / 2 + dispersion): chrony's test for a source it no longer
+  // tracks, which shortens the poll.
+  double prediction_error = 0.0;
+  double prediction_distance = 0.0;
 
   OnWireCounters counters{};
   uint64_t sent = 0;

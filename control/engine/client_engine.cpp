@@ -8,16 +8,10 @@
 #include "control/engine/clock_select.hpp"
 #include "control/engine/kiss_code.hpp"
 #include "control/engine/leap.hpp"
-#include "control/engine/root_dist.hpp"
 #include "control/engine/system_peer.hpp"
 
 namespace wiretime::engine {
 namespace {
-
-// Asymmetry coefficient (offset error per unit of excess delay, at most 1/2 when all the
-// jitter is on one side) above which a source counts as one-sided for the poll gate; the
-// coefficient of symmetric paths stays well below it.
-constexpr double kOneSidedAsymmetry = 0.3;
 
 // RFC 5905 section 7.3: an IPv4 system peer's refid is its address.
 uint32_t ipv4_refid(const std::string& text) {
@@ -41,6 +35,10 @@ uint32_t ipv4_refid(const std::string& text) {
 }
 
 }  // namespace
+
+SourceContext ClientEngine::source_context() const {
+  return SourceContext{precision_, config_.oscillator_wander, synchronized(), config_.poll_target};
+}
 
 ClientEngine::ClientEngine(const EngineConfig& config, Prng& prng)
     : config_(config),
@@ -200,7 +198,7 @@ void ClientEngine::poll(Association& a, double now, Actions& out) {
 
 void ClientEngine::on_timer(SteadyNanos now_ns, Actions& out) {
   const double now = steady_seconds(now_ns);
-  if (config_.mode == DisciplineMode::kRfcPllFll) {
+  if (clock_.discipline().needs_adjust_timer()) {
     while (now >= next_adjust_) {
       const ClockCommand cmd = clock_.adjust();
       if (cmd.action == ClockAction::kSlew) {
@@ -369,12 +367,13 @@ ReplyOutcome ClientEngine::on_reply(AssociationId id, const wire::NtpPacket& pac
   const bool fresh = a.filter.add(
       FilterSample{a.last_sample.offset, a.last_sample.delay, a.last_sample.dispersion, now}, now,
       precision_, unsynchronized);
+  clock_.discipline().before_sample(a, a.last_sample.offset, now, source_context());
   a.regression.add(RegressionSample{now, a.last_sample.offset, a.last_sample.delay});
 
   // RFC: no system update from inside a burst (the burst exists to fill the filter), except
   // while unsynchronised, where every sample shortens start-up.
   if (a.in_burst && a.burst_left > 0 && !unsynchronized) return outcome;
-  if (config_.mode == DisciplineMode::kRfcPllFll && !fresh) return outcome;
+  if (!clock_.discipline().sample_triggers_update(fresh)) return outcome;
   system_update(now, &a, out);
   return outcome;
 }
@@ -402,43 +401,10 @@ bool ClientEngine::fit(Association& a, double now, Candidate& c) {
     a.selection = SelectionStatus::kUnsynchronized;
     return false;
   }
-  const double root_delay = a.peer.root_delay.to_seconds();
-  const double root_disp = a.peer.root_dispersion.to_seconds();
   c.id = static_cast<int>(a.id);
   c.stratum = a.peer.stratum;
   c.preferred = a.config.preferred;
-  if (config_.mode == DisciplineMode::kRfcPllFll) {
-    a.distance =
-        root_dist(PeerDistance{root_delay, root_disp, a.filter.delay(), a.filter.dispersion(),
-                               a.filter.jitter(), now - a.filter.time()});
-    c.offset = a.filter.offset();
-    c.jitter = a.filter.jitter();
-    c.root_distance = a.distance;
-    c.distance = a.distance;
-  } else {
-    // The regression's own error bound replaces the worst-case dispersion growth of 15 ppm:
-    // the server's root distance, half the best round trip (the exchange's error bound) and
-    // three standard errors of the estimate (docs/engine.md).
-    const RegressionEstimate est =
-        a.regression.estimate(now, precision_, config_.oscillator_wander);
-    if (a.regression.size() < 2 && !synchronized()) {
-      a.selection = SelectionStatus::kNoSamples;
-      return false;
-    }
-    // Root distance as in RFC 5905 root_dist(): the round trip floored at MINDISP, so the
-    // correctness interval never shrinks below +-2.5 ms however quiet the statistics.
-    a.distance = std::max(kMinDisp, root_delay + est.min_delay) / 2.0 + root_disp +
-                 3.0 * est.offset_sd + precision_;
-    c.offset = est.offset;
-    c.jitter = est.residual_sd;
-    c.frequency = est.frequency;
-    c.frequency_valid = est.frequency_valid;
-    c.root_distance = a.distance;
-    // Ranking and weighting use the sample spread without the floor, so that close
-    // truechimers are not all pruned as outliers and the better one weighs more.
-    c.distance =
-        root_delay / 2.0 + root_disp + est.min_delay / 2.0 + 3.0 * est.offset_sd + precision_;
-  }
+  if (!clock_.discipline().candidate(a, now, source_context(), c)) return false;
   if (a.distance > config_.max_distance + kPhi * std::ldexp(1.0, clock_.poll())) {
     a.selection = SelectionStatus::kDistance;
     return false;
@@ -531,10 +497,8 @@ void ClientEngine::system_update(double now, const Association* trigger, Actions
       trigger == nullptr ||
       std::find(survivor_owners.begin(), survivor_owners.end(), trigger) != survivor_owners.end();
   if (!trigger_survives) return;
-  if (config_.mode == DisciplineMode::kRfcPllFll) {
-    if (peer.filter.time() <= last_update_time_) return;
-    last_update_time_ = peer.filter.time();
-  }
+  const Discipline& discipline = clock_.discipline();
+  if (!discipline.fresh_update(peer, last_update_time_)) return;
 
   const CombineResult comb = clock_combine(survivors, peer_index);
   int min_poll = kPollCeiling;
@@ -543,23 +507,10 @@ void ClientEngine::system_update(double now, const Association* trigger, Actions
     min_poll = std::min(min_poll, a.config.min_poll);
     max_poll = std::max(max_poll, a.config.max_poll);
   }
-  // RFC mode: the update's epoch is the system peer's sample time (RFC c.t = p->t), since the
-  // filter may hand over a sample several polls old.
-  const double epoch = config_.mode == DisciplineMode::kRfcPllFll ? peer.filter.time() : now;
-  ClockUpdate update{comb.offset, comb.frequency, comb.frequency_valid, epoch, std::nullopt};
-  if (config_.mode == DisciplineMode::kRegression) {
-    // Lengthen the poll only while the wander accumulated over the longer interval stays
-    // below the estimate's own noise: beyond that, fewer samples cost accuracy (the Allan
-    // intercept, measured instead of assumed at 2048 s).
-    const RegressionEstimate pe =
-        peer.regression.estimate(now, precision_, config_.oscillator_wander);
-    const double gate = std::abs(pe.asymmetry) > kOneSidedAsymmetry
-                            ? config_.poll_wander_gate_asymmetric
-                            : config_.poll_wander_gate;
-    const double t_next = std::ldexp(1.0, clock_.poll() + 1);
-    update.lengthen_poll =
-        config_.oscillator_wander * std::sqrt(t_next * t_next * t_next / 3.0) < gate * pe.offset_sd;
-  }
+  const SourceContext ctx = source_context();
+  const ClockUpdate update{comb.offset, comb.frequency, comb.frequency_valid,
+                           discipline.update_epoch(peer, now),
+                           discipline.poll_score(peer, now, ctx)};
   const ClockCommand cmd = clock_.update(update, min_poll, max_poll);
   if (cmd.action == ClockAction::kIgnore) return;
   clock_updated_ = true;
@@ -574,10 +525,7 @@ void ClientEngine::system_update(double now, const Association* trigger, Actions
   stratum_ = static_cast<uint8_t>(std::min<int>(ph.stratum + 1, kStratumUnsynchronized));
   reference_id_ =
       peer.config.ipv6 || peer.config.is_domain ? ph.reference_id : ipv4_refid(peer.config.address);
-  const double peer_delay =
-      config_.mode == DisciplineMode::kRfcPllFll
-          ? peer.filter.delay()
-          : peer.regression.estimate(now, precision_, config_.oscillator_wander).min_delay;
+  const double peer_delay = discipline.peer_delay(peer, now, ctx);
   root_delay_ = ph.root_delay.to_seconds() + peer_delay;
   peer_dispersion_ = peer.filter.dispersion();
   system_jitter_ = comb.jitter;
@@ -605,11 +553,9 @@ void ClientEngine::apply(const ClockCommand& cmd, double now, Actions& out) {
     // The clock goes on with the rest of its slew at the rate the new frequency leaves.
     plan_slew(slew_pending(now), now);
   }
-  // Re-express stored samples in the corrected timescale. The RFC mode only does so for
-  // steps, as ntpd's filter would otherwise hold pre-step offsets.
-  const bool regression = config_.mode == DisciplineMode::kRegression;
-  const double f = regression ? cmd.frequency_delta : 0.0;
-  if (!regression && cmd.action != ClockAction::kStep) return;
+  // Re-express stored samples in the corrected timescale (the family says when).
+  double f = 0.0;
+  if (!clock_.discipline().reexpress(cmd, f)) return;
   for (auto& a : associations_) {
     a.filter.apply_correction(phase, f, now);
     a.regression.apply_correction(phase, f, now);
@@ -651,7 +597,7 @@ double ClientEngine::slew_pending(double now) const {
 
 SteadyNanos ClientEngine::next_wakeup() const {
   double next = 1e300;
-  if (config_.mode == DisciplineMode::kRfcPllFll) next = next_adjust_;
+  if (clock_.discipline().needs_adjust_timer()) next = next_adjust_;
   for (const auto& a : associations_)
     if (!a.stopped) next = std::min(next, a.next_poll);
   return next >= 1e300 ? INT64_MAX : steady_from_seconds(next);

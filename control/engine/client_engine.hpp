@@ -34,16 +34,10 @@ struct EngineConfig {
   // room. docs/accuracy.md shows the results for priors from 0.3x to 10x this.
   double oscillator_wander = 1e-9;
   double nominal_frequency_hz = 1e9;  // tick source, for the status display
-  // Regression poll gate: the poll lengthens while the wander accumulated over the longer
-  // interval stays below this many standard errors of the offset estimate, and shortens
-  // otherwise (RFC 5905 poll-adjust counter). 4 would put S1 at default polling at a mean
-  // of ~328 s (fewer packets than chrony) but costs S2 and the outage/KoD scenarios
-  // (docs/accuracy.md, "Poll interval"); not the default yet.
-  double poll_wander_gate = 0.125;
-  // The same while the source's offsets follow its delay (one-sided jitter): the estimate
-  // then lives on the few low-delay samples and needs the shorter poll (S3: 4.4 us at 64 s,
-  // 42 us at the ~800 s the symmetric gate would allow).
-  double poll_wander_gate_asymmetric = 0.125;
+  // Regression poll: like chrony's `polltarget`, the poll lengthens while the source's
+  // regression keeps more than this many samples (its residuals still look like noise to the
+  // runs test) and shortens when it keeps fewer (docs/engine.md, "Poll interval").
+  int poll_target = 12;
   // The clock driver's slew rate and total rate limit (the control loop sets it from the
   // driver), so the engine's account of a running slew matches the clock's.
   SlewCapability slew;
@@ -115,6 +109,7 @@ class ClientEngine {
   void handle_kiss(Association& a, const wire::NtpHeader& h, double now);
   void system_update(double now, const Association* trigger, Actions& out);
   bool fit(Association& a, double now, Candidate& c);
+  SourceContext source_context() const;
   void apply(const ClockCommand& cmd, double now, Actions& out);
   // Part of the commanded slews the clock has not yet applied at `now` (the clock slews at
   // slew_rate(config_.slew, frequency, direction)), so samples taken mid-slew are not

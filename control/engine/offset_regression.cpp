@@ -12,8 +12,12 @@ constexpr int kFloorRank = 1;
 // Variance of a uniform error within +-excess/2.
 constexpr double kExcessVar = 1.0 / 12.0;
 constexpr int kMinAsymmetrySamples = 8;
-// Shrinkage of the asymmetry coefficient, in standard errors (tuned on S1/S3: docs/engine.md).
-constexpr double kAsymmetrySignificance = 1.0;
+// Significance of the asymmetry coefficient, in standard errors: off below 2 (a symmetric
+// path keeps 0), in full from 4.
+constexpr double kAsymmetryOff = 2.0;
+constexpr double kAsymmetryOn = 4.0;
+// Exchanges whose excess is beyond this many times the median excess do not vote on it.
+constexpr double kBulkExcess = 4.0;
 
 struct Fit {
   double intercept = 0.0;  // at `now`
@@ -22,7 +26,6 @@ struct Fit {
   double slope_var = 0.0;
   double scale = 0.0;  // weighted residual variance factor
   bool slope_valid = false;
-  double asymmetry = 0.0;  // coefficient of the excess delay, 0 when not significant
 };
 
 // Wald-Wolfowitz runs test on residual signs: true when there are too few runs for the
@@ -70,6 +73,56 @@ void OffsetRegression::trim(int keep) {
   count_ = std::clamp(keep, 0, count_);
 }
 
+double OffsetRegression::asymmetry(const double* excess, int n) const {
+  // Path asymmetry: when one direction carries the jitter, an exchange's offset error is
+  // proportional to its excess delay (coefficient +-1/2; 0 when both directions jitter alike,
+  // chrony estimates the same correlation). It is a property of the path, so it is taken from
+  // the whole history, from each sample's departure from the straight line through its two
+  // neighbours (offset and excess alike): the clock's phase and frequency drift between three
+  // polls are small against the change of the excess, so a moving offset does not hide it at
+  // any poll interval. Robust statistics, so that a few exchanges held up far longer on one
+  // side (a queue burst, a reordered reply) cannot decide it: exchanges beyond kBulkExcess
+  // times the median excess are left out, the sign of (departure of offset) x (departure of
+  // excess) is a fair coin on a symmetric path, and the coefficient is the median of the
+  // ratios (docs/engine.md).
+  if (n < kMinAsymmetrySamples) return 0.0;
+  std::array<double, kMaxSamples> sorted{};
+  std::copy(excess, excess + n, sorted.begin());
+  std::nth_element(sorted.begin(), sorted.begin() + n / 2, sorted.begin() + n);
+  const double cutoff = kBulkExcess * sorted[n / 2];
+  std::array<int, kMaxSamples> bulk{};
+  int nb = 0;
+  for (int i = 0; i < n; ++i)
+    if (excess[i] <= cutoff) bulk[nb++] = i;
+  std::array<double, kMaxSamples> ratio{};
+  int m = 0;
+  int agree = 0;
+  for (int k = 1; k + 1 < nb; ++k) {
+    const int a = bulk[k - 1];
+    const int b = bulk[k];
+    const int c = bulk[k + 1];
+    const double span = at(a).time - at(c).time;
+    if (!(span > 0.0)) continue;
+    const double wa = (at(b).time - at(c).time) / span;  // interpolation weight of a
+    const double de = excess[b] - (wa * excess[a] + (1.0 - wa) * excess[c]);
+    const double dy = at(b).offset - (wa * at(a).offset + (1.0 - wa) * at(c).offset);
+    if (de == 0.0 || dy == 0.0) continue;
+    ratio[m++] = dy / de;
+    if ((dy > 0.0) == (de > 0.0)) ++agree;
+  }
+  if (m < kMinAsymmetrySamples - 2) return 0.0;
+  // Neighbouring departures share samples: about one in two is independent.
+  const double z = std::abs(2.0 * agree - m) / std::sqrt(2.0 * m);
+  if (z <= kAsymmetryOff) return 0.0;
+  std::nth_element(ratio.begin(), ratio.begin() + m / 2, ratio.begin() + m);
+  const double c_raw = ratio[m / 2];
+  // Fade in between kAsymmetryOff and kAsymmetryOn standard errors, so that the model does not
+  // switch on and off between updates, and a clear asymmetry is used at its full size.
+  const double c_mag =
+      std::abs(c_raw) * std::clamp((z - kAsymmetryOff) / (kAsymmetryOn - kAsymmetryOff), 0.0, 1.0);
+  return std::clamp(std::copysign(c_mag, c_raw), -0.5, 0.5);
+}
+
 RegressionEstimate OffsetRegression::estimate(double now, double precision, double wander) const {
   RegressionEstimate est;
   if (count_ == 0) return est;
@@ -86,6 +139,7 @@ RegressionEstimate OffsetRegression::estimate(double now, double precision, doub
   std::sort(sorted.begin(), sorted.begin() + n_all);
   const double low_excess = sorted[std::min(n_all - 1, kFloorRank)];
   const double floor_var = precision * precision + low_excess * low_excess * kExcessVar;
+  const double asym = asymmetry(excess.data(), n_all);
   std::array<double, kMaxSamples> weight{};
   auto reweight = [&](double excess_factor) {
     for (int i = 0; i < n_all; ++i) {
@@ -94,9 +148,12 @@ RegressionEstimate OffsetRegression::estimate(double now, double precision, doub
                          wander * wander * age * age * age / 3.0);
     }
   };
-  reweight(1.0);
+  // Once the excess explains part of the error, the rest shrinks: with all the jitter on one
+  // side (|c| = 1/2) the excess no longer predicts any spread.
+  reweight(std::max(0.0, 1.0 - 4.0 * asym * asym));
 
   auto fit_window = [&](int n, double* residuals) {
+    auto y = [&](int i) { return at(i).offset - asym * (excess[i] + low_excess); };
     Fit f;
     double w_sum = 0.0;
     double wt = 0.0;
@@ -105,7 +162,7 @@ RegressionEstimate OffsetRegression::estimate(double now, double precision, doub
       const auto& s = at(i);
       w_sum += weight[i];
       wt += weight[i] * (s.time - now);
-      wy += weight[i] * s.offset;
+      wy += weight[i] * y(i);
     }
     const double t_mean = wt / w_sum;
     const double y_mean = wy / w_sum;
@@ -115,7 +172,7 @@ RegressionEstimate OffsetRegression::estimate(double now, double precision, doub
       const auto& s = at(i);
       const double dt = s.time - now - t_mean;
       sxx += weight[i] * dt * dt;
-      sxy += weight[i] * dt * (s.offset - y_mean);
+      sxy += weight[i] * dt * (y(i) - y_mean);
     }
     f.slope_valid = n >= 2 && sxx > 0.0;
     f.slope = f.slope_valid ? sxy / sxx : 0.0;
@@ -123,73 +180,13 @@ RegressionEstimate OffsetRegression::estimate(double now, double precision, doub
     double rss = 0.0;
     for (int i = 0; i < n; ++i) {
       const auto& s = at(i);
-      residuals[i] = s.offset - (f.intercept + f.slope * (s.time - now));
+      residuals[i] = y(i) - (f.intercept + f.slope * (s.time - now));
       rss += weight[i] * residuals[i] * residuals[i];
     }
     // Unit weighted variance is what the weights predict; never claim better than that.
     f.scale = n > 2 ? std::max(1.0, rss / (n - 2)) : 1.0;
     f.intercept_var = f.scale * (1.0 / w_sum + (sxx > 0.0 ? t_mean * t_mean / sxx : 0.0));
     f.slope_var = sxx > 0.0 ? f.scale / sxx : 0.0;
-    if (n < kMinAsymmetrySamples || !f.slope_valid) return f;
-
-    // Path asymmetry: when one direction carries the jitter, an exchange's offset error is
-    // proportional to its excess delay (chrony estimates the same correlation). Add the excess
-    // as a regressor and keep it only when its coefficient is significant; the offset is then
-    // read at zero excess. Physically the coefficient lies within +-1/2.
-    double we = 0.0;
-    for (int i = 0; i < n; ++i) we += weight[i] * excess[i];
-    const double e_mean = we / w_sum;
-    double see = 0.0;
-    double sxe = 0.0;
-    double sey = 0.0;
-    for (int i = 0; i < n; ++i) {
-      const auto& s = at(i);
-      const double dt = s.time - now - t_mean;
-      const double de = excess[i] - e_mean;
-      see += weight[i] * de * de;
-      sxe += weight[i] * dt * de;
-      sey += weight[i] * de * (s.offset - y_mean);
-    }
-    const double det = sxx * see - sxe * sxe;
-    if (!(det > 0.0)) return f;
-    const double c_raw = (sxx * sey - sxe * sxy) / det;
-    // Scale from the unrestricted fit, for the coefficient's standard error.
-    double rss_raw = 0.0;
-    {
-      const double b_raw = (see * sxy - sxe * sey) / det;
-      const double a_raw = y_mean - b_raw * t_mean - c_raw * e_mean;
-      for (int i = 0; i < n; ++i) {
-        const auto& s = at(i);
-        const double r = s.offset - (a_raw + b_raw * (s.time - now) + c_raw * excess[i]);
-        rss_raw += weight[i] * r * r;
-      }
-    }
-    const double c_sd = std::sqrt(std::max(1.0, rss_raw / (n - 3)) * sxx / det);
-    // Soft threshold: shrink the coefficient by k standard errors, so that it fades in and
-    // out smoothly instead of switching the model on and off between updates.
-    const double c_mag = std::max(0.0, std::abs(c_raw) - kAsymmetrySignificance * c_sd);
-    if (c_mag == 0.0) return f;
-    const double c = std::clamp(std::copysign(c_mag, c_raw), -0.5, 0.5);
-    const double b = (sxy - c * sxe) / sxx;
-    const double a = y_mean - b * t_mean - c * e_mean;
-    double rss3 = 0.0;
-    std::array<double, kMaxSamples> r3{};
-    for (int i = 0; i < n; ++i) {
-      const auto& s = at(i);
-      r3[i] = s.offset - (a + b * (s.time - now) + c * excess[i]);
-      rss3 += weight[i] * r3[i] * r3[i];
-    }
-    const double scale3 = std::max(1.0, rss3 / (n - 3));
-    f.asymmetry = c;
-    f.slope = b;
-    f.intercept = a;
-    f.scale = scale3;
-    f.intercept_var =
-        scale3 *
-        (1.0 / w_sum +
-         (see * t_mean * t_mean - 2.0 * sxe * t_mean * e_mean + sxx * e_mean * e_mean) / det);
-    f.slope_var = scale3 * see / det;
-    for (int i = 0; i < n; ++i) residuals[i] = r3[i];
     return f;
   };
 
@@ -200,18 +197,6 @@ RegressionEstimate OffsetRegression::estimate(double now, double precision, doub
     n = std::max(kMinRunsSamples, n - std::max(1, n / 4));
     f = fit_window(n, residuals.data());
   }
-  if (f.asymmetry != 0.0) {
-    // Once the excess explains part of the error, the rest shrinks: with all the jitter on
-    // one side (|c| = 1/2) the excess no longer predicts any spread. Refit with that model.
-    const double shrink = std::max(0.0, 1.0 - 4.0 * f.asymmetry * f.asymmetry);
-    reweight(shrink);
-    const Fit g = fit_window(n, residuals.data());
-    if (g.asymmetry != 0.0)
-      f = g;
-    else
-      f = fit_window(n, residuals.data());
-  }
-
   est.valid = true;
   est.samples = n;
   est.offset = f.intercept;
@@ -220,7 +205,7 @@ RegressionEstimate OffsetRegression::estimate(double now, double precision, doub
   est.offset_sd = std::sqrt(f.intercept_var);
   est.frequency_sd = std::sqrt(f.slope_var);
   est.min_delay = min_delay;
-  est.asymmetry = f.asymmetry;
+  est.asymmetry = asym;
   double r2 = 0.0;
   for (int i = 0; i < n; ++i) r2 += residuals[i] * residuals[i];
   est.residual_sd = std::max(precision, std::sqrt(r2 / n));

@@ -47,6 +47,8 @@ class OffsetRegression {
   RegressionEstimate estimate(double now, double precision, double wander) const;
 
  private:
+  // Coefficient of the excess delay in the offsets, from consecutive differences (0: none).
+  double asymmetry(const double* excess, int n) const;
   const RegressionSample& at(int age) const;  // age 0 = newest
   RegressionSample& at(int age);
   std::array<RegressionSample, kMaxSamples> ring_{};

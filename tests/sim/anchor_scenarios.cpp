@@ -47,6 +47,14 @@ Scenario base(const std::string& name, AnchorPoll poll, uint64_t seed, double st
 
 }  // namespace
 
+double requests_per_day(const Scenario& s, const SimResult& r, size_t server) {
+  size_t sent = 0;
+  for (double t : r.polls.at(server).request_times)
+    if (t >= s.warmup) ++sent;
+  const double measured = s.duration - s.warmup;
+  return measured > 0 ? static_cast<double>(sent) * 86400.0 / measured : 0.0;
+}
+
 std::string to_string(AnchorPoll p) {
   return p == AnchorPoll::k16s ? "4" : "default";
 }

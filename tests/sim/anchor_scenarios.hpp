@@ -19,6 +19,9 @@ Scenario anchor_s1_lan(AnchorPoll poll, uint64_t seed, double steady_state);
 Scenario anchor_s2_wan(AnchorPoll poll, uint64_t seed, double steady_state);
 Scenario anchor_s3_asymmetric(AnchorPoll poll, uint64_t seed, double steady_state);
 Scenario anchor_s4_falseticker(AnchorPoll poll, uint64_t seed, double steady_state);
+// Requests the client sent to server `server` per day of the scenario's steady state.
+double requests_per_day(const Scenario& s, const SimResult& r, size_t server);
+
 // Client starts +0.5 s off with iburst and default polling.
 Scenario anchor_s5_startup(uint64_t seed, double duration);
 

@@ -24,9 +24,11 @@ TEST(SimOutage, BacksOffAndReacquires) {
     if (t > kEnd + 3000.0) after = std::max(after, std::abs(e));
   };
   const auto r = run(s);
-  EXPECT_LT(before, 20e-6);
+  // Maximum |error| over 10 000 s at the adaptive poll (S1 at default polling: ~360 s, RMS
+  // 11 us, chrony 21 us).
+  EXPECT_LT(before, 60e-6);
   EXPECT_LT(during, 5e-3);  // free-running on the last frequency: wander only
-  EXPECT_LT(after, 20e-6);
+  EXPECT_LT(after, 60e-6);
   // Requests during the outage: intervals grow by doubling and stop at 1024 s.
   std::vector<double> gaps;
   const auto& times = r.polls.at(0).request_times;

@@ -22,9 +22,12 @@ TEST(SimS4Falseticker, Poll16sRejectedAlways) {
 TEST(SimS4Falseticker, DefaultPollRejectedAlways) {
   for (uint64_t seed = 1; seed <= 3; ++seed) {
     SCOPED_TRACE(seed);
-    const auto r = run(anchor_s4_falseticker(AnchorPoll::kDefault, seed, 86400.0));
+    const Scenario s = anchor_s4_falseticker(AnchorPoll::kDefault, seed, 86400.0);
+    const auto r = run(s);
     expect_rejected(r);
     EXPECT_LT(r.rms, 25e-6);  // chrony 25 us; ntpd follows the falseticker
+    // No more requests per server than chrony sends one server in S1 (~301 a day).
+    for (size_t i = 0; i < 3; ++i) EXPECT_LT(requests_per_day(s, r, i), 301.0) << i;
   }
 }
 

@@ -79,21 +79,38 @@ TEST(LocalClock, FrequencyClampedToMaxFreq) {
   EXPECT_EQ(c.state(), ClockState::kSync);
 }
 
-TEST(LocalClock, PollAdjustLengthensOnQuietOffsets) {
+TEST(LocalClock, PollScoreMovesTheExponentByItsWholePart) {
   LocalClock c(DisciplineMode::kRegression, 1e-7, std::nullopt);
   c.set_poll(6);
-  for (int i = 0; i < 40; ++i) {
-    ClockUpdate u = upd(0.0, 64.0 * i, 0.0, true);
-    u.lengthen_poll = true;
+  int i = 0;
+  auto update = [&](double score) {
+    ClockUpdate u = upd(0.0, 64.0 * i++, 0.0, true);
+    u.poll_score = score;
     c.update(u, 6, 10);
-  }
-  EXPECT_EQ(c.poll(), 10);
-  for (int i = 40; i < 100; ++i) {
-    ClockUpdate u = upd(0.0, 64.0 * i, 0.0, true);
-    u.lengthen_poll = false;
-    c.update(u, 6, 10);
-  }
+  };
+  update(0.0);  // NSET -> FREQ, score 0
+  update(0.4);
+  update(0.4);
+  EXPECT_EQ(c.poll(), 6);  // 0.8: not yet
+  update(0.4);
+  EXPECT_EQ(c.poll(), 7);  // 1.2: one up, 0.2 kept
+  for (int k = 0; k < 20; ++k) update(0.9);
+  EXPECT_EQ(c.poll(), 10);  // clamped at maxpoll
+  update(-0.5);
+  EXPECT_EQ(c.poll(), 10);  // at maxpoll the score restarts at 1: 0.5 left
+  update(-0.6);
+  EXPECT_EQ(c.poll(), 9);  // below 0: down one
+  update(-3.0);
   EXPECT_EQ(c.poll(), 6);
+  update(-2.0);
+  EXPECT_EQ(c.poll(), 6);  // clamped at minpoll
+}
+
+TEST(LocalClock, RfcPollAdjustLengthensOnQuietOffsets) {
+  LocalClock c(DisciplineMode::kRfcPllFll, 1e-7, 0.0);
+  c.set_poll(6);
+  for (int i = 0; i < 40; ++i) c.update(upd(0.0, 64.0 * i), 6, 10);
+  EXPECT_GT(c.poll(), 6);  // offsets within PGATE jitters: the RFC counter lengthens the poll
 }
 
 TEST(LocalClock, RfcModeAmortizesPhaseInClockAdjust) {

@@ -66,6 +66,42 @@ TEST(OffsetRegression, AsymmetricJitterIsNotABias) {
   EXPECT_LT(std::abs(e.offset), 2e-6);
 }
 
+TEST(OffsetRegression, AsymmetryFoundAtLongPollsUnderWander) {
+  // One-sided jitter, 256 s polls, the offset wandering by hundreds of microseconds over the
+  // window (frequency random walk 1e-9 /sqrt(s)): the coefficient comes from each sample's
+  // departure from its neighbours, so the drift does not hide it.
+  Prng prng(11);
+  OffsetRegression r;
+  double phase = 0.0;
+  double freq = 0.0;
+  for (int i = 0; i < 64; ++i) {
+    freq += 1e-9 * std::sqrt(256.0) * (prng.uniform() - 0.5) * 3.46;
+    phase += freq * 256.0;
+    const double up = prng.exponential(100e-6);
+    const double down = prng.exponential(1e-6);
+    r.add({256.0 * i, phase + (up - down) / 2.0, 200e-6 + up + down});
+  }
+  const auto e = r.estimate(256.0 * 63, 1e-9, 1e-9);
+  EXPECT_NEAR(e.asymmetry, 0.5, 0.05);
+  EXPECT_LT(std::abs(e.offset - phase), 5e-6);
+}
+
+TEST(OffsetRegression, FewOneSidedOutliersOnASymmetricPathAreNoAsymmetry) {
+  // A symmetric LAN path where a few replies are held up 5 ms on the way back (a queue burst,
+  // a reordered packet): those exchanges alone must not turn on the asymmetry model.
+  Prng prng(5);
+  OffsetRegression r;
+  for (int i = 0; i < 64; ++i) {
+    const double up = prng.exponential(10e-6);
+    double down = prng.exponential(10e-6);
+    if (i % 13 == 5) down += 5e-3;
+    r.add({16.0 * i, (up - down) / 2.0, 200e-6 + up + down});
+  }
+  const auto e = r.estimate(16.0 * 63, 1e-9, 1e-9);
+  EXPECT_EQ(e.asymmetry, 0.0);
+  EXPECT_LT(std::abs(e.offset), 5e-6);
+}
+
 TEST(OffsetRegression, RunsTestDropsSamplesBeforeAKink) {
   // The frequency changed 32 samples ago: a straight line through all samples leaves long runs
   // of same-signed residuals, so the window shrinks to the recent straight part.

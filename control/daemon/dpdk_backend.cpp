@@ -31,6 +31,7 @@
 #include "control/daemon/measurement_log.hpp"
 #include "control/daemon/metrics_publisher.hpp"
 #include "control/daemon/mgmt_endpoint.hpp"
+#include "control/daemon/server_keys_publisher.hpp"
 #include "control/daemon/server_publisher.hpp"
 #include "control/daemon/server_specs.hpp"
 #include "control/daemon/service_notify.hpp"
@@ -429,6 +430,11 @@ int run_dpdk_backend(const BackendContext& context) {
   ServerPublisher server_publisher(server_state, interfaces,
                                    [&log](const std::string& m) { log.info(m); });
   dataplane->attach_server(&published, &server_state);
+  // Server authentication: the keys reach the lcore by pointer swap (server_keys.hpp).
+  server::ServerKeyPublisher server_keys;
+  ServerKeysPublisher server_keys_publisher(server_keys);
+  server_keys_publisher.update(keys.table, mgmt.running().authentication_enable);
+  dataplane->attach_server_keys(&server_keys);
 
   std::optional<unsigned> lcore = cfg.dataplane.lcore;
   const auto workers = dpdk::Eal::worker_lcores();
@@ -503,6 +509,7 @@ int run_dpdk_backend(const BackendContext& context) {
     if (const int64_t mono = monotonic_ns(); server_publisher.due(mono, mgmt.running())) {
       server_publisher.publish(mono, mgmt.running(), loop.status().system,
                                published.read().ntp(dpdk::read_tsc()));
+      server_keys_publisher.update(keys.table, mgmt.running().authentication_enable);
     }
     outputs->poll(loop);
     if (n == 0 && lcore) {

@@ -21,6 +21,7 @@
 #include "control/daemon/daemon_options.hpp"
 #include "control/daemon/metrics_publisher.hpp"
 #include "control/daemon/mgmt_endpoint.hpp"
+#include "control/daemon/server_keys_publisher.hpp"
 #include "control/daemon/server_publisher.hpp"
 #include "control/daemon/server_specs.hpp"
 #include "control/daemon/service_notify.hpp"
@@ -204,6 +205,10 @@ int run_socket_backend(const BackendContext& context) {
   std::vector<pollfd> fds;
   // The NTP server: port 123 on this interface while the configuration serves IPv4.
   SocketServer ntp_server(log, local, itf.name);
+  // Server authentication keys, rebuilt when a commit changed them (server_keys.hpp).
+  server::ServerKeyPublisher server_keys;
+  ServerKeysPublisher server_keys_publisher(server_keys);
+  ntp_server.attach_keys(&server_keys);
   server::ServerClockState served;
   int64_t next_served_ns = 0;
   // Prometheus textfile (docs/operations.md, Telemetry): the one interface's NTP counters.
@@ -256,6 +261,7 @@ int run_socket_backend(const BackendContext& context) {
           next_served_ns = mono + ServerPublisher::kPeriodNs;
           served = server_clock_state(running(), loop.status().system,
                                       clock->to_ntp(clock->now_ticks()));
+          server_keys_publisher.update(keys.table, running().authentication_enable);
         }
         ntp_server.serve_all(
             served, [&](UnixNanos rx) { return clock->to_ntp(realtime_to_ticks(rx)); },

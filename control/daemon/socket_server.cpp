@@ -43,18 +43,26 @@ void SocketServer::serve_all(const server::ServerClockState& state,
                              const std::function<NtpTimestamp()>& now) {
   if (!socket_) return;
   std::array<uint8_t, 1024> in{};
-  std::array<uint8_t, wire::kNtpHeaderSize> out{};
+  // Room for a signed reply: header + key id + the longest digest.
+  std::array<uint8_t, wire::kNtpHeaderSize + wire::kMacKeyIdSize + wire::kMaxMacDigestSize> out{};
   socket::ReceivedDatagram d;
+  auth_.set_table(keys_ != nullptr ? keys_->acquire(keys_reader_) : nullptr);
   // Bounded per call, so a flood cannot hold the control loop.
   for (int i = 0; i < 256 && socket_->receive(in, d); ++i) {
     const NtpTimestamp t2 = to_ntp(d.rx_realtime);
-    server::ServeOutcome o =
-        server::serve_payload(std::span(in).first(d.length), out, state, t2, now());
+    size_t length = 0;
+    server::ServeOutcome o = server::serve_payload(std::span(in).first(d.length), out, state, t2,
+                                                   now(), &auth_, &length);
     if (server::is_served(o)) {
       UnixNanos before = 0;
       // T3 was read just before this call: the reply's transmit field is written already, so
-      // the read is as late as the codec allows without a second encode.
-      if (!socket_->send(d.from, d.from_port, out, before)) o = server::ServeOutcome::kTxFailed;
+      // the read is as late as the codec allows without a second encode (a signed reply is
+      // signed after, so T3 is early by the MAC's cost, docs/operations.md).
+      if (!socket_->send(d.from, d.from_port, std::span(out).first(length), before)) {
+        o = server::ServeOutcome::kTxFailed;
+      } else if (length > wire::kNtpHeaderSize) {
+        ++authenticated_;
+      }
     }
     ++counts_[static_cast<size_t>(o)];
   }
@@ -73,6 +81,7 @@ std::string SocketServer::summary() const {
     s += " " + std::string(server::to_string(static_cast<server::ServeOutcome>(i))) + " " +
          std::to_string(counts_[i]) + ";";
   }
+  if (authenticated_ != 0) s += " of which authenticated " + std::to_string(authenticated_) + ";";
   return s == "server:" ? "server: no requests" : s;
 }
 

@@ -93,6 +93,8 @@ class Dataplane {
   void attach_server(const clock::PublishedClock* clock, const server::PublishedServer* state) {
     loop_->attach_server(clock, state);
   }
+  // Its authentication keys (DataplaneLoop::attach_server_keys); before start().
+  void attach_server_keys(server::ServerKeyPublisher* keys) { loop_->attach_server_keys(keys); }
 
   // Runs the loop on worker lcore `lcore` until stop(); false if it cannot be launched.
   bool start(unsigned lcore);

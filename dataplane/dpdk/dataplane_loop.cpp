@@ -357,6 +357,9 @@ bool DataplaneLoop::serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
     burst_state_read_ = true;
     snapshot_ = server_state_->read();
     model_ = clock_->read();
+    // The key table for this burst: valid until the next acquire (replies are signed at
+    // flush, within the burst).
+    auth_.set_table(server_keys_ != nullptr ? server_keys_->acquire(server_keys_reader_) : nullptr);
   }
   // T2: the NIC's stamp of the request where the port has one, else the burst's TSC.
   DataplaneEvent stamp;
@@ -370,7 +373,7 @@ bool DataplaneLoop::serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
                                                  reply_count_);
   const std::span<uint8_t> frame(rte_pktmbuf_mtod(m, uint8_t*), m->data_len);
   const server::ServeResult r = server::serve_in_place(
-      frame, decoded_, server_interfaces_[itf.index], snapshot_, t2, t2, &interleaved_);
+      frame, decoded_, server_interfaces_[itf.index], snapshot_, t2, t2, &interleaved_, &auth_);
   if (!server::is_served(r.outcome) || m->nb_segs != 1) {
     counters_.server.count(itf.index, family, r.outcome);
     counters_.count(DropReason::kNtpRequestNotServed);
@@ -394,22 +397,33 @@ void DataplaneLoop::flush_replies(uint16_t port) {
   // T3 as late as possible: one TSC read for the burst, right before it goes to the PMD.
   const clock::ClockReading now = clock_->now(read_tsc);
   const NtpTimestamp t3 = now.model.ntp(now.ticks);
+  uint16_t ready = 0;
   for (uint16_t i = 0; i < n; ++i) {
     PendingReply& r = replies_[i];
-    server::stamp_transmit(std::span<uint8_t>(rte_pktmbuf_mtod(r.m, uint8_t*), r.m->data_len),
-                           r.result, t3);
-    out[i] = r.m;
+    const std::span<uint8_t> frame(rte_pktmbuf_mtod(r.m, uint8_t*), r.m->data_len);
+    server::stamp_transmit(frame, r.result, t3);
+    // Signed after T3 is written (the MAC covers it); T3 is early by the signing time of
+    // the authenticated replies before the burst (docs/operations.md, "Server authentication").
+    if (!server::sign_reply(frame, r.result, auth_)) {
+      counters_.server.count(r.interface, r.family, server::ServeOutcome::kTxFailed);
+      counters_.count(DropReason::kNtpRequestNotServed);
+      rte_pktmbuf_free(r.m);
+      continue;
+    }
+    replies_[ready] = r;
+    out[ready++] = r.m;
   }
-  const uint16_t sent = ports_[port]->tx_burst(out, n);
+  const uint16_t sent = ports_[port]->tx_burst(out, ready);
   // The replies' TX time for interleaved mode: the TSC right after the burst returned (the PMD
   // offers no TX stamp of these frames; on net_af_packet the burst's sendto has carried them
   // into the kernel by then).
   const NtpTimestamp tx_time = now.model.ntp(read_tsc());
-  for (uint16_t i = 0; i < n; ++i) {
+  for (uint16_t i = 0; i < ready; ++i) {
     const PendingReply& r = replies_[i];
     if (i < sent) {
       interleaved_.save(r.result.receive, tx_time);
       counters_.server.count(r.interface, r.family, r.result.outcome);
+      if (r.result.authenticated()) counters_.server.count_authenticated(r.interface, r.family);
       counters_.count(RxOutcome::kNtpRequestServed);
       DataplaneCounters::bump(counters_.tx_frames);
     } else {

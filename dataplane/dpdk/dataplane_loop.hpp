@@ -24,6 +24,7 @@
 #include "dataplane/l3/neighbor_cache.hpp"
 #include "dataplane/l3/routing_table.hpp"
 #include "dataplane/server/ntp_server_stage.hpp"
+#include "dataplane/server/server_keys.hpp"
 #include "dataplane/server/server_state.hpp"
 #include "dataplane/wire/frame_decoder.hpp"
 #include "dataplane/wire/neighbor_discovery.hpp"
@@ -59,6 +60,12 @@ class DataplaneLoop {
   void attach_server(const clock::PublishedClock* clock, const server::PublishedServer* state) {
     clock_ = clock;
     server_state_ = state;
+  }
+  // The server's authentication keys (dataplane/server/server_keys.hpp); call before the loop
+  // runs. Without them a request carrying a MAC is refused (auth failed).
+  void attach_server_keys(server::ServerKeyPublisher* keys) {
+    server_keys_ = keys;
+    server_keys_reader_ = keys != nullptr ? keys->register_reader() : 0;
   }
 
   // True while a request sent in the last kReplyWaitMs has had no reply yet. A runner that naps
@@ -155,6 +162,9 @@ class DataplaneLoop {
   std::vector<server::ServerInterface> server_interfaces_;  // by interface index
   server::ServerSnapshot snapshot_;  // read once per burst that holds a request
   server::InterleavedStore interleaved_;
+  server::ServerKeyPublisher* server_keys_ = nullptr;
+  size_t server_keys_reader_ = 0;
+  server::ServerAuth auth_;  // this lcore's MAC contexts and the burst's key table
   clock::ClockModel model_;
   bool burst_state_read_ = false;
   std::array<PendingReply, kBurst> replies_{};

@@ -1,5 +1,8 @@
 #include "dataplane/server/ntp_server_stage.hpp"
 
+#include <algorithm>
+#include <array>
+
 #include "dataplane/wire/byte_order.hpp"
 #include "dataplane/wire/frame_encoder.hpp"
 
@@ -30,6 +33,20 @@ NtpTimestamp after(NtpTimestamp t2, NtpTimestamp t3) {
   return static_cast<int64_t>(t3.raw() - t2.raw()) > 0 ? t3 : NtpTimestamp::from_raw(t2.raw() + 1);
 }
 
+// The MAC placeholder of an authenticated reply: the digest is written by sign_reply().
+constexpr std::array<uint8_t, wire::kMaxMacDigestSize> kZeroDigest{};
+
+// The request's MAC, checked before the frame is overwritten. Without `auth` (no keys) a
+// request with a MAC is refused.
+AuthCheck check_auth(ServerAuth* auth, const wire::NtpPacket& request,
+                     std::span<const uint8_t> payload) {
+  if (auth != nullptr) return auth->check(request, payload);
+  AuthCheck c;
+  c.ok = !request.has_mac;
+  c.failure = AuthFailure::kUnknownKey;
+  return c;
+}
+
 }  // namespace
 
 std::string_view to_string(ServeOutcome outcome) {
@@ -50,8 +67,8 @@ std::string_view to_string(ServeOutcome outcome) {
       return "broadcast or multicast";
     case ServeOutcome::kUnsupportedFrame:
       return "tunneled or QinQ";
-    case ServeOutcome::kAuthUnsupported:
-      return "authenticated request (not supported)";
+    case ServeOutcome::kAuthFailed:
+      return "authentication failed";
     case ServeOutcome::kTxFailed:
       return "reply not sent";
     case ServeOutcome::kMalformed:
@@ -93,7 +110,6 @@ ServeOutcome check_request(const wire::NtpPacket& request) {
     return ServeOutcome::kNotRequest;
   }
   if (request.header.version < 1 || request.header.version > 4) return ServeOutcome::kBadVersion;
-  if (request.has_mac) return ServeOutcome::kAuthUnsupported;
   return ServeOutcome::kServedBasic;
 }
 
@@ -131,7 +147,8 @@ std::optional<NtpTimestamp> interleaved_transmit(const wire::NtpHeader& request,
 
 ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& request,
                            const ServerInterface& itf, const ServerSnapshot& state, NtpTimestamp t2,
-                           NtpTimestamp provisional_t3, const InterleavedStore* store) {
+                           NtpTimestamp provisional_t3, const InterleavedStore* store,
+                           ServerAuth* auth) {
   ServeResult r;
   if (!request.is_ntp || request.error != wire::DecodeError::kOk) {
     r.outcome = ServeOutcome::kNotRequest;
@@ -149,6 +166,17 @@ ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& r
   }
   r.outcome = check_listening(state.listen, itf, request.dst_ip, request.dst_port);
   if (r.outcome != ServeOutcome::kServedBasic) return r;
+  // Last of the checks: the MAC is the costly one.
+  const AuthCheck a = check_auth(auth, request.ntp, request.udp_payload);
+  if (!a.ok) {
+    r.outcome = ServeOutcome::kAuthFailed;
+    return r;
+  }
+  r.key = a.key;
+  r.digest_length = a.digest_length;
+  const wire::NtpMac placeholder{a.key != nullptr ? a.key->id : 0,
+                                 std::span<const uint8_t>(kZeroDigest.data(), a.digest_length)};
+  const wire::NtpMac* mac = a.key != nullptr ? &placeholder : nullptr;
 
   // Everything the reply needs is copied out of the request before the frame is overwritten.
   wire::NtpHeader header = reply_header(request.ntp.header, state.clock, t2, provisional_t3);
@@ -171,7 +199,7 @@ ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& r
     spec.src_port = request.dst_port;
     spec.dst_port = request.src_port;
     spec.tos = request.tos;
-    r.length = wire::encode_ipv4_ntp(frame, spec, header);
+    r.length = wire::encode_ipv4_ntp(frame, spec, header, mac);
   } else {
     wire::Ipv6UdpSpec spec;
     spec.eth = eth;
@@ -180,7 +208,7 @@ ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& r
     spec.src_port = request.dst_port;
     spec.dst_port = request.src_port;
     spec.traffic_class = request.tos;
-    r.length = wire::encode_ipv6_ntp(frame, spec, header);
+    r.length = wire::encode_ipv6_ntp(frame, spec, header, mac);
   }
   if (r.length == 0) {  // cannot happen for a decoded request (the reply is smaller)
     r.outcome = ServeOutcome::kTxFailed;
@@ -200,17 +228,29 @@ void stamp_transmit(std::span<uint8_t> frame, const ServeResult& reply, NtpTimes
   wire::restamp_ntp_transmit(frame, reply.udp_offset, after(t2, t3));
 }
 
+bool sign_reply(std::span<uint8_t> frame, const ServeResult& reply, ServerAuth& auth) {
+  if (reply.key == nullptr || reply.length == 0) return true;
+  return sign_reply_frame(auth, frame.first(std::min(frame.size(), reply.length)), reply.udp_offset,
+                          *reply.key, reply.digest_length);
+}
+
 ServeOutcome serve_payload(std::span<const uint8_t> request_payload, std::span<uint8_t> out,
-                           const ServerClockState& state, NtpTimestamp t2, NtpTimestamp t3) {
+                           const ServerClockState& state, NtpTimestamp t2, NtpTimestamp t3,
+                           ServerAuth* auth, size_t* reply_length) {
+  if (reply_length != nullptr) *reply_length = 0;
   wire::NtpPacket request;
   if (wire::decode_ntp(request_payload, request) != wire::DecodeError::kOk) {
     return ServeOutcome::kMalformed;
   }
   const ServeOutcome outcome = check_request(request);
   if (outcome != ServeOutcome::kServedBasic) return outcome;
-  if (wire::encode_ntp(out, reply_header(request.header, state, t2, t3)) == 0) {
-    return ServeOutcome::kTxFailed;
-  }
+  const AuthCheck a = check_auth(auth, request, request_payload);
+  if (!a.ok) return ServeOutcome::kAuthFailed;
+  if (a.key != nullptr && reply_length == nullptr) return ServeOutcome::kTxFailed;  // no room
+  size_t n = wire::encode_ntp(out, reply_header(request.header, state, t2, t3));
+  if (n != 0 && a.key != nullptr) n = auth->sign(out, *a.key, a.digest_length);
+  if (n == 0) return ServeOutcome::kTxFailed;
+  if (reply_length != nullptr) *reply_length = n;
   return outcome;
 }
 

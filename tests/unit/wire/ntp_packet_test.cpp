@@ -250,13 +250,14 @@ std::vector<uint8_t> concat(std::initializer_list<std::vector<uint8_t>> parts) {
 
 TEST(NtpPacket, TrailerRules) {
   NtpPacket p;
-  // v3: whole trailer is a MAC of 4/20/24/36 bytes.
-  for (size_t n : {4u, 20u, 24u, 36u}) {
+  // v3: whole trailer is a MAC: the crypto-NAK or key id + 16..64 digest bytes in whole words
+  // (chronyd's NTPv3 SHA256/SHA384/SHA512 trailers are 36/52/68 bytes).
+  for (size_t n : {4u, 20u, 24u, 28u, 32u, 36u, 52u, 68u}) {
     EXPECT_EQ(decode_ntp(with_trailer(3, std::vector<uint8_t>(n, 0)), p), DecodeError::kOk) << n;
     EXPECT_TRUE(p.has_mac);
     EXPECT_EQ(p.mac.digest.size(), n - 4);
   }
-  for (size_t n : {1u, 8u, 16u, 28u, 40u}) {
+  for (size_t n : {1u, 8u, 16u, 22u, 72u}) {
     EXPECT_EQ(decode_ntp(with_trailer(3, std::vector<uint8_t>(n, 0)), p),
               DecodeError::kBadMacLength)
         << n;
@@ -294,6 +295,18 @@ TEST(NtpPacket, TrailerRules) {
   EXPECT_EQ(p.extension_count, 0);
   EXPECT_EQ(p.mac.key_id, 7u);
   EXPECT_EQ(p.mac.digest.size(), 32u);
+  // Untruncated SHA384/SHA512 MACs right after a v4 header (older chronyd), 52 and 68 bytes.
+  for (size_t n : {52u, 68u}) {
+    auto mac = std::vector<uint8_t>(n, 0x5a);
+    mac[0] = 0, mac[1] = 0, mac[2] = 0, mac[3] = 9;
+    EXPECT_EQ(decode_ntp(with_trailer(4, mac), p), DecodeError::kOk) << n;
+    EXPECT_EQ(p.extension_count, 0);
+    EXPECT_EQ(p.mac.key_id, 9u);
+    EXPECT_EQ(p.mac.digest.size(), n - 4);
+  }
+  // 72 bytes after the header is neither a MAC nor fields.
+  EXPECT_EQ(decode_ntp(with_trailer(4, std::vector<uint8_t>(72, 0x5a)), p),
+            DecodeError::kBadExtensionFieldLength);
 
   EXPECT_EQ(decode_ntp(with_trailer(4, std::vector<uint8_t>(8, 0)), p), DecodeError::kBadMacLength);
   EXPECT_EQ(decode_ntp(with_trailer(4, ef(1, 12)), p), DecodeError::kBadMacLength);  // < 16

@@ -396,7 +396,12 @@ void DataplaneLoop::flush_replies(uint16_t port) {
   reply_count_ = 0;
   // T3 as late as possible: one TSC read for the burst, right before it goes to the PMD.
   const clock::ClockReading now = clock_->now(read_tsc);
-  const NtpTimestamp t3 = now.model.ntp(now.ticks);
+  // Signed replies are signed after T3 is written, so the burst leaves later than T3 by the
+  // signing time: T3 is moved ahead by the signatures' measured cost (a running mean, in
+  // ticks), as chronyd corrects its TX stamps by its MAC delay.
+  uint16_t signing = 0;
+  for (uint16_t i = 0; i < n; ++i) signing += replies_[i].result.authenticated() ? 1 : 0;
+  const NtpTimestamp t3 = now.model.ntp(now.ticks + signing * sign_ticks_);
   uint16_t ready = 0;
   for (uint16_t i = 0; i < n; ++i) {
     PendingReply& r = replies_[i];
@@ -412,6 +417,10 @@ void DataplaneLoop::flush_replies(uint16_t port) {
     }
     replies_[ready] = r;
     out[ready++] = r.m;
+  }
+  if (signing != 0) {
+    const uint64_t per = (read_tsc() - now.ticks) / signing;
+    sign_ticks_ = sign_ticks_ == 0 ? per : (7 * sign_ticks_ + per) / 8;
   }
   const uint16_t sent = ports_[port]->tx_burst(out, ready);
   // The replies' TX time for interleaved mode: the TSC right after the burst returned (the PMD

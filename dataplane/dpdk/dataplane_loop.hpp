@@ -165,6 +165,7 @@ class DataplaneLoop {
   server::ServerKeyPublisher* server_keys_ = nullptr;
   size_t server_keys_reader_ = 0;
   server::ServerAuth auth_;  // this lcore's MAC contexts and the burst's key table
+  uint64_t sign_ticks_ = 0;  // running mean of stamping + signing one reply, in TSC ticks
   clock::ClockModel model_;
   bool burst_state_read_ = false;
   std::array<PendingReply, kBurst> replies_{};

@@ -10,9 +10,10 @@
 namespace wiretime::daemon {
 
 struct BackendDrops {
-  uint64_t invalid = 0;           // undecodable NTP, control modes, unexpected modes
-  uint64_t server_disabled = 0;   // client requests: wiretimed serves no time
-  uint64_t processing_delay = 0;  // replies lost because control did not keep up
+  uint64_t invalid = 0;             // undecodable NTP, control modes, unexpected modes
+  uint64_t server_disabled = 0;     // client requests: wiretimed serves no time
+  uint64_t processing_delay = 0;    // replies lost because control did not keep up
+  uint64_t server_auth_failed = 0;  // client requests refused by server authentication
 };
 
 // Monotonic counts per IP family ([0] IPv4, [1] IPv6).

@@ -7,11 +7,14 @@
 # replies signed with its key (SHA256/384/512 go as NTPv3 with 32/48/64-byte digests, the
 # others as NTPv4). A wrong secret, the untrusted key and an unknown key id get no answer, and
 # wiretimed counts them as "authentication failed"; its summary counts the signed replies.
-# Usage: server_auth_test.sh WIRETIMED dpdk|socket. ~60 s. Exit 77 without root, `ip netns`
-# or chronyd.
+# The exchanges are captured (dumpcap, client side) and `wiretime-pcap decode` must read every
+# frame, chronyd's 68-byte SHA512 trailers included, and see each digest length.
+# Usage: server_auth_test.sh WIRETIMED dpdk|socket WIRETIME-PCAP. ~60 s. Exit 77 without root,
+# `ip netns` or chronyd.
 set -euo pipefail
-binary=${1:?usage: $0 PATH/TO/wiretimed dpdk|socket}
+binary=${1:?usage: $0 PATH/TO/wiretimed dpdk|socket PATH/TO/wiretime-pcap}
 backend=${2:-socket}
+pcap_tool=${3:-}
 source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
 
 sync_setup "a$$"
@@ -72,6 +75,14 @@ query() {
   sed -n 's/.*System clock wrong by \([-0-9.e]*\) seconds.*/\1/p' <<<"$out"
 }
 
+if [ -n "$pcap_tool" ] && command -v dumpcap >/dev/null; then
+  ip netns exec "$WT_NS_SRV" dumpcap -q -i "$WT_VETH_SRV" -f "udp port 123" \
+    -w "$WT_DIR/auth.pcap" -F pcap >"$WT_DIR/dumpcap.log" 2>&1 &
+  capture_pid=$!
+  WT_PIDS+=($capture_pid)
+  sleep 1
+fi
+
 for i in "${!types[@]}"; do
   id=$((i + 1))
   ok=0
@@ -96,6 +107,37 @@ for case in "wrong secret:$WT_DIR/wrong.keys:2" "untrusted key:$WT_DIR/client.ke
   echo "   $what (key $id): ${wrong:+ANSWERED $wrong}${wrong:-no answer}"
   [ -z "$wrong" ] || fail "$what was answered"
 done
+
+if [ -n "${capture_pid:-}" ]; then
+  kill -INT "$capture_pid" 2>/dev/null || true
+  wait "$capture_pid" 2>/dev/null || true
+  "$pcap_tool" decode "$WT_DIR/auth.pcap" >"$WT_DIR/auth.jsonl" || fail "wiretime-pcap failed"
+  python3 - "$WT_DIR/auth.jsonl" <<'PY' || fail "wiretime-pcap on chronyd's MACs"
+import json, sys
+lengths, errors, frames = set(), 0, 0
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if not line.startswith("{"):
+        continue
+    d = json.loads(line)
+    frames += 1
+    text = json.dumps(d)
+    if '"error"' in text and '"error": "ok"' not in text:
+        errors += 1
+    def walk(o):
+        if isinstance(o, dict):
+            if "digest_length" in o:
+                lengths.add(o["digest_length"])
+            for v in o.values():
+                walk(v)
+        elif isinstance(o, list):
+            for v in o:
+                walk(v)
+    walk(d)
+print(f"   wiretime-pcap: {frames} frames, {errors} with a decode error, digest lengths {sorted(lengths)}")
+sys.exit(0 if frames > 0 and errors == 0 and {16, 20, 32, 48, 64} <= lengths else 1)
+PY
+fi
 
 sync_stop_daemon
 grep "server:" "$WT_DIR/wiretimed.out" | sed 's/^/   | /'

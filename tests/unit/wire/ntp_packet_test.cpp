@@ -371,10 +371,12 @@ TEST(NtpPacket, EncodeRoundTrip) {
 TEST(NtpPacket, EncodeRejectsSmallBufferAndLongDigest) {
   std::array<uint8_t, 47> small{};
   EXPECT_EQ(encode_ntp(small, NtpHeader{}), 0u);
-  std::array<uint8_t, 33> digest{};
+  std::array<uint8_t, 65> digest{};  // one past SHA512's 64 bytes
   NtpMac mac{1, digest};
   std::array<uint8_t, 200> buf{};
   EXPECT_EQ(encode_ntp(buf, NtpHeader{}, &mac), 0u);
+  NtpMac mac64{1, std::span(digest).first(64)};
+  EXPECT_EQ(encode_ntp(buf, NtpHeader{}, &mac64), 116u);
   std::array<uint8_t, 60> exact{};
   NtpMac mac16{1, std::span(digest).first(16)};
   EXPECT_EQ(encode_ntp(std::span(exact).first(67), NtpHeader{}, &mac16), 0u);

@@ -4,11 +4,6 @@
 
 namespace wiretime::daemon {
 
-bool operator==(const server::ServerKey& a, const server::ServerKey& b) {
-  return a.id == b.id && a.algorithm == b.algorithm && a.trusted == b.trusted &&
-         a.secret == b.secret;
-}
-
 void ServerKeysPublisher::update(const auth::KeyTable& keys, bool required) {
   std::vector<server::ServerKey> now;
   now.reserve(keys.size());

@@ -26,6 +26,4 @@ class ServerKeysPublisher {
   bool last_required_ = false;
 };
 
-bool operator==(const server::ServerKey& a, const server::ServerKey& b);
-
 }  // namespace wiretime::daemon

@@ -400,7 +400,9 @@ void DataplaneLoop::flush_replies(uint16_t port) {
   // signing time: T3 is moved ahead by the signatures' measured cost (a running mean, in
   // ticks), as chronyd corrects its TX stamps by its MAC delay.
   uint16_t signing = 0;
-  for (uint16_t i = 0; i < n; ++i) signing += replies_[i].result.authenticated() ? 1 : 0;
+  for (uint16_t i = 0; i < n; ++i) {
+    if (replies_[i].result.authenticated()) ++signing;
+  }
   const NtpTimestamp t3 = now.model.ntp(now.ticks + signing * sign_ticks_);
   uint16_t ready = 0;
   for (uint16_t i = 0; i < n; ++i) {

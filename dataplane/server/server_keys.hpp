@@ -24,6 +24,7 @@ struct ServerKey {
   bool trusted = true;  // VRP `ntp trusted authentication-keyid`; chrony key-file keys are
   std::vector<uint8_t> secret;
   std::span<const uint8_t> secret_bytes() const { return secret; }
+  bool operator==(const ServerKey&) const = default;
 };
 
 // Immutable once published.

@@ -77,7 +77,7 @@ query() {
 
 if [ -n "$pcap_tool" ] && command -v dumpcap >/dev/null; then
   ip netns exec "$WT_NS_SRV" dumpcap -q -i "$WT_VETH_SRV" -f "udp port 123" \
-    -w "$WT_DIR/auth.pcap" -F pcap >"$WT_DIR/dumpcap.log" 2>&1 &
+    -w "$WT_DIR/auth.pcap" -P >"$WT_DIR/dumpcap.log" 2>&1 &
   capture_pid=$!
   WT_PIDS+=($capture_pid)
   sleep 1
@@ -90,7 +90,7 @@ for i in "${!types[@]}"; do
   # by milliseconds (see server_chronyd).
   for _ in 1 2; do
     wrong=$(query "$WT_DIR/client.keys" "$id" 10)
-    echo "   key $id ${types[$i]}: ${wrong:+clock wrong by $wrong s}${wrong:-no answer}"
+    echo "   key $id ${types[$i]}: $([ -n "$wrong" ] && echo "clock wrong by $wrong s" || echo "no answer")"
     [ -n "$wrong" ] || fail "chronyd got no authentic answer with key $id (${types[$i]})"
     if python3 -c "import sys; sys.exit(0 if abs(float('$wrong')) < 1e-3 else 1)"; then
       ok=1
@@ -104,14 +104,15 @@ for case in "wrong secret:$WT_DIR/wrong.keys:2" "untrusted key:$WT_DIR/client.ke
             "unknown key:$WT_DIR/client.keys:99"; do
   IFS=: read -r what file id <<<"$case"
   wrong=$(query "$file" "$id" 3)
-  echo "   $what (key $id): ${wrong:+ANSWERED $wrong}${wrong:-no answer}"
+  echo "   $what (key $id): $([ -n "$wrong" ] && echo "ANSWERED, clock wrong by $wrong s" || echo "no answer")"
   [ -z "$wrong" ] || fail "$what was answered"
 done
 
 if [ -n "${capture_pid:-}" ]; then
   kill -INT "$capture_pid" 2>/dev/null || true
   wait "$capture_pid" 2>/dev/null || true
-  "$pcap_tool" decode "$WT_DIR/auth.pcap" >"$WT_DIR/auth.jsonl" || fail "wiretime-pcap failed"
+  "$pcap_tool" decode "$WT_DIR/auth.pcap" >"$WT_DIR/auth.jsonl" ||
+    { cat "$WT_DIR/dumpcap.log"; fail "wiretime-pcap failed"; }
   python3 - "$WT_DIR/auth.jsonl" <<'PY' || fail "wiretime-pcap on chronyd's MACs"
 import json, sys
 lengths, errors, frames = set(), 0, 0

@@ -9,12 +9,15 @@
 # wiretimed counts them as "authentication failed"; its summary counts the signed replies.
 # The exchanges are captured (dumpcap, client side) and `wiretime-pcap decode` must read every
 # frame, chronyd's 68-byte SHA512 trailers included, and see each digest length.
-# Usage: server_auth_test.sh WIRETIMED dpdk|socket WIRETIME-PCAP. ~60 s. Exit 77 without root,
-# `ip netns` or chronyd.
+# Then an unauthenticated chronyd -Q is answered; after `ntp authentication enable` is
+# committed (wiretime-cli) it is not, while a keyed one still is.
+# Usage: server_auth_test.sh WIRETIMED dpdk|socket WIRETIME-PCAP WIRETIME-CLI. ~20-30 s. Exit 77
+# without root, `ip netns` or chronyd.
 set -euo pipefail
-binary=${1:?usage: $0 PATH/TO/wiretimed dpdk|socket PATH/TO/wiretime-pcap}
+binary=${1:?usage: $0 PATH/TO/wiretimed dpdk|socket PATH/TO/wiretime-pcap PATH/TO/wiretime-cli}
 backend=${2:-socket}
 pcap_tool=${3:-}
+cli_bin=${4:-}
 source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
 
 sync_setup "a$$"
@@ -66,12 +69,13 @@ grep -q "synchronized to $WT_SERVER_IP" "$WT_DIR/wiretimed.out" ||
 sleep 3
 
 # query KEYFILE KEYID TIMEOUT: one chronyd -Q exchange set (four requests 1/16 s apart); prints
-# the offset chronyd measured, or nothing when no authentic reply came.
+# the offset chronyd measured, or nothing when no authentic reply came. KEYID 0: no key.
 query() {
-  local out
+  local out key="key $2"
+  [ "$2" = 0 ] && key=
   out=$(ip netns exec "$WT_NS_SRV" timeout $(($3 + 5)) chronyd -Q -u root -t "$3" \
     "pidfile $WT_DIR/q.pid" "keyfile $1" \
-    "server $WT_CLIENT_IP iburst minpoll -4 maxpoll -4 key $2" 2>&1 || true)
+    "server $WT_CLIENT_IP iburst minpoll -4 maxpoll -4 $key" 2>&1 || true)
   sed -n 's/.*System clock wrong by \([-0-9.e]*\) seconds.*/\1/p' <<<"$out"
 }
 
@@ -107,6 +111,21 @@ for case in "wrong secret:$WT_DIR/wrong.keys:2" "untrusted key:$WT_DIR/client.ke
   echo "   $what (key $id): $([ -n "$wrong" ] && echo "ANSWERED, clock wrong by $wrong s" || echo "no answer")"
   [ -z "$wrong" ] || fail "$what was answered"
 done
+
+if [ -n "$cli_bin" ]; then
+  wrong=$(query "$WT_DIR/client.keys" 0 10)
+  echo "   no key, authentication not enabled: $([ -n "$wrong" ] && echo "clock wrong by $wrong s" || echo "no answer")"
+  [ -n "$wrong" ] || fail "an unauthenticated request was not answered"
+  "$cli_bin" --socket "$WT_DIR/wiretimed.sock" -c "system-view; ntp authentication enable; commit" \
+    >"$WT_DIR/cli.out" 2>&1 || { cat "$WT_DIR/cli.out"; fail "commit of ntp authentication enable"; }
+  sleep 0.5  # the server's key table is republished within 100 ms of a commit
+  wrong=$(query "$WT_DIR/client.keys" 0 3)
+  echo "   no key, after ntp authentication enable: $([ -n "$wrong" ] && echo "ANSWERED, clock wrong by $wrong s" || echo "no answer")"
+  [ -z "$wrong" ] || fail "ntp authentication enable: an unauthenticated request was answered"
+  wrong=$(query "$WT_DIR/client.keys" 1 10)
+  echo "   key 1, after ntp authentication enable: $([ -n "$wrong" ] && echo "clock wrong by $wrong s" || echo "no answer")"
+  [ -n "$wrong" ] || fail "ntp authentication enable: an authenticated request was not answered"
+fi
 
 if [ -n "${capture_pid:-}" ]; then
   kill -INT "$capture_pid" 2>/dev/null || true

@@ -23,9 +23,10 @@ constexpr bool is_mac_size(size_t n) {
   return n == kMacKeyIdSize || (n >= 20 && n <= kMaxMacSize && n % 4 == 0);
 }
 // A longer-than-v4 MAC right after an NTPv4 header (older chronyd sent untruncated v4 MACs;
-// chronyd still accepts them when no extension field precedes).
+// chronyd still accepts them when no extension field precedes): key id + a whole digest of
+// SHA3-224, SHA256/SHA3-256, SHA384/SHA3-384 or SHA512/SHA3-512.
 constexpr bool is_long_v4_mac_size(size_t n) {
-  return n > kMaxV4MacSize && n <= kMaxMacSize && n % 4 == 0;
+  return n == 32 || n == 36 || n == 52 || n == kMaxMacSize;
 }
 
 void set_mac(std::span<const uint8_t> trailer, NtpPacket& out) {
@@ -35,8 +36,9 @@ void set_mac(std::span<const uint8_t> trailer, NtpPacket& out) {
 }
 
 // Walks RFC 7822 extension fields until the remainder is empty or has MAC size. A v4 MAC is at
-// most 24 bytes and a field at least 16; a longer remainder right after the header (28-68
-// bytes) is ambiguous: it is a MAC unless it parses completely as fields (+ short MAC).
+// most 24 bytes and a field at least 16; a remainder of a long MAC's size right after the
+// header (32, 36, 52 or 68 bytes) is ambiguous: it is a MAC unless it parses completely as
+// fields (+ short MAC).
 DecodeError decode_extension_fields(std::span<const uint8_t> rest, NtpPacket& out,
                                     bool allow_long_mac) {
   while (!rest.empty()) {
@@ -45,7 +47,7 @@ DecodeError decode_extension_fields(std::span<const uint8_t> rest, NtpPacket& ou
       set_mac(rest, out);
       return DecodeError::kOk;
     }
-    if (allow_long_mac && is_long_v4_mac_size(n)) {
+    if (allow_long_mac && out.extension_count == 0 && is_long_v4_mac_size(n)) {
       const uint8_t count = out.extension_count;
       if (decode_extension_fields(rest, out, false) == DecodeError::kOk) return DecodeError::kOk;
       out.extension_count = count;

@@ -96,7 +96,7 @@ struct NtpPacket {
 // - The trailer after 48 bytes follows RFC 7822 section 7: for version 4, a remainder of
 //   exactly 4, 20 or 24 bytes is a MAC; otherwise extension fields are walked (each >= 16
 //   bytes, a multiple of 4, within the packet) until the remainder is empty or has MAC size
-//   (4, 20, 24; right after the header also 28-68 in whole words when those bytes do not
+//   (4, 20, 24; right after the header also 32, 36, 52 or 68 bytes when those bytes do not
 //   form extension fields: an untruncated long MAC). Versions 1-3 have no extension fields:
 //   the whole trailer must be a MAC (4 bytes, or 20-68 in whole words: chronyd sends SHA256,
 //   SHA384 and SHA512 digests untruncated in NTPv3).

@@ -304,16 +304,27 @@ TEST(NtpPacket, TrailerRules) {
     EXPECT_EQ(p.mac.key_id, 9u);
     EXPECT_EQ(p.mac.digest.size(), n - 4);
   }
-  // 72 bytes after the header is neither a MAC nor fields.
+  // 72 or 40 bytes after the header: no long MAC size, and no fields.
   EXPECT_EQ(decode_ntp(with_trailer(4, std::vector<uint8_t>(72, 0x5a)), p),
+            DecodeError::kBadExtensionFieldLength);
+  EXPECT_EQ(decode_ntp(with_trailer(4, std::vector<uint8_t>(40, 0x5a)), p),
             DecodeError::kBadExtensionFieldLength);
 
   EXPECT_EQ(decode_ntp(with_trailer(4, std::vector<uint8_t>(8, 0)), p), DecodeError::kBadMacLength);
   EXPECT_EQ(decode_ntp(with_trailer(4, ef(1, 12)), p), DecodeError::kBadMacLength);  // < 16
   EXPECT_EQ(decode_ntp(with_trailer(4, concat({ef(1, 16), ef(2, 18)})), p),
             DecodeError::kBadExtensionFieldLength);
+  // After a first field (no long MAC can follow one), a bad field is an error...
+  EXPECT_EQ(
+      decode_ntp(with_trailer(4, concat({ef(3, 16), ef(1, 16), ef(2, 8), std::vector<uint8_t>(8)})),
+                 p),
+      DecodeError::kBadExtensionFieldLength);
+  // ...while the same 32 bytes right after the header can only be a long MAC (SHA3-224 size):
+  // the server's key check refuses it (chronyd drops it as invalid).
   EXPECT_EQ(decode_ntp(with_trailer(4, concat({ef(1, 16), ef(2, 8), std::vector<uint8_t>(8)})), p),
-            DecodeError::kBadExtensionFieldLength);
+            DecodeError::kOk);
+  EXPECT_TRUE(p.has_mac);
+  EXPECT_EQ(p.mac.digest.size(), 28u);
   auto truncated = ef(1, 64);
   truncated.resize(40);
   EXPECT_EQ(decode_ntp(with_trailer(4, truncated), p), DecodeError::kTruncatedExtensionField);

@@ -92,16 +92,18 @@ for i in "${!types[@]}"; do
   ok=0
   # One retry: an answer rests on a handful of samples and this 2-CPU machine can delay one
   # by milliseconds (see server_chronyd).
+  # A try without answer is retried too: under a load of ~28 on 2 CPUs one -Q (10 s) once
+  # got nothing on the DPDK backend.
   for _ in 1 2; do
     wrong=$(query "$WT_DIR/client.keys" "$id" 10)
     echo "   key $id ${types[$i]}: $([ -n "$wrong" ] && echo "clock wrong by $wrong s" || echo "no answer")"
-    [ -n "$wrong" ] || fail "chronyd got no authentic answer with key $id (${types[$i]})"
+    [ -n "$wrong" ] || continue
     if python3 -c "import sys; sys.exit(0 if abs(float('$wrong')) < 1e-3 else 1)"; then
       ok=1
       break
     fi
   done
-  [ "$ok" = 1 ] || fail "key $id (${types[$i]}): offset over 1 ms"
+  [ "$ok" = 1 ] || fail "key $id (${types[$i]}): no answer within 1 ms in two tries"
 done
 
 for case in "wrong secret:$WT_DIR/wrong.keys:2" "untrusted key:$WT_DIR/client.keys:21" \
@@ -117,7 +119,7 @@ if [ -n "$cli_bin" ]; then
   echo "   no key, authentication not enabled: $([ -n "$wrong" ] && echo "clock wrong by $wrong s" || echo "no answer")"
   [ -n "$wrong" ] || fail "an unauthenticated request was not answered"
   "$cli_bin" --socket "$WT_DIR/wiretimed.sock" -c "system-view; ntp authentication enable; commit" \
-    >"$WT_DIR/cli.out" 2>&1 || { cat "$WT_DIR/cli.out"; fail "commit of ntp authentication enable"; }
+    >"$WT_DIR/cli.out" 2>&1 || { sed 's/^/   | /' "$WT_DIR/cli.out"; fail "commit of ntp authentication enable"; }
   sleep 0.5  # the server's key table is republished within 100 ms of a commit
   wrong=$(query "$WT_DIR/client.keys" 0 3)
   echo "   no key, after ntp authentication enable: $([ -n "$wrong" ] && echo "ANSWERED, clock wrong by $wrong s" || echo "no answer")"

@@ -213,8 +213,8 @@ std::array<BackendDrops, 2> ntp_drops(const dpdk::DataplaneCounters& c) {
     out[f].invalid = get(dpdk::NtpDrop::kInvalid);
     out[f].server_disabled = get(dpdk::NtpDrop::kServerDisabled);
     out[f].processing_delay = get(dpdk::NtpDrop::kProcessingDelay);
-    out[f].server_auth_failed = c.server.total(server::ServeOutcome::kAuthFailed,
-                                               f == 0 ? wire::IpVersion::kV4 : wire::IpVersion::kV6);
+    out[f].server_auth_failed = c.server.total(
+        server::ServeOutcome::kAuthFailed, f == 0 ? wire::IpVersion::kV4 : wire::IpVersion::kV6);
   }
   return out;
 }

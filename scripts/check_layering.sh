@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pure_dirs=(dataplane/time dataplane/wire dataplane/clock dataplane/l3 dataplane/server dataplane/rx control/engine control/clock control/runtime config/display)
+pure_dirs=(dataplane/time dataplane/wire dataplane/clock dataplane/l3 dataplane/auth dataplane/server dataplane/rx control/engine control/clock control/runtime config/display)
 status=0
 # Comment lines may name what they must not call.
 code_only() { grep -vE '^[^:]+:[0-9]+:\s*(//|\*)' || true; }
@@ -18,6 +18,12 @@ for d in "${pure_dirs[@]}"; do
     echo "layering: system call or clock read in pure layer $d:"; echo "$hits"; status=1
   fi
 done
+
+# Dependencies point down: nothing under dataplane/ includes control/ or config/ (the MAC
+# primitives both sides need live in dataplane/auth).
+if hits=$(grep -rnE '#include\s*"(control|config)/' dataplane | code_only); [ -n "$hits" ]; then
+  echo "layering: dataplane/ includes an upper layer:"; echo "$hits"; status=1
+fi
 
 # DPDK includes anywhere outside the adapter folder (and the tests and benchmarks of it).
 if hits=$(grep -rlnE '#include\s*[<"]rte_' --include='*.hpp' --include='*.cpp' --include='*.h' . \

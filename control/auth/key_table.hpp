@@ -28,6 +28,7 @@ class KeyTable {
   const SymmetricKey* find(uint32_t id) const;
   size_t size() const { return keys_.size(); }
   bool empty() const { return keys_.empty(); }
+  const std::map<uint32_t, SymmetricKey>& all() const { return keys_; }
 
  private:
   std::map<uint32_t, SymmetricKey> keys_;

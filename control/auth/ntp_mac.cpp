@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "control/auth/mac_digest.hpp"
+#include "dataplane/auth/mac_digest.hpp"
 
 namespace wiretime::auth {
 namespace {

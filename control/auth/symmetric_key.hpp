@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "control/auth/mac_algorithm.hpp"
+#include "dataplane/auth/mac_algorithm.hpp"
 
 namespace wiretime::auth {
 

@@ -15,6 +15,7 @@ struct BackendDrops {
   uint64_t processing_delay = 0;  // replies lost because control did not keep up
   uint64_t access_denied = 0;     // server: `ntp access` denied (no reply, or a DENY KoD)
   uint64_t rate_limited = 0;      // server: over `ntp discard` (RATE KoD, or dropped)
+  uint64_t server_auth_failed = 0;  // client requests refused by server authentication
 };
 
 // Monotonic counts per IP family ([0] IPv4, [1] IPv6).

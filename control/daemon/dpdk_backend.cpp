@@ -31,6 +31,7 @@
 #include "control/daemon/measurement_log.hpp"
 #include "control/daemon/metrics_publisher.hpp"
 #include "control/daemon/mgmt_endpoint.hpp"
+#include "control/daemon/server_keys_publisher.hpp"
 #include "control/daemon/server_publisher.hpp"
 #include "control/daemon/server_specs.hpp"
 #include "control/daemon/service_notify.hpp"
@@ -223,6 +224,7 @@ std::array<BackendDrops, 2> ntp_drops(const dpdk::DataplaneCounters& c) {
                            c.server.total(server::ServeOutcome::kDenyKodSent, v);
     out[f].rate_limited = c.server.total(server::ServeOutcome::kRateKodSent, v) +
                           c.server.total(server::ServeOutcome::kRateDropped, v);
+    out[f].server_auth_failed = c.server.total(server::ServeOutcome::kAuthFailed, v);
   }
   return out;
 }
@@ -435,6 +437,11 @@ int run_dpdk_backend(const BackendContext& context) {
   server::PublishedAccess access_state;  // ACLs, `ntp access`, `ntp discard`: compiled on change
   server_publisher.publish_access_to(&access_state);
   dataplane->attach_access(&access_state);
+  // Server authentication: the keys reach the lcore by pointer swap (server_keys.hpp).
+  server::ServerKeyPublisher server_keys;
+  ServerKeysPublisher server_keys_publisher(server_keys);
+  server_keys_publisher.update(keys.table, mgmt.running().authentication_enable);
+  dataplane->attach_server_keys(&server_keys);
 
   std::optional<unsigned> lcore = cfg.dataplane.lcore;
   const auto workers = dpdk::Eal::worker_lcores();
@@ -513,6 +520,7 @@ int run_dpdk_backend(const BackendContext& context) {
     if (const int64_t mono = monotonic_ns(); server_publisher.due(mono, mgmt.running())) {
       server_publisher.publish(mono, mgmt.running(), loop.status().system,
                                published.read().ntp(dpdk::read_tsc()));
+      server_keys_publisher.update(keys.table, mgmt.running().authentication_enable);
     }
     outputs->poll(loop);
     if (n == 0 && lcore) {

@@ -243,6 +243,10 @@ display::PacketStatistics MgmtHooks::raw_statistics(const runtime::RuntimeStatus
     p.processing_delay = d.processing_delay;
     p.access_denied = d.access_denied;
     p.rate_limited = d.rate_limited;
+    // Requests the server refused for authentication: authentication failures too, nested in
+    // the validity test failures as the engine's are.
+    p.authentication_failures += d.server_auth_failed;
+    p.validity_test_failures += d.server_auth_failed;
   }
   p.others = f.replies_unknown_source;  // replies from no configured server
   p.dropped = p.validity_test_failures + p.invalid_packets + p.server_disabled +

@@ -23,6 +23,7 @@
 #include "control/daemon/daemon_options.hpp"
 #include "control/daemon/metrics_publisher.hpp"
 #include "control/daemon/mgmt_endpoint.hpp"
+#include "control/daemon/server_keys_publisher.hpp"
 #include "control/daemon/server_publisher.hpp"
 #include "control/daemon/service_notify.hpp"
 #include "control/daemon/socket_server.hpp"
@@ -195,6 +196,7 @@ int run_socket_backend(const BackendContext& context) {
                                    ntp_server.count(ServeOutcome::kDenyKodSent);
           drops[0].rate_limited = ntp_server.count(ServeOutcome::kRateKodSent) +
                                   ntp_server.count(ServeOutcome::kRateDropped);
+          drops[0].server_auth_failed = ntp_server.count(ServeOutcome::kAuthFailed);
           return drops;
         },
         [&itf](uint16_t) { return itf.name; },
@@ -221,6 +223,10 @@ int run_socket_backend(const BackendContext& context) {
   }
   const auto running = [&]() -> const config::NtpConfig& { return mgmt->running(); };
   std::vector<pollfd> fds;
+  // Server authentication keys, rebuilt when a commit changed them (server_keys.hpp).
+  server::ServerKeyPublisher server_keys;
+  ServerKeysPublisher server_keys_publisher(server_keys);
+  ntp_server.attach_keys(&server_keys);
   server::ServerClockState served;
   int64_t next_served_ns = 0;
   // Prometheus textfile (docs/operations.md, Telemetry): the one interface's NTP counters.
@@ -275,6 +281,7 @@ int run_socket_backend(const BackendContext& context) {
           next_served_ns = mono + ServerPublisher::kPeriodNs;
           served = server_clock_state(running(), loop.status().system,
                                       clock->to_ntp(clock->now_ticks()));
+          server_keys_publisher.update(keys.table, running().authentication_enable);
         }
         ntp_server.serve_all(
             served, [&](UnixNanos rx) { return clock->to_ntp(realtime_to_ticks(rx)); },

@@ -127,18 +127,26 @@ void SocketServer::serve_socket(socket::UdpSocket& sock, bool ipv6,
                                 const std::function<NtpTimestamp(UnixNanos)>& to_ntp,
                                 const std::function<NtpTimestamp()>& now) {
   std::array<uint8_t, 1024> in{};
-  std::array<uint8_t, wire::kNtpHeaderSize> out{};
+  // Room for a signed reply: header + key id + the longest digest.
+  std::array<uint8_t, wire::kNtpHeaderSize + wire::kMacKeyIdSize + wire::kMaxMacDigestSize> out{};
   socket::ReceivedDatagram d;
+  auth_.set_table(keys_ != nullptr ? keys_->acquire(keys_reader_) : nullptr);
   // Bounded per call, so a flood cannot hold the control loop.
   for (int i = 0; i < 256 && sock.receive(in, d); ++i) {
     const NtpTimestamp t2 = to_ntp(d.rx_realtime);
+    size_t length = 0;
     server::ServeOutcome o = server::serve_payload(std::span(in).first(d.length), out, state, t2,
-                                                   now(), &access_, d.from);
+                                                   now(), &access_, d.from, &auth_, &length);
     if (server::sends_reply(o)) {
       UnixNanos before = 0;
       // T3 was read just before this call: the reply's transmit field is written already, so
-      // the read is as late as the codec allows without a second encode.
-      if (!sock.send(d.from, d.from_port, out, before)) o = server::ServeOutcome::kTxFailed;
+      // the read is as late as the codec allows without a second encode (a signed reply is
+      // signed after, so T3 is early by the MAC's cost, docs/operations.md).
+      if (!sock.send(d.from, d.from_port, std::span(out).first(length), before)) {
+        o = server::ServeOutcome::kTxFailed;
+      } else if (length > wire::kNtpHeaderSize) {
+        ++authenticated_;
+      }
     }
     ++counts_[static_cast<size_t>(o)];
     ++family_counts_[ipv6 ? 1 : 0][static_cast<size_t>(o)];
@@ -159,6 +167,7 @@ std::string SocketServer::summary() const {
          std::to_string(counts_[i]) + ";";
   }
   if (s == "server:") return "server: no requests";
+  if (authenticated_ != 0) s += " of which authenticated " + std::to_string(authenticated_) + ";";
   // The IPv6 share, when there is one (the totals above cover both families).
   std::string v6;
   for (size_t i = 0; i < counts_.size(); ++i) {

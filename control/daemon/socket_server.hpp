@@ -23,6 +23,7 @@
 #include "control/daemon/daemon_log.hpp"
 #include "dataplane/server/access_control.hpp"
 #include "dataplane/server/ntp_server_stage.hpp"
+#include "dataplane/server/server_keys.hpp"
 #include "dataplane/server/server_state.hpp"
 #include "dataplane/socket/udp_socket.hpp"
 
@@ -40,6 +41,11 @@ class SocketServer {
   int fd() const { return socket_ ? socket_->fd() : -1; }
   // Appends one pollfd per open socket (POLLIN); returns how many.
   size_t fill_pollfds(std::vector<pollfd>& fds) const;
+  // Authentication keys (server_keys.hpp); without them a request with a MAC is refused.
+  void attach_keys(server::ServerKeyPublisher* keys) {
+    keys_ = keys;
+    keys_reader_ = keys != nullptr ? keys->register_reader() : 0;
+  }
 
   // Answers every waiting request and empties the sockets' TX-stamp error queues (call on
   // POLLIN or POLLERR). `to_ntp` maps a CLOCK_REALTIME kernel stamp to the served
@@ -53,6 +59,8 @@ class SocketServer {
   uint64_t count(server::ServeOutcome o, bool ipv6) const {
     return family_counts_[ipv6 ? 1 : 0][static_cast<size_t>(o)];
   }
+  uint64_t authenticated() const { return authenticated_; }  // served with a signed reply
+  uint64_t auth_failures(server::AuthFailure f) const { return auth_.failures(f); }
   std::string summary() const;
 
  private:
@@ -79,6 +87,10 @@ class SocketServer {
   server::AccessGate access_;
   std::optional<config::NtpConfig> access_config_;
   std::array<std::array<uint64_t, server::kServeOutcomeCount>, 2> family_counts_{};
+  uint64_t authenticated_ = 0;
+  server::ServerKeyPublisher* keys_ = nullptr;
+  size_t keys_reader_ = 0;
+  server::ServerAuth auth_;
 };
 
 // Whether `config` has this interface's IPv4 server on (enabled and listening).

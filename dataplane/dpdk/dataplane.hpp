@@ -96,6 +96,8 @@ class Dataplane {
     loop_->attach_server(clock, state);
   }
   void attach_access(const server::PublishedAccess* access) { loop_->attach_access(access); }
+  // Its authentication keys (DataplaneLoop::attach_server_keys); before start().
+  void attach_server_keys(server::ServerKeyPublisher* keys) { loop_->attach_server_keys(keys); }
 
   // Runs the loop on worker lcore `lcore` until stop(); false if it cannot be launched.
   bool start(unsigned lcore);

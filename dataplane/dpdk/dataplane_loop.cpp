@@ -226,6 +226,9 @@ bool DataplaneLoop::serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
     snapshot_ = server_state_->read();
     model_ = clock_->read();
     if (access_state_ != nullptr) access_.refresh(*access_state_);
+    // The key table for this burst: valid until the next acquire (replies are signed at
+    // flush, within the burst).
+    auth_.set_table(server_keys_ != nullptr ? server_keys_->acquire(server_keys_reader_) : nullptr);
   }
   // T2: the NIC's stamp of the request where the port has one, else the burst's TSC, one
   // 2^-32 s step per reply of the burst (rx::request_receive_time).
@@ -236,9 +239,9 @@ bool DataplaneLoop::serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
   // sent): copying it there from the stack right after the call stalled on store forwarding,
   // about 15 ns per request in the profile (docs/benchmarks.md).
   PendingReply& reply = replies_[reply_count_];
-  const server::ServeResult& r = *new (&reply.result) server::ServeResult(
-      server::serve_in_place(frame, decoded_, server_interfaces_[itf.index], snapshot_, t2, t2,
-                             &interleaved_, access_state_ != nullptr ? &access_ : nullptr));
+  const server::ServeResult& r = *new (&reply.result) server::ServeResult(server::serve_in_place(
+      frame, decoded_, server_interfaces_[itf.index], snapshot_, t2, t2, &interleaved_,
+      access_state_ != nullptr ? &access_ : nullptr, &auth_));
   if (!server::sends_reply(r.outcome) || m->nb_segs != 1) {
     counters_.server.count(itf.index, family, r.outcome);
     counters_.count(DropReason::kNtpRequestNotServed);
@@ -264,14 +267,35 @@ void DataplaneLoop::flush_replies(uint16_t port) {
   reply_count_ = 0;
   // T3 as late as possible: one TSC read for the burst, right before it goes to the PMD.
   const clock::ClockReading now = clock_->now(read_tsc);
-  const NtpTimestamp t3 = now.model.ntp(now.ticks);
+  // Signed replies are signed after T3 is written, so the burst leaves later than T3 by the
+  // signing time: T3 is moved ahead by the signatures' measured cost (a running mean, in
+  // ticks), as chronyd corrects its TX stamps by its MAC delay.
+  uint16_t signing = 0;
+  for (uint16_t i = 0; i < n; ++i) {
+    if (replies_[i].result.authenticated()) ++signing;
+  }
+  const NtpTimestamp t3 = now.model.ntp(now.ticks + signing * sign_ticks_);
+  uint16_t ready = 0;
   for (uint16_t i = 0; i < n; ++i) {
     PendingReply& r = replies_[i];
-    server::stamp_transmit(std::span<uint8_t>(rte_pktmbuf_mtod(r.m, uint8_t*), r.m->data_len),
-                           r.result, t3);
-    out[i] = r.m;
+    const std::span<uint8_t> frame(rte_pktmbuf_mtod(r.m, uint8_t*), r.m->data_len);
+    server::stamp_transmit(frame, r.result, t3);
+    // Signed after T3 is written (the MAC covers it); T3 is early by the signing time of
+    // the authenticated replies before the burst (docs/operations.md, "Server authentication").
+    if (!server::sign_reply(frame, r.result, auth_)) {
+      counters_.server.count(r.interface, r.family, server::ServeOutcome::kTxFailed);
+      counters_.count(DropReason::kNtpRequestNotServed);
+      rte_pktmbuf_free(r.m);
+      continue;
+    }
+    replies_[ready] = r;
+    out[ready++] = r.m;
   }
-  const uint16_t sent = ports_[port]->tx_burst(out, n);
+  if (signing != 0) {
+    const uint64_t per = (read_tsc() - now.ticks) / signing;
+    sign_ticks_ = sign_ticks_ == 0 ? per : (7 * sign_ticks_ + per) / 8;
+  }
+  const uint16_t sent = ports_[port]->tx_burst(out, ready);
   // The replies' TX time for interleaved mode: the TSC right after the burst returned (the PMD
   // offers no TX stamp of these frames; on net_af_packet the burst's sendto has carried them
   // into the kernel by then).
@@ -280,12 +304,13 @@ void DataplaneLoop::flush_replies(uint16_t port) {
   DataplaneCounters::add(counters_.outcome[static_cast<size_t>(RxOutcome::kNtpRequestServed)],
                          sent);
   DataplaneCounters::add(counters_.tx_frames, sent);
-  for (uint16_t i = 0; i < n; ++i) {
+  for (uint16_t i = 0; i < ready; ++i) {
     const PendingReply& r = replies_[i];
     if (i < sent) {
       // A KoD carried no T2, so no later request can name it.
       if (!server::is_kod(r.result.outcome)) interleaved_.save(r.result.receive, tx_time);
       counters_.server.count(r.interface, r.family, r.result.outcome);
+      if (r.result.authenticated()) counters_.server.count_authenticated(r.interface, r.family);
     } else {
       counters_.server.count(r.interface, r.family, server::ServeOutcome::kTxFailed);
       counters_.count(DropReason::kNtpRequestNotServed);

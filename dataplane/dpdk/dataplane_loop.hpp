@@ -30,6 +30,7 @@
 #include "dataplane/rx/rx_classifier.hpp"
 #include "dataplane/rx/rx_stamp.hpp"
 #include "dataplane/server/ntp_server_stage.hpp"
+#include "dataplane/server/server_keys.hpp"
 #include "dataplane/server/server_state.hpp"
 #include "dataplane/wire/frame_decoder.hpp"
 #include "dataplane/wire/neighbor_discovery.hpp"
@@ -70,6 +71,12 @@ class DataplaneLoop {
   }
   // Access and rate control (dataplane/server/access_control.hpp), published by control.
   void attach_access(const server::PublishedAccess* access) { access_state_ = access; }
+  // The server's authentication keys (dataplane/server/server_keys.hpp); call before the loop
+  // runs. Without them a request carrying a MAC is refused (auth failed).
+  void attach_server_keys(server::ServerKeyPublisher* keys) {
+    server_keys_ = keys;
+    server_keys_reader_ = keys != nullptr ? keys->register_reader() : 0;
+  }
 
   // True while a request sent in the last kReplyWaitMs has had no reply yet. A runner that naps
   // when idle keeps spinning meanwhile: a reply landing mid-nap would be stamped (T4) late by up
@@ -164,6 +171,10 @@ class DataplaneLoop {
   server::InterleavedStore interleaved_;
   const server::PublishedAccess* access_state_ = nullptr;
   server::AccessGate access_;  // its rate table is allocated once, at construction
+  server::ServerKeyPublisher* server_keys_ = nullptr;
+  size_t server_keys_reader_ = 0;
+  server::ServerAuth auth_;  // this lcore's MAC contexts and the burst's key table
+  uint64_t sign_ticks_ = 0;  // running mean of stamping + signing one reply, in TSC ticks
   clock::ClockModel model_;
   bool burst_state_read_ = false;
   std::array<PendingReply, kBurst> replies_{};

@@ -1,5 +1,8 @@
 #include "dataplane/server/ntp_server_stage.hpp"
 
+#include <algorithm>
+#include <array>
+
 #include "dataplane/wire/byte_order.hpp"
 #include "dataplane/wire/frame_encoder.hpp"
 
@@ -28,6 +31,20 @@ bool bad_destination(const wire::DecodedFrame& f) {
 // T3 strictly after T2 (RFC 9769 section 2: unique timestamps; clients reject TX == RX).
 NtpTimestamp after(NtpTimestamp t2, NtpTimestamp t3) {
   return static_cast<int64_t>(t3.raw() - t2.raw()) > 0 ? t3 : NtpTimestamp::from_raw(t2.raw() + 1);
+}
+
+// The MAC placeholder of an authenticated reply: the digest is written by sign_reply().
+constexpr std::array<uint8_t, wire::kMaxMacDigestSize> kZeroDigest{};
+
+// The request's MAC, checked before the frame is overwritten. Without `auth` (no keys) a
+// request with a MAC is refused.
+AuthCheck check_auth(ServerAuth* auth, const wire::NtpPacket& request,
+                     std::span<const uint8_t> payload) {
+  if (auth != nullptr) return auth->check(request, payload);
+  AuthCheck c;
+  c.ok = !request.has_mac;
+  c.failure = AuthFailure::kUnknownKey;
+  return c;
 }
 
 ServeOutcome access_outcome(AccessGate* access, const wire::IpAddress& source, NtpTimestamp t2) {
@@ -79,8 +96,8 @@ std::string_view to_string(ServeOutcome outcome) {
       return "broadcast or multicast";
     case ServeOutcome::kUnsupportedFrame:
       return "tunneled or QinQ";
-    case ServeOutcome::kAuthUnsupported:
-      return "authenticated request (not supported)";
+    case ServeOutcome::kAuthFailed:
+      return "authentication failed";
     case ServeOutcome::kTxFailed:
       return "reply not sent";
     case ServeOutcome::kMalformed:
@@ -122,7 +139,6 @@ ServeOutcome check_request(const wire::NtpPacket& request) {
     return ServeOutcome::kNotRequest;
   }
   if (request.header.version < 1 || request.header.version > 4) return ServeOutcome::kBadVersion;
-  if (request.has_mac) return ServeOutcome::kAuthUnsupported;
   return ServeOutcome::kServedBasic;
 }
 
@@ -161,7 +177,7 @@ std::optional<NtpTimestamp> interleaved_transmit(const wire::NtpHeader& request,
 ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& request,
                            const ServerInterface& itf, const ServerSnapshot& state, NtpTimestamp t2,
                            NtpTimestamp provisional_t3, const InterleavedStore* store,
-                           AccessGate* access) {
+                           AccessGate* access, ServerAuth* auth) {
   ServeResult r;
   if (!request.is_ntp || request.error != wire::DecodeError::kOk) {
     r.outcome = ServeOutcome::kNotRequest;
@@ -181,6 +197,24 @@ ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& r
   if (r.outcome != ServeOutcome::kServedBasic) return r;
   r.outcome = access_outcome(access, request.src_ip, t2);
   if (!sends_reply(r.outcome)) return r;
+  // A KoD goes out unsigned (it carries no time); otherwise the MAC is checked last, being the
+  // costly check, and only for requests the access and rate checks let through.
+  wire::NtpMac placeholder{};
+  const wire::NtpMac* mac = nullptr;
+  if (!is_kod(r.outcome)) {
+    const AuthCheck a = check_auth(auth, request.ntp, request.udp_payload);
+    if (!a.ok) {
+      r.outcome = ServeOutcome::kAuthFailed;
+      return r;
+    }
+    r.key = a.key;
+    r.digest_length = a.digest_length;
+    if (a.key != nullptr) {
+      placeholder = wire::NtpMac{a.key->id,
+                                 std::span<const uint8_t>(kZeroDigest.data(), a.digest_length)};
+      mac = &placeholder;
+    }
+  }
 
   // Everything the reply needs is copied out of the request before the frame is overwritten.
   wire::NtpHeader header = is_kod(r.outcome)
@@ -206,7 +240,7 @@ ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& r
     spec.src_port = request.dst_port;
     spec.dst_port = request.src_port;
     spec.tos = request.tos;
-    r.length = wire::encode_ipv4_ntp(frame, spec, header);
+    r.length = wire::encode_ipv4_ntp(frame, spec, header, mac);
   } else {
     wire::Ipv6UdpSpec spec;
     spec.eth = eth;
@@ -215,7 +249,7 @@ ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& r
     spec.src_port = request.dst_port;
     spec.dst_port = request.src_port;
     spec.traffic_class = request.tos;
-    r.length = wire::encode_ipv6_ntp(frame, spec, header);
+    r.length = wire::encode_ipv6_ntp(frame, spec, header, mac);
   }
   if (r.length == 0) {  // cannot happen for a decoded request (the reply is smaller)
     r.outcome = ServeOutcome::kTxFailed;
@@ -236,9 +270,17 @@ void stamp_transmit(std::span<uint8_t> frame, const ServeResult& reply, NtpTimes
   wire::restamp_ntp_transmit(frame, reply.udp_offset, after(t2, t3));
 }
 
+bool sign_reply(std::span<uint8_t> frame, const ServeResult& reply, ServerAuth& auth) {
+  if (reply.key == nullptr || reply.length == 0) return true;
+  return sign_reply_frame(auth, frame.first(std::min(frame.size(), reply.length)), reply.udp_offset,
+                          *reply.key, reply.digest_length);
+}
+
 ServeOutcome serve_payload(std::span<const uint8_t> request_payload, std::span<uint8_t> out,
                            const ServerClockState& state, NtpTimestamp t2, NtpTimestamp t3,
-                           AccessGate* access, const wire::IpAddress& source) {
+                           AccessGate* access, const wire::IpAddress& source, ServerAuth* auth,
+                           size_t* reply_length) {
+  if (reply_length != nullptr) *reply_length = 0;
   wire::NtpPacket request;
   if (wire::decode_ntp(request_payload, request) != wire::DecodeError::kOk) {
     return ServeOutcome::kMalformed;
@@ -247,10 +289,20 @@ ServeOutcome serve_payload(std::span<const uint8_t> request_payload, std::span<u
   if (outcome != ServeOutcome::kServedBasic) return outcome;
   outcome = access_outcome(access, source, t2);
   if (!sends_reply(outcome)) return outcome;
-  if (wire::encode_ntp(out, is_kod(outcome) ? kod_header(request.header, kiss_of(outcome))
-                                            : reply_header(request.header, state, t2, t3)) == 0) {
-    return ServeOutcome::kTxFailed;
+  if (is_kod(outcome)) {
+    // Unsigned, like the KoD of serve_in_place.
+    const size_t k = wire::encode_ntp(out, kod_header(request.header, kiss_of(outcome)));
+    if (k == 0) return ServeOutcome::kTxFailed;
+    if (reply_length != nullptr) *reply_length = k;
+    return outcome;
   }
+  const AuthCheck a = check_auth(auth, request, request_payload);
+  if (!a.ok) return ServeOutcome::kAuthFailed;
+  if (a.key != nullptr && reply_length == nullptr) return ServeOutcome::kTxFailed;  // no room
+  size_t n = wire::encode_ntp(out, reply_header(request.header, state, t2, t3));
+  if (n != 0 && a.key != nullptr) n = auth->sign(out, *a.key, a.digest_length);
+  if (n == 0) return ServeOutcome::kTxFailed;
+  if (reply_length != nullptr) *reply_length = n;
   return outcome;
 }
 

@@ -13,8 +13,9 @@
 // - then access and rate control (`ntp access`, `ntp discard`, `ntp kod-enable`;
 //   access_control.hpp): denied or over the rate means no reply, or a DENY/RATE KoD in place;
 // - the reply is a basic 48-byte packet: extension fields of the request are dropped, so the
-//   reply is never larger than the request. Requests carrying a MAC are not answered (server
-//   authentication is not implemented: an unsigned reply would be refused by the client).
+//   reply is never larger than the request. A request with a MAC is answered only when the
+//   MAC checks (server_auth.hpp), with a reply signed by the same key after T3 is final
+//   (sign_reply); `ntp authentication enable` also refuses requests without a MAC.
 #pragma once
 
 #include <cstddef>
@@ -25,6 +26,7 @@
 
 #include "dataplane/server/access_control.hpp"
 #include "dataplane/server/interleaved_store.hpp"
+#include "dataplane/server/server_auth.hpp"
 #include "dataplane/server/server_state.hpp"
 #include "dataplane/time/ntp_timestamp.hpp"
 #include "dataplane/wire/frame_decoder.hpp"
@@ -46,7 +48,7 @@ enum class ServeOutcome : uint8_t {
   kBadVersion,         // version 0 or above 4
   kBroadcast,          // to a broadcast/multicast MAC or address, or from one
   kUnsupportedFrame,   // tunneled (GRE) or QinQ request
-  kAuthUnsupported,    // request carries a MAC: server authentication is not implemented
+  kAuthFailed,         // MAC missing (authentication enabled), unknown/untrusted key, bad MAC
   kTxFailed,           // answered, but the TX queue did not take the reply
   kMalformed,          // NTP payload that does not decode (socket backend; the dataplane counts
                        // these as decode errors before the stage)
@@ -77,7 +79,8 @@ struct ServerInterface {
 ServeOutcome check_listening(const ServerListen& listen, const ServerInterface& itf,
                              const wire::IpAddress& dst, uint16_t dst_port);
 
-// Payload-level checks of a decoded NTP request (mode, version, MAC). kServedBasic means yes.
+// Payload-level checks of a decoded NTP request (mode, version). kServedBasic means yes. The
+// MAC is checked by ServerAuth::check (server_auth.hpp).
 ServeOutcome check_request(const wire::NtpPacket& request);
 
 // The mode-4 header answering `request`, with T2 = `receive` and T3 = `transmit` (moved past
@@ -95,10 +98,13 @@ std::optional<NtpTimestamp> interleaved_transmit(const wire::NtpHeader& request,
 
 struct ServeResult {
   ServeOutcome outcome = ServeOutcome::kNotRequest;
-  size_t length = 0;      // reply frame length (0 when not served)
-  size_t udp_offset = 0;  // the reply's UDP header, for stamp_transmit()
-  NtpTimestamp receive;   // the T2 the reply carries: save it with the reply's TX time
+  size_t length = 0;               // reply frame length (0 when not served)
+  size_t udp_offset = 0;           // the reply's UDP header, for stamp_transmit()
+  NtpTimestamp receive;            // the T2 the reply carries: save it with the reply's TX time
+  const ServerKey* key = nullptr;  // sign with this key (sign_reply), nullptr: unsigned
+  uint8_t digest_length = 0;
   bool interleaved() const { return outcome == ServeOutcome::kServedInterleaved; }
+  bool authenticated() const { return key != nullptr; }
 };
 
 // Checks everything and, when the request is answered, rewrites `frame` (the buffer `request`
@@ -107,21 +113,31 @@ struct ServeResult {
 // transmit field holds `provisional_t3` until stamp_transmit() overwrites it (basic replies;
 // an interleaved one, with `store`, carries the saved TX time and is not restamped).
 // With `access`, a listening request passes the access and rate checks first
-// (access_control.hpp): it may end denied or rate-limited, or the reply is a KoD.
+// (access_control.hpp): it may end denied or rate-limited, or the reply is an unsigned KoD.
+// `auth` then checks the request's MAC (nullptr: no keys, a request with a MAC is refused); an
+// authenticated reply carries a zero digest until sign_reply() writes it.
 ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& request,
                            const ServerInterface& itf, const ServerSnapshot& state, NtpTimestamp t2,
                            NtpTimestamp provisional_t3, const InterleavedStore* store = nullptr,
-                           AccessGate* access = nullptr);
+                           AccessGate* access = nullptr, ServerAuth* auth = nullptr);
 
 // Writes T3 into a basic reply built by serve_in_place() and fixes the UDP checksum (RFC 1624).
 // T3 is moved past the reply's T2 when it is not later. Interleaved replies are left alone.
 void stamp_transmit(std::span<uint8_t> frame, const ServeResult& reply, NtpTimestamp t3);
 
+// Signs an authenticated reply (reply.authenticated()) once its header is final, i.e. after
+// stamp_transmit(). False when libcrypto failed: the reply must not be sent. True for
+// unauthenticated replies (nothing to do).
+bool sign_reply(std::span<uint8_t> frame, const ServeResult& reply, ServerAuth& auth);
+
 // The same for a socket backend, on a UDP payload alone: checks the request and writes the
-// 48-byte reply into `out`. Returns the outcome; the reply is `out.first(48)` when served.
-// With `access`, `source` is the request's sender and the access/rate checks apply as above.
+// reply into `out`. Returns the outcome; the reply is `out.first(48)` when served, or
+// `out.first(*reply_length)` when `reply_length` is given (a signed reply is longer: `out`
+// needs 48 + 4 + 64 bytes). With `access`, `source` is the request's sender and the access/rate
+// checks apply as above; with `auth`, a request's MAC is checked and the reply signed.
 ServeOutcome serve_payload(std::span<const uint8_t> request_payload, std::span<uint8_t> out,
                            const ServerClockState& state, NtpTimestamp t2, NtpTimestamp t3,
-                           AccessGate* access = nullptr, const wire::IpAddress& source = {});
+                           AccessGate* access = nullptr, const wire::IpAddress& source = {},
+                           ServerAuth* auth = nullptr, size_t* reply_length = nullptr);
 
 }  // namespace wiretime::server

@@ -10,6 +10,9 @@ std::string summary(const ServerCounters& counters) {
       s += " " + std::string(to_string(static_cast<ServeOutcome>(i))) + " " + std::to_string(n) +
            ";";
   }
+  if (const uint64_t a = counters.total_authenticated(); a != 0) {
+    s += " of which authenticated " + std::to_string(a) + ";";
+  }
   return s == "server:" ? "server: no requests" : s;
 }
 

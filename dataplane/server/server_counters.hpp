@@ -22,6 +22,25 @@ struct ServerCounters {
              kCountedInterfaces + 1>
       counts{};
 
+  // Served requests whose reply was signed (a subset of served basic + interleaved).
+  std::array<std::array<std::atomic<uint64_t>, 2>, kCountedInterfaces + 1> authenticated{};
+
+  void count_authenticated(uint16_t interface, wire::IpVersion v) {
+    std::atomic<uint64_t>& c = authenticated[slot(interface)][family(v)];
+    c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
+  uint64_t total_authenticated(wire::IpVersion v = wire::IpVersion::kNone) const {
+    uint64_t sum = 0;
+    for (const auto& itf : authenticated) {
+      for (size_t f = 0; f < 2; ++f) {
+        if (v == wire::IpVersion::kNone || f == family(v)) {
+          sum += itf[f].load(std::memory_order_relaxed);
+        }
+      }
+    }
+    return sum;
+  }
+
   static size_t slot(uint16_t interface) {
     return interface < kCountedInterfaces ? interface : kCountedInterfaces;
   }

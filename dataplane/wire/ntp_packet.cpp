@@ -11,9 +11,22 @@ constexpr size_t kControlHeaderSize = 12;  // mode 6, RFC 1305 appendix B
 constexpr size_t kPrivateHeaderSize = 8;   // mode 7, ntpd's ntp_request.h
 constexpr size_t kMaxExtensionFieldSize = 0xfffc;
 
-// Legacy MAC trailer sizes: crypto-NAK, key id + MD5, key id + SHA-1, key id + 32 bytes.
+// RFC 7822 section 7: an NTPv4 MAC is at most 24 bytes (key id + 20), so fields parse
+// deterministically.
+constexpr size_t kMaxV4MacSize = kMacKeyIdSize + 20;
+constexpr size_t kMaxMacSize = kMacKeyIdSize + kMaxMacDigestSize;
+
+// Legacy MAC trailer sizes before NTPv4: the crypto-NAK, or key id + 16..64 digest bytes in
+// whole words. chronyd sends full-length digests in NTPv3 (it uses v3 for keys whose digest
+// exceeds 20 bytes: SHA256 36, SHA384 52, SHA512 68-byte trailers).
 constexpr bool is_mac_size(size_t n) {
-  return n == 4 || n == 20 || n == 24 || n == 36;
+  return n == kMacKeyIdSize || (n >= 20 && n <= kMaxMacSize && n % 4 == 0);
+}
+// A longer-than-v4 MAC right after an NTPv4 header (older chronyd sent untruncated v4 MACs;
+// chronyd still accepts them when no extension field precedes): key id + a whole digest of
+// SHA3-224, SHA256/SHA3-256, SHA384/SHA3-384 or SHA512/SHA3-512.
+constexpr bool is_long_v4_mac_size(size_t n) {
+  return n == 32 || n == 36 || n == 52 || n == kMaxMacSize;
 }
 
 void set_mac(std::span<const uint8_t> trailer, NtpPacket& out) {
@@ -22,9 +35,10 @@ void set_mac(std::span<const uint8_t> trailer, NtpPacket& out) {
   out.mac.digest = trailer.subspan(kMacKeyIdSize);
 }
 
-// Walks RFC 7822 extension fields until the remainder is empty or has MAC size. A MAC is at
-// most 24 bytes (36 with a 32-byte digest) and a field at least 16, so only the 36-byte
-// remainder is ambiguous: it is a MAC unless it parses completely as fields (+ short MAC).
+// Walks RFC 7822 extension fields until the remainder is empty or has MAC size. A v4 MAC is at
+// most 24 bytes and a field at least 16; a remainder of a long MAC's size right after the
+// header (32, 36, 52 or 68 bytes) is ambiguous: it is a MAC unless it parses completely as
+// fields (+ short MAC).
 DecodeError decode_extension_fields(std::span<const uint8_t> rest, NtpPacket& out,
                                     bool allow_long_mac) {
   while (!rest.empty()) {
@@ -33,7 +47,7 @@ DecodeError decode_extension_fields(std::span<const uint8_t> rest, NtpPacket& ou
       set_mac(rest, out);
       return DecodeError::kOk;
     }
-    if (n == 36 && allow_long_mac) {
+    if (allow_long_mac && out.extension_count == 0 && is_long_v4_mac_size(n)) {
       const uint8_t count = out.extension_count;
       if (decode_extension_fields(rest, out, false) == DecodeError::kOk) return DecodeError::kOk;
       out.extension_count = count;

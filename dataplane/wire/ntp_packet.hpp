@@ -21,7 +21,7 @@ inline constexpr size_t kMaxExtensionFields = 8;
 inline constexpr size_t kMinExtensionFieldSize = 16;  // RFC 7822 section 3
 // Legacy MAC trailer: 4-byte key id + digest. Only key id (4 bytes, key id 0) is a crypto-NAK.
 inline constexpr size_t kMacKeyIdSize = 4;
-inline constexpr size_t kMaxMacDigestSize = 32;
+inline constexpr size_t kMaxMacDigestSize = 64;  // SHA512 in NTPv3 (chronyd)
 
 enum class LeapIndicator : uint8_t {
   kNoWarning = 0,
@@ -68,8 +68,8 @@ struct NtpExtensionField {
   std::span<const uint8_t> value;
 };
 
-// Legacy MAC: key id and digest (16 bytes MD5, 20 SHA-1, 32 e.g. SHA-256/CMAC-size), or a
-// crypto-NAK (digest empty; key id 0 per RFC 5905, but any key id is reported as seen).
+// Legacy MAC: key id and digest (16 bytes MD5/CMAC, 20 SHA-1 or truncated v4, up to 64 SHA512), or
+// a crypto-NAK (digest empty; key id 0 per RFC 5905, but any key id is reported as seen).
 struct NtpMac {
   uint32_t key_id = 0;
   std::span<const uint8_t> digest;
@@ -96,15 +96,17 @@ struct NtpPacket {
 // - The trailer after 48 bytes follows RFC 7822 section 7: for version 4, a remainder of
 //   exactly 4, 20 or 24 bytes is a MAC; otherwise extension fields are walked (each >= 16
 //   bytes, a multiple of 4, within the packet) until the remainder is empty or has MAC size
-//   (4, 20, 24, or 36 when 36 bytes do not form one extension field). Versions 1-3 have no
-//   extension fields: the whole trailer must be a MAC.
+//   (4, 20, 24; right after the header also 32, 36, 52 or 68 bytes when those bytes do not
+//   form extension fields: an untruncated long MAC). Versions 1-3 have no extension fields:
+//   the whole trailer must be a MAC (4 bytes, or 20-68 in whole words: chronyd sends SHA256,
+//   SHA384 and SHA512 digests untruncated in NTPv3).
 // On a trailer error (extension/MAC reasons) `out.header` is still filled, so tools can show
 // the header of a malformed packet. Never reads outside `payload`. Sets every field of `out`
 // but the `extensions` beyond extension_count, so a reused `out` needs no clearing.
 DecodeError decode_ntp(std::span<const uint8_t> payload, NtpPacket& out);
 
 // Writes the 48-byte header, then the MAC (key id + digest) when `mac` is given. Returns the
-// number of bytes written, or 0 if `out` is too small or the digest is longer than 32 bytes.
+// number of bytes written, or 0 if `out` is too small or the digest is longer than 64 bytes.
 size_t encode_ntp(std::span<uint8_t> out, const NtpHeader& header, const NtpMac* mac = nullptr);
 
 // The header of a client (mode 3) request: the one builder every path uses (the control loop

@@ -1,4 +1,4 @@
-#include "control/auth/mac_digest.hpp"
+#include "dataplane/auth/mac_digest.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 #include <random>
 #include <string>
 
-#include "control/auth/mac_algorithm.hpp"
+#include "dataplane/auth/mac_algorithm.hpp"
 #include "tests/unit/auth/test_bytes.hpp"
 
 namespace wiretime::auth {

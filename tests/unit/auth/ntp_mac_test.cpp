@@ -5,7 +5,7 @@
 #include <array>
 
 #include "control/auth/auth_status.hpp"
-#include "control/auth/mac_digest.hpp"
+#include "dataplane/auth/mac_digest.hpp"
 #include "tests/unit/auth/test_bytes.hpp"
 
 namespace wiretime::auth {

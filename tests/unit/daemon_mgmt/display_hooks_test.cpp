@@ -176,6 +176,26 @@ TEST(PacketStatisticsLive, PerFamilyCountersAndBackendDropsAddUp) {
   EXPECT_TRUE(s.ipv6_packets.last_drop_reasons.empty());
 }
 
+// Requests the server refused for authentication are authentication failures (nested in the
+// validity test failures) of their family's display.
+TEST(PacketStatisticsLive, ServerAuthenticationFailuresCount) {
+  Lab lab;
+  lab.servers["198.18.0.1"] = Server{};
+  config::NtpConfig c;
+  c.unicast_servers = {server("198.18.0.1")};
+  lab.commit(c);
+  lab.run(3000);
+  const display::StatusSnapshot before = lab.hooks().status();
+  lab.drops_[0].server_auth_failed = 3;
+  const display::StatusSnapshot s = lab.hooks().status();
+  EXPECT_EQ(s.ipv4_packets.authentication_failures,
+            before.ipv4_packets.authentication_failures + 3);
+  EXPECT_EQ(s.ipv4_packets.validity_test_failures, before.ipv4_packets.validity_test_failures + 3);
+  EXPECT_EQ(s.ipv4_packets.dropped, before.ipv4_packets.dropped + 3);
+  EXPECT_EQ(s.ipv4_packets.received, s.ipv4_packets.processed + s.ipv4_packets.dropped);
+  EXPECT_EQ(s.ipv6_packets.authentication_failures, 0u);
+}
+
 TEST(PacketStatisticsLive, ResetZeroesTheDisplayNotTheCounters) {
   Lab lab;
   lab.servers["198.18.0.1"] = Server{};

@@ -250,13 +250,14 @@ std::vector<uint8_t> concat(std::initializer_list<std::vector<uint8_t>> parts) {
 
 TEST(NtpPacket, TrailerRules) {
   NtpPacket p;
-  // v3: whole trailer is a MAC of 4/20/24/36 bytes.
-  for (size_t n : {4u, 20u, 24u, 36u}) {
+  // v3: whole trailer is a MAC: the crypto-NAK or key id + 16..64 digest bytes in whole words
+  // (chronyd's NTPv3 SHA256/SHA384/SHA512 trailers are 36/52/68 bytes).
+  for (size_t n : {4u, 20u, 24u, 28u, 32u, 36u, 52u, 68u}) {
     EXPECT_EQ(decode_ntp(with_trailer(3, std::vector<uint8_t>(n, 0)), p), DecodeError::kOk) << n;
     EXPECT_TRUE(p.has_mac);
     EXPECT_EQ(p.mac.digest.size(), n - 4);
   }
-  for (size_t n : {1u, 8u, 16u, 28u, 40u}) {
+  for (size_t n : {1u, 8u, 16u, 22u, 72u}) {
     EXPECT_EQ(decode_ntp(with_trailer(3, std::vector<uint8_t>(n, 0)), p),
               DecodeError::kBadMacLength)
         << n;
@@ -294,13 +295,36 @@ TEST(NtpPacket, TrailerRules) {
   EXPECT_EQ(p.extension_count, 0);
   EXPECT_EQ(p.mac.key_id, 7u);
   EXPECT_EQ(p.mac.digest.size(), 32u);
+  // Untruncated SHA384/SHA512 MACs right after a v4 header (older chronyd), 52 and 68 bytes.
+  for (size_t n : {52u, 68u}) {
+    auto mac = std::vector<uint8_t>(n, 0x5a);
+    mac[0] = 0, mac[1] = 0, mac[2] = 0, mac[3] = 9;
+    EXPECT_EQ(decode_ntp(with_trailer(4, mac), p), DecodeError::kOk) << n;
+    EXPECT_EQ(p.extension_count, 0);
+    EXPECT_EQ(p.mac.key_id, 9u);
+    EXPECT_EQ(p.mac.digest.size(), n - 4);
+  }
+  // 72 or 40 bytes after the header: no long MAC size, and no fields.
+  EXPECT_EQ(decode_ntp(with_trailer(4, std::vector<uint8_t>(72, 0x5a)), p),
+            DecodeError::kBadExtensionFieldLength);
+  EXPECT_EQ(decode_ntp(with_trailer(4, std::vector<uint8_t>(40, 0x5a)), p),
+            DecodeError::kBadExtensionFieldLength);
 
   EXPECT_EQ(decode_ntp(with_trailer(4, std::vector<uint8_t>(8, 0)), p), DecodeError::kBadMacLength);
   EXPECT_EQ(decode_ntp(with_trailer(4, ef(1, 12)), p), DecodeError::kBadMacLength);  // < 16
   EXPECT_EQ(decode_ntp(with_trailer(4, concat({ef(1, 16), ef(2, 18)})), p),
             DecodeError::kBadExtensionFieldLength);
+  // After a first field (no long MAC can follow one), a bad field is an error...
+  EXPECT_EQ(
+      decode_ntp(with_trailer(4, concat({ef(3, 16), ef(1, 16), ef(2, 8), std::vector<uint8_t>(8)})),
+                 p),
+      DecodeError::kBadExtensionFieldLength);
+  // ...while the same 32 bytes right after the header can only be a long MAC (SHA3-224 size):
+  // the server's key check refuses it (chronyd drops it as invalid).
   EXPECT_EQ(decode_ntp(with_trailer(4, concat({ef(1, 16), ef(2, 8), std::vector<uint8_t>(8)})), p),
-            DecodeError::kBadExtensionFieldLength);
+            DecodeError::kOk);
+  EXPECT_TRUE(p.has_mac);
+  EXPECT_EQ(p.mac.digest.size(), 28u);
   auto truncated = ef(1, 64);
   truncated.resize(40);
   EXPECT_EQ(decode_ntp(with_trailer(4, truncated), p), DecodeError::kTruncatedExtensionField);
@@ -358,10 +382,12 @@ TEST(NtpPacket, EncodeRoundTrip) {
 TEST(NtpPacket, EncodeRejectsSmallBufferAndLongDigest) {
   std::array<uint8_t, 47> small{};
   EXPECT_EQ(encode_ntp(small, NtpHeader{}), 0u);
-  std::array<uint8_t, 33> digest{};
+  std::array<uint8_t, 65> digest{};  // one past SHA512's 64 bytes
   NtpMac mac{1, digest};
   std::array<uint8_t, 200> buf{};
   EXPECT_EQ(encode_ntp(buf, NtpHeader{}, &mac), 0u);
+  NtpMac mac64{1, std::span(digest).first(64)};
+  EXPECT_EQ(encode_ntp(buf, NtpHeader{}, &mac64), 116u);
   std::array<uint8_t, 60> exact{};
   NtpMac mac16{1, std::span(digest).first(16)};
   EXPECT_EQ(encode_ntp(std::span(exact).first(67), NtpHeader{}, &mac16), 0u);

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <span>
 
-#include "control/auth/mac_algorithm.hpp"
+#include "dataplane/auth/mac_algorithm.hpp"
 
 namespace wiretime::auth {
 

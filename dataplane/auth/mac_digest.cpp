@@ -1,4 +1,4 @@
-#include "control/auth/mac_digest.hpp"
+#include "dataplane/auth/mac_digest.hpp"
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>

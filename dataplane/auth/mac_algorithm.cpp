@@ -1,4 +1,4 @@
-#include "control/auth/mac_algorithm.hpp"
+#include "dataplane/auth/mac_algorithm.hpp"
 
 #include <array>
 

@@ -123,7 +123,13 @@ TEST_F(OfflineTest, ProductDocumentProcedureProducesTheExpectedYaml) {
     EXPECT_EQ(session.prompt(), "[~HUAWEI]");
   }
   const YAML::Node doc = YAML::LoadFile(file);
+  // The fixture's old-style `ipv4:` moved into the running configuration on this first commit
+  // (config/ntp_config/legacy_l3.hpp).
   const std::string expected_ntp =
+      "interfaces:\n"
+      "  - name: GE1/0/1\n"
+      "    ipv4-addresses:\n"
+      "      - 198.18.0.2/24\n"
       "server-disable: true\n"
       "ipv6-server-disable: true\n"
       "unicast-servers:\n"
@@ -141,6 +147,7 @@ TEST_F(OfflineTest, ProductDocumentProcedureProducesTheExpectedYaml) {
   EXPECT_EQ(std::string(ntp.c_str()), expected_ntp);
   // The start-up sections are kept.
   EXPECT_EQ(doc["interfaces"][0]["devargs"].as<std::string>(), "net_af_packet0,iface=veth-wt");
+  EXPECT_FALSE(doc["interfaces"][0]["ipv4"]);
   EXPECT_EQ(doc["log"]["level"].as<std::string>(), "info");
   EXPECT_EQ(doc["dataplane"]["eal"].size(), 2u);
 

@@ -225,7 +225,7 @@ class LineGenerator {
 
 class NullTransport : public runtime::Transport {
  public:
-  bool send_request(const runtime::Peer&, const engine::SendRequest&) override { return true; }
+  bool send_request(const runtime::Peer&, const runtime::OutgoingRequest&) override { return true; }
 };
 
 // What the daemon does with a file before its first poll, minus the hardware: "" when it starts.

@@ -253,7 +253,7 @@ TEST_F(ServerAuthTest, InPlaceReplyIsSignedAfterT3WithValidChecksum) {
       ASSERT_EQ(d.error, wire::DecodeError::kOk);
       const NtpTimestamp t2 = NtpTimestamp::from_parts(3'900'000'000u, 0x40000000);
       const NtpTimestamp t3 = NtpTimestamp::from_parts(3'900'000'000u, 0x50000000);
-      const ServeResult r = serve_in_place(frame, d, itf, s, t2, t2, nullptr, &auth);
+      const ServeResult r = serve_in_place(frame, d, itf, s, t2, t2, nullptr, nullptr, &auth);
       ASSERT_EQ(r.outcome, ServeOutcome::kServedBasic);
       ASSERT_TRUE(r.authenticated());
       EXPECT_EQ(r.length, request_length);  // same MAC length, IP options none: same size
@@ -277,7 +277,8 @@ TEST_F(ServerAuthTest, SocketPayloadPathSignsAndRefuses) {
   ServerClockState state;
   const NtpTimestamp t = NtpTimestamp::from_parts(3'900'000'000u, 1);
   const auto request = signed_payload(3, kAlgs[4]);  // SHA512, 68-byte trailer
-  EXPECT_EQ(serve_payload(request, out, state, t, t, &auth, &length), ServeOutcome::kServedBasic);
+  EXPECT_EQ(serve_payload(request, out, state, t, t, nullptr, {}, &auth, &length),
+            ServeOutcome::kServedBasic);
   EXPECT_EQ(length, 116u);
   wire::NtpPacket p;
   ASSERT_EQ(wire::decode_ntp(std::span(out).first(length), p), wire::DecodeError::kOk);
@@ -285,11 +286,12 @@ TEST_F(ServerAuthTest, SocketPayloadPathSignsAndRefuses) {
   EXPECT_TRUE(
       independent.check(MacAlgorithm::kSha512, kAscii, std::span(out).first(48), p.mac.digest));
   const Alg wrong{5, MacAlgorithm::kSha512, &kAes256};
-  EXPECT_EQ(serve_payload(signed_payload(3, wrong), out, state, t, t, &auth, &length),
+  EXPECT_EQ(serve_payload(signed_payload(3, wrong), out, state, t, t, nullptr, {}, &auth, &length),
             ServeOutcome::kAuthFailed);
   EXPECT_EQ(length, 0u);
   // Without keys, refused.
-  EXPECT_EQ(serve_payload(request, out, state, t, t, nullptr, &length), ServeOutcome::kAuthFailed);
+  EXPECT_EQ(serve_payload(request, out, state, t, t, nullptr, {}, nullptr, &length),
+            ServeOutcome::kAuthFailed);
 }
 
 TEST(ServerKeyTable, FindsByIdKeepsFirstDuplicate) {

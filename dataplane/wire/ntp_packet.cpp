@@ -11,9 +11,6 @@ constexpr size_t kControlHeaderSize = 12;  // mode 6, RFC 1305 appendix B
 constexpr size_t kPrivateHeaderSize = 8;   // mode 7, ntpd's ntp_request.h
 constexpr size_t kMaxExtensionFieldSize = 0xfffc;
 
-// RFC 7822 section 7: an NTPv4 MAC is at most 24 bytes (key id + 20), so fields parse
-// deterministically.
-constexpr size_t kMaxV4MacSize = kMacKeyIdSize + 20;
 constexpr size_t kMaxMacSize = kMacKeyIdSize + kMaxMacDigestSize;
 
 // Legacy MAC trailer sizes before NTPv4: the crypto-NAK, or key id + 16..64 digest bytes in

@@ -10,11 +10,11 @@
 namespace wiretime::daemon {
 
 struct BackendDrops {
-  uint64_t invalid = 0;           // undecodable NTP, control modes, unexpected modes
-  uint64_t server_disabled = 0;   // client requests: wiretimed serves no time
-  uint64_t processing_delay = 0;  // replies lost because control did not keep up
-  uint64_t access_denied = 0;     // server: `ntp access` denied (no reply, or a DENY KoD)
-  uint64_t rate_limited = 0;      // server: over `ntp discard` (RATE KoD, or dropped)
+  uint64_t invalid = 0;             // undecodable NTP, control modes, unexpected modes
+  uint64_t server_disabled = 0;     // client requests: wiretimed serves no time
+  uint64_t processing_delay = 0;    // replies lost because control did not keep up
+  uint64_t access_denied = 0;       // server: `ntp access` denied (no reply, or a DENY KoD)
+  uint64_t rate_limited = 0;        // server: over `ntp discard` (RATE KoD, or dropped)
   uint64_t server_auth_failed = 0;  // client requests refused by server authentication
 };
 

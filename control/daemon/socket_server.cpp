@@ -4,8 +4,8 @@
 #include <random>
 
 #include "config/ntp_config/interface_name.hpp"
-#include "control/daemon/server_publisher.hpp"
 #include "config/ntp_config/ip_address.hpp"
+#include "control/daemon/server_publisher.hpp"
 #include "dataplane/l3/ip_prefix.hpp"
 
 namespace wiretime::daemon {

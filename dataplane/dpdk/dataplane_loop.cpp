@@ -239,9 +239,9 @@ bool DataplaneLoop::serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
   // sent): copying it there from the stack right after the call stalled on store forwarding,
   // about 15 ns per request in the profile (docs/benchmarks.md).
   PendingReply& reply = replies_[reply_count_];
-  const server::ServeResult& r = *new (&reply.result) server::ServeResult(server::serve_in_place(
-      frame, decoded_, server_interfaces_[itf.index], snapshot_, t2, t2, &interleaved_,
-      access_state_ != nullptr ? &access_ : nullptr, &auth_));
+  const server::ServeResult& r = *new (&reply.result) server::ServeResult(
+      server::serve_in_place(frame, decoded_, server_interfaces_[itf.index], snapshot_, t2, t2,
+                             &interleaved_, access_state_ != nullptr ? &access_ : nullptr, &auth_));
   if (!server::sends_reply(r.outcome) || m->nb_segs != 1) {
     counters_.server.count(itf.index, family, r.outcome);
     counters_.count(DropReason::kNtpRequestNotServed);

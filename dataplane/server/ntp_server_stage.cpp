@@ -210,8 +210,8 @@ ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& r
     r.key = a.key;
     r.digest_length = a.digest_length;
     if (a.key != nullptr) {
-      placeholder = wire::NtpMac{a.key->id,
-                                 std::span<const uint8_t>(kZeroDigest.data(), a.digest_length)};
+      placeholder =
+          wire::NtpMac{a.key->id, std::span<const uint8_t>(kZeroDigest.data(), a.digest_length)};
       mac = &placeholder;
     }
   }

@@ -4,6 +4,9 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 
+#include <filesystem>
+#include <system_error>
+
 namespace wiretime::dpdk {
 
 std::vector<std::string> eal_arguments(const std::string& program,
@@ -22,7 +25,17 @@ std::vector<std::string> eal_arguments(const std::string& program,
 }
 
 Eal::~Eal() {
-  if (initialised_) rte_eal_cleanup();
+  if (!initialised_) return;
+  // The primary's runtime directory (/run/dpdk/<file-prefix>: config, fbarray and socket
+  // files) outlives rte_eal_cleanup; every run has its own prefix, so without this each test
+  // process and daemon run would leave one behind.
+  const bool primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
+  const std::string dir = rte_eal_get_runtime_dir();
+  rte_eal_cleanup();
+  if (primary && !dir.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
 }
 
 std::string Eal::init(const std::vector<std::string>& argv) {

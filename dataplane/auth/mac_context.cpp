@@ -15,38 +15,10 @@
 
 #include <array>
 
+#include "dataplane/auth/evp_fetched.hpp"
+
 namespace wiretime::auth {
 namespace {
-
-// Fetched once per process: provider look-ups are the costly part of a MAC and fetched
-// objects are immutable, shareable between threads.
-struct Fetched {
-  std::array<EVP_MD*, 9> digests{};
-  EVP_MAC* cmac = nullptr;
-  EVP_MAC* hmac = nullptr;
-  Fetched() {
-    static constexpr std::array<const char*, 9> kNames{"MD5",      "SHA1",     "SHA256",
-                                                       "SHA384",   "SHA512",   "SHA3-224",
-                                                       "SHA3-256", "SHA3-384", "SHA3-512"};
-    for (size_t i = 0; i < kNames.size(); ++i) {
-      digests[i] = EVP_MD_fetch(nullptr, kNames[i], nullptr);
-    }
-    cmac = EVP_MAC_fetch(nullptr, "CMAC", nullptr);
-    hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  }
-  ~Fetched() {
-    for (EVP_MD* md : digests) EVP_MD_free(md);
-    EVP_MAC_free(cmac);
-    EVP_MAC_free(hmac);
-  }
-  Fetched(const Fetched&) = delete;
-  Fetched& operator=(const Fetched&) = delete;
-};
-
-const Fetched& fetched() {
-  static const Fetched f;
-  return f;
-}
 
 EVP_MAC_CTX* new_mac_ctx(EVP_MAC* mac, const char* name, const char* value) {
   if (mac == nullptr) return nullptr;
@@ -114,7 +86,7 @@ size_t hmac_sha256(std::span<const uint8_t> key, std::span<const uint8_t> data, 
 }  // namespace
 
 MacContext::MacContext() {
-  const Fetched& f = fetched();
+  const EvpFetched& f = evp_fetched();
   md_ = EVP_MD_CTX_new();
   cmac128_ = new_mac_ctx(f.cmac, OSSL_MAC_PARAM_CIPHER, "AES-128-CBC");
   cmac256_ = new_mac_ctx(f.cmac, OSSL_MAC_PARAM_CIPHER, "AES-256-CBC");
@@ -165,7 +137,7 @@ size_t MacContext::compute(MacAlgorithm algorithm, std::span<const uint8_t> secr
     default: {
       // SHA3 has no low-level interface: EVP, which allocates once per MAC in OpenSSL 3.0.
       unsigned int n = 0;
-      const EVP_MD* md = fetched().digests[static_cast<size_t>(algorithm)];
+      const EVP_MD* md = evp_fetched().digests[static_cast<size_t>(algorithm)];
       if (EVP_DigestInit_ex2(md_, md, nullptr) == 1 &&
           EVP_DigestUpdate(md_, secret.data(), secret.size()) == 1 &&
           EVP_DigestUpdate(md_, data.data(), data.size()) == 1 &&

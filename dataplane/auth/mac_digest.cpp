@@ -7,38 +7,10 @@
 #include <array>
 #include <memory>
 
+#include "dataplane/auth/evp_fetched.hpp"
+
 namespace wiretime::auth {
 namespace {
-
-// Fetched once: EVP_MD_fetch/EVP_MAC_fetch look up providers and are the costly part of a
-// one-packet MAC. Fetched objects are immutable and safe to share between threads.
-struct Fetched {
-  std::array<EVP_MD*, 9> digests{};
-  EVP_MAC* cmac = nullptr;
-  EVP_MAC* hmac = nullptr;
-
-  Fetched() {
-    static constexpr std::array<const char*, 9> kNames{"MD5",      "SHA1",     "SHA256",
-                                                       "SHA384",   "SHA512",   "SHA3-224",
-                                                       "SHA3-256", "SHA3-384", "SHA3-512"};
-    for (size_t i = 0; i < kNames.size(); ++i)
-      digests[i] = EVP_MD_fetch(nullptr, kNames[i], nullptr);
-    cmac = EVP_MAC_fetch(nullptr, "CMAC", nullptr);
-    hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  }
-  ~Fetched() {
-    for (EVP_MD* md : digests) EVP_MD_free(md);
-    EVP_MAC_free(cmac);
-    EVP_MAC_free(hmac);
-  }
-  Fetched(const Fetched&) = delete;
-  Fetched& operator=(const Fetched&) = delete;
-};
-
-const Fetched& fetched() {
-  static const Fetched f;
-  return f;
-}
 
 size_t hash_mac(const EVP_MD* md, std::span<const uint8_t> secret, std::span<const uint8_t> data,
                 uint8_t* out) {
@@ -74,7 +46,7 @@ size_t keyed_mac(EVP_MAC* mac, const char* param_name, const char* param_value,
 
 size_t compute_mac(MacAlgorithm algorithm, std::span<const uint8_t> secret,
                    std::span<const uint8_t> data, std::span<uint8_t, kMaxFullMacLength> out) {
-  const Fetched& f = fetched();
+  const EvpFetched& f = evp_fetched();
   if (const auto need = required_key_length(algorithm); need && secret.size() != *need) return 0;
   size_t length = 0;
   switch (algorithm) {

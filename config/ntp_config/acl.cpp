@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "config/ntp_config/ip_address.hpp"
+#include "config/ntp_config/yaml_error.hpp"
 
 namespace wiretime::config {
 
@@ -56,14 +57,7 @@ struct AclDecoder {
   std::optional<ConfigError> error;
 
   bool fail(const YAML::Node& node, const std::string& path, const std::string& message) {
-    if (error) return false;
-    ConfigError e{.path = path, .message = message};
-    const YAML::Mark mark = node.Mark();
-    if (mark.line >= 0) {
-      e.line = mark.line + 1;
-      e.column = mark.column + 1;
-    }
-    error = std::move(e);
+    if (!error) error = yaml_error(node.Mark(), path, message);
     return false;
   }
 

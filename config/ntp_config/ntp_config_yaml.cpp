@@ -10,6 +10,7 @@
 #include "config/ntp_config/interface_name.hpp"
 #include "config/ntp_config/ip_address.hpp"
 #include "config/ntp_config/key_cipher.hpp"
+#include "config/ntp_config/yaml_error.hpp"
 
 namespace wiretime::config {
 namespace {
@@ -22,14 +23,7 @@ class Decoder {
   bool ok() const { return !error.has_value(); }
 
   void fail(const YAML::Node& node, const std::string& path, const std::string& message) {
-    if (error) return;
-    ConfigError e{.path = path, .message = message};
-    const YAML::Mark mark = node.Mark();
-    if (mark.line >= 0) {
-      e.line = mark.line + 1;
-      e.column = mark.column + 1;
-    }
-    error = std::move(e);
+    if (!error) error = yaml_error(node.Mark(), path, message);
   }
 
   // Every key of the map must be one of `known`.

@@ -263,7 +263,7 @@ StartupConfig parse_document(const YamlField& root_field) {
   }
   if (auto e = validate_ntp_config(config.running, config.inventory())) {
     const YAML::Mark mark = mark_of(document, e->path);
-    throw YamlReadFailure{make_error(root_field.file(), mark, e->path, e->message)};
+    throw YamlReadFailure{yaml_error(mark, e->path, e->message, root_field.file())};
   }
   return config;
 }
@@ -304,14 +304,14 @@ ConfigResult<StartupConfig> load_startup_config_text(std::string_view text,
   try {
     document = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    return make_error(file_name, e.mark, "", "invalid YAML: " + e.msg);
+    return yaml_error(e.mark, "", "invalid YAML: " + e.msg, file_name);
   }
   try {
     return parse_document(YamlField(&file_name, document, "", document.Mark()));
   } catch (const YamlReadFailure& failure) {
     return failure.error;
   } catch (const YAML::Exception& e) {  // defensive: yaml-cpp accessors on odd documents
-    return make_error(file_name, e.mark, "", e.msg);
+    return yaml_error(e.mark, "", e.msg, file_name);
   }
 }
 

@@ -27,15 +27,8 @@ const char* kind_name(const YAML::Node& node) {
 
 }  // namespace
 
-ConfigError make_error(const std::string& file, const YAML::Mark& mark, std::string path,
-                       std::string message) {
-  const bool known = !mark.is_null();
-  return ConfigError{file, known ? mark.line + 1 : 0, known ? mark.column + 1 : 0, std::move(path),
-                     std::move(message)};
-}
-
 void YamlField::fail(std::string message) const {
-  throw YamlReadFailure{make_error(*file_, mark_, path_, std::move(message))};
+  throw YamlReadFailure{yaml_error(mark_, path_, std::move(message), *file_)};
 }
 
 std::string YamlField::as_string() const {
@@ -99,7 +92,7 @@ YamlMap::YamlMap(const YamlField& field, std::span<const std::string_view> allow
     const YAML::Node key = it->first;
     if (!key.IsScalar()) {
       throw YamlReadFailure{
-          make_error(field.file(), key.Mark(), field.path(), "keys must be plain strings")};
+          yaml_error(key.Mark(), field.path(), "keys must be plain strings", field.file())};
     }
     Entry entry{key.Scalar(), key.Mark(), it->second};
     bool allowed = false;
@@ -109,14 +102,14 @@ YamlMap::YamlMap(const YamlField& field, std::span<const std::string_view> allow
       for (std::string_view name : allowed_keys) {
         expected += (expected.empty() ? "" : ", ") + std::string(name);
       }
-      throw YamlReadFailure{make_error(field.file(), entry.key_mark,
-                                       child_path(field.path(), entry.key),
-                                       "unknown key (expected one of: " + expected + ")")};
+      throw YamlReadFailure{yaml_error(entry.key_mark, child_path(field.path(), entry.key),
+                                       "unknown key (expected one of: " + expected + ")",
+                                       field.file())};
     }
     for (const Entry& seen : entries_) {
       if (seen.key == entry.key) {
-        throw YamlReadFailure{make_error(field.file(), entry.key_mark,
-                                         child_path(field.path(), entry.key), "duplicate key")};
+        throw YamlReadFailure{yaml_error(entry.key_mark, child_path(field.path(), entry.key),
+                                         "duplicate key", field.file())};
       }
     }
     entries_.push_back(std::move(entry));

@@ -15,6 +15,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "config/config_error.hpp"
+#include "config/ntp_config/yaml_error.hpp"
 
 namespace wiretime::config {
 
@@ -74,9 +75,5 @@ class YamlMap {
   YamlField field_;
   std::vector<Entry> entries_;
 };
-
-// The position of a node as ConfigError wants it (1-based).
-ConfigError make_error(const std::string& file, const YAML::Mark& mark, std::string path,
-                       std::string message);
 
 }  // namespace wiretime::config

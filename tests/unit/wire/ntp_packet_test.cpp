@@ -388,9 +388,9 @@ TEST(NtpPacket, EncodeRejectsSmallBufferAndLongDigest) {
   EXPECT_EQ(encode_ntp(buf, NtpHeader{}, &mac), 0u);
   NtpMac mac64{1, std::span(digest).first(64)};
   EXPECT_EQ(encode_ntp(buf, NtpHeader{}, &mac64), 116u);
-  std::array<uint8_t, 60> exact{};
+  std::array<uint8_t, 67> one_short{};  // 48 + 4 + 16 = 68 bytes needed
   NtpMac mac16{1, std::span(digest).first(16)};
-  EXPECT_EQ(encode_ntp(std::span(exact).first(67), NtpHeader{}, &mac16), 0u);
+  EXPECT_EQ(encode_ntp(one_short, NtpHeader{}, &mac16), 0u);
   std::array<uint8_t, 68> fits{};
   EXPECT_EQ(encode_ntp(fits, NtpHeader{}, &mac16), 68u);
 }

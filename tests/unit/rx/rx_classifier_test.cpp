@@ -101,12 +101,7 @@ Frame icmp4(uint8_t type, uint8_t protocol = 1) {
   const auto dst = v4(198, 18, 0, 2).v4;
   std::copy(src.bytes.begin(), src.bytes.end(), ip + 12);
   std::copy(dst.bytes.begin(), dst.bytes.end(), ip + 16);
-  auto checksum = [](const uint8_t* p, size_t n) {
-    uint32_t sum = 0;
-    for (size_t i = 0; i + 1 < n; i += 2) sum += static_cast<uint32_t>(p[i] << 8 | p[i + 1]);
-    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-    return static_cast<uint16_t>(~sum);
-  };
+  auto checksum = [](const uint8_t* p, size_t n) { return wire::internet_checksum({p, n}); };
   const uint16_t ip_sum = checksum(ip, 20);
   ip[10] = static_cast<uint8_t>(ip_sum >> 8);
   ip[11] = static_cast<uint8_t>(ip_sum);

@@ -39,11 +39,12 @@ std::vector<wire::IpAddress> socket_server_ipv6_wanted(
 }
 
 SocketServer::SocketServer(const DaemonLog& log, wire::IpAddress local, std::string interface_name,
-                           std::vector<wire::IpAddress> ipv6_local)
+                           std::vector<wire::IpAddress> ipv6_local, size_t interleaved_entries)
     : log_(log),
       local_(local),
       interface_name_(std::move(interface_name)),
       ipv6_local_(std::move(ipv6_local)),
+      interleaved_(interleaved_entries),
       access_(server::RateLimiter::kDefaultEntries,
               (uint64_t{std::random_device{}()} << 32) | std::random_device{}()) {}
 
@@ -68,6 +69,7 @@ void SocketServer::configure(const config::NtpConfig& config) {
     return;
   }
   socket_ = std::move(s);
+  stamps_ = TxStampMatcher{};  // a new socket numbers its datagrams from 0
   log_.info("server: serving on " + interface_name_ + " " + l3::to_string(local_) + ":123");
 }
 
@@ -97,7 +99,7 @@ void SocketServer::configure_ipv6(const config::NtpConfig& config) {
       failed_ipv6_ = a;
       continue;
     }
-    ipv6_sockets_.push_back(Ipv6Socket{a, std::move(s)});
+    ipv6_sockets_.push_back(Ipv6Socket{a, std::move(s), {}});
     log_.info("server: serving on [" + l3::to_string(a) + "]:123");
   }
 }
@@ -118,11 +120,11 @@ size_t SocketServer::fill_pollfds(std::vector<pollfd>& fds) const {
 void SocketServer::serve_all(const server::ServerClockState& state,
                              const std::function<NtpTimestamp(UnixNanos)>& to_ntp,
                              const std::function<NtpTimestamp()>& now) {
-  if (socket_) serve_socket(*socket_, false, state, to_ntp, now);
-  for (Ipv6Socket& s : ipv6_sockets_) serve_socket(*s.socket, true, state, to_ntp, now);
+  if (socket_) serve_socket(*socket_, stamps_, false, state, to_ntp, now);
+  for (Ipv6Socket& s : ipv6_sockets_) serve_socket(*s.socket, s.stamps, true, state, to_ntp, now);
 }
 
-void SocketServer::serve_socket(socket::UdpSocket& sock, bool ipv6,
+void SocketServer::serve_socket(socket::UdpSocket& sock, TxStampMatcher& stamps, bool ipv6,
                                 const server::ServerClockState& state,
                                 const std::function<NtpTimestamp(UnixNanos)>& to_ntp,
                                 const std::function<NtpTimestamp()>& now) {
@@ -135,28 +137,40 @@ void SocketServer::serve_socket(socket::UdpSocket& sock, bool ipv6,
   for (int i = 0; i < 256 && sock.receive(in, d); ++i) {
     const NtpTimestamp t2 = to_ntp(d.rx_realtime);
     size_t length = 0;
-    server::ServeOutcome o = server::serve_payload(std::span(in).first(d.length), out, state, t2,
-                                                   now(), &access_, d.from, &auth_, &length);
+    server::ServeOutcome o =
+        server::serve_payload(std::span(in).first(d.length), out, state, t2, now(), &access_,
+                              d.from, &auth_, &length, &interleaved_);
     if (server::sends_reply(o)) {
       UnixNanos before = 0;
       // T3 was read just before this call: the reply's transmit field is written already, so
       // the read is as late as the codec allows without a second encode (a signed reply is
       // signed after, so T3 is early by the MAC's cost, docs/operations.md).
-      if (!sock.send(d.from, d.from_port, std::span(out).first(length), before)) {
+      const std::optional<uint32_t> sequence =
+          sock.send(d.from, d.from_port, std::span(out).first(length), before);
+      if (!sequence) {
         o = server::ServeOutcome::kTxFailed;
-      } else if (length > wire::kNtpHeaderSize) {
-        ++authenticated_;
+      } else {
+        if (length > wire::kNtpHeaderSize) ++authenticated_;
+        // Its kernel TX stamp becomes the T3 of the client's next, interleaved, exchange.
+        if (server::is_served(o) && interleaved_.enabled() && sock.tx_timestamps()) {
+          stamps.sent(TxStampMatcher::Pending{*sequence, t2, before});
+        }
       }
     }
     ++counts_[static_cast<size_t>(o)];
     ++family_counts_[ipv6 ? 1 : 0][static_cast<size_t>(o)];
   }
-  // The socket stamps what it sends into its error queue; basic replies do not use the stamps,
-  // but a full queue keeps poll() reporting POLLERR, which would spin the control loop (at
-  // real-time priority it starved the lab's upstream chronyd on the same CPU).
+  // The socket stamps what it sends into its error queue (emptied every time: a full queue
+  // keeps poll() reporting POLLERR, which would spin the control loop). A software stamp is
+  // taken in the driver's transmit, within sendto, so the replies just sent find theirs here.
   socket::TxTimestamp stamp;
   for (int i = 0; i < 1024 && sock.read_tx_timestamp(stamp); ++i) {
+    const auto reply =
+        stamps.match(stamp.has_key, stamp.key, std::span(stamp.data).first(stamp.length));
+    if (reply) interleaved_.save(reply->cookie, to_ntp(stamp.realtime));
   }
+  // A reply without its stamp yet is answered in basic mode next time; the list stays bounded.
+  (void)stamps.take_all();
 }
 
 std::string SocketServer::summary() const {

@@ -1,14 +1,26 @@
 #include "control/daemon/socket_server.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <random>
 
 #include "config/ntp_config/interface_name.hpp"
 #include "config/ntp_config/ip_address.hpp"
 #include "control/daemon/server_publisher.hpp"
 #include "dataplane/l3/ip_prefix.hpp"
+#include "dataplane/socket/kernel_clock.hpp"
 
 namespace wiretime::daemon {
+
+namespace {
+
+std::string format_us(int64_t ns) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f us", static_cast<double>(ns) / 1000.0);
+  return text;
+}
+
+}  // namespace
 
 bool socket_server_wanted(const config::NtpConfig& config, const std::string& interface_name) {
   if (config.service_disable || config.server_disable) return false;
@@ -137,23 +149,26 @@ void SocketServer::serve_socket(socket::UdpSocket& sock, TxStampMatcher& stamps,
   for (int i = 0; i < 256 && sock.receive(in, d); ++i) {
     const NtpTimestamp t2 = to_ntp(d.rx_realtime);
     size_t length = 0;
+    // T3 is read before the request is checked and the reply built, signed and sent (the MAC
+    // covers it): it is advanced by the measured mean time from this read to the kernel's TX
+    // stamp of the reply (below), as DPDK advances it by the signing time.
+    const UnixNanos t3_read = socket::realtime_ns();
+    const NtpTimestamp t3 = now() + NtpDuration::from_nanos(tx_lag_.mean_ns());
     server::ServeOutcome o =
-        server::serve_payload(std::span(in).first(d.length), out, state, t2, now(), &access_,
-                              d.from, &auth_, &length, &interleaved_);
+        server::serve_payload(std::span(in).first(d.length), out, state, t2, t3, &access_, d.from,
+                              &auth_, &length, &interleaved_);
     if (server::sends_reply(o)) {
       UnixNanos before = 0;
-      // T3 was read just before this call: the reply's transmit field is written already, so
-      // the read is as late as the codec allows without a second encode (a signed reply is
-      // signed after, so T3 is early by the MAC's cost, docs/operations.md).
       const std::optional<uint32_t> sequence =
           sock.send(d.from, d.from_port, std::span(out).first(length), before);
       if (!sequence) {
         o = server::ServeOutcome::kTxFailed;
       } else {
         if (length > wire::kNtpHeaderSize) ++authenticated_;
-        // Its kernel TX stamp becomes the T3 of the client's next, interleaved, exchange.
-        if (server::is_served(o) && interleaved_.enabled() && sock.tx_timestamps()) {
-          stamps.sent(TxStampMatcher::Pending{*sequence, t2, before});
+        // Its kernel TX stamp: the T3 of the client's next, interleaved, exchange, and the lag
+        // of the T3 read.
+        if (server::is_served(o) && sock.tx_timestamps()) {
+          stamps.sent(TxStampMatcher::Pending{*sequence, t2, t3_read});
         }
       }
     }
@@ -167,7 +182,9 @@ void SocketServer::serve_socket(socket::UdpSocket& sock, TxStampMatcher& stamps,
   for (int i = 0; i < 1024 && sock.read_tx_timestamp(stamp); ++i) {
     const auto reply =
         stamps.match(stamp.has_key, stamp.key, std::span(stamp.data).first(stamp.length));
-    if (reply) interleaved_.save(reply->cookie, to_ntp(stamp.realtime));
+    if (!reply) continue;
+    if (interleaved_.enabled()) interleaved_.save(reply->cookie, to_ntp(stamp.realtime));
+    tx_lag_.add(stamp.realtime - reply->before);
   }
   // A reply without its stamp yet is answered in basic mode next time; the list stays bounded.
   (void)stamps.take_all();
@@ -189,7 +206,22 @@ std::string SocketServer::summary() const {
     v6 += " " + std::string(server::to_string(static_cast<server::ServeOutcome>(i))) + " " +
           std::to_string(family_counts_[1][i]) + ";";
   }
-  return v6.empty() ? s : s + " of which IPv6:" + v6;
+  if (!v6.empty()) s += " of which IPv6:" + v6;
+  if (tx_lag_.count() != 0) {
+    s += " T3 read to kernel TX stamp: mean " + format_us(tx_lag_.total_mean_ns()) + ", max " +
+         format_us(tx_lag_.max_ns()) + " over " + std::to_string(tx_lag_.count()) + " replies;";
+  }
+  return s;
+}
+
+void TxLag::add(int64_t lag_ns) {
+  // A stamp over 10 ms after the read met a descheduled thread: not what the next reply will
+  // see, so it does not move the compensation (it is still counted).
+  ++count_;
+  sum_ns_ += lag_ns;
+  max_ns_ = std::max(max_ns_, lag_ns);
+  if (lag_ns < 0 || lag_ns > 10'000'000) return;
+  mean_ns_ = mean_ns_ == 0 ? lag_ns : (7 * mean_ns_ + lag_ns) / 8;
 }
 
 }  // namespace wiretime::daemon

@@ -11,10 +11,17 @@
 # agree with the daemon's own per-outcome counts (its shutdown line): Processed = served basic
 # + interleaved, Authentication failures = authentication failed, Received = Processed +
 # Dropped; `... peer 198.18.0.1` shows the upstream's exchanges.
-# Offset rule (docs/operations.md, "Server accuracy in the lab"): per client, at least 80 % of
-# the samples after the selection within 20 us and 90 % within 40 us (round trips over 1 ms,
-# scheduling hiccups of this 2-CPU machine, left out and counted, at most 20 %); over all
-# clients the median |offset| within 10 us.
+# A control group runs alongside: chronyd serving the host clock from wiretime's namespace and
+# link, asked by two unauthenticated clients (basic, xleave); its figures are printed next to
+# wiretime's (what the lab and chronyd's own measurement contribute), not judged.
+# Offset rule (docs/operations.md, "Server accuracy in the lab", where the figures are): samples
+# after the selection; those whose round trip took over 1 ms (a scheduling hiccup of this 2-CPU
+# machine) are left out, at most 20 % per client, and count as misses in the per-client rule.
+#   socket: per client >= 90 % within 20 us; over all 14 clients >= 99 % within 20 us and all
+#           within 50 us, median |offset| <= 5 us, interleaved clients' median <= 2 us.
+#   dpdk (net_af_packet: T2/T3 are TSC reads around the PMD's ring and sendto, not the frames'
+#         times): per client >= 80 % within 40 us; over all >= 80 % within 20 us, >= 95 %
+#         within 50 us, median |offset| <= 10 us.
 # Usage: server_mac_sync_test.sh WIRETIMED dpdk|socket WIRETIME-CLI. ~60-80 s. Exit 77 without
 # root, `ip netns` or chronyd.
 set -euo pipefail
@@ -180,8 +187,8 @@ for name in names:
     a = sorted(o for o, _ in kept)
     within20 = sum(1 for o in a if o <= 20)
     within40 = sum(1 for o in a if o <= 40)
-    good = (total >= 15 and len(a) * 10 >= total * 8 and within20 * 10 >= total * 8
-            and within40 * 10 >= total * 9)
+    good = total >= 15 and len(a) * 10 >= total * 8 and (
+        within20 * 10 >= total * 9 if backend == "socket" else within40 * 10 >= total * 8)
     if name.endswith("xleave") and inter * 10 < total * 8:
         good = False
     control = name.startswith("control")
@@ -198,7 +205,17 @@ if len(groups) != 4:
 for (server, mode), samples in sorted(groups.items(), reverse=True):
     summary(f"{server} {mode}", samples)
 every = summary("wiretime, all 14 clients", groups[("wiretime", "basic")] + groups[("wiretime", "xleave")])
-sys.exit(0 if ok and statistics.median(every) <= 10 else 1)
+n = len(every)
+within = lambda us: sum(1 for o in every if o <= us)
+if backend == "socket":
+    xleave = sorted(o for o, _ in groups[("wiretime", "xleave")])
+    rule = (within(20) * 100 >= n * 99 and within(50) == n and statistics.median(every) <= 5
+            and statistics.median(xleave) <= 2)
+else:
+    rule = (within(20) * 10 >= n * 8 and within(50) * 100 >= n * 95
+            and statistics.median(every) <= 10)
+print(f"   rule ({backend}): {'met' if rule else 'NOT met'}; per client: {'met' if ok else 'NOT met'}")
+sys.exit(0 if ok and rule else 1)
 PY
 
 # display ntp statistics packet through wiretime-cli: a VRP row's value.
@@ -226,6 +243,7 @@ peer_processed=$(row Processed)
 sync_stop_daemon
 line=$(grep "server: " "$WT_DIR/wiretimed.out" | tail -1 || true)
 echo "   | $line"
+grep "server latency" "$WT_DIR/wiretimed.out" | sed 's/^/   | /' || true  # DPDK only
 basic=$(sed -n 's/.*served basic \([0-9]*\).*/\1/p' <<<"$line")
 inter=$(sed -n 's/.*served interleaved \([0-9]*\).*/\1/p' <<<"$line")
 failed=$(sed -n 's/.*authentication failed \([0-9]*\).*/\1/p' <<<"$line")

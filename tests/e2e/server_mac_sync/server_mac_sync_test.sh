@@ -23,7 +23,7 @@
 #   dpdk (net_af_packet: T2/T3 are TSC reads around the PMD's ring and sendto, not the frames'
 #         times): per client >= 80 % within 40 us; over all >= 80 % within 20 us, >= 95 %
 #         within 50 us, median |offset| <= 10 us.
-# Usage: server_mac_sync_test.sh WIRETIMED dpdk|socket WIRETIME-CLI. ~60-80 s. Exit 77 without
+# Usage: server_mac_sync_test.sh WIRETIMED dpdk|socket WIRETIME-CLI. ~45-60 s. Exit 77 without
 # root, `ip netns` or chronyd.
 set -euo pipefail
 binary=${1:?usage: $0 PATH/TO/wiretimed dpdk|socket PATH/TO/wiretime-cli}

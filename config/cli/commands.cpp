@@ -305,6 +305,28 @@ Syntax rule_command(bool v6) {
               opt(seq({kw("source", "Source address"), std::move(source)}))});
 }
 
+// `display ntp statistics packet` past `packet` (CE6800 command reference):
+// [ ipv6 ] [ interface { <ifname> | <type> <number> | all } ] or
+// peer [ <ipv4> [ vpn-instance <vpn> ] | ipv6 [ <ipv6> [ vpn-instance <vpn> ] ]
+//        | domain [ <name> [ vpn-instance <vpn> ] ] ].
+Syntax statistics_scope() {
+  auto address_of = [](Syntax address) { return opt(seq({std::move(address), opt(vpn_arg())})); };
+  return opt(choice(
+      {seq({kw("ipv6", "IPv6 packets", "ipv6"),
+            opt(seq({kw("interface", "Packets of an interface", "scope"),
+                     choice({kw("all", "All interfaces", "all"), interface_arg("if")})}))}),
+       seq({kw("interface", "Packets of an interface", "scope"),
+            choice({kw("all", "All interfaces", "all"), interface_arg("if")})}),
+       seq({kw("peer", "Packets of a configured server", "scope"),
+            opt(choice(
+                {seq({param("X.X.X.X", "Peer IPv4 address", "peer", ipv4_value()), opt(vpn_arg())}),
+                 seq({kw("ipv6", "IPv6 peer", "peer-kind"),
+                      address_of(param("X:X::X:X", "Peer IPv6 address", "peer", ipv6_value()))}),
+                 seq({kw("domain", "Peer by domain name", "peer-kind"),
+                      address_of(
+                          param("STRING<1-255>", "Domain name", "peer", domain_value()))})}))})}));
+}
+
 Syntax display_live() {
   return seq({kw("display", "Display information"),
               choice({seq({kw("ntp", "NTP information"),
@@ -315,8 +337,7 @@ Syntax display_live() {
                                    seq({kw("event", "NTP events", "what"),
                                         kw("clock-unsync", "Sync losses", "event")}),
                                    seq({kw("statistics", "Statistics", "what"),
-                                        kw("packet", "Packet statistics"),
-                                        opt(kw("ipv6", "IPv6 packets", "ipv6"))})})}),
+                                        kw("packet", "Packet statistics"), statistics_scope()})})}),
                       seq({kw("interface", "Interface information", "what"),
                            kw("brief", "Brief information")})})});
 }

@@ -775,6 +775,14 @@ LineResult Session::execute(std::string_view line) {
       if (m.has("verbose")) what += " verbose";
       if (m.has("ipv6")) what += " ipv6";
       if (m.has("event")) what += " " + m.get("event");
+      // `display ntp statistics packet` scoped to an interface or peer (config/display's
+      // render_scoped_packet_statistics reads these words).
+      if (m.has("scope")) what += " " + m.get("scope");
+      if (m.has("all")) what += " all";
+      if (m.has("if") || m.has("if-type")) what += " " + interface_of(m, "if");
+      if (m.has("peer-kind")) what += " " + m.get("peer-kind");
+      if (m.has("peer")) what += " " + m.get("peer");
+      if (m.has("vpn")) what += " vpn-instance " + m.get("vpn");
       auto text = backend_.display(what);
       if (!text) {
         result.error =

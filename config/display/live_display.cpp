@@ -19,6 +19,9 @@ std::optional<std::string> render_live_display(std::string_view what,
            render_packet_statistics(snapshot.ipv6_packets, true);
   }
   if (what == "statistics ipv6") return render_packet_statistics(snapshot.ipv6_packets, true);
+  if (what.starts_with("statistics ")) {
+    return render_scoped_packet_statistics(what, snapshot.interface_packets, snapshot.peer_packets);
+  }
   if (what == "event clock-unsync")
     return render_clock_unsync(snapshot.unsync_events, snapshot.now);
   if (what == "interface") return render_interface_brief(snapshot.interfaces);

@@ -1,8 +1,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "control/engine/status.hpp"
 
 namespace wiretime::display {
 
@@ -31,7 +35,38 @@ struct PacketStatistics {
 
 inline constexpr size_t kMaxLastDropReasons = 10;
 
+// `... interface <name>`: the NTP server's requests that arrived on one interface (the
+// client side's counters are per family only).
+struct InterfacePacketStatistics {
+  std::string interface;
+  PacketStatistics ipv4;
+  PacketStatistics ipv6;
+};
+
+// `... peer [ ipv6 | domain ] <address>`: the exchanges with one configured server.
+enum class PeerKind : uint8_t { kIpv4, kIpv6, kDomain };
+struct PeerPacketStatistics {
+  PeerKind kind = PeerKind::kIpv4;
+  std::string address;       // canonical literal, or the domain name
+  std::string vpn_instance;  // empty: public network
+  PacketStatistics packets;
+};
+
+// One association's exchanges in VRP's rows: Sent = its requests, Processed = its accepted
+// replies, the others dropped by the on-wire tests (validity test failures, authentication
+// nested) or, without a test, as Others (e.g. a reply received while none was outstanding).
+PacketStatistics peer_packet_statistics(const engine::AssociationStatus& association);
+
 // `ipv6` picks the title ("NTP IPv6 Packet Statistical Information").
 std::string render_packet_statistics(const PacketStatistics& statistics, bool ipv6 = false);
+
+// The blocks of `display ntp statistics packet` past its first form, from `what` as the
+// shell sends it ("statistics [ipv6] interface <name>|all", "statistics peer [ipv6|domain]
+// [<address> [vpn-instance <name>]]"): without `ipv6` an interface shows its IPv4 and IPv6
+// blocks, each block after a line naming its interface or peer. An interface or peer that
+// does not exist gives an Error line. nullopt when `what` is no such form.
+std::optional<std::string> render_scoped_packet_statistics(
+    std::string_view what, const std::vector<InterfacePacketStatistics>& interfaces,
+    const std::vector<PeerPacketStatistics>& peers);
 
 }  // namespace wiretime::display

@@ -209,22 +209,35 @@ std::vector<display::InterfaceBrief> interface_briefs(const dpdk::Dataplane& dat
   return out;
 }
 
-// The dataplane's NTP drops as `display ntp statistics packet` counts them.
-std::array<BackendDrops, 2> ntp_drops(const dpdk::DataplaneCounters& c) {
-  std::array<BackendDrops, 2> out{};
+// The dataplane's NTP drops and server outcomes as `display ntp statistics packet` counts them.
+BackendCounters ntp_counters(const dpdk::DataplaneCounters& c,
+                             const l3::InterfaceTable& interfaces) {
+  BackendCounters out;
   for (size_t f = 0; f < 2; ++f) {
     auto get = [&](dpdk::NtpDrop d) {
       return c.ntp_drops[f][static_cast<size_t>(d)].load(std::memory_order_relaxed);
     };
-    out[f].invalid = get(dpdk::NtpDrop::kInvalid);
-    out[f].server_disabled = get(dpdk::NtpDrop::kServerDisabled);
-    out[f].processing_delay = get(dpdk::NtpDrop::kProcessingDelay);
+    // (NtpDrop::kServerDisabled repeats the server's outcome `disabled`.)
+    out.family[f].invalid = get(dpdk::NtpDrop::kInvalid);
+    out.family[f].processing_delay = get(dpdk::NtpDrop::kProcessingDelay);
     const auto v = f == 0 ? wire::IpVersion::kV4 : wire::IpVersion::kV6;
-    out[f].access_denied = c.server.total(server::ServeOutcome::kDeniedAcl, v) +
-                           c.server.total(server::ServeOutcome::kDenyKodSent, v);
-    out[f].rate_limited = c.server.total(server::ServeOutcome::kRateKodSent, v) +
-                          c.server.total(server::ServeOutcome::kRateDropped, v);
-    out[f].server_auth_failed = c.server.total(server::ServeOutcome::kAuthFailed, v);
+    for (size_t o = 0; o < server::kServeOutcomeCount; ++o) {
+      out.family[f].server[o] = c.server.total(static_cast<server::ServeOutcome>(o), v);
+    }
+  }
+  for (size_t i = 0; i < server::kCountedInterfaces; ++i) {
+    const l3::Interface* itf = interfaces.find(static_cast<l3::InterfaceIndex>(i));
+    if (itf == nullptr) break;
+    InterfaceServeCounts counts;
+    counts.interface = itf->name;
+    for (size_t f = 0; f < 2; ++f) {
+      const auto v = f == 0 ? wire::IpVersion::kV4 : wire::IpVersion::kV6;
+      for (size_t o = 0; o < server::kServeOutcomeCount; ++o) {
+        counts.family[f][o] =
+            c.server.get(static_cast<uint16_t>(i), v, static_cast<server::ServeOutcome>(o));
+      }
+    }
+    out.interfaces.push_back(std::move(counts));
   }
   return out;
 }
@@ -403,7 +416,7 @@ int run_dpdk_backend(const BackendContext& context) {
       loop, cfg, context.config_path, context.mgmt_socket,
       [&published] { return published.read().utc_nanos(dpdk::read_tsc()); }, &keys.table,
       [&dataplane] { return interface_briefs(*dataplane); },
-      [&dataplane] { return ntp_drops(dataplane->counters()); },
+      [&dataplane] { return ntp_counters(dataplane->counters(), dataplane->interfaces()); },
       [&interfaces](uint16_t index) {
         const l3::Interface* itf = interfaces.find(static_cast<l3::InterfaceIndex>(index));
         return itf != nullptr ? itf->name : std::string();

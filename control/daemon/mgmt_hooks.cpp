@@ -73,13 +73,13 @@ std::variant<std::pair<engine::AssociationConfig, runtime::Peer>, std::string> e
 
 MgmtHooks::MgmtHooks(runtime::ControlLoop& loop, config::NtpConfig running,
                      config::InterfaceInventory inventory, std::function<UnixNanos()> now,
-                     InvalidPackets invalid_packets, auth::KeyTable* keys, Interfaces interfaces,
-                     InterfaceName interface_name, Added added)
+                     BackendDropCounters backend_counters, auth::KeyTable* keys,
+                     Interfaces interfaces, InterfaceName interface_name, Added added)
     : loop_(loop),
       running_(std::move(running)),
       inventory_(std::move(inventory)),
       now_(std::move(now)),
-      invalid_packets_(std::move(invalid_packets)),
+      backend_counters_(std::move(backend_counters)),
       interfaces_(std::move(interfaces)),
       interface_name_(std::move(interface_name)),
       added_(std::move(added)),
@@ -222,7 +222,45 @@ std::optional<std::string> MgmtHooks::apply(const apply::ApplyPlan& plan,
   return std::nullopt;
 }
 
+namespace {
+
+// The NTP server's requests in VRP's rows, each outcome in exactly one drop reason or in
+// Processed, so that Received = Processed + Dropped holds for them too. Replies (time or a
+// kiss-o'-death) count as Sent; a reply the TX queue refused is processed and a send failure.
+void add_server_outcomes(display::PacketStatistics& p, const ServeCounts& c) {
+  using server::ServeOutcome;
+  auto n = [&c](ServeOutcome o) { return c[static_cast<size_t>(o)]; };
+  const uint64_t served = n(ServeOutcome::kServedBasic) + n(ServeOutcome::kServedInterleaved);
+  const uint64_t kods = n(ServeOutcome::kDenyKodSent) + n(ServeOutcome::kRateKodSent);
+  p.processed += served + n(ServeOutcome::kTxFailed);
+  p.sent += served + kods;
+  p.send_failures += n(ServeOutcome::kTxFailed);
+  p.server_disabled += n(ServeOutcome::kDisabled);
+  // Not a listening interface/address of this family: VRP's "Interface disabled" (the
+  // interface does not serve NTP).
+  p.interface_disabled += n(ServeOutcome::kNotListening);
+  p.access_denied += n(ServeOutcome::kDeniedAcl) + n(ServeOutcome::kDenyKodSent);
+  p.rate_limited += n(ServeOutcome::kRateKodSent) + n(ServeOutcome::kRateDropped);
+  // Authentication failures are nested in the validity test failures, as VRP shows them.
+  p.authentication_failures += n(ServeOutcome::kAuthFailed);
+  p.validity_test_failures += n(ServeOutcome::kAuthFailed);
+  p.invalid_packets +=
+      n(ServeOutcome::kMalformed) + n(ServeOutcome::kNotRequest) + n(ServeOutcome::kBadVersion);
+  p.others += n(ServeOutcome::kBroadcast) + n(ServeOutcome::kUnsupportedFrame);
+}
+
+// Dropped and Received from the reasons and Processed.
+void total(display::PacketStatistics& p) {
+  p.dropped = p.validity_test_failures + p.invalid_packets + p.access_denied + p.rate_limited +
+              p.processing_delay + p.interface_disabled + p.max_dynamic_reached +
+              p.server_disabled + p.offset_limit + p.others;
+  p.received = p.processed + p.dropped;
+}
+
+}  // namespace
+
 display::PacketStatistics MgmtHooks::raw_statistics(const runtime::RuntimeStatus& s,
+                                                    const BackendCounters& backend,
                                                     size_t family) const {
   const runtime::FamilyCounters& f = s.counters.family[family];
   display::PacketStatistics p;
@@ -236,23 +274,31 @@ display::PacketStatistics MgmtHooks::raw_statistics(const runtime::RuntimeStatus
     if (r != static_cast<size_t>(engine::OnWireReason::kOk))
       p.validity_test_failures += f.on_wire[r];
   }
-  if (invalid_packets_) {
-    const BackendDrops d = invalid_packets_()[family];
-    p.invalid_packets = d.invalid;
-    p.server_disabled = d.server_disabled;
-    p.processing_delay = d.processing_delay;
-    p.access_denied = d.access_denied;
-    p.rate_limited = d.rate_limited;
-    // Requests the server refused for authentication: authentication failures too, nested in
-    // the validity test failures as the engine's are.
-    p.authentication_failures += d.server_auth_failed;
-    p.validity_test_failures += d.server_auth_failed;
-  }
-  p.others = f.replies_unknown_source;  // replies from no configured server
-  p.dropped = p.validity_test_failures + p.invalid_packets + p.server_disabled +
-              p.processing_delay + p.access_denied + p.rate_limited + p.others;
-  p.received = p.processed + p.dropped;
+  const BackendDrops& d = backend.family[family];
+  p.invalid_packets = d.invalid;
+  p.processing_delay = d.processing_delay;
+  add_server_outcomes(p, d.server);
+  p.others += f.replies_unknown_source;  // replies from no configured server
+  total(p);
   return p;
+}
+
+MgmtHooks::RawScoped MgmtHooks::raw_scoped(const runtime::RuntimeStatus& s,
+                                           const BackendCounters& backend) const {
+  RawScoped raw;
+  for (const InterfaceServeCounts& itf : backend.interfaces) {
+    std::array<display::PacketStatistics, 2>& p = raw.interfaces[itf.interface];
+    for (size_t f = 0; f < 2; ++f) {
+      add_server_outcomes(p[f], itf.family[f]);
+      total(p[f]);
+    }
+  }
+  for (const Live& l : live_) {
+    for (const engine::AssociationStatus& a : s.associations) {
+      if (a.id == l.id) raw.peers[l.id] = display::peer_packet_statistics(a);
+    }
+  }
+  return raw;
 }
 
 namespace {
@@ -309,9 +355,32 @@ display::StatusSnapshot MgmtHooks::status() const {
         display::ClockUnsyncEvent{e.source.data(), e.vpn_instance.data(), e.configured,
                                   runtime::to_string(e.reason), e.time});
   }
+  const BackendCounters backend = backend_counters_ ? backend_counters_() : BackendCounters{};
+  const RawScoped scoped = raw_scoped(s, backend);
+  for (const auto& [name, raw] : scoped.interfaces) {
+    const auto base = baseline_.interfaces.find(name);
+    display::InterfacePacketStatistics itf;
+    itf.interface = name;
+    itf.ipv4 = base == baseline_.interfaces.end() ? raw[0] : minus(raw[0], base->second[0]);
+    itf.ipv6 = base == baseline_.interfaces.end() ? raw[1] : minus(raw[1], base->second[1]);
+    snapshot.interface_packets.push_back(std::move(itf));
+  }
+  for (const Live& l : live_) {
+    const auto raw = scoped.peers.find(l.id);
+    if (raw == scoped.peers.end()) continue;
+    const auto base = baseline_.peers.find(l.id);
+    display::PeerPacketStatistics peer;
+    peer.kind = l.association.kind == config::ServerKind::kIpv6     ? display::PeerKind::kIpv6
+                : l.association.kind == config::ServerKind::kDomain ? display::PeerKind::kDomain
+                                                                    : display::PeerKind::kIpv4;
+    peer.address = l.association.address;
+    peer.vpn_instance = l.association.vpn_instance;
+    peer.packets = base == baseline_.peers.end() ? raw->second : minus(raw->second, base->second);
+    snapshot.peer_packets.push_back(std::move(peer));
+  }
   for (size_t f = 0; f < 2; ++f) {
     display::PacketStatistics& p = f == 0 ? snapshot.ipv4_packets : snapshot.ipv6_packets;
-    p = minus(raw_statistics(s, f), baseline_[f]);
+    p = minus(raw_statistics(s, backend, f), baseline_.family[f]);
     const runtime::RuntimeCounters& c = s.counters;
     // Newest first, those of this family recorded since its reset.
     const uint64_t oldest =
@@ -327,10 +396,19 @@ display::StatusSnapshot MgmtHooks::status() const {
 
 void MgmtHooks::reset_packet_statistics(bool ipv4, bool ipv6) {
   const runtime::RuntimeStatus s = loop_.status();
+  const BackendCounters backend = backend_counters_ ? backend_counters_() : BackendCounters{};
+  const RawScoped scoped = raw_scoped(s, backend);
   for (size_t f = 0; f < 2; ++f) {
     if (f == 0 ? !ipv4 : !ipv6) continue;
-    baseline_[f] = raw_statistics(s, f);
+    baseline_.family[f] = raw_statistics(s, backend, f);
     baseline_drops_[f] = s.counters.drops;
+    for (const auto& [name, raw] : scoped.interfaces) baseline_.interfaces[name][f] = raw[f];
+  }
+  // A peer belongs to the family it is reached over (domain names: IPv4's reset).
+  for (const Live& l : live_) {
+    const bool v6 = l.association.kind == config::ServerKind::kIpv6;
+    const auto raw = scoped.peers.find(l.id);
+    if (raw != scoped.peers.end() && (v6 ? ipv6 : ipv4)) baseline_.peers[l.id] = raw->second;
   }
 }
 

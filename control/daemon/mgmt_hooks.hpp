@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,10 +28,9 @@ std::variant<std::pair<engine::AssociationConfig, runtime::Peer>, std::string> t
 
 class MgmtHooks {
  public:
-  // NTP packets only the backend saw dropped, per IP family ([0] IPv4, [1] IPv6), monotonic:
-  // for `display ntp statistics packet`.
+  // NTP packets only the backend saw (its drops and the server's requests), per IP family and
+  // per interface, monotonic: for `display ntp statistics packet`.
   using BackendDrops = daemon::BackendDrops;
-  using InvalidPackets = BackendDropCounters;
   using InterfaceName = InterfaceNameOf;
   // The live backend's interfaces, for `display interface brief`.
   using Interfaces = std::function<std::vector<display::InterfaceBrief>()>;
@@ -46,7 +46,7 @@ class MgmtHooks {
   // the daemon has no authentication, and keys are only saved).
   MgmtHooks(runtime::ControlLoop& loop, config::NtpConfig running,
             config::InterfaceInventory inventory, std::function<UnixNanos()> now,
-            InvalidPackets invalid_packets = {}, auth::KeyTable* keys = nullptr,
+            BackendDropCounters backend_counters = {}, auth::KeyTable* keys = nullptr,
             Interfaces interfaces = {}, InterfaceName interface_name = {}, Added added = {});
   ~MgmtHooks();
 
@@ -78,7 +78,14 @@ class MgmtHooks {
   };
   std::vector<Live>::iterator find(const config::Association& association);
   // The statistics of one family as the counters stand, before any reset.
-  display::PacketStatistics raw_statistics(const runtime::RuntimeStatus& s, size_t family) const;
+  display::PacketStatistics raw_statistics(const runtime::RuntimeStatus& s,
+                                           const BackendCounters& backend, size_t family) const;
+  // The same per interface (the server's requests: [0] IPv4, [1] IPv6) and per association.
+  struct RawScoped {
+    std::map<std::string, std::array<display::PacketStatistics, 2>> interfaces;
+    std::map<engine::AssociationId, display::PacketStatistics> peers;
+  };
+  RawScoped raw_scoped(const runtime::RuntimeStatus& s, const BackendCounters& backend) const;
   // What `config` sets globally, checked; error text if the daemon cannot run it.
   struct Globals {
     engine::EngineGlobals engine;
@@ -91,11 +98,17 @@ class MgmtHooks {
   config::NtpConfig running_;
   config::InterfaceInventory inventory_;
   std::function<UnixNanos()> now_;
-  InvalidPackets invalid_packets_;
+  BackendDropCounters backend_counters_;
   Interfaces interfaces_;
   InterfaceName interface_name_;
   Added added_;
-  std::array<display::PacketStatistics, 2> baseline_{};
+  // What `reset ntp statistics packet` subtracts: per family, interface and association.
+  struct Baseline {
+    std::array<display::PacketStatistics, 2> family{};
+    std::map<std::string, std::array<display::PacketStatistics, 2>> interfaces;
+    std::map<engine::AssociationId, display::PacketStatistics> peers;
+  };
+  Baseline baseline_;
   std::array<uint64_t, 2> baseline_drops_{};  // RuntimeCounters::drops at the reset
   std::vector<Live> live_;
   auth::KeyTable* keys_ = nullptr;

@@ -175,7 +175,8 @@ int run_socket_backend(const BackendContext& context) {
       }
     }
   }
-  SocketServer ntp_server(log, local, itf.name, ipv6_local);
+  SocketServer ntp_server(log, local, itf.name, ipv6_local,
+                          cfg.startup.dataplane.interleaved_store_entries);
   // Start-up's commit (the file's running configuration through the path `commit` takes),
   // also with `--no-mgmt-socket` (an empty path: no management socket, e.g. under a simulator).
   std::unique_ptr<MgmtEndpoint> mgmt;
@@ -187,17 +188,20 @@ int run_socket_backend(const BackendContext& context) {
                                         socket::realtime_minus_monotonic_ns());
         },
         &keys.table, {},
-        [&transport, &ntp_server] {
-          // IPv4 only, like the socket: datagrams that are no NTP time packet.
-          std::array<BackendDrops, 2> drops{};
-          drops[0].invalid = transport.undecodable();
-          using server::ServeOutcome;
-          drops[0].access_denied = ntp_server.count(ServeOutcome::kDeniedAcl) +
-                                   ntp_server.count(ServeOutcome::kDenyKodSent);
-          drops[0].rate_limited = ntp_server.count(ServeOutcome::kRateKodSent) +
-                                  ntp_server.count(ServeOutcome::kRateDropped);
-          drops[0].server_auth_failed = ntp_server.count(ServeOutcome::kAuthFailed);
-          return drops;
+        [&transport, &ntp_server, &itf] {
+          // The client socket is IPv4 only: datagrams that are no NTP time packet. The server
+          // serves both families on the one interface.
+          BackendCounters counters;
+          counters.family[0].invalid = transport.undecodable();
+          InterfaceServeCounts served{itf.name, {}};
+          for (size_t f = 0; f < 2; ++f) {
+            for (size_t o = 0; o < server::kServeOutcomeCount; ++o) {
+              served.family[f][o] = ntp_server.count(static_cast<server::ServeOutcome>(o), f == 1);
+            }
+            counters.family[f].server = served.family[f];
+          }
+          counters.interfaces.push_back(std::move(served));
+          return counters;
         },
         [&itf](uint16_t) { return itf.name; },
         [&](engine::AssociationId id, const engine::AssociationConfig& c, const runtime::Peer& p) {

@@ -1,14 +1,26 @@
 #include "control/daemon/socket_server.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <random>
 
 #include "config/ntp_config/interface_name.hpp"
 #include "config/ntp_config/ip_address.hpp"
 #include "control/daemon/server_publisher.hpp"
 #include "dataplane/l3/ip_prefix.hpp"
+#include "dataplane/socket/kernel_clock.hpp"
 
 namespace wiretime::daemon {
+
+namespace {
+
+std::string format_us(int64_t ns) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f us", static_cast<double>(ns) / 1000.0);
+  return text;
+}
+
+}  // namespace
 
 bool socket_server_wanted(const config::NtpConfig& config, const std::string& interface_name) {
   if (config.service_disable || config.server_disable) return false;
@@ -39,11 +51,12 @@ std::vector<wire::IpAddress> socket_server_ipv6_wanted(
 }
 
 SocketServer::SocketServer(const DaemonLog& log, wire::IpAddress local, std::string interface_name,
-                           std::vector<wire::IpAddress> ipv6_local)
+                           std::vector<wire::IpAddress> ipv6_local, size_t interleaved_entries)
     : log_(log),
       local_(local),
       interface_name_(std::move(interface_name)),
       ipv6_local_(std::move(ipv6_local)),
+      interleaved_(interleaved_entries),
       access_(server::RateLimiter::kDefaultEntries,
               (uint64_t{std::random_device{}()} << 32) | std::random_device{}()) {}
 
@@ -68,6 +81,7 @@ void SocketServer::configure(const config::NtpConfig& config) {
     return;
   }
   socket_ = std::move(s);
+  stamps_ = TxStampMatcher{};  // a new socket numbers its datagrams from 0
   log_.info("server: serving on " + interface_name_ + " " + l3::to_string(local_) + ":123");
 }
 
@@ -97,7 +111,7 @@ void SocketServer::configure_ipv6(const config::NtpConfig& config) {
       failed_ipv6_ = a;
       continue;
     }
-    ipv6_sockets_.push_back(Ipv6Socket{a, std::move(s)});
+    ipv6_sockets_.push_back(Ipv6Socket{a, std::move(s), {}});
     log_.info("server: serving on [" + l3::to_string(a) + "]:123");
   }
 }
@@ -118,11 +132,11 @@ size_t SocketServer::fill_pollfds(std::vector<pollfd>& fds) const {
 void SocketServer::serve_all(const server::ServerClockState& state,
                              const std::function<NtpTimestamp(UnixNanos)>& to_ntp,
                              const std::function<NtpTimestamp()>& now) {
-  if (socket_) serve_socket(*socket_, false, state, to_ntp, now);
-  for (Ipv6Socket& s : ipv6_sockets_) serve_socket(*s.socket, true, state, to_ntp, now);
+  if (socket_) serve_socket(*socket_, stamps_, false, state, to_ntp, now);
+  for (Ipv6Socket& s : ipv6_sockets_) serve_socket(*s.socket, s.stamps, true, state, to_ntp, now);
 }
 
-void SocketServer::serve_socket(socket::UdpSocket& sock, bool ipv6,
+void SocketServer::serve_socket(socket::UdpSocket& sock, TxStampMatcher& stamps, bool ipv6,
                                 const server::ServerClockState& state,
                                 const std::function<NtpTimestamp(UnixNanos)>& to_ntp,
                                 const std::function<NtpTimestamp()>& now) {
@@ -135,28 +149,45 @@ void SocketServer::serve_socket(socket::UdpSocket& sock, bool ipv6,
   for (int i = 0; i < 256 && sock.receive(in, d); ++i) {
     const NtpTimestamp t2 = to_ntp(d.rx_realtime);
     size_t length = 0;
-    server::ServeOutcome o = server::serve_payload(std::span(in).first(d.length), out, state, t2,
-                                                   now(), &access_, d.from, &auth_, &length);
+    // T3 is read before the request is checked and the reply built, signed and sent (the MAC
+    // covers it): it is advanced by the measured mean time from this read to the kernel's TX
+    // stamp of the reply (below), as DPDK advances it by the signing time.
+    const UnixNanos t3_read = socket::realtime_ns();
+    const NtpTimestamp t3 = now() + NtpDuration::from_nanos(tx_lag_.mean_ns());
+    server::ServeOutcome o =
+        server::serve_payload(std::span(in).first(d.length), out, state, t2, t3, &access_, d.from,
+                              &auth_, &length, &interleaved_);
     if (server::sends_reply(o)) {
       UnixNanos before = 0;
-      // T3 was read just before this call: the reply's transmit field is written already, so
-      // the read is as late as the codec allows without a second encode (a signed reply is
-      // signed after, so T3 is early by the MAC's cost, docs/operations.md).
-      if (!sock.send(d.from, d.from_port, std::span(out).first(length), before)) {
+      const std::optional<uint32_t> sequence =
+          sock.send(d.from, d.from_port, std::span(out).first(length), before);
+      if (!sequence) {
         o = server::ServeOutcome::kTxFailed;
-      } else if (length > wire::kNtpHeaderSize) {
-        ++authenticated_;
+      } else {
+        if (length > wire::kNtpHeaderSize) ++authenticated_;
+        // Its kernel TX stamp: the T3 of the client's next, interleaved, exchange, and the lag
+        // of the T3 read.
+        if (server::is_served(o) && sock.tx_timestamps()) {
+          stamps.sent(TxStampMatcher::Pending{*sequence, t2, t3_read});
+        }
       }
     }
     ++counts_[static_cast<size_t>(o)];
     ++family_counts_[ipv6 ? 1 : 0][static_cast<size_t>(o)];
   }
-  // The socket stamps what it sends into its error queue; basic replies do not use the stamps,
-  // but a full queue keeps poll() reporting POLLERR, which would spin the control loop (at
-  // real-time priority it starved the lab's upstream chronyd on the same CPU).
+  // The socket stamps what it sends into its error queue (emptied every time: a full queue
+  // keeps poll() reporting POLLERR, which would spin the control loop). A software stamp is
+  // taken in the driver's transmit, within sendto, so the replies just sent find theirs here.
   socket::TxTimestamp stamp;
   for (int i = 0; i < 1024 && sock.read_tx_timestamp(stamp); ++i) {
+    const auto reply =
+        stamps.match(stamp.has_key, stamp.key, std::span(stamp.data).first(stamp.length));
+    if (!reply) continue;
+    if (interleaved_.enabled()) interleaved_.save(reply->cookie, to_ntp(stamp.realtime));
+    tx_lag_.add(stamp.realtime - reply->before);
   }
+  // A reply without its stamp yet is answered in basic mode next time; the list stays bounded.
+  (void)stamps.take_all();
 }
 
 std::string SocketServer::summary() const {
@@ -175,7 +206,22 @@ std::string SocketServer::summary() const {
     v6 += " " + std::string(server::to_string(static_cast<server::ServeOutcome>(i))) + " " +
           std::to_string(family_counts_[1][i]) + ";";
   }
-  return v6.empty() ? s : s + " of which IPv6:" + v6;
+  if (!v6.empty()) s += " of which IPv6:" + v6;
+  if (tx_lag_.count() != 0) {
+    s += " T3 read to kernel TX stamp: mean " + format_us(tx_lag_.total_mean_ns()) + ", max " +
+         format_us(tx_lag_.max_ns()) + " over " + std::to_string(tx_lag_.count()) + " replies;";
+  }
+  return s;
+}
+
+void TxLag::add(int64_t lag_ns) {
+  // A stamp over 10 ms after the read met a descheduled thread: not what the next reply will
+  // see, so it does not move the compensation (it is still counted).
+  ++count_;
+  sum_ns_ += lag_ns;
+  max_ns_ = std::max(max_ns_, lag_ns);
+  if (lag_ns < 0 || lag_ns > 10'000'000) return;
+  mean_ns_ = mean_ns_ == 0 ? lag_ns : (7 * mean_ns_ + lag_ns) / 8;
 }
 
 }  // namespace wiretime::daemon

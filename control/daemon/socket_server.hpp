@@ -5,7 +5,8 @@
 // interface. IPv6: one socket per `ntp ipv6 server source-address` of the public network (the
 // socket backend has no VRFs), or per IPv6 address of the interface with `ntp ipv6 server
 // source-interface all enable`, open while the IPv6 server is enabled. Closed otherwise, so
-// port 123 is free when the server is off.
+// port 123 is free when the server is off. Interleaved mode (RFC 9769) as on DPDK, the saved TX
+// time being the kernel's transmit stamp of the reply (the socket's error queue).
 #pragma once
 
 #include <array>
@@ -21,7 +22,9 @@
 
 #include "config/ntp_config/ntp_config.hpp"
 #include "control/daemon/daemon_log.hpp"
+#include "control/daemon/tx_stamp_matcher.hpp"
 #include "dataplane/server/access_control.hpp"
+#include "dataplane/server/interleaved_store.hpp"
 #include "dataplane/server/ntp_server_stage.hpp"
 #include "dataplane/server/server_keys.hpp"
 #include "dataplane/server/server_state.hpp"
@@ -29,11 +32,30 @@
 
 namespace wiretime::daemon {
 
+// The time from the server's T3 read to the kernel's transmit stamp of the reply: a running
+// mean (what the next basic reply's T3 is advanced by) and totals for the shutdown line.
+class TxLag {
+ public:
+  void add(int64_t lag_ns);
+  int64_t mean_ns() const { return mean_ns_; }
+  uint64_t count() const { return count_; }
+  int64_t total_mean_ns() const { return count_ == 0 ? 0 : sum_ns_ / static_cast<int64_t>(count_); }
+  int64_t max_ns() const { return max_ns_; }
+
+ private:
+  int64_t mean_ns_ = 0;
+  uint64_t count_ = 0;
+  int64_t sum_ns_ = 0;
+  int64_t max_ns_ = 0;
+};
+
 class SocketServer {
  public:
   // `ipv6_local`: the interface's IPv6 addresses (what `source-interface all` listens on).
+  // `interleaved_entries`: the interleaved-mode store's size (InterleavedStore; 0: basic only).
   SocketServer(const DaemonLog& log, wire::IpAddress local, std::string interface_name,
-               std::vector<wire::IpAddress> ipv6_local = {});
+               std::vector<wire::IpAddress> ipv6_local = {},
+               size_t interleaved_entries = server::InterleavedStore::kDefaultEntries);
 
   // Opens or closes the sockets as `config` asks.
   void configure(const config::NtpConfig& config);
@@ -67,8 +89,11 @@ class SocketServer {
   struct Ipv6Socket {
     wire::IpAddress address;
     std::unique_ptr<socket::UdpSocket> socket;
+    TxStampMatcher stamps;
   };
-  void serve_socket(socket::UdpSocket& s, bool ipv6, const server::ServerClockState& state,
+  // `stamps` pairs the socket's transmit stamps with the replies (by their T2).
+  void serve_socket(socket::UdpSocket& s, TxStampMatcher& stamps, bool ipv6,
+                    const server::ServerClockState& state,
                     const std::function<NtpTimestamp(UnixNanos)>& to_ntp,
                     const std::function<NtpTimestamp()>& now);
   void configure_ipv6(const config::NtpConfig& config);
@@ -78,6 +103,10 @@ class SocketServer {
   std::string interface_name_;
   std::vector<wire::IpAddress> ipv6_local_;
   std::unique_ptr<socket::UdpSocket> socket_;
+  TxStampMatcher stamps_;
+  // RX -> kernel TX time of recent replies, shared by the sockets (T2 is one clock).
+  server::InterleavedStore interleaved_;
+  TxLag tx_lag_;
   std::vector<Ipv6Socket> ipv6_sockets_;
   // The last address that could not be opened: not retried until the wanted set changes.
   wire::IpAddress failed_ipv6_;

@@ -160,7 +160,19 @@ RxVerdict classify(uint16_t port, const wire::DecodedFrame& frame,
   if (frame.error != wire::DecodeError::kOk && frame.error != wire::DecodeError::kNotUdp) {
     counters.count(frame.error);
     if (frame.error >= wire::DecodeError::kNtpTooShort) {
-      counters.count(NtpDrop::kInvalid, frame.src_ip.version == wire::IpVersion::kV6);
+      // A request to one of our server addresses that does not decode is the server's outcome
+      // `malformed` on its interface (every request ends in one outcome per interface); other
+      // undecodable NTP (replies to our clients, or not for us) is a family-level NTP drop.
+      const l3::Interface* itf =
+          frame.vlan_count > 1
+              ? nullptr
+              : interfaces.find_by_port_vlan(
+                    port, frame.vlan_count == 1 ? frame.vlans[0].vid : l3::kNoVlan);
+      if (itf != nullptr && frame.dst_port == wire::kNtpPort && itf->owns(frame.dst_ip)) {
+        counters.server.count(itf->index, frame.src_ip.version, server::ServeOutcome::kMalformed);
+      } else {
+        counters.count(NtpDrop::kInvalid, frame.src_ip.version == wire::IpVersion::kV6);
+      }
     }
     return v;
   }

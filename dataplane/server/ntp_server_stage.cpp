@@ -279,7 +279,7 @@ bool sign_reply(std::span<uint8_t> frame, const ServeResult& reply, ServerAuth& 
 ServeOutcome serve_payload(std::span<const uint8_t> request_payload, std::span<uint8_t> out,
                            const ServerClockState& state, NtpTimestamp t2, NtpTimestamp t3,
                            AccessGate* access, const wire::IpAddress& source, ServerAuth* auth,
-                           size_t* reply_length) {
+                           size_t* reply_length, const InterleavedStore* store) {
   if (reply_length != nullptr) *reply_length = 0;
   wire::NtpPacket request;
   if (wire::decode_ntp(request_payload, request) != wire::DecodeError::kOk) {
@@ -299,7 +299,13 @@ ServeOutcome serve_payload(std::span<const uint8_t> request_payload, std::span<u
   const AuthCheck a = check_auth(auth, request, request_payload);
   if (!a.ok) return ServeOutcome::kAuthFailed;
   if (a.key != nullptr && reply_length == nullptr) return ServeOutcome::kTxFailed;  // no room
-  size_t n = wire::encode_ntp(out, reply_header(request.header, state, t2, t3));
+  wire::NtpHeader header = reply_header(request.header, state, t2, t3);
+  if (const auto tx = interleaved_transmit(request.header, store, t2)) {
+    header.origin = request.header.receive;
+    header.transmit = *tx;
+    outcome = ServeOutcome::kServedInterleaved;
+  }
+  size_t n = wire::encode_ntp(out, header);
   if (n != 0 && a.key != nullptr) n = auth->sign(out, *a.key, a.digest_length);
   if (n == 0) return ServeOutcome::kTxFailed;
   if (reply_length != nullptr) *reply_length = n;

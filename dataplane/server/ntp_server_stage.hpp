@@ -134,10 +134,13 @@ bool sign_reply(std::span<uint8_t> frame, const ServeResult& reply, ServerAuth& 
 // reply into `out`. Returns the outcome; the reply is `out.first(48)` when served, or
 // `out.first(*reply_length)` when `reply_length` is given (a signed reply is longer: `out`
 // needs 48 + 4 + 64 bytes). With `access`, `source` is the request's sender and the access/rate
-// checks apply as above; with `auth`, a request's MAC is checked and the reply signed.
+// checks apply as above; with `auth`, a request's MAC is checked and the reply signed. With
+// `store`, a request naming a saved T2 is answered in interleaved mode (kServedInterleaved),
+// as serve_in_place does.
 ServeOutcome serve_payload(std::span<const uint8_t> request_payload, std::span<uint8_t> out,
                            const ServerClockState& state, NtpTimestamp t2, NtpTimestamp t3,
                            AccessGate* access = nullptr, const wire::IpAddress& source = {},
-                           ServerAuth* auth = nullptr, size_t* reply_length = nullptr);
+                           ServerAuth* auth = nullptr, size_t* reply_length = nullptr,
+                           const InterleavedStore* store = nullptr);
 
 }  // namespace wiretime::server

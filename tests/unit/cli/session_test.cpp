@@ -326,6 +326,49 @@ TEST_F(SessionTest, ClockUnsyncEventDisplayAsksTheDaemonByName) {
   EXPECT_EQ(live.asked.size(), 2u);
 }
 
+// `display ntp statistics packet` with the command reference's interface and peer forms: the
+// daemon is asked with canonical words (render_scoped_packet_statistics reads them).
+TEST_F(SessionTest, PacketStatisticsInterfaceAndPeerForms) {
+  struct Displaying : test::FakeBackend {
+    std::vector<std::string> asked;
+    std::optional<std::string> display(std::string_view what) override {
+      asked.emplace_back(what);
+      return std::string();
+    }
+  } live;
+  Session s(live);
+  for (const char* line :
+       {"display ntp statistics packet interface GE1/0/1",
+        "display ntp statistics packet ipv6 interface 100ge 1/0/1",
+        "display ntp statistics packet interface all", "display ntp statistics packet peer",
+        "display ntp statistics packet peer 198.18.0.1",
+        "display ntp statistics packet peer 198.18.0.1 vpn-instance red",
+        "display ntp statistics packet peer ipv6 2001:DB8:0::1",
+        "display ntp statistics packet peer ipv6",
+        "display ntp statistics packet peer domain ntp.example vpn-instance v"}) {
+    EXPECT_FALSE(s.execute(line).failed) << line;
+  }
+  EXPECT_EQ(live.asked, (std::vector<std::string>{
+                            "statistics interface GE1/0/1",
+                            "statistics ipv6 interface 100GE1/0/1",
+                            "statistics interface all",
+                            "statistics peer",
+                            "statistics peer 198.18.0.1",
+                            "statistics peer 198.18.0.1 vpn-instance red",
+                            "statistics peer ipv6 2001:db8::1",
+                            "statistics peer ipv6",
+                            "statistics peer domain ntp.example vpn-instance v",
+                        }));
+  // Not the command reference's forms: nothing is asked.
+  for (const char* line : {"display ntp statistics packet peer 2001:db8::1",
+                           "display ntp statistics packet ipv6 peer 198.18.0.1",
+                           "display ntp statistics packet interface",
+                           "display ntp statistics packet peer 198.18.0.1 vpn-instance"}) {
+    EXPECT_TRUE(s.execute(line).failed) << line;
+  }
+  EXPECT_EQ(live.asked.size(), 9u);
+}
+
 }  // namespace
 
 }  // namespace wiretime::cli

@@ -119,7 +119,7 @@ class Lab {
   }
 
   std::map<std::string, Server> servers;
-  std::array<BackendDrops, 2> drops_{};
+  BackendCounters drops_;
   std::map<std::string, int> requests_to_;
   runtime::ControlLoop& loop() { return loop_; }
   MgmtHooks& hooks() { return *hooks_; }
@@ -155,8 +155,8 @@ TEST(PacketStatisticsLive, PerFamilyCountersAndBackendDropsAddUp) {
   lab.commit(c);
   lab.run(5000);
   lab.stray_reply("198.18.0.99");
-  lab.drops_[1].invalid = 4;
-  lab.drops_[0].server_disabled = 2;
+  lab.drops_.family[1].invalid = 4;
+  lab.drops_.family[0].server[static_cast<size_t>(server::ServeOutcome::kDisabled)] = 2;
 
   const display::StatusSnapshot s = lab.hooks().status();
   const runtime::FamilyCounters& v4 = lab.loop().counters().family[0];
@@ -186,7 +186,7 @@ TEST(PacketStatisticsLive, ServerAuthenticationFailuresCount) {
   lab.commit(c);
   lab.run(3000);
   const display::StatusSnapshot before = lab.hooks().status();
-  lab.drops_[0].server_auth_failed = 3;
+  lab.drops_.family[0].server[static_cast<size_t>(server::ServeOutcome::kAuthFailed)] = 3;
   const display::StatusSnapshot s = lab.hooks().status();
   EXPECT_EQ(s.ipv4_packets.authentication_failures,
             before.ipv4_packets.authentication_failures + 3);
@@ -194,6 +194,76 @@ TEST(PacketStatisticsLive, ServerAuthenticationFailuresCount) {
   EXPECT_EQ(s.ipv4_packets.dropped, before.ipv4_packets.dropped + 3);
   EXPECT_EQ(s.ipv4_packets.received, s.ipv4_packets.processed + s.ipv4_packets.dropped);
   EXPECT_EQ(s.ipv6_packets.authentication_failures, 0u);
+}
+
+// Every server outcome lands in exactly one VRP row (or Processed), so Received = Processed +
+// Dropped counts each request once; replies (time and KoDs) are Sent. Per interface too.
+TEST(PacketStatisticsLive, EveryServerOutcomeInExactlyOneRow) {
+  using server::ServeOutcome;
+  Lab lab;
+  const display::StatusSnapshot before = lab.hooks().status();
+  ServeCounts c{};
+  for (size_t o = 0; o < c.size(); ++o) c[o] = uint64_t{1} << o;  // a distinct bit each
+  lab.drops_.family[1].server = c;
+  lab.drops_.interfaces.push_back(InterfaceServeCounts{"GE1/0/1", {ServeCounts{}, c}});
+  const display::StatusSnapshot s = lab.hooks().status();
+  auto n = [&c](ServeOutcome o) { return c[static_cast<size_t>(o)]; };
+  for (const display::PacketStatistics* p : {&s.ipv6_packets, &s.interface_packets.at(0).ipv6}) {
+    EXPECT_EQ(p->processed, n(ServeOutcome::kServedBasic) + n(ServeOutcome::kServedInterleaved) +
+                                n(ServeOutcome::kTxFailed));
+    EXPECT_EQ(p->send_failures, n(ServeOutcome::kTxFailed));
+    EXPECT_EQ(p->sent, n(ServeOutcome::kServedBasic) + n(ServeOutcome::kServedInterleaved) +
+                           n(ServeOutcome::kDenyKodSent) + n(ServeOutcome::kRateKodSent));
+    EXPECT_EQ(p->server_disabled, n(ServeOutcome::kDisabled));
+    EXPECT_EQ(p->interface_disabled, n(ServeOutcome::kNotListening));
+    EXPECT_EQ(p->access_denied, n(ServeOutcome::kDeniedAcl) + n(ServeOutcome::kDenyKodSent));
+    EXPECT_EQ(p->rate_limited, n(ServeOutcome::kRateKodSent) + n(ServeOutcome::kRateDropped));
+    EXPECT_EQ(p->authentication_failures, n(ServeOutcome::kAuthFailed));
+    EXPECT_EQ(p->validity_test_failures, n(ServeOutcome::kAuthFailed));
+    EXPECT_EQ(p->invalid_packets, n(ServeOutcome::kMalformed) + n(ServeOutcome::kNotRequest) +
+                                      n(ServeOutcome::kBadVersion));
+    EXPECT_EQ(p->others, n(ServeOutcome::kBroadcast) + n(ServeOutcome::kUnsupportedFrame));
+    // Each outcome's bit once: the rows partition the requests.
+    EXPECT_EQ(p->received, (uint64_t{1} << server::kServeOutcomeCount) - 1);
+    EXPECT_EQ(p->received, p->processed + p->dropped);
+  }
+  EXPECT_EQ(s.interface_packets.at(0).interface, "GE1/0/1");
+  EXPECT_EQ(s.interface_packets.at(0).ipv4.received, 0u);
+  EXPECT_EQ(s.ipv4_packets.received, before.ipv4_packets.received);
+
+  // The reset restarts the interface blocks too.
+  lab.hooks().reset_packet_statistics(true, true);
+  lab.drops_.interfaces[0].family[1][static_cast<size_t>(ServeOutcome::kServedBasic)] += 5;
+  const display::StatusSnapshot after = lab.hooks().status();
+  EXPECT_EQ(after.interface_packets.at(0).ipv6.received, 5u);
+  EXPECT_EQ(after.interface_packets.at(0).ipv6.processed, 5u);
+}
+
+// `... peer <address>`: one association's requests and replies.
+TEST(PacketStatisticsLive, PeerBlocksCountTheAssociationsExchanges) {
+  Lab lab;
+  lab.servers["198.18.0.1"] = Server{};
+  lab.servers["2001:db8::1"] = Server{.answers = false};
+  config::NtpConfig c;
+  c.unicast_servers = {server("198.18.0.1"), server("2001:db8::1", true)};
+  lab.commit(c);
+  lab.run(5000);
+  const display::StatusSnapshot s = lab.hooks().status();
+  ASSERT_EQ(s.peer_packets.size(), 2u);
+  const display::PeerPacketStatistics& v4 = s.peer_packets[0];
+  EXPECT_EQ(v4.kind, display::PeerKind::kIpv4);
+  EXPECT_EQ(v4.address, "198.18.0.1");
+  EXPECT_EQ(v4.packets.sent, static_cast<uint64_t>(lab.requests_to_["198.18.0.1"]));
+  EXPECT_GE(v4.packets.processed, 4u);
+  EXPECT_EQ(v4.packets.received, v4.packets.processed + v4.packets.dropped);
+  const display::PeerPacketStatistics& v6 = s.peer_packets[1];
+  EXPECT_EQ(v6.kind, display::PeerKind::kIpv6);
+  EXPECT_GE(v6.packets.sent, 4u);
+  EXPECT_EQ(v6.packets.received, 0u);
+  lab.hooks().reset_packet_statistics(true, false);
+  const display::StatusSnapshot after = lab.hooks().status();
+  EXPECT_EQ(after.peer_packets[0].packets.sent, 0u);
+  EXPECT_EQ(after.peer_packets[1].packets.sent, v6.packets.sent);  // IPv6 not reset
 }
 
 TEST(PacketStatisticsLive, ResetZeroesTheDisplayNotTheCounters) {
@@ -204,7 +274,7 @@ TEST(PacketStatisticsLive, ResetZeroesTheDisplayNotTheCounters) {
   lab.commit(c);
   lab.run(3000);
   lab.stray_reply("198.18.0.99");
-  lab.drops_[0].invalid = 5;
+  lab.drops_.family[0].invalid = 5;
   const uint64_t requests = lab.loop().counters().family[0].requests;
   ASSERT_GT(requests, 0u);
 
@@ -219,7 +289,7 @@ TEST(PacketStatisticsLive, ResetZeroesTheDisplayNotTheCounters) {
   EXPECT_EQ(lab.loop().counters().family[0].requests, requests);
 
   lab.run(2000);
-  lab.drops_[0].invalid = 6;
+  lab.drops_.family[0].invalid = 6;
   s = lab.hooks().status();
   EXPECT_GT(s.ipv4_packets.sent, 0u);
   EXPECT_EQ(s.ipv4_packets.sent, lab.loop().counters().family[0].requests - requests);

@@ -48,7 +48,7 @@ class Harness {
     loop_.set_keys(&keys_);
     hooks_.emplace(
         loop_, config::NtpConfig{}, config::InterfaceInventory{{"GE1/0/1"}}, [] { return kUtc0; },
-        MgmtHooks::InvalidPackets{}, &keys_);
+        BackendDropCounters{}, &keys_);
   }
 
   std::optional<std::string> commit(const config::NtpConfig& candidate) {

@@ -49,5 +49,76 @@ TEST(PacketStatistics, LastDropReasonsAreCappedAtTen) {
   EXPECT_EQ(text.find("reason 10"), std::string::npos);
 }
 
+TEST(PacketStatistics, PeerRowsFromTheAssociationsCounters) {
+  engine::AssociationStatus a;
+  a.sent = 20;
+  a.received = 17;
+  a.accepted = 12;
+  a.on_wire[static_cast<size_t>(engine::OnWireReason::kOk)] = 12;
+  a.on_wire[static_cast<size_t>(engine::OnWireReason::kAuthentication)] = 2;
+  a.on_wire[static_cast<size_t>(engine::OnWireReason::kBogus)] = 1;
+  const PacketStatistics p = peer_packet_statistics(a);
+  EXPECT_EQ(p.sent, 20u);
+  EXPECT_EQ(p.processed, 12u);
+  EXPECT_EQ(p.validity_test_failures, 3u);
+  EXPECT_EQ(p.authentication_failures, 2u);
+  EXPECT_EQ(p.others, 2u);  // received without an on-wire verdict
+  EXPECT_EQ(p.dropped, 5u);
+  EXPECT_EQ(p.received, 17u);
+}
+
+// Golden: the interface form, both families, after a line naming the interface.
+TEST(PacketStatistics, InterfaceFormShowsBothFamiliesOfTheNamedInterface) {
+  InterfacePacketStatistics ge1{"GE1/0/1", {}, {}};
+  ge1.ipv4.received = 7;
+  ge1.ipv4.processed = 7;
+  ge1.ipv4.sent = 7;
+  InterfacePacketStatistics ge2{"GE1/0/2", {}, {}};
+  ge2.ipv6.interface_disabled = 3;
+  const std::vector<InterfacePacketStatistics> itfs{ge1, ge2};
+  const std::optional<std::string> text =
+      render_scoped_packet_statistics("statistics interface GE1/0/1", itfs, {});
+  ASSERT_TRUE(text);
+  EXPECT_EQ(*text, " Interface: GE1/0/1\n" + render_packet_statistics(ge1.ipv4) + "\n" +
+                       render_packet_statistics(ge1.ipv6, true));
+  EXPECT_NE(text->find(" Sent                                  :          7\n"), std::string::npos);
+  EXPECT_EQ(*render_scoped_packet_statistics("statistics ipv6 interface GE1/0/2", itfs, {}),
+            " Interface: GE1/0/2\n" + render_packet_statistics(ge2.ipv6, true));
+  const std::string all = *render_scoped_packet_statistics("statistics interface all", itfs, {});
+  EXPECT_NE(all.find(" Interface: GE1/0/1\n"), std::string::npos);
+  EXPECT_NE(all.find(" Interface: GE1/0/2\n"), std::string::npos);
+  EXPECT_EQ(*render_scoped_packet_statistics("statistics interface GE1/0/9", itfs, {}),
+            "Error: The interface GE1/0/9 does not exist.\n");
+}
+
+TEST(PacketStatistics, PeerFormPicksByKindAddressAndVpn) {
+  std::vector<PeerPacketStatistics> peers(4);
+  peers[0].address = "198.18.0.1";
+  peers[0].packets.sent = 1;
+  peers[1].address = "198.18.0.1";
+  peers[1].vpn_instance = "red";
+  peers[1].packets.sent = 2;
+  peers[2].kind = PeerKind::kIpv6;
+  peers[2].address = "2001:db8::1";
+  peers[3].kind = PeerKind::kDomain;
+  peers[3].address = "ntp.example";
+  auto show = [&peers](const char* what) {
+    return render_scoped_packet_statistics(what, {}, peers).value_or("(nullopt)");
+  };
+  EXPECT_EQ(show("statistics peer 198.18.0.1"),
+            " Peer: 198.18.0.1\n" + render_packet_statistics(peers[0].packets));
+  EXPECT_EQ(show("statistics peer 198.18.0.1 vpn-instance red"),
+            " Peer: 198.18.0.1 vpn-instance red\n" + render_packet_statistics(peers[1].packets));
+  EXPECT_EQ(show("statistics peer"), show("statistics peer 198.18.0.1") + "\n" +
+                                         show("statistics peer 198.18.0.1 vpn-instance red"));
+  EXPECT_EQ(show("statistics peer ipv6"),
+            " Peer: ipv6 2001:db8::1\n" + render_packet_statistics(peers[2].packets, true));
+  EXPECT_EQ(show("statistics peer domain ntp.example"),
+            " Peer: domain ntp.example\n" + render_packet_statistics(peers[3].packets));
+  EXPECT_EQ(show("statistics peer 198.18.0.9"), "Info: No such peer is configured.\n");
+  EXPECT_EQ(show("statistics peer 198.18.0.1 vpn-instance"), "(nullopt)");
+  EXPECT_EQ(show("statistics ipv6 peer"), "(nullopt)");
+}
+
 }  // namespace
 }  // namespace wiretime::display

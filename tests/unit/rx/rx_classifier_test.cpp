@@ -285,6 +285,31 @@ TEST_F(RxClassifierTest, DecodeErrorsAreCountedOnceAndNtpOnesAsInvalidNtp) {
   EXPECT_EQ(counters_->drop[static_cast<size_t>(DropReason::kNoInterface)], 0u);
 }
 
+// An NTP payload too short to decode: to our port 123 it is a malformed request of the
+// interface's server; from port 123 to another port (a reply to our client) an invalid NTP drop.
+TEST_F(RxClassifierTest, UndecodableRequestsAreTheServersMalformedOnesPerInterface) {
+  const std::array<uint8_t, 10> payload{0x23};
+  auto short_ntp = [&](uint16_t src_port, uint16_t dst_port) {
+    return make([&](std::span<uint8_t> out) {
+      wire::Ipv4UdpSpec s;
+      s.eth = eth(kOurMac);
+      s.src_ip = v4(198, 18, 0, 1).v4;
+      s.dst_ip = v4(198, 18, 0, 2).v4;
+      s.src_port = src_port;
+      s.dst_port = dst_port;
+      return wire::encode_ipv4_udp(out, s, payload);
+    });
+  };
+  EXPECT_EQ(run(short_ntp(40000, 123)).action, RxAction::kNone);
+  EXPECT_EQ(counters_->decode[static_cast<size_t>(wire::DecodeError::kNtpTooShort)], 1u);
+  EXPECT_EQ(counters_->server.get(0, wire::IpVersion::kV4, server::ServeOutcome::kMalformed), 1u);
+  EXPECT_EQ(counters_->ntp_drops[0][static_cast<size_t>(NtpDrop::kInvalid)], 0u);
+  EXPECT_EQ(run(short_ntp(123, 40000)).action, RxAction::kNone);
+  EXPECT_EQ(counters_->server.total(server::ServeOutcome::kMalformed), 1u);
+  EXPECT_EQ(counters_->ntp_drops[0][static_cast<size_t>(NtpDrop::kInvalid)], 1u);
+  EXPECT_EQ(counters_->rx_accounted(), 2u);
+}
+
 TEST_F(RxClassifierTest, IcmpEchoRequestsAreAnsweredOtherIcmpAndProtocolsIgnored) {
   RxVerdict v = run(icmp4(8));
   EXPECT_EQ(v.action, RxAction::kIcmpEchoReply);

@@ -455,5 +455,39 @@ TEST(ServerStage, ServesAPayloadForTheSocketBackend) {
   EXPECT_EQ(serve_payload(request, out, serving().clock, kT2, kT3), ServeOutcome::kNotRequest);
 }
 
+// The socket backend's payload path answers interleaved from the same store (its saved TX is
+// the kernel's transmit stamp of the earlier reply).
+TEST(ServerStage, ServesAPayloadInterleavedFromTheStore) {
+  InterleavedStore store(16);
+  const NtpTimestamp tx1 = NtpTimestamp::from_raw(kT3.raw() + 500);
+  store.save(kT2, tx1);
+  wire::NtpHeader h = request_header();
+  h.origin = kT2;
+  h.receive = NtpTimestamp::from_raw(0x3333);
+  h.transmit = NtpTimestamp::from_raw(0x4444);
+  std::array<uint8_t, 48> request{};
+  ASSERT_EQ(wire::encode_ntp(request, h), 48u);
+  std::array<uint8_t, 48> out{};
+  const NtpTimestamp t2b = NtpTimestamp::from_parts(3'900'000'001u, 0);
+  size_t length = 0;
+  ASSERT_EQ(
+      serve_payload(request, out, serving().clock, t2b, t2b, nullptr, {}, nullptr, &length, &store),
+      ServeOutcome::kServedInterleaved);
+  ASSERT_EQ(length, 48u);
+  wire::NtpPacket reply;
+  ASSERT_EQ(wire::decode_ntp(out, reply), wire::DecodeError::kOk);
+  EXPECT_EQ(reply.header.origin.raw(), 0x3333u);
+  EXPECT_EQ(reply.header.receive, t2b);
+  EXPECT_EQ(reply.header.transmit, tx1);
+  // An origin the store does not hold: basic, to the request's transmit field.
+  h.origin = NtpTimestamp::from_raw(0x5555);
+  ASSERT_EQ(wire::encode_ntp(request, h), 48u);
+  ASSERT_EQ(
+      serve_payload(request, out, serving().clock, t2b, t2b, nullptr, {}, nullptr, &length, &store),
+      ServeOutcome::kServedBasic);
+  ASSERT_EQ(wire::decode_ntp(out, reply), wire::DecodeError::kOk);
+  EXPECT_EQ(reply.header.origin.raw(), 0x4444u);
+}
+
 }  // namespace
 }  // namespace wiretime::server

@@ -148,8 +148,7 @@ int main(int argc, char** argv) {
                     "invalid_pct=%.1f%s",
                     row.name, wiretime::sim::to_string(row.poll).c_str(), seed, r.rms * 1e6,
                     r.max_abs * 1e6, r.freq_rms * 1e9, r.converge_1ms, r.converge_100us,
-                    r.mean * 1e6, sent_per_day,
-                    drop_pct,
+                    r.mean * 1e6, sent_per_day, drop_pct,
                     std::string(row.name) == "S4"
                         ? (" falseticker_rejected_pct=" + std::to_string(rejected)).c_str()
                         : "");

@@ -3,6 +3,9 @@
 //   accuracy_bench [--steady SECONDS] [--seeds N] [--mode regression|rfc] [--only S1]
 //                  [--wander PRIOR]  (engine's assumed oscillator wander, s/s per sqrt(s))
 //                  [--poll-target N] (EngineConfig::poll_target) [--maxpoll E] (default rows)
+//                  [--trace S] (the first S seconds of each run: error every 5 s and whenever
+//                  it is 1 ms or more, and the requests sent)
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -52,6 +55,7 @@ int main(int argc, char** argv) {
   double wander = -1.0;
   int target = 0;
   int maxpoll = 0;  // default-poll rows: maxpoll exponent instead of 10
+  double trace = 0.0;
   auto mode = wiretime::engine::DisciplineMode::kRegression;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--steady") && i + 1 < argc)
@@ -64,6 +68,8 @@ int main(int argc, char** argv) {
       maxpoll = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--poll-target") && i + 1 < argc)
       target = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--trace") && i + 1 < argc)
+      trace = std::atof(argv[++i]);
     else if (!std::strcmp(argv[i], "--only") && i + 1 < argc)
       only = argv[++i];
     else if (!std::strcmp(argv[i], "--mode") && i + 1 < argc)
@@ -72,7 +78,7 @@ int main(int argc, char** argv) {
     else {
       std::fprintf(stderr,
                    "usage: %s [--steady S] [--seeds N] [--mode regression|rfc] [--only S1] "
-                   "[--wander W] [--poll-target N] [--maxpoll E]\n",
+                   "[--wander W] [--poll-target N] [--maxpoll E] [--trace S]\n",
                    argv[0]);
       return 2;
     }
@@ -93,7 +99,21 @@ int main(int argc, char** argv) {
       if (wander >= 0.0) s.engine.oscillator_wander = wander;
       if (target > 0) s.engine.poll_target = target;
       if (maxpoll > 0 && row.poll == AnchorPoll::kDefault) s.association.max_poll = maxpoll;
+      if (trace > 0.0) {
+        s.observer = [&, seed](double t, double error) {
+          if (t <= trace && (std::fmod(t, 5.0) == 0.0 || std::abs(error) >= 1e-3))
+            std::printf("trace %s %s seed=%d t=%.0f error_us=%.1f\n", row.name,
+                        wiretime::sim::to_string(row.poll).c_str(), seed, t, error * 1e6);
+        };
+      }
       const auto r = wiretime::sim::run(s);
+      if (trace > 0.0) {
+        for (size_t k = 0; k < r.polls.size(); ++k)
+          for (double t : r.polls[k].request_times)
+            if (t <= trace)
+              std::printf("trace %s %s seed=%d request server=%zu t=%.1f\n", row.name,
+                          wiretime::sim::to_string(row.poll).c_str(), seed, k, t);
+      }
       const double rejected =
           r.selected_fraction.size() >= 3 ? 100.0 * (1.0 - r.selected_fraction[2]) : 0.0;
       rms += r.rms / seeds;
@@ -121,13 +141,14 @@ int main(int argc, char** argv) {
           received > 0 ? 100.0 * static_cast<double>(invalid) / static_cast<double>(received) : 0.0;
       per_day += sent_per_day / seeds;
       drop += drop_pct / seeds;
-      char line[256];
+      char line[320];
       std::snprintf(line, sizeof line,
                     "scenario=%s poll=%s seed=%d rms_us=%.2f max_us=%.1f freq_rms_ppb=%.0f "
-                    "converge_1ms_s=%.1f bias_us=%.2f packets_per_day=%.0f invalid_pct=%.1f%s",
+                    "converge_1ms_s=%.1f converge_100us_s=%.1f bias_us=%.2f packets_per_day=%.0f "
+                    "invalid_pct=%.1f%s",
                     row.name, wiretime::sim::to_string(row.poll).c_str(), seed, r.rms * 1e6,
-                    r.max_abs * 1e6, r.freq_rms * 1e9, r.converge_1ms, r.mean * 1e6, sent_per_day,
-                    drop_pct,
+                    r.max_abs * 1e6, r.freq_rms * 1e9, r.converge_1ms, r.converge_100us,
+                    r.mean * 1e6, sent_per_day, drop_pct,
                     std::string(row.name) == "S4"
                         ? (" falseticker_rejected_pct=" + std::to_string(rejected)).c_str()
                         : "");

@@ -261,6 +261,25 @@ std::optional<AssociationId> ClientEngine::on_not_sent(NtpTimestamp cookie) {
   return std::nullopt;
 }
 
+ExchangeSample ClientEngine::exchange_sample(NtpTimestamp t1, const wire::NtpHeader& h,
+                                             NtpTimestamp t4) const {
+  const OnWireSample raw = compute_sample(t1, h.receive, h.transmit, t4, h.precision, precision_);
+  return ExchangeSample{t1,         h.receive, h.transmit,     t4,
+                        raw.offset, raw.delay, raw.dispersion, false};
+}
+
+ReplyOutcome ClientEngine::measure_query(const wire::NtpHeader& h, NtpTimestamp cookie,
+                                         NtpTimestamp t1, NtpTimestamp t4) const {
+  OnWireContext ctx;
+  ctx.request_outstanding = !t1.is_zero();
+  ctx.cookie = cookie;
+  ctx.stratum_limit = config_.local_reference_stratum;
+  ctx.max_distance = config_.max_distance;
+  ReplyOutcome outcome{check_reply(h, ctx), std::nullopt};
+  if (ctx.request_outstanding && h.origin == cookie) outcome.sample = exchange_sample(t1, h, t4);
+  return outcome;
+}
+
 ReplyOutcome ClientEngine::on_reply(AssociationId id, const wire::NtpPacket& packet,
                                     NtpTimestamp t4, AuthStatus auth,
                                     const SampleProvenance& provenance, SteadyNanos now_ns,
@@ -285,13 +304,9 @@ ReplyOutcome ClientEngine::on_reply(AssociationId id, const wire::NtpPacket& pac
   const OnWireReason reason = check_reply(h, ctx);
   ++a.counters[static_cast<size_t>(reason)];
   ReplyOutcome outcome{reason, std::nullopt};
-  if (ctx.request_outstanding && h.origin == a.cookie) {
-    // The measurement log shows every answer to our request with its raw sample.
-    const OnWireSample raw =
-        compute_sample(a.t1, h.receive, h.transmit, t4, h.precision, precision_);
-    outcome.sample = ExchangeSample{a.t1,       h.receive, h.transmit,     t4,
-                                    raw.offset, raw.delay, raw.dispersion, false};
-  }
+  // The measurement log shows every answer to our request with its raw sample.
+  if (ctx.request_outstanding && h.origin == a.cookie)
+    outcome.sample = exchange_sample(a.t1, h, t4);
 
   switch (reason) {
     case OnWireReason::kOk:

@@ -94,6 +94,13 @@ class ClientEngine {
                         AuthStatus auth, const SampleProvenance& provenance, SteadyNanos now,
                         Actions& out);
 
+  // A one-shot query outside every association (`display ntp trace`): the reply to the
+  // request that carried `cookie`, sent at local time `t1` (zero: never reported) and received
+  // at `t4`. The same on-wire checks and sample as an association's reply (the verdict this
+  // engine would give that server; queries are unsigned), changing no state.
+  ReplyOutcome measure_query(const wire::NtpHeader& h, NtpTimestamp cookie, NtpTimestamp t1,
+                             NtpTimestamp t4) const;
+
   SteadyNanos next_wakeup() const;
   SystemStatus system_status(SteadyNanos now) const;
   std::vector<AssociationStatus> association_status(SteadyNanos now) const;
@@ -115,6 +122,8 @@ class ClientEngine {
   // slew_rate(config_.slew, frequency, direction)), so samples taken mid-slew are not
   // mistaken for new offset.
   double slew_pending(double now) const;
+  // The raw sample of the exchange T1..T4 answered by `h` (what the measurement log shows).
+  ExchangeSample exchange_sample(NtpTimestamp t1, const wire::NtpHeader& h, NtpTimestamp t4) const;
   // Starts the account of a slew of `total` s at `now` with the clock's current frequency.
   void plan_slew(double total, double now);
   // Every slew issued so far less the part still pending: the phase applied to the clock, s.

@@ -6,9 +6,16 @@
 namespace wiretime::engine {
 namespace {
 
-// The weight floor is the second-smallest excess: the minimum-delay sample has an unknown
-// excess of its own, of about that size.
+// The weight floor stands for the minimum-delay sample's own excess over the path's true
+// minimum, which no sample shows. It is estimated from the spacing of the two smallest excesses
+// (kFloorRank), scaled: when the round trip's jitter is the sum of both directions' (density
+// rising from zero), the smallest excess lies about 1 / (sqrt(2) - 1) = 2.4 spacings above the
+// true minimum; with one-sided jitter (flat density) about 1. 2 sits between; with the spacing
+// alone (scale 1) a few start-up samples that happened to arrive close together were trusted
+// to 0.3 us when each was worth several, and S5 (iburst) drifted past 100 us after its first
+// 64 s poll in one seed of three (accuracy_bench sweep 1, 1.7, 2, 2.5: docs/accuracy.md).
 constexpr int kFloorRank = 1;
+constexpr double kFloorScale = 2.0;
 // Variance of a uniform error within +-excess/2.
 constexpr double kExcessVar = 1.0 / 12.0;
 constexpr int kMinAsymmetrySamples = 8;
@@ -138,7 +145,8 @@ RegressionEstimate OffsetRegression::estimate(double now, double precision, doub
   std::array<double, kMaxSamples> sorted = excess;
   std::sort(sorted.begin(), sorted.begin() + n_all);
   const double low_excess = sorted[std::min(n_all - 1, kFloorRank)];
-  const double floor_var = precision * precision + low_excess * low_excess * kExcessVar;
+  const double floor_excess = kFloorScale * low_excess;
+  const double floor_var = precision * precision + floor_excess * floor_excess * kExcessVar;
   const double asym = asymmetry(excess.data(), n_all);
   std::array<double, kMaxSamples> weight{};
   auto reweight = [&](double excess_factor) {

@@ -530,12 +530,12 @@ bool ControlLoop::answer_query(const Peer& from, const wire::NtpPacket& packet, 
     QueryResult r;
     r.outcome = QueryResult::Outcome::kAnswered;
     r.header = h;
-    if (!q.t1.is_zero()) {
-      const engine::OnWireSample s =
-          engine::compute_sample(q.t1, h.receive, h.transmit, t4, h.precision,
-                                 std::ldexp(1.0, engine_.system_status(0).precision));
-      r.offset = s.offset;
-      r.delay = s.delay;
+    const engine::ReplyOutcome m = engine_.measure_query(h, q.cookie, q.t1, t4);
+    r.reason = m.reason;
+    if (m.sample) {
+      r.measured = true;
+      r.offset = m.sample->offset;
+      r.delay = m.sample->delay;
     }
     finish_query(i, r);
     return true;

@@ -187,8 +187,12 @@ struct QueryResult {
   Outcome outcome = Outcome::kTimedOut;
   Peer peer;
   wire::NtpHeader header;  // kAnswered: the server's reply
-  double offset = 0.0;     // s, of the server against our clock (kAnswered, T1 known)
-  double delay = 0.0;      // s
+  // kAnswered: the engine's verdict on the reply (ClientEngine::measure_query) and, with T1
+  // known, its sample: offset of the server against our clock and round-trip delay, s.
+  engine::OnWireReason reason = engine::OnWireReason::kOk;
+  bool measured = false;
+  double offset = 0.0;
+  double delay = 0.0;
 };
 
 struct RuntimeCounters {

@@ -24,8 +24,10 @@ enum class StampSource : uint8_t {
   kKernel,  // software: the kernel's stamp of the frame (a packet-socket tap), on the TSC scale
 };
 
-// Longest MAC digest a record carries (NTPv4 truncates longer digests to 20 bytes).
-inline constexpr size_t kRecordMacSize = 20;
+// Longest MAC digest a record carries: every digest the wire accepts. NTPv4 truncates to 20
+// bytes, but an NTPv3 association keeps the whole digest (SHA256 32, SHA512 64, as chronyd
+// sends them), and a shorter record left such requests unsent and such replies unverifiable.
+inline constexpr size_t kRecordMacSize = wire::kMaxMacDigestSize;
 
 // Control -> dataplane: something to send, routed by the dataplane: it looks the route to
 // `server` up in `vrf` (or in the VRF of `interface` when that is given), picks the source
@@ -48,7 +50,7 @@ struct TxCommand {
   uint16_t vrf = 0;                    // l3::VrfId, used when interface == kAnyInterface
   wire::IpAddress server;              // the server (or the address to resolve), IPv4 or IPv6
   // NTP: the request's MAC, signed by control over the header ntp_request_header() gives
-  // (mac_length 0: none). 20 bytes is the longest NTPv4 digest (control/auth/README.md).
+  // (mac_length 0: none).
   uint32_t mac_key_id = 0;
   uint8_t mac_length = 0;
   std::array<uint8_t, kRecordMacSize> mac{};
@@ -83,8 +85,8 @@ struct DataplaneEvent {
   wire::IpAddress src;     // reply: the server's address (IPv4 or IPv6); transmitted: our source
   wire::IpAddress dst;     // reply: our address it was sent to; transmitted: the server
   // Reply: its MAC trailer, for control to verify. has_mac with mac_length 0 is a crypto-NAK;
-  // a digest longer than kRecordMacSize keeps its true length (control rejects it) and its
-  // first kRecordMacSize bytes. extension_fields: the reply had some (not covered here).
+  // the wire refuses digests longer than kRecordMacSize, so the record holds any it decoded.
+  // extension_fields: the reply had some (not covered here).
   bool has_mac = false;
   uint8_t mac_length = 0;
   uint8_t extension_fields = 0;

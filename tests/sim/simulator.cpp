@@ -162,6 +162,8 @@ class Run {
     uint64_t n = 0;
     double last_bad = 0.0;
     bool ever_bad = false;
+    double last_bad_100us = 0.0;
+    bool ever_bad_100us = false;
     while (!events_.empty()) {
       Event ev = events_.top();
       events_.pop();
@@ -174,6 +176,10 @@ class Run {
           if (std::abs(err) >= 1e-3) {
             last_bad = ev.t;
             ever_bad = true;
+          }
+          if (std::abs(err) >= 100e-6) {
+            last_bad_100us = ev.t;
+            ever_bad_100us = true;
           }
           // The bound must hold from the start, convergence included: no warm-up here.
           sample_bound(ev.t, err);
@@ -214,7 +220,11 @@ class Run {
       result_.freq_rms = std::sqrt(fsum2 / static_cast<double>(n));
       for (auto& f : result_.selected_fraction) f /= static_cast<double>(n);
     }
-    result_.converge_1ms = ever_bad ? (last_bad < s_.duration - 1.0 ? last_bad + 1.0 : -1.0) : 0.0;
+    auto settled = [this](bool ever, double last) {
+      return ever ? (last < s_.duration - 1.0 ? last + 1.0 : -1.0) : 0.0;
+    };
+    result_.converge_1ms = settled(ever_bad, last_bad);
+    result_.converge_100us = settled(ever_bad_100us, last_bad_100us);
     result_.steps = clock_.steps();
     result_.leaps = clock_.leaps();
     for (const auto& srv : servers_) {

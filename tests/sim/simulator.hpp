@@ -82,13 +82,14 @@ struct PollTrace {
 };
 
 struct SimResult {
-  double rms = 0.0;            // s, after warm-up
-  double max_abs = 0.0;        // s, after warm-up
-  double mean = 0.0;           // s, after warm-up (bias)
-  double freq_rms = 0.0;       // s/s, after warm-up
-  double converge_1ms = -1.0;  // s: from here on the error stays within 1 ms (-1: never)
-  int steps = 0;               // discipline steps
-  int leaps = 0;               // leap seconds applied by the clock
+  double rms = 0.0;              // s, after warm-up
+  double max_abs = 0.0;          // s, after warm-up
+  double mean = 0.0;             // s, after warm-up (bias)
+  double freq_rms = 0.0;         // s/s, after warm-up
+  double converge_1ms = -1.0;    // s: from here on the error stays within 1 ms (-1: never)
+  double converge_100us = -1.0;  // s: from here on the error stays within 100 us (-1: never)
+  int steps = 0;                 // discipline steps
+  int leaps = 0;                 // leap seconds applied by the clock
   int panics = 0;
   uint64_t evaluations = 0;
   std::vector<PollTrace> polls;           // per server

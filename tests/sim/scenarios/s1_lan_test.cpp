@@ -49,6 +49,11 @@ TEST(SimS1Lan, DefaultPollBeatsChrony) {
   EXPECT_LT(requests_per_day(s, r, 0), 301.0);
   EXPECT_GE(r.associations.at(0).current_poll, 64.0);
   EXPECT_LE(r.associations.at(0).current_poll, 1024.0);
+  // No iburst: the second sample at 64 s finds the clock 3.2 ms off (50 ppm); that update
+  // corrects phase and frequency together, so 1 ms is never reached again once its slew ends
+  // (with the frequency left for the next poll: 203 s and 6 ms).
+  EXPECT_GT(r.converge_1ms, 64.0);
+  EXPECT_LT(r.converge_1ms, 75.0);
 }
 
 }  // namespace

@@ -14,7 +14,11 @@ TEST(SimS5Startup, WithinOneMillisecondBeforeElevenSecondsAndStays) {
     EXPECT_GE(r.converge_1ms, 0.0);
     EXPECT_LT(r.converge_1ms, 11.0);
     EXPECT_LT(r.max_abs, 1e-3);  // from 11 s to the end of the day
-    EXPECT_EQ(r.steps, 1);       // 0.5 s is above the 128 ms step threshold: one step, no more
+    // Issue 13's tighter figure: within 100 us to stay, chrony 11 s. Seed 2 drifted to 124 us
+    // after its first 64 s poll while the regression trusted its iburst samples too much.
+    EXPECT_GE(r.converge_100us, 0.0);
+    EXPECT_LT(r.converge_100us, 11.0);
+    EXPECT_EQ(r.steps, 1);  // 0.5 s is above the 128 ms step threshold: one step, no more
     EXPECT_TRUE(r.system.synchronized);
     // iburst: six requests two seconds apart at start-up.
     const auto& times = r.polls.at(0).request_times;

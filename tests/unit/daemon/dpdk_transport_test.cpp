@@ -63,11 +63,11 @@ struct Fixture {
     return loop->counters().auth_verdicts[static_cast<size_t>(v)];
   }
 
-  engine::AssociationId add(const runtime::Peer& peer, uint32_t key_id = 0) {
+  engine::AssociationId add(const runtime::Peer& peer, uint32_t key_id = 0, uint8_t version = 4) {
     engine::AssociationConfig a;
     a.key_id = key_id;
     a.address = "server";
-    a.version = 4;
+    a.version = version;
     a.min_poll = 0;
     a.max_poll = 4;
     return loop->add(a, peer);
@@ -283,6 +283,40 @@ TEST(DpdkTransport, KeyedRepliesAreVerifiedAndFailuresCounted) {
   EXPECT_EQ(f.verdicts(auth::MacVerdict::kBadDigest), 1u);
   EXPECT_EQ(f.verdicts(auth::MacVerdict::kMissing), 1u);
   EXPECT_EQ(f.loop->counters().authentication_failures, 2u);
+}
+
+// NTPv3 keeps the whole digest (chronyd sends SHA256+ keys that way): the request goes out with
+// its 32 bytes and a reply signed the same way verifies (the ring records once held 20 bytes,
+// so such an association sent nothing).
+TEST(DpdkTransport, NtpV3CarriesWholeSha256DigestsBothWays) {
+  const auth::KeyTable keys = sha256_key(7, 0x5a);
+  Fixture f(&keys);
+  f.add(runtime::Peer{v4(1), 123, 0, runtime::kAnyInterface}, 7, 3);
+  const auto c = f.next_request();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->version, 3u);
+  EXPECT_EQ(c->mac_length, 32u);
+  const wire::NtpMac mac{c->mac_key_id, std::span<const uint8_t>(c->mac.data(), c->mac_length)};
+  EXPECT_EQ(auth::verify_ntp_header(keys, dpdk::ntp_request_header(*c), &mac, 7u),
+            auth::MacVerdict::kOk);
+  EXPECT_EQ(f.transport.mac_too_long(), 0u);
+
+  f.deliver(f.transmitted(*c));
+  dpdk::DataplaneEvent e = f.reply(*c, 0, 1);
+  e.ntp.version = 3;
+  std::array<uint8_t, wire::kNtpHeaderSize> covered{};
+  wire::encode_ntp(covered, e.ntp);
+  auth::MacTrailer t;
+  ASSERT_EQ(auth::sign_ntp(keys, 7, covered, 3, t), auth::SignError::kOk);
+  ASSERT_EQ(t.digest_length, 32u);
+  e.has_mac = true;
+  e.mac_key_id = 7;
+  e.mac_length = static_cast<uint8_t>(t.digest_length);
+  std::copy_n(t.digest.begin(), t.digest_length, e.mac.begin());
+  f.deliver(e);
+  ASSERT_EQ(f.observer.records.size(), 1u);
+  EXPECT_EQ(f.observer.records[0].reason, engine::OnWireReason::kOk);
+  EXPECT_EQ(f.verdicts(auth::MacVerdict::kOk), 1u);
 }
 
 TEST(DpdkTransport, UnknownKeyLeavesTheRequestUnsent) {

@@ -362,9 +362,11 @@ TEST_F(DataplaneTest, MacsTravelInTheRingRecords) {
   links[0]->take();
   links[0]->inject(arp_reply(v4(198, 18, 0, 1), v4(198, 18, 0, 2), kOurMac));
   pump();
+  // An NTPv3 request keeps SHA256's whole 32-byte digest (NTPv4 truncates to 20).
   TxCommand c = ntp_command(v4(198, 18, 0, 1), 0, 0x77);
+  c.version = 3;
   c.mac_key_id = 9;
-  c.mac_length = 20;
+  c.mac_length = 32;
   for (uint8_t i = 0; i < c.mac_length; ++i) c.mac[i] = static_cast<uint8_t>(0xa0 + i);
   dp->send(c);
   pump();
@@ -374,7 +376,7 @@ TEST_F(DataplaneTest, MacsTravelInTheRingRecords) {
   ASSERT_EQ(d.error, wire::DecodeError::kOk);
   ASSERT_TRUE(d.ntp.has_mac);
   EXPECT_EQ(d.ntp.mac.key_id, 9u);
-  ASSERT_EQ(d.ntp.mac.digest.size(), 20u);
+  ASSERT_EQ(d.ntp.mac.digest.size(), 32u);
   EXPECT_TRUE(std::equal(d.ntp.mac.digest.begin(), d.ntp.mac.digest.end(), c.mac.begin()));
   // The header is exactly the one control signed.
   std::array<uint8_t, wire::kNtpHeaderSize> expected{};
@@ -384,7 +386,9 @@ TEST_F(DataplaneTest, MacsTravelInTheRingRecords) {
   EXPECT_EQ(sent, expected);
   events();
 
-  const std::array<uint8_t, 16> digest{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+  // A reply's whole SHA512 digest (64 bytes) reaches control.
+  std::array<uint8_t, 64> digest{};
+  for (size_t i = 0; i < digest.size(); ++i) digest[i] = static_cast<uint8_t>(i + 1);
   const wire::NtpMac mac{5, digest};
   links[0]->inject(ntp_reply(kOurMac, v4(198, 18, 0, 1), v4(198, 18, 0, 2), 50000, 0, &mac));
   const wire::NtpMac nak{5, {}};
@@ -395,7 +399,7 @@ TEST_F(DataplaneTest, MacsTravelInTheRingRecords) {
   ASSERT_EQ(ev.size(), 3u);
   EXPECT_TRUE(ev[0].has_mac);
   EXPECT_EQ(ev[0].mac_key_id, 5u);
-  ASSERT_EQ(ev[0].mac_length, 16u);
+  ASSERT_EQ(ev[0].mac_length, 64u);
   EXPECT_TRUE(std::equal(digest.begin(), digest.end(), ev[0].mac.begin()));
   EXPECT_TRUE(ev[1].has_mac);  // a crypto-NAK: the key id alone
   EXPECT_EQ(ev[1].mac_length, 0u);

@@ -296,12 +296,53 @@ TEST(ControlLoop, OneShotQueryIsAnsweredOutsideTheAssociations) {
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[0].outcome, QueryResult::Outcome::kAnswered);
   EXPECT_EQ(results[0].header.stratum, 1);
-  // The server is 2 ms ahead of true time, our clock 5 ms ahead: -3 ms.
+  // The server is 2 ms ahead of true time, our clock 5 ms ahead: -3 ms; 110 us round trip
+  // less the server's 10 us.
+  EXPECT_EQ(results[0].reason, engine::OnWireReason::kOk);
+  ASSERT_TRUE(results[0].measured);
   EXPECT_NEAR(results[0].offset, -0.003, 1e-4);
+  EXPECT_NEAR(results[0].delay, 100e-6, 1e-6);
   // The association's own first poll went out and was answered; the query reply was not its.
   EXPECT_EQ(h.loop_->status().associations.front().received, received_before + 1);
   EXPECT_EQ(h.loop_->counters().replies_unknown_source, 0u);
   EXPECT_EQ(h.loop_->counters().queries, 1u);
+}
+
+// The query's reply goes through the engine's on-wire checks and sample (one computation for
+// associations and queries): an unsynchronised server's answer is measured but flagged, and a
+// reply whose T1 was never reported has no sample.
+TEST(ControlLoop, OneShotQueryGetsTheEnginesVerdictAndSample) {
+  Harness h({0.0});
+  std::vector<QueryResult> results;
+  auto done = [&](const QueryResult& r) { results.push_back(r); };
+  auto answer = [&](bool report_t1) {
+    const auto sent = h.transport_.sent.back();
+    h.transport_.sent.clear();
+    if (report_t1) h.loop_->on_transmitted(sent.request.cookie, sent.ticks);
+    wire::NtpPacket p;
+    p.header.mode = wire::NtpMode::kServer;
+    p.header.version = 4;
+    p.header.stratum = 16;
+    p.header.leap = wire::LeapIndicator::kUnsynchronized;
+    p.header.origin = sent.request.cookie;
+    p.header.receive = h.clock_.to_ntp(sent.ticks + 50'000);
+    p.header.transmit = h.clock_.to_ntp(sent.ticks + 60'000);
+    h.loop_->on_reply(sent.peer, p, sent.ticks + 110'000, engine::TimestampSource::kTsc);
+  };
+  ASSERT_TRUE(h.loop_->query(peer_v4(1), 1.0, done));
+  answer(true);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, QueryResult::Outcome::kAnswered);
+  EXPECT_EQ(results[0].reason, engine::OnWireReason::kUnsynchronized);
+  ASSERT_TRUE(results[0].measured);
+  EXPECT_NEAR(results[0].offset, 0.0, 1e-6);
+  EXPECT_NEAR(results[0].delay, 100e-6, 1e-6);
+
+  ASSERT_TRUE(h.loop_->query(peer_v4(1), 1.0, done));
+  answer(false);
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[1].outcome, QueryResult::Outcome::kAnswered);
+  EXPECT_FALSE(results[1].measured);
 }
 
 TEST(ControlLoop, OneShotQueryNotSentOrTimedOut) {

@@ -371,6 +371,10 @@ void DataplaneLoop::execute(const TxCommand& command, uint64_t now_tsc) {
       return;
     }
     case TxCommand::Kind::kNtpRequest:
+      // Replies come back to the port our requests leave from, whatever the server's port
+      // (`ntp unicast-server ... port`) and whatever `ntp source-port` a commit set last: decode
+      // that port as NTP from now on.
+      decode_options_.extra_ntp_port = command.src_port;
       send_routed_ntp(command, now_tsc);
       return;
   }

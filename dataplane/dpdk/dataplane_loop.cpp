@@ -42,7 +42,6 @@ DataplaneLoop::DataplaneLoop(const DataplaneLoopConfig& config, std::vector<Port
       // the leak's PRNG.
       access_(server::RateLimiter::kDefaultEntries, read_tsc()) {
   decode_options_.verify_l4_checksums = true;
-  decode_options_.extra_ntp_port = config.extra_ntp_port;
   const double hz = static_cast<double>(rte_get_tsc_hz());
   ns_per_tick_ = 1e9 / hz;
   ticks_per_ms_ = static_cast<uint64_t>(hz / 1000) + 1;

@@ -38,9 +38,6 @@
 namespace wiretime::dpdk {
 
 struct DataplaneLoopConfig {
-  // Also decode this UDP port as NTP until the first request names the client port, which
-  // then takes its place (replies come back to it).
-  uint16_t extra_ntp_port = 0;
   bool announce_on_start = true;  // gratuitous ARP / unsolicited NA for every address
   l3::NeighborCacheConfig neighbors;
   // The server's interleaved-mode store (RFC 9769): 16 bytes per entry, allocated once here;

@@ -96,28 +96,26 @@ bool ApplyPlan::has_global(GlobalSetting setting) const {
   return false;
 }
 
-namespace {
-
-using Key = std::tuple<AssociationMode, ServerKind, std::string, std::string>;
-
-Key key_of(AssociationMode mode, const Association& a) {
-  return {mode, a.kind, a.address, a.vpn_instance};
-}
-
 // Domain names resolve at run time; they fall back to the IPv4 global source interface, as
 // the VRP domain branch is the IPv4 grammar.
 AddressFamily family_of(const Association& a) {
   return a.kind == ServerKind::kIpv6 ? AddressFamily::kIpv6 : AddressFamily::kIpv4;
 }
 
-// The interface whose address the association's requests leave from (spec section 3: the
-// per-server setting wins over the global one for the entry's family and VPN).
 std::string effective_source(const NtpConfig& config, const Association& a) {
   if (!a.source_interface.empty()) return a.source_interface;
   for (const config::SourceInterface& s : config.source_interfaces) {
     if (s.family == family_of(a) && s.vpn_instance == a.vpn_instance) return s.interface;
   }
   return {};
+}
+
+namespace {
+
+using Key = std::tuple<AssociationMode, ServerKind, std::string, std::string>;
+
+Key key_of(AssociationMode mode, const Association& a) {
+  return {mode, a.kind, a.address, a.vpn_instance};
 }
 
 bool same_interface_settings(const NtpConfig& running, const NtpConfig& candidate,

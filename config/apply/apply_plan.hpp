@@ -96,6 +96,17 @@ struct ApplyPlan {
   bool has_global(GlobalSetting setting) const;
 };
 
+// The family whose global settings (`ntp [ipv6] source-interface`, `ntp [ipv6] disable`) an
+// association follows: a domain name counts as IPv4, as the VRP domain branch is the IPv4
+// grammar.
+config::AddressFamily family_of(const config::Association& association);
+
+// The interface whose address the association's requests leave from (spec section 3: the
+// per-server setting wins over the global one for the entry's family and VPN); empty: none,
+// the route decides.
+std::string effective_source(const config::NtpConfig& config,
+                             const config::Association& association);
+
 // Pure: compares two configurations (both already valid) and lists what differs.
 ApplyPlan plan_apply(const config::NtpConfig& running, const config::NtpConfig& candidate);
 

@@ -160,6 +160,9 @@ std::optional<ConfigError> validate_ntp_config(const NtpConfig& c,
   if (c.unicast_servers.size() + c.unicast_peers.size() > kMaxStaticAssociations) {
     return err("ntp.unicast-servers", Refusal::kServerLimit);
   }
+  // wiretimed runs client/server mode only (docs/cli.md): a saved unicast-peer would be a
+  // setting that does nothing, so the commit (and a start-up file) refuses it.
+  if (!c.unicast_peers.empty()) return err(at("unicast-peers", 0), Refusal::kPeerModeUnsupported);
   for (const auto& [list, name] : {std::pair{&c.unicast_servers, "unicast-servers"},
                                    std::pair{&c.unicast_peers, "unicast-peers"}}) {
     for (size_t i = 0; i < list->size(); ++i) {

@@ -27,6 +27,7 @@ enum class Refusal : uint8_t {
   kCommitFailed,
   kAclRuleLimit,
   kAclRuleIdExhausted,
+  kPeerModeUnsupported,
 };
 
 inline const char* refusal_text(Refusal refusal) {
@@ -69,6 +70,9 @@ inline const char* refusal_text(Refusal refusal) {
       return "The number of rules in the ACL reached the upper limit (64).";
     case Refusal::kAclRuleIdExhausted:
       return "No rule ID can be generated automatically; specify the rule ID.";
+    case Refusal::kPeerModeUnsupported:
+      return "The symmetric peer mode (ntp unicast-peer) is not supported; configure the "
+             "server with ntp unicast-server.";
   }
   return "The command cannot be executed.";
 }

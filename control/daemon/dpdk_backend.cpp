@@ -164,15 +164,17 @@ std::string af_packet_iface(const std::string& devargs) {
 struct PacketSocketStamps {
   std::vector<std::unique_ptr<socket::PacketTap>> taps;
   KernelStampMatcher matcher;
-  uint16_t extra_ntp_port = 0;
   double ticks_per_ns = 0;
   bool warned_bypass = false;
 
-  void drain() {
+  // `client_port`: the port requests leave from now (`ntp source-port` may have moved it);
+  // its exchanges are NTP whatever the server's port.
+  void drain(uint16_t client_port) {
     for (auto& tap : taps) {
-      tap->drain([this](std::span<const uint8_t> frame, bool outgoing, UnixNanos stamp) {
-        if (auto r = tap_record(frame, outgoing, stamp, extra_ntp_port)) matcher.add(*r);
-      });
+      tap->drain(
+          [this, client_port](std::span<const uint8_t> frame, bool outgoing, UnixNanos stamp) {
+            if (auto r = tap_record(frame, outgoing, stamp, client_port)) matcher.add(*r);
+          });
     }
   }
 
@@ -296,10 +298,7 @@ int run_dpdk_backend(const BackendContext& context) {
   dpdk::DataplaneOptions options;
   options.idle_sleep_us = cfg.dataplane.idle_sleep_us;
   options.server_interleaved_entries = cfg.dataplane.interleaved_store_entries;
-  for (const config::Association& s : cfg.running.unicast_servers) {
-    // The dataplane decodes port 123 as NTP, and one other port (a lab server elsewhere).
-    if (s.port != 123 && options.extra_ntp_port == 0) options.extra_ntp_port = s.port;
-  }
+  // Replies are decoded by the client port each request names (any server port, any time).
   std::vector<std::string> l3_warnings;
   const l3::NetworkSpec network = config::network_spec(cfg, &l3_warnings);
   for (const std::string& w : l3_warnings) log.warning(w);
@@ -390,7 +389,6 @@ int run_dpdk_backend(const BackendContext& context) {
   });
   loop.set_keys(&keys.table);  // the loop signs requests and verifies replies
   PacketSocketStamps kernel_stamps;
-  kernel_stamps.extra_ntp_port = options.extra_ntp_port;
   kernel_stamps.ticks_per_ns = cal.ticks_per_second / 1e9;
   if (cfg.dataplane.packet_socket_stamps) {
     for (const dpdk::PortSpec& spec : port_specs) {
@@ -501,7 +499,7 @@ int run_dpdk_backend(const BackendContext& context) {
     }
     const unsigned n = dataplane->poll_events(batch, 64);
     // The taps saw a frame no later than the lcore did: read them before the events.
-    if (n > 0 && !kernel_stamps.taps.empty()) kernel_stamps.drain();
+    if (n > 0 && !kernel_stamps.taps.empty()) kernel_stamps.drain(transport.client_port());
     for (unsigned i = 0; i < n; ++i) {
       DpdkTransport::Events events;
       const size_t k = transport.translate(batch[i], events);

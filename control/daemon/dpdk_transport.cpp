@@ -20,7 +20,7 @@ engine::TimestampSource timestamp_source(dpdk::StampSource stamp) {
 }
 
 DpdkTransport::DpdkTransport(uint16_t client_port, Push push)
-    : client_port_(client_port), push_(std::move(push)) {}
+    : default_client_port_(client_port), client_port_(client_port), push_(std::move(push)) {}
 
 namespace {
 

@@ -37,6 +37,13 @@ class DpdkTransport final : public runtime::Transport {
   }
 
   bool send_request(const runtime::Peer& peer, const runtime::OutgoingRequest& request) override;
+  // Requests leave from `port` (none: the port given at construction) from the next one on;
+  // the lcore decodes as NTP the port its last request left from, so replies follow.
+  std::optional<std::string> set_source_port(std::optional<uint16_t> port) override {
+    client_port_ = port.value_or(default_client_port_);
+    return std::nullopt;
+  }
+  uint16_t client_port() const { return client_port_; }
   // Asks the dataplane to resolve the next hop towards `peer` ahead of the first poll.
   void prepare(const runtime::Peer& peer);
   // The loop's events for one event of the dataplane's rings (0, 1, or 2: a kernel-stamped
@@ -54,6 +61,7 @@ class DpdkTransport final : public runtime::Transport {
   uint64_t tsc_exchanges() const { return tsc_exchanges_; }
 
  private:
+  uint16_t default_client_port_;
   uint16_t client_port_;
   Push push_;
   uint64_t mac_too_long_ = 0;

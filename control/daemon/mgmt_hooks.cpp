@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "config/apply/apply_plan.hpp"
 #include "config/ntp_config/ip_address.hpp"
 #include "config/ntp_config/ntp_config_validate.hpp"
 #include "control/auth/chrony_key_file.hpp"
@@ -19,8 +20,8 @@ std::variant<std::pair<engine::AssociationConfig, runtime::Peer>, std::string> t
   runtime::Peer peer;
   c.address = a.address;
   c.ipv6 = a.kind == config::ServerKind::kIpv6;
-  // The dataplane writes NTPv4 requests; the configured version only labels the association.
-  c.version = 4;
+  // Requests carry the configured version (spec section 4); the IPv6 branch has none: NTPv4.
+  c.version = a.kind == config::ServerKind::kIpv6 ? 4 : static_cast<uint8_t>(a.version);
   c.port = a.port;
   c.key_id = a.key_id.value_or(0);
   c.source_interface = a.source_interface;
@@ -59,14 +60,29 @@ std::variant<std::pair<engine::AssociationConfig, runtime::Peer>, std::string> t
 
 namespace {
 
-// to_engine, with the key of a key-file server (`key-id`) when it has no VRP key.
+// to_engine, with the key of a key-file server (`key-id`) when it has no VRP key, and the
+// global `ntp [ipv6] source-interface` of its family and VPN when it has no interface of its own.
 std::variant<std::pair<engine::AssociationConfig, runtime::Peer>, std::string> engine_side(
-    const config::Association& a, config::AssociationMode mode) {
+    const config::NtpConfig& config, const config::Association& a, config::AssociationMode mode) {
   auto converted = to_engine(a, mode);
-  if (auto* c = std::get_if<0>(&converted); c && c->first.key_id == 0 && a.file_key_id) {
-    c->first.key_id = *a.file_key_id;
+  if (auto* c = std::get_if<0>(&converted)) {
+    if (c->first.key_id == 0 && a.file_key_id) c->first.key_id = *a.file_key_id;
+    c->first.source_interface = apply::effective_source(config, a);
   }
   return converted;
+}
+
+// What runs of `config`: its associations less those of a family `ntp [ipv6] disable` turned
+// off, which stay configured (and come back when the family is enabled again).
+config::NtpConfig active(const config::NtpConfig& config) {
+  config::NtpConfig out = config;
+  const auto off = [&](const config::Association& a) {
+    return apply::family_of(a) == config::AddressFamily::kIpv4 ? config.service_disable
+                                                               : config.ipv6_service_disable;
+  };
+  std::erase_if(out.unicast_servers, off);
+  std::erase_if(out.unicast_peers, off);
+  return out;
 }
 
 }  // namespace
@@ -120,6 +136,8 @@ std::variant<MgmtHooks::Globals, std::string> MgmtHooks::globals_of(
     return "max-distance " + std::to_string(c.max_distance) + " is outside 1-16";
   }
   g.engine.max_distance = c.max_distance;
+  g.engine.offset_limit = c.offset_limit.value_or(0);
+  g.engine.sync_interval = c.sync_interval.value_or(0);
   if (c.unsync_max_poll) {
     g.engine.unsync.configured = true;
     g.engine.unsync.cap_exponent = c.unsync_max_poll->poll_interval;
@@ -169,9 +187,12 @@ std::optional<std::string> MgmtHooks::start(const config::NtpConfig& running) {
   return apply(apply::plan_apply(running_, running), running);
 }
 
-std::optional<std::string> MgmtHooks::apply(const apply::ApplyPlan& plan,
+std::optional<std::string> MgmtHooks::apply(const apply::ApplyPlan& /*configured*/,
                                             const config::NtpConfig& candidate) {
   using apply::AssociationAction;
+  // The loop runs what is active: a family's `ntp disable` takes its associations out of the
+  // plan, though not out of the configuration.
+  const apply::ApplyPlan plan = apply::plan_apply(active(running_), active(candidate));
   // Check everything first, so a refusal changes nothing.
   auto globals = globals_of(candidate);
   if (auto* error = std::get_if<std::string>(&globals)) return *error;
@@ -180,17 +201,25 @@ std::optional<std::string> MgmtHooks::apply(const apply::ApplyPlan& plan,
       continue;
     }
     if (!change.candidate) return std::string("internal error: change without candidate");
-    auto converted = engine_side(*change.candidate, change.mode);
+    auto converted = engine_side(candidate, *change.candidate, change.mode);
     if (auto* error = std::get_if<std::string>(&converted)) return *error;
     if (change.action != AssociationAction::kAdd && change.running &&
         find(*change.running) == live_.end()) {
       return "internal error: " + change.running->address + " is not running";
     }
   }
+  // The transport is the one step that can still fail (a port in use): first, so that a
+  // refusal leaves the loop as it was.
+  if (candidate.source_port != running_.source_port) {
+    if (auto error = loop_.set_source_port(candidate.source_port)) {
+      return "ntp source-port " + std::to_string(candidate.source_port.value_or(0)) + ": " + *error;
+    }
+  }
   for (const apply::AssociationChange& change : plan.associations) {
     const auto converted =
-        change.candidate ? std::optional(std::get<0>(engine_side(*change.candidate, change.mode)))
-                         : std::nullopt;
+        change.candidate
+            ? std::optional(std::get<0>(engine_side(candidate, *change.candidate, change.mode)))
+            : std::nullopt;
     switch (change.action) {
       case AssociationAction::kKeep:
         break;

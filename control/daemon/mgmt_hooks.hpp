@@ -59,6 +59,9 @@ class MgmtHooks {
   mgmt::DaemonHooks hooks();
 
   // All or nothing: every association of the plan is checked before the loop is touched.
+  // The loop's changes are planned here from what runs and what is to run (`plan` says what
+  // the configuration changes; `ntp [ipv6] disable` keeps a family's associations configured
+  // but not running).
   std::optional<std::string> apply(const apply::ApplyPlan& plan,
                                    const config::NtpConfig& candidate);
   display::StatusSnapshot status() const;

@@ -34,6 +34,15 @@ bool SocketTransport::send_request(const runtime::Peer& peer,
   return true;
 }
 
+std::optional<std::string> SocketTransport::set_source_port(std::optional<uint16_t> port) {
+  if (port.value_or(0) == socket_.local_port() && port) return std::nullopt;
+  drain_transmit_timestamps();
+  flush_pending();
+  if (std::string e = socket_.rebind(port.value_or(0)); !e.empty()) return e;
+  stamps_ = TxStampMatcher{};  // the new socket numbers its datagrams from 0
+  return std::nullopt;
+}
+
 void SocketTransport::transmitted(NtpTimestamp cookie, UnixNanos realtime) {
   runtime::TransportEvent ev;
   ev.kind = runtime::TransportEvent::Kind::kTransmitted;

@@ -25,6 +25,9 @@ class SocketTransport final : public runtime::Transport {
   SocketTransport(socket::UdpSocket& socket, ToTicks to_ticks);
 
   bool send_request(const runtime::Peer& peer, const runtime::OutgoingRequest& request) override;
+  // Rebinds the socket to `port` (none: an ephemeral one). Requests in flight are reported
+  // with their T1 first; their replies, sent to the old port, are lost like any lost packet.
+  std::optional<std::string> set_source_port(std::optional<uint16_t> port) override;
   // Reads the transmit timestamps the kernel has queued (they come out of next()).
   void drain_transmit_timestamps();
   // The next event: T1 reports first, then each waiting datagram's reply (its payload valid

@@ -103,10 +103,13 @@ void ClientEngine::set_globals(const EngineGlobals& globals) {
   config_.max_distance = globals.max_distance;
   config_.unsync = globals.unsync;
   config_.authentication_enabled = globals.authentication_enabled;
+  config_.offset_limit = globals.offset_limit;
+  config_.sync_interval = globals.sync_interval;
 }
 
 EngineGlobals ClientEngine::globals() const {
-  return EngineGlobals{config_.max_distance, config_.unsync, config_.authentication_enabled};
+  return EngineGlobals{config_.max_distance, config_.unsync, config_.authentication_enabled,
+                       config_.offset_limit, config_.sync_interval};
 }
 
 void ClientEngine::on_resolved(AssociationId id, bool ok, SteadyNanos now) {
@@ -132,6 +135,12 @@ double ClientEngine::next_interval(Association& a) {
     a.hpoll = std::min(hp + a.backoff, a.config.max_poll);
     interval = std::ldexp(1.0, a.hpoll);
   }
+  if (config_.sync_interval > 0.0 && interval > config_.sync_interval) {
+    // The request's poll field says the interval actually used (whole exponent at most it).
+    interval = config_.sync_interval;
+    a.hpoll = std::min(a.hpoll, static_cast<int>(std::floor(std::log2(interval))));
+  }
+  // A server's RATE kiss outranks the local wish to poll more often.
   if (a.rate_floor > kPollFloor) interval = std::max(interval, std::ldexp(1.0, a.rate_floor));
   if (!synchronized()) a.hpoll = static_cast<int>(std::lround(std::log2(interval)));
   a.current_interval = interval;
@@ -426,6 +435,11 @@ bool ClientEngine::fit(Association& a, double now, Candidate& c) {
   }
   if (a.config.preempt && a.auth_error) {
     a.selection = SelectionStatus::kAuthentication;
+    return false;
+  }
+  // vrp-ntp-cli.md section 10: selection excludes sources beyond `ntp offset-limit`.
+  if (config_.offset_limit > 0.0 && std::abs(c.offset) > config_.offset_limit) {
+    a.selection = SelectionStatus::kOffsetLimit;
     return false;
   }
   return true;

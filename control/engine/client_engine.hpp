@@ -28,6 +28,8 @@ struct EngineConfig {
   double max_distance = kMaxDistDefault;    // `ntp max-distance`, s
   UnsyncPollConfig unsync;                  // `ntp unsync max-poll-interval`
   bool authentication_enabled = false;      // `ntp authentication enable`
+  double offset_limit = 0.0;                // `ntp offset-limit`, s (0: none)
+  double sync_interval = 0.0;               // `ntp sync-interval`, s (0: not set)
   uint8_t local_reference_stratum = kStratumUnsynchronized;  // `ntp refclock-master` stratum
   bool leap_smear = false;
   // Assumed oscillator frequency random walk, s/s per sqrt(s): a plain crystal in a steady
@@ -71,8 +73,9 @@ class ClientEngine {
   // options), keeping its clock filter, reach register and poll state so a committed change
   // does not cost the source its history. The address must not change (that is remove + add).
   bool reconfigure(AssociationId id, const AssociationConfig& config);
-  // Committed global settings: take effect from the next reply (max-distance, authentication)
-  // and the next poll interval (unsync rule); every association keeps its state.
+  // Committed global settings: take effect from the next reply (max-distance, authentication),
+  // the next selection (offset-limit) and the next poll interval (unsync rule, sync-interval);
+  // every association keeps its state.
   void set_globals(const EngineGlobals& globals);
   EngineGlobals globals() const;
   // Outcome of a ResolveName action. On failure the name is retried at the next poll time.

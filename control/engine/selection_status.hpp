@@ -21,6 +21,7 @@ enum class SelectionStatus : uint8_t {
   kKissDenied,      // DENY/RSTR received: polling stopped
   kAuthentication,  // preempt: excluded after an authentication error
   kUnresolved,      // domain name not resolved yet
+  kOffsetLimit,     // offset beyond `ntp offset-limit`
 };
 
 constexpr std::string_view to_string(SelectionStatus s) {
@@ -51,6 +52,8 @@ constexpr std::string_view to_string(SelectionStatus s) {
       return "authentication failure";
     case SelectionStatus::kUnresolved:
       return "unresolved";
+    case SelectionStatus::kOffsetLimit:
+      return "offset limit exceeded";
   }
   return "?";
 }

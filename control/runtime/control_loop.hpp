@@ -68,6 +68,13 @@ class Transport {
   // Puts `request` on the wire; the true T1 comes back later as a kTransmitted event carrying
   // its cookie. False if it could not be queued.
   virtual bool send_request(const Peer& peer, const OutgoingRequest& request) = 0;
+  // `ntp source-port`: the UDP port requests leave from from now on (none: the transport's
+  // own choice, a random port). Error text when the transport cannot use it; then nothing
+  // changed. A transport that cannot choose its port refuses every value.
+  virtual std::optional<std::string> set_source_port(std::optional<uint16_t> port) {
+    if (!port) return std::nullopt;
+    return "this transport cannot choose its source port";
+  }
 };
 
 // What a transport saw, handed to ControlLoop::deliver by the backend's event loop (the
@@ -249,6 +256,11 @@ class ControlLoop {
   // Committed global settings (max-distance, unsync polling, authentication enable); the
   // associations keep their state.
   void set_globals(const engine::EngineGlobals& globals) { engine_.set_globals(globals); }
+
+  // Committed `ntp source-port`, handed to the transport (Transport::set_source_port).
+  std::optional<std::string> set_source_port(std::optional<uint16_t> port) {
+    return transport_.set_source_port(port);
+  }
 
   // The keys requests are signed and replies verified with (null: none; keyed associations
   // then send nothing and accept nothing). Must outlive the loop or be replaced first.

@@ -142,7 +142,6 @@ std::unique_ptr<Dataplane> Dataplane::create(const DataplaneOptions& options,
   std::vector<Port*> port_pointers;
   for (auto& p : dp->port_objects_) port_pointers.push_back(p.get());
   DataplaneLoopConfig loop;
-  loop.extra_ntp_port = options.extra_ntp_port;
   loop.announce_on_start = options.announce_on_start;
   loop.neighbors = options.neighbors;
   loop.server_interleaved_entries = options.server_interleaved_entries;

@@ -31,7 +31,6 @@ namespace wiretime::dpdk {
 
 struct DataplaneOptions {
   unsigned idle_sleep_us = 0;       // see DataplaneSection::idle_sleep_us
-  uint16_t extra_ntp_port = 0;      // also decode this UDP port as NTP (servers not on port 123)
   unsigned event_ring_size = 1024;  // per interface, power of two
   unsigned command_ring_size = 256;
   bool steer_ntp = true;  // per-interface RX queues with rte_flow where the PMD supports it

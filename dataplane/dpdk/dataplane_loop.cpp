@@ -42,7 +42,6 @@ DataplaneLoop::DataplaneLoop(const DataplaneLoopConfig& config, std::vector<Port
       // the leak's PRNG.
       access_(server::RateLimiter::kDefaultEntries, read_tsc()) {
   decode_options_.verify_l4_checksums = true;
-  decode_options_.extra_ntp_port = config.extra_ntp_port;
   const double hz = static_cast<double>(rte_get_tsc_hz());
   ns_per_tick_ = 1e9 / hz;
   ticks_per_ms_ = static_cast<uint64_t>(hz / 1000) + 1;
@@ -371,6 +370,10 @@ void DataplaneLoop::execute(const TxCommand& command, uint64_t now_tsc) {
       return;
     }
     case TxCommand::Kind::kNtpRequest:
+      // Replies come back to the port our requests leave from, whatever the server's port
+      // (`ntp unicast-server ... port`) and whatever `ntp source-port` a commit set last: decode
+      // that port as NTP from now on.
+      decode_options_.extra_ntp_port = command.src_port;
       send_routed_ntp(command, now_tsc);
       return;
   }

@@ -38,7 +38,6 @@
 namespace wiretime::dpdk {
 
 struct DataplaneLoopConfig {
-  uint16_t extra_ntp_port = 0;    // also decode this UDP port as NTP (a server not on 123)
   bool announce_on_start = true;  // gratuitous ARP / unsolicited NA for every address
   l3::NeighborCacheConfig neighbors;
   // The server's interleaved-mode store (RFC 9769): 16 bytes per entry, allocated once here;

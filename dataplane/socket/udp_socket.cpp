@@ -74,12 +74,24 @@ std::string UdpSocket::open(const wire::IpAddress& local, uint16_t port) {
 
   const SocketAddress address = to_sockaddr(local, port);
   if (bind(fd_, address.get(), address.length) < 0) return failure("bind");
+  local_ = local;
   sockaddr_storage bound{};
   socklen_t length = sizeof bound;
   if (getsockname(fd_, reinterpret_cast<sockaddr*>(&bound), &length) == 0) {
     wire::IpAddress ignored;
     from_sockaddr(bound, ignored, local_port_);
   }
+  return "";
+}
+
+std::string UdpSocket::rebind(uint16_t port) {
+  UdpSocket fresh;
+  if (std::string e = fresh.open(local_, port); !e.empty()) return e;
+  std::swap(fd_, fresh.fd_);  // `fresh` closes the old one
+  local_port_ = fresh.local_port_;
+  tx_timestamps_ = fresh.tx_timestamps_;
+  kernel_rx_ = fresh.kernel_rx_;
+  next_id_ = 0;
   return "";
 }
 

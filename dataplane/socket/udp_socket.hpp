@@ -46,6 +46,9 @@ class UdpSocket {
 
   // Binds to `local` (and `port`, 0 for an ephemeral one). Empty string on success.
   std::string open(const wire::IpAddress& local, uint16_t port);
+  // Binds a fresh socket to the same address and `port` (0: ephemeral) and, once that
+  // worked, closes the old one. Empty string on success; on failure the old socket stays.
+  std::string rebind(uint16_t port);
   int fd() const { return fd_; }
   uint16_t local_port() const { return local_port_; }
   bool tx_timestamps() const { return tx_timestamps_; }
@@ -61,6 +64,7 @@ class UdpSocket {
 
  private:
   int fd_ = -1;
+  wire::IpAddress local_;
   uint16_t local_port_ = 0;
   bool tx_timestamps_ = false;
   bool kernel_rx_ = false;

@@ -47,7 +47,8 @@ sync_start_falseticker() {
 }
 
 # sync_write_config FILE BACKEND MINPOLL MAXPOLL SERVER...: the daemon's YAML with the injected
-# error of the issue (+5 ms, +20 ppm) and both logs in WT_DIR. Every server in interleaved mode:
+# error of the issue (+5 ms, +20 ppm) and both logs in WT_DIR. Every server NTPv4 (requests
+# carry the configured version, VRP's default being 3) and in interleaved mode:
 # chronyd then sends its true transmit time (its basic-mode T3 is read tens of us before the
 # reply leaves); a server without it (the scripted falseticker) answers in basic mode.
 sync_write_config() {
@@ -58,7 +59,7 @@ sync_write_config() {
       measurements="$WT_DIR/measurements.log" tracking="$WT_DIR/tracking.log"
     echo "  unicast-servers:"
     for s in "$@"; do
-      printf '    - address: %s\n      minpoll: %s\n      maxpoll: %s\n      interleaved: true\n' \
+      printf '    - address: %s\n      version: 4\n      minpoll: %s\n      maxpoll: %s\n      interleaved: true\n' \
         "$s" "$minpoll" "$maxpoll"
     done
   } >"$file"

@@ -16,6 +16,7 @@
 #include "config/cli/atomic_file.hpp"
 #include "config/cli/offline_file_backend.hpp"
 #include "config/cli/session.hpp"
+#include "config/ntp_config/refusal.hpp"
 
 namespace wiretime::cli {
 namespace {
@@ -177,6 +178,23 @@ TEST_F(OfflineTest, CommitRefusedByValidationLeavesFileUnchanged) {
   EXPECT_EQ(result.message, "ntp.unicast-servers[0]: The VPN instance does not exist.");
   EXPECT_EQ(read(file), before);
   EXPECT_EQ(entries(), 1u);  // no temporary left behind
+}
+
+// `ntp unicast-peer` is typed (the grammar is VRP's) but the commit refuses it, offline as on
+// the daemon: the one validator says symmetric mode does not run here.
+TEST_F(OfflineTest, UnicastPeerIsRefusedAtCommit) {
+  auto backend = open();
+  ASSERT_TRUE(backend);
+  Session session(*backend);
+  const std::string before = read(file);
+  EXPECT_FALSE(session.execute("system-view").failed);
+  EXPECT_FALSE(session.execute("ntp unicast-peer 198.18.0.9").failed);
+  const LineResult r = session.execute("commit");
+  EXPECT_TRUE(r.failed);
+  EXPECT_NE(r.error.find(config::refusal_text(config::Refusal::kPeerModeUnsupported)),
+            std::string::npos)
+      << r.error;
+  EXPECT_EQ(read(file), before);
 }
 
 TEST_F(OfflineTest, AtomicWriteKeepsModeAndLeavesNoTemporary) {

@@ -200,6 +200,27 @@ TEST(DpdkTransport, ReplyToAnotherPortIsNotOurs) {
   EXPECT_EQ(f.loop->counters().replies, 0u);
 }
 
+// `ntp source-port`: requests leave from the committed port from the next one on, and the
+// replies to it are ours (those to the old port no longer); undo returns to the start's port.
+TEST(DpdkTransport, SourcePortMovesRequestsAndTheRepliesThatAreOurs) {
+  Fixture f;
+  f.add(runtime::Peer{v4(1), 5000, 0, runtime::kAnyInterface});
+  ASSERT_EQ(f.loop->set_source_port(123), std::nullopt);
+  const auto c = f.next_request();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->src_port, 123);
+  EXPECT_EQ(c->dst_port, 5000);
+  f.deliver(f.transmitted(*c));
+  dpdk::DataplaneEvent old_port = f.reply(*c, 0, 1);
+  old_port.dst_port = 50000;
+  f.deliver(old_port);
+  EXPECT_EQ(f.transport.other_port(), 1u);
+  f.deliver(f.reply(*c, 0, 1));
+  EXPECT_EQ(f.loop->counters().replies, 1u);
+  ASSERT_EQ(f.loop->set_source_port(std::nullopt), std::nullopt);
+  EXPECT_EQ(f.transport.client_port(), 50000);
+}
+
 TEST(DpdkTransport, StampProvenanceReachesTheEngine) {
   EXPECT_EQ(timestamp_source(dpdk::StampSource::kTsc), engine::TimestampSource::kTsc);
   EXPECT_EQ(timestamp_source(dpdk::StampSource::kNicTsc), engine::TimestampSource::kNicHardware);

@@ -8,107 +8,10 @@
 #include <vector>
 
 #include "config/apply/apply_plan.hpp"
-#include "control/auth/ntp_mac.hpp"
-#include "control/runtime/virtual_clock.hpp"
+#include "tests/unit/daemon_mgmt/hooks_harness.hpp"
 
 namespace wiretime::daemon {
 namespace {
-
-constexpr uint64_t kTick0 = 1'000'000'000'000;
-constexpr UnixNanos kUtc0 = int64_t{1'700'000'000} * 1'000'000'000;
-constexpr uint64_t kSec = 1'000'000'000;
-
-// Records what the loop asked to put on the wire: requests come signed by the loop, with the
-// key of the association looked up in the daemon's key table at send time.
-class SigningTransport : public runtime::Transport {
- public:
-  struct Sent {
-    uint32_t key_id = 0;
-    size_t length = 0;  // bytes on the wire: 48 unsigned, 48 + 4 + digest signed
-    runtime::Peer peer;
-    NtpTimestamp cookie;
-  };
-  bool send_request(const runtime::Peer& peer, const runtime::OutgoingRequest& request) override {
-    const uint32_t key = request.mac ? request.mac->key_id : 0;
-    const size_t length = 48 + (request.mac ? 4 + request.mac->digest_length : 0);
-    sent.push_back({key, length, peer, request.cookie()});
-    return true;
-  }
-  std::vector<Sent> sent;
-};
-
-class Harness {
- public:
-  // `file_keys`: the table as the backend loaded it from the key file at start.
-  explicit Harness(auth::KeyTable file_keys = {})
-      : keys_(std::move(file_keys)),
-        clock_(published_, clock::ClockModel::from_rate(kTick0, kUtc0, 1e9),
-               [this] { return ticks_; }),
-        loop_(engine::EngineConfig{}, 1, clock_, transport_, observer_) {
-    loop_.set_keys(&keys_);
-    hooks_.emplace(
-        loop_, config::NtpConfig{}, config::InterfaceInventory{{"GE1/0/1"}}, [] { return kUtc0; },
-        BackendDropCounters{}, &keys_);
-  }
-
-  std::optional<std::string> commit(const config::NtpConfig& candidate) {
-    return hooks_->apply(apply::plan_apply(hooks_->running(), candidate), candidate);
-  }
-  // Runs the loop for `seconds`, one tick per second; the requests sent meanwhile. With
-  // `answer`, every request leaves at once and a server on true time answers in 100 us.
-  std::vector<SigningTransport::Sent> run(int seconds, bool answer = false) {
-    std::vector<SigningTransport::Sent> all;
-    for (int i = 0; i < seconds; ++i) {
-      ticks_ += kSec;
-      transport_.sent.clear();
-      loop_.run_due();
-      for (const auto& s : transport_.sent) {
-        all.push_back(s);
-        if (!answer) continue;
-        loop_.on_transmitted(s.cookie, ticks_);
-        wire::NtpPacket p;
-        p.header.mode = wire::NtpMode::kServer;
-        p.header.stratum = 1;
-        p.header.precision = -20;
-        p.header.origin = s.cookie;
-        p.header.receive = clock_.to_ntp(ticks_ + 50'000);
-        p.header.transmit = p.header.receive;
-        loop_.on_reply(s.peer, p, ticks_ + 100'000, engine::TimestampSource::kSimulated);
-      }
-    }
-    return all;
-  }
-
-  runtime::ControlLoop& loop() { return loop_; }
-  auth::KeyTable& keys() { return keys_; }
-  MgmtHooks& hooks() { return *hooks_; }
-
- private:
-  auth::KeyTable keys_;
-  uint64_t ticks_ = kTick0;
-  clock::PublishedClock published_;
-  runtime::VirtualClock clock_;
-  SigningTransport transport_;
-  runtime::RuntimeObserver observer_;
-  runtime::ControlLoop loop_;
-  std::optional<MgmtHooks> hooks_;
-};
-
-config::Association server(const char* address) {
-  config::Association a;
-  a.address = address;
-  a.minpoll = 0;  // lab exponent: a request every second
-  a.maxpoll = 0;
-  return a;
-}
-
-config::NtpConfig with_server(std::optional<uint32_t> key_id = std::nullopt) {
-  config::NtpConfig c;
-  config::Association a = server("198.18.0.1");
-  a.key_id = key_id;
-  c.unicast_servers.push_back(a);
-  return c;
-}
 
 TEST(MgmtHooksGlobals, MaxDistanceUnsyncAndAuthenticationTakeEffectOnCommit) {
   Harness h;

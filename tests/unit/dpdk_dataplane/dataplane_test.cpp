@@ -111,7 +111,8 @@ wire::EthernetSpec eth(wire::MacAddress dst, wire::MacAddress src, uint16_t vlan
 }
 
 Frame ntp_reply(wire::MacAddress to_mac, wire::IpAddress from, wire::IpAddress to,
-                uint16_t dst_port, uint16_t vlan = 0, const wire::NtpMac* mac = nullptr) {
+                uint16_t dst_port, uint16_t vlan = 0, const wire::NtpMac* mac = nullptr,
+                uint16_t src_port = 123) {
   wire::NtpHeader h;
   h.mode = wire::NtpMode::kServer;
   h.stratum = 1;
@@ -122,7 +123,7 @@ Frame ntp_reply(wire::MacAddress to_mac, wire::IpAddress from, wire::IpAddress t
       s.eth = eth(to_mac, kServerMac, vlan);
       s.src_ip = from.v4;
       s.dst_ip = to.v4;
-      s.src_port = 123;
+      s.src_port = src_port;
       s.dst_port = dst_port;
       return wire::encode_ipv4_ntp(out, s, h, mac);
     }
@@ -130,7 +131,7 @@ Frame ntp_reply(wire::MacAddress to_mac, wire::IpAddress from, wire::IpAddress t
     s.eth = eth(to_mac, kServerMac, vlan);
     s.src_ip = from.v6;
     s.dst_ip = to.v6;
-    s.src_port = 123;
+    s.src_port = src_port;
     s.dst_port = dst_port;
     return wire::encode_ipv6_ntp(out, s, h, mac);
   });
@@ -323,6 +324,42 @@ TEST_F(DataplaneTest, HandsRepliesToTheInterfaceRingWithProvenance) {
   EXPECT_EQ(ev[0].src, v6(1));
   EXPECT_EQ(ev[0].dst, v6(2));
   EXPECT_EQ(ev[0].ntp.stratum, 1);
+  EXPECT_EQ(outcome(RxOutcome::kNtpReplyToControl), 2u);
+}
+
+// `port` and `ntp source-port` committed at any time: a reply is NTP by the port our
+// requests leave from, whatever port the server answers from; before any request names a
+// port, neither is decoded as NTP.
+TEST_F(DataplaneTest, RepliesToTheClientPortAreNtpWhateverTheServerPort) {
+  start(single_port(), 1);
+  links[0]->inject(arp_reply(v4(198, 18, 0, 254), v4(198, 18, 0, 2), kOurMac));
+  pump();
+  links[0]->take();
+  links[0]->inject(
+      ntp_reply(kOurMac, v4(203, 0, 113, 7), v4(198, 18, 0, 2), 40000, 0, nullptr, 5000));
+  pump();
+  EXPECT_TRUE(events().empty());
+  EXPECT_EQ(outcome(RxOutcome::kNtpReplyToControl), 0u);
+  for (const uint16_t client_port : {uint16_t{40000}, uint16_t{1234}}) {
+    TxCommand c = ntp_command(v4(203, 0, 113, 7));
+    c.src_port = client_port;
+    c.dst_port = 5000;
+    ASSERT_TRUE(dp->send(c));
+    pump();
+    const auto frames = links[0]->take();
+    ASSERT_EQ(frames.size(), 1u);
+    EXPECT_EQ(decode(frames[0]).src_port, client_port);
+    EXPECT_EQ(decode(frames[0]).dst_port, 5000);
+    events();
+    links[0]->inject(
+        ntp_reply(kOurMac, v4(203, 0, 113, 7), v4(198, 18, 0, 2), client_port, 0, nullptr, 5000));
+    pump();
+    const auto ev = events();
+    ASSERT_EQ(ev.size(), 1u) << client_port;
+    EXPECT_EQ(ev[0].kind, DataplaneEvent::Kind::kNtpReply);
+    EXPECT_EQ(ev[0].src_port, 5000);
+    EXPECT_EQ(ev[0].dst_port, client_port);
+  }
   EXPECT_EQ(outcome(RxOutcome::kNtpReplyToControl), 2u);
 }
 

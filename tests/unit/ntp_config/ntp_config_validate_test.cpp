@@ -77,6 +77,19 @@ TEST(NtpConfigValidate, VpnInterfaceAndKeyConstraints) {
   EXPECT_EQ(check(c, k), Refusal::kKeyIdTooLargeForNtpv4);
 }
 
+// Symmetric active mode does not run in wiretimed: a unicast-peer is refused, not saved to
+// do nothing.
+TEST(NtpConfigValidate, UnicastPeerIsRefused) {
+  NtpConfig c = base();
+  c.unicast_servers.push_back(server("10.1.1.1"));
+  EXPECT_EQ(validate_ntp_config(c, inventory()), std::nullopt);
+  c.unicast_peers.push_back(server("10.9.9.9"));
+  const auto e = validate_ntp_config(c, inventory());
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->path, "ntp.unicast-peers[0]");
+  EXPECT_EQ(e->message, refusal_text(Refusal::kPeerModeUnsupported));
+}
+
 TEST(NtpConfigValidate, LimitsAndReferences) {
   NtpConfig c = base();
   for (uint32_t i = 0; i < kMaxStaticAssociations; ++i) {

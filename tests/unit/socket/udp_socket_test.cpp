@@ -91,6 +91,33 @@ TEST(UdpSocket, SecondDatagramGetsTheNextId) {
   EXPECT_EQ(a.send(kLoopback, b.local_port(), p, before), 1u);
 }
 
+// `ntp source-port` on the socket backend: the socket moves to the new port, datagrams to it
+// arrive; a port in use is refused and the socket stays where it was.
+TEST(UdpSocket, RebindMovesToTheNewPortOrStays) {
+  UdpSocket a;
+  UdpSocket b;
+  UdpSocket holder;
+  ASSERT_EQ(a.open(kLoopback, 0), "");
+  ASSERT_EQ(b.open(kLoopback, 0), "");
+  ASSERT_EQ(holder.open(kLoopback, 0), "");
+  const uint16_t first = a.local_port();
+  ASSERT_NE(a.rebind(holder.local_port()), "");  // taken
+  EXPECT_EQ(a.local_port(), first);
+  ASSERT_EQ(a.rebind(0), "");
+  const uint16_t moved = a.local_port();
+  EXPECT_NE(moved, first);
+  const std::array<uint8_t, 48> payload{0x1b};
+  UnixNanos before = 0;
+  ASSERT_TRUE(b.send(kLoopback, moved, payload, before));
+  ASSERT_TRUE(wait_readable(a.fd()));
+  std::array<uint8_t, 128> buffer{};
+  ReceivedDatagram d;
+  ASSERT_TRUE(a.receive(buffer, d));
+  EXPECT_EQ(d.from_port, b.local_port());
+  // Its datagrams are numbered afresh, as the kernel numbers the new socket's.
+  EXPECT_EQ(a.send(kLoopback, b.local_port(), payload, before), std::optional<uint32_t>(0));
+}
+
 TEST(UdpSocket, BindingAnAddressWeDoNotHaveFails) {
   UdpSocket s;
   EXPECT_NE(s.open(wire::IpAddress::from(wire::Ipv4Address{{198, 18, 255, 254}}), 0), "");

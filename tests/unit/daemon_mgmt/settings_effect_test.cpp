@@ -1,0 +1,224 @@
+// Every committed setting acts (issue 10 item 4): each test commits the setting through
+// MgmtHooks onto a live ControlLoop and looks at what changed where the backend would see it
+// (the requests on the wire, where they leave from, whether the clock is synchronised).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <vector>
+
+#include "tests/unit/daemon_mgmt/hooks_harness.hpp"
+
+namespace wiretime::daemon {
+namespace {
+
+config::Association ipv6_server(const char* address) {
+  config::Association a = server(address);
+  a.kind = config::ServerKind::kIpv6;
+  a.version = 4;
+  return a;
+}
+
+std::vector<std::string> addresses(const std::vector<SigningTransport::Sent>& sent) {
+  std::vector<std::string> out;
+  for (const auto& s : sent) out.push_back(runtime::to_string(s.peer));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// `ntp [ipv6] source-interface X [vpn-instance V]`: every server of that family and VPN
+// without a source interface of its own sends from X; its own one wins.
+TEST(SettingEffect, GlobalSourceInterfaceIsWhereServersWithoutTheirOwnSendFrom) {
+  Harness h;
+  // The backend's tables number the interfaces: GE1/0/N is interface N.
+  h.loop().set_placement([](const engine::AssociationConfig& c, runtime::Peer& p) {
+    p.interface = c.source_interface.empty()
+                      ? runtime::kAnyInterface
+                      : static_cast<uint16_t>(c.source_interface.back() - '0');
+  });
+  config::NtpConfig c;
+  c.vpn_instances.push_back({"blue", true, true});
+  c.unicast_servers.push_back(server("198.18.0.1"));
+  config::Association own = server("198.18.0.2");
+  own.source_interface = "GE1/0/2";
+  c.unicast_servers.push_back(own);
+  c.unicast_servers.push_back(ipv6_server("2001:db8::1"));
+  config::Association blue = server("198.18.0.3");
+  blue.vpn_instance = "blue";
+  c.unicast_servers.push_back(blue);
+  ASSERT_EQ(h.commit(c), std::nullopt);
+  std::map<std::string, uint16_t> from;
+  for (const auto& s : h.run(2)) from[runtime::to_string(s.peer)] = s.peer.interface;
+  EXPECT_EQ(from["198.18.0.1:123"], runtime::kAnyInterface);
+  EXPECT_EQ(from["198.18.0.2:123"], 2);
+
+  c.source_interfaces.push_back({config::AddressFamily::kIpv4, "", "GE1/0/1"});
+  c.source_interfaces.push_back({config::AddressFamily::kIpv6, "", "GE1/0/3"});
+  c.source_interfaces.push_back({config::AddressFamily::kIpv4, "blue", "GE1/0/4"});
+  ASSERT_EQ(h.commit(c), std::nullopt);
+  from.clear();
+  for (const auto& s : h.run(2)) from[runtime::to_string(s.peer)] = s.peer.interface;
+  ASSERT_EQ(from.size(), 4u);
+  EXPECT_EQ(from["198.18.0.1:123"], 1);     // the IPv4 public one
+  EXPECT_EQ(from["198.18.0.2:123"], 2);     // its own wins
+  EXPECT_EQ(from["[2001:db8::1]:123"], 3);  // the IPv6 one
+  EXPECT_EQ(from["198.18.0.3:123"], 4);     // the one of its VPN
+
+  // Undone: back to the route's choice.
+  c.source_interfaces.clear();
+  ASSERT_EQ(h.commit(c), std::nullopt);
+  from.clear();
+  for (const auto& s : h.run(2)) from[runtime::to_string(s.peer)] = s.peer.interface;
+  EXPECT_EQ(from["198.18.0.1:123"], runtime::kAnyInterface);
+  EXPECT_EQ(from["[2001:db8::1]:123"], runtime::kAnyInterface);
+}
+
+// `version 1-4`: requests carry it (an IPv6 server NTPv4), replies in that version are used,
+// and the session display shows it.
+TEST(SettingEffect, VersionIsCarriedInRequestsAndShown) {
+  for (int version = 1; version <= 4; ++version) {
+    Harness h;
+    config::NtpConfig c = with_server();
+    c.unicast_servers.front().version = version;
+    c.unicast_servers.push_back(ipv6_server("2001:db8::1"));
+    ASSERT_EQ(h.commit(c), std::nullopt);
+    const auto sent = h.run(20, true);
+    ASSERT_FALSE(sent.empty());
+    for (const auto& s : sent) {
+      const bool v6 = s.peer.address.version == wire::IpVersion::kV6;
+      EXPECT_EQ(s.version, v6 ? 4 : version) << runtime::to_string(s.peer);
+    }
+    for (const engine::AssociationStatus& a : h.hooks().status().associations) {
+      EXPECT_EQ(a.version, a.source == "2001:db8::1" ? 4 : version) << a.source;
+      EXPECT_GT(a.reach, 0) << a.source << " version " << version;
+    }
+    EXPECT_TRUE(h.loop().engine().synchronized()) << "version " << version;
+  }
+}
+
+// `ntp [ipv6] disable`: that family's servers are no longer polled, their configuration
+// stays, and undo brings them back.
+TEST(SettingEffect, DisableStopsPollingThatFamilyAndKeepsItsConfiguration) {
+  Harness h;
+  config::NtpConfig c = with_server();
+  c.unicast_servers.push_back(ipv6_server("2001:db8::1"));
+  ASSERT_EQ(h.commit(c), std::nullopt);
+  EXPECT_EQ(addresses(h.run(3)), (std::vector<std::string>{"198.18.0.1:123", "[2001:db8::1]:123"}));
+
+  config::NtpConfig off4 = c;
+  off4.service_disable = true;
+  ASSERT_EQ(h.commit(off4), std::nullopt);
+  EXPECT_EQ(addresses(h.run(5)), std::vector<std::string>{"[2001:db8::1]:123"});
+  EXPECT_EQ(h.hooks().running().unicast_servers.size(), 2u);  // still configured
+
+  config::NtpConfig off6 = c;
+  off6.ipv6_service_disable = true;
+  ASSERT_EQ(h.commit(off6), std::nullopt);
+  EXPECT_EQ(addresses(h.run(5)), std::vector<std::string>{"198.18.0.1:123"});
+
+  off6.service_disable = true;
+  ASSERT_EQ(h.commit(off6), std::nullopt);
+  EXPECT_TRUE(h.run(5).empty());
+  EXPECT_TRUE(h.hooks().status().associations.empty());
+
+  ASSERT_EQ(h.commit(c), std::nullopt);  // undo both
+  EXPECT_EQ(addresses(h.run(3)), (std::vector<std::string>{"198.18.0.1:123", "[2001:db8::1]:123"}));
+}
+
+// `ntp offset-limit`: a source further off than the limit is not used to synchronise.
+TEST(SettingEffect, OffsetLimitKeepsAFarSourceFromSynchronising) {
+  Harness h;
+  config::NtpConfig c = with_server();
+  c.offset_limit = 5;
+  ASSERT_EQ(h.commit(c), std::nullopt);
+  h.run(30, true, 10.0);  // the server is 10 s ahead
+  EXPECT_FALSE(h.loop().engine().synchronized());
+  ASSERT_EQ(h.hooks().status().associations.size(), 1u);
+  EXPECT_EQ(h.hooks().status().associations.front().selection,
+            engine::SelectionStatus::kOffsetLimit);
+
+  c.offset_limit = 20;  // raised: the same source is used at the next selection
+  ASSERT_EQ(h.commit(c), std::nullopt);
+  h.run(30, true, 10.0);
+  EXPECT_TRUE(h.loop().engine().synchronized());
+}
+
+// The intervals between the requests of the first `seconds` s of an unanswered server.
+std::vector<uint64_t> poll_gaps(Harness& h, int seconds) {
+  std::vector<uint64_t> at;
+  uint64_t t = 0;
+  for (int i = 0; i < seconds; ++i) {
+    ++t;
+    if (!h.run(1).empty()) at.push_back(t);
+  }
+  std::vector<uint64_t> gaps;
+  for (size_t i = 1; i < at.size(); ++i) gaps.push_back(at[i] - at[i - 1]);
+  return gaps;
+}
+
+// `ntp sync-interval`: no server goes unpolled longer than it, whatever its maxpoll.
+TEST(SettingEffect, SyncIntervalBoundsThePollInterval) {
+  config::NtpConfig c = with_server();
+  c.unicast_servers.front().minpoll = 6;
+  c.unicast_servers.front().maxpoll = 10;
+  Harness without;
+  ASSERT_EQ(without.commit(c), std::nullopt);
+  const std::vector<uint64_t> free = poll_gaps(without, 3000);
+  ASSERT_FALSE(free.empty());
+  EXPECT_EQ(*std::max_element(free.begin(), free.end()), 1024u);
+
+  c.sync_interval = 180;
+  Harness with;
+  ASSERT_EQ(with.commit(c), std::nullopt);
+  const std::vector<uint64_t> bounded = poll_gaps(with, 3000);
+  ASSERT_GT(bounded.size(), 10u);
+  EXPECT_EQ(*std::max_element(bounded.begin(), bounded.end()), 180u);
+  EXPECT_EQ(bounded.front(), 64u);  // below the bound, the usual doubling
+}
+
+// `ntp source-port`: the transport sends from it after the commit; one it cannot bind
+// refuses the commit and changes nothing.
+TEST(SettingEffect, SourcePortIsWhereRequestsLeaveFromOrTheCommitIsRefused) {
+  Harness h;
+  ASSERT_EQ(h.commit(with_server()), std::nullopt);
+  for (const auto& s : h.run(2)) EXPECT_EQ(s.source_port, std::nullopt);
+
+  config::NtpConfig c = with_server();
+  c.source_port = 1234;
+  ASSERT_EQ(h.commit(c), std::nullopt);
+  const auto sent = h.run(2);
+  ASSERT_FALSE(sent.empty());
+  for (const auto& s : sent) EXPECT_EQ(s.source_port, std::optional<uint16_t>(1234));
+
+  h.transport().taken_port = 123;
+  config::NtpConfig taken = c;
+  taken.source_port = 123;
+  taken.max_distance = 7;
+  const auto refused = h.commit(taken);
+  ASSERT_NE(refused, std::nullopt);
+  EXPECT_NE(refused->find("source-port 123"), std::string::npos) << *refused;
+  EXPECT_EQ(h.hooks().running(), c);
+  EXPECT_EQ(h.loop().engine().globals().max_distance, 1.0);
+  for (const auto& s : h.run(2)) EXPECT_EQ(s.source_port, std::optional<uint16_t>(1234));
+
+  ASSERT_EQ(h.commit(with_server()), std::nullopt);  // undo: random again
+  for (const auto& s : h.run(2)) EXPECT_EQ(s.source_port, std::nullopt);
+}
+
+// `port`: a server's port can change at any time; requests go to the new one.
+TEST(SettingEffect, ServerPortChangesWhereRequestsGo) {
+  Harness h;
+  ASSERT_EQ(h.commit(with_server()), std::nullopt);
+  EXPECT_EQ(addresses(h.run(2)), std::vector<std::string>{"198.18.0.1:123"});
+  config::NtpConfig c = with_server();
+  c.unicast_servers.front().port = 5000;
+  ASSERT_EQ(h.commit(c), std::nullopt);
+  EXPECT_EQ(addresses(h.run(2)), std::vector<std::string>{"198.18.0.1:5000"});
+  // Its replies, from that port, are used.
+  h.run(20, true);
+  EXPECT_TRUE(h.loop().engine().synchronized());
+}
+
+}  // namespace
+}  // namespace wiretime::daemon

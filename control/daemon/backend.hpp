@@ -84,6 +84,9 @@ class Backend {
   // `source ...` log line says about where it is reached (may be empty).
   virtual std::string source_added(const engine::AssociationConfig& config,
                                    const runtime::Peer& peer) = 0;
+  // What this backend cannot run: error text that refuses the commit (start-up's included)
+  // naming the server and why; "" when it can.
+  virtual std::string refuse(const engine::AssociationConfig& config) const = 0;
   // Management's live views: `display interface brief`, the backend's NTP drops, the name of an
   // interface index replies arrive on.
   virtual std::vector<display::InterfaceBrief> interface_briefs() const = 0;

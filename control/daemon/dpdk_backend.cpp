@@ -22,6 +22,7 @@
 #include "control/daemon/dpdk_telemetry.hpp"
 #include "control/daemon/dpdk_transport.hpp"
 #include "control/daemon/kernel_clock_steering.hpp"
+#include "control/daemon/kernel_interface.hpp"
 #include "control/daemon/kernel_stamp_matcher.hpp"
 #include "control/daemon/measurement_log.hpp"
 #include "control/daemon/server_publisher.hpp"
@@ -132,15 +133,6 @@ void print_sessions(const DaemonLog& log, const runtime::ControlLoop& loop) {
              std::string(engine::to_string(s.selection)) + ", accepted " +
              std::to_string(s.accepted) + ", stamps " + to_string(s.provenance.source));
   }
-}
-
-// The Linux interface a net_af_packet port runs on (its `iface=` device argument), or "".
-std::string af_packet_iface(const std::string& devargs) {
-  if (devargs.rfind("net_af_packet", 0) != 0) return "";
-  const size_t at = devargs.find("iface=");
-  if (at == std::string::npos) return "";
-  const size_t begin = at + 6;
-  return devargs.substr(begin, devargs.find(',', begin) - begin);
 }
 
 // Kernel stamps for net_af_packet ports: a packet-socket tap per port feeding the matcher the
@@ -339,7 +331,7 @@ class DpdkBackend final : public Backend {
     });
     if (packet_socket_stamps_) {
       for (const dpdk::PortSpec& spec : port_specs_) {
-        const std::string iface = af_packet_iface(spec.devargs);
+        const std::string iface = kernel_device(spec.devargs);
         if (iface.empty()) continue;
         std::string e;
         if (auto tap = socket::PacketTap::open(iface, e)) {
@@ -367,6 +359,10 @@ class DpdkBackend final : public Backend {
            (c.source_interface.empty() ? "" : " from " + c.source_interface) + ", from port " +
            std::to_string(client_port_);
   }
+
+  // Every VRF, interface and family is routed; a name the tables lack is warned about and left
+  // without a route (the placement), as the start-up file's were.
+  std::string refuse(const engine::AssociationConfig&) const override { return ""; }
 
   std::vector<display::InterfaceBrief> interface_briefs() const override {
     return daemon::interface_briefs(*dataplane_);

@@ -183,6 +183,9 @@ std::optional<std::string> MgmtHooks::apply(const apply::ApplyPlan& plan,
     if (!change.candidate) return std::string("internal error: change without candidate");
     auto converted = engine_side(*change.candidate, change.mode);
     if (auto* error = std::get_if<std::string>(&converted)) return *error;
+    if (refuse_) {
+      if (std::string why = refuse_(std::get<0>(converted).first); !why.empty()) return why;
+    }
     if (change.action != AssociationAction::kAdd && change.running &&
         find(*change.running) == live_.end()) {
       return "internal error: " + change.running->address + " is not running";

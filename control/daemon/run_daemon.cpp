@@ -187,7 +187,8 @@ int run_daemon(Backend& backend, const BackendContext& context) {
                  where + ", poll 2^" + std::to_string(c.min_poll) + "..2^" +
                  std::to_string(c.max_poll) + " s" +
                  (c.key_id != 0 ? ", key " + std::to_string(c.key_id) : std::string()));
-      });
+      },
+      [&backend](const engine::AssociationConfig& c) { return backend.refuse(c); });
   if (auto* e = std::get_if<std::string>(&opened)) {
     log.error("configuration: " + *e);
     return kExitConfigError;

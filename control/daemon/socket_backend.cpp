@@ -16,6 +16,7 @@
 #include "config/startup/network_spec.hpp"
 #include "control/daemon/backend.hpp"
 #include "control/daemon/daemon_options.hpp"
+#include "control/daemon/kernel_interface.hpp"
 #include "control/daemon/server_publisher.hpp"
 #include "control/daemon/socket_server.hpp"
 #include "control/daemon/socket_transport.hpp"
@@ -61,6 +62,7 @@ class SocketBackend final : public Backend {
     const DaemonConfig& cfg = context.config;
     log_ = &context.log;
     itf_ = &cfg.startup.interfaces.front();
+    inventory_ = cfg.startup.interfaces;
     // The first port's primary IPv4 address (`ip address` in the running configuration); none:
     // every address, so that a committed `undo ip address` cannot stop the daemon starting.
     local_ = wire::IpAddress::from(
@@ -101,7 +103,48 @@ class SocketBackend final : public Backend {
   std::string source_added(const engine::AssociationConfig&, const runtime::Peer&) override {
     return "";
   }
-  std::vector<display::InterfaceBrief> interface_briefs() const override { return {}; }
+  // Every port of the inventory as its kernel device (`iface=`) stands now: physical state and
+  // error counters from sysfs; protocol up when the link is and the running configuration gives
+  // the interface an address. A port without a kernel device shows down.
+  // One IPv4 client socket on the first port, in the host's own routing table: a VPN instance
+  // (no VRF devices here), another source interface or an IPv6 server would be accepted and
+  // never reached, so the commit is refused instead, naming what to change.
+  std::string refuse(const engine::AssociationConfig& c) const override {
+    const std::string what = "unicast-server " + c.address;
+    if (!c.vpn_instance.empty()) {
+      return what + " vpn-instance " + c.vpn_instance +
+             ": the socket backend has no VPN instances (use dataplane.backend: dpdk)";
+    }
+    if (!c.source_interface.empty() && c.source_interface != itf_->name) {
+      return what + " source-interface " + c.source_interface + ": the socket backend sends from " +
+             itf_->name + " only";
+    }
+    if (!c.is_domain && c.address.find(':') != std::string::npos) {
+      return "unicast-server ipv6 " + c.address +
+             ": the socket backend's client socket is IPv4 (use dataplane.backend: dpdk)";
+    }
+    return "";
+  }
+
+  std::vector<display::InterfaceBrief> interface_briefs() const override {
+    std::vector<display::InterfaceBrief> out;
+    for (const config::InterfaceSection& itf : inventory_) {
+      display::InterfaceBrief b;
+      b.name = itf.name;
+      const std::optional<KernelLink> link = kernel_link(kernel_device(itf.devargs));
+      const config::InterfaceSettings* l3 =
+          running_ != nullptr ? running_->find_interface(itf.name) : nullptr;
+      const bool addressed = l3 != nullptr && (!l3->ipv4.empty() || !l3->ipv6.empty());
+      if (link) {
+        b.physical = link->up ? display::LinkState::kUp : display::LinkState::kDown;
+        b.protocol = link->up && addressed ? display::LinkState::kUp : display::LinkState::kDown;
+        b.input_errors = link->rx_errors;
+        b.output_errors = link->tx_errors;
+      }
+      out.push_back(b);
+    }
+    return out;
+  }
 
   std::array<BackendDrops, 2> drops() const override {
     // IPv4 only, like the socket: datagrams that are no NTP time packet.
@@ -142,6 +185,7 @@ class SocketBackend final : public Backend {
 
   bool publish(int64_t monotonic_ns, const config::NtpConfig& running,
                const runtime::ControlLoop& loop) override {
+    running_ = &running;
     server_->configure(running);
     if (monotonic_ns < next_served_ns_ && served_config_ && running == *served_config_) {
       return false;
@@ -223,6 +267,8 @@ class SocketBackend final : public Backend {
 
   const DaemonLog* log_ = nullptr;
   const config::InterfaceSection* itf_ = nullptr;
+  std::vector<config::InterfaceSection> inventory_;
+  const config::NtpConfig* running_ = nullptr;  // as of the last publish(): management's
   wire::IpAddress local_;
   socket::UdpSocket udp_;
   clock::PublishedClock published_;

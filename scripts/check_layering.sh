@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fails when the pure layers reach for DPDK or the system: rte_* only under dataplane/dpdk/,
-# clock reads and sockets only in the adapters and the daemon's composition root.
+# Fails when an include breaks the direction table of docs/architecture.md, and when the pure
+# layers reach for DPDK or the system: rte_* only under dataplane/dpdk/, clock reads and sockets
+# only in the adapters and the daemon's composition root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,11 +20,38 @@ for d in "${pure_dirs[@]}"; do
   fi
 done
 
-# Dependencies point down: nothing under dataplane/ includes control/ or config/ (the MAC
-# primitives both sides need live in dataplane/auth).
-if hits=$(grep -rnE '#include\s*"(control|config)/' dataplane | code_only); [ -n "$hits" ]; then
-  echo "layering: dataplane/ includes an upper layer:"; echo "$hits"; status=1
+# Dependencies point down, as the direction table of docs/architecture.md ("Layers") says: a
+# file may include its own folder and the folders its row lists (`layer/*`: any of that layer).
+declare -A allowed=()
+while IFS='|' read -r _ folder may _; do
+  folder=$(echo "$folder" | xargs)
+  [[ "$folder" =~ ^(config|control|dataplane)/ ]] || continue
+  allowed[$folder]=$(echo "$may" | tr ',' ' ' | xargs)
+done < <(sed -n '/<!-- layering-table: begin -->/,/<!-- layering-table: end -->/p' docs/architecture.md)
+if [ ${#allowed[@]} -eq 0 ]; then
+  echo "layering: no direction table in docs/architecture.md"; exit 1
 fi
+for layer in config control dataplane; do
+  for dir in "$layer"/*/; do
+    dir=${dir%/}
+    if [ -z "${allowed[$dir]+set}" ]; then
+      echo "layering: $dir has no row in the direction table of docs/architecture.md"; status=1
+      continue
+    fi
+    while IFS= read -r hit; do
+      [ -n "$hit" ] || continue
+      target=$(echo "$hit" | sed -E 's|^[^:]+:[0-9]+:\s*#include\s*"(include/[a-z0-9_]+\|[a-z]+/[a-z0-9_]+)/.*|\1|')
+      [ "$target" = "$dir" ] && continue
+      ok=0
+      for a in ${allowed[$dir]}; do
+        if [ "$a" = "$target" ] || { [[ "$a" == */\* ]] && [[ "$target" == "${a%\*}"* ]]; }; then ok=1; break; fi
+      done
+      if [ $ok -eq 0 ]; then
+        echo "layering: $dir may not include $target: $hit"; status=1
+      fi
+    done < <(grep -rnE '#include\s*"(config|control|dataplane|include)/[a-z0-9_]+/' "$dir" | code_only)
+  done
+done
 
 # DPDK includes anywhere outside the adapter folder (and the tests and benchmarks of it).
 if hits=$(grep -rlnE '#include\s*[<"]rte_' --include='*.hpp' --include='*.cpp' --include='*.h' . \

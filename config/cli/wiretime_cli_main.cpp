@@ -19,7 +19,7 @@
 #include "config/cli/offline_file_backend.hpp"
 #include "config/cli/session.hpp"
 #include "config/mgmt/daemon_socket_backend.hpp"
-#include "config/mgmt/mgmt_server.hpp"
+#include "config/mgmt/mgmt_protocol.hpp"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include "config/display/clock_unsync_display.hpp"
 #include "config/display/interface_brief.hpp"
 #include "config/display/packet_statistics.hpp"
-#include "control/engine/status.hpp"
+#include "config/display/status_report.hpp"
 
 namespace wiretime::display {
 
@@ -16,8 +16,8 @@ namespace wiretime::display {
 // consistent with itself.
 struct StatusSnapshot {
   UnixNanos now = 0;  // the daemon's clock when taken: NTP era pivot of the timestamps
-  engine::SystemStatus system;
-  std::vector<engine::AssociationStatus> associations;
+  SystemReport system;
+  std::vector<SessionReport> associations;
   PacketStatistics ipv4_packets;
   PacketStatistics ipv6_packets;
   std::vector<InterfacePacketStatistics> interface_packets;  // the server's, per interface

@@ -4,7 +4,7 @@
 
 namespace wiretime::display {
 
-std::string clock_status_flags(const engine::AssociationStatus& s) {
+std::string clock_status_flags(const SessionReport& s) {
   std::string out = s.configured ? "configured" : "dynamic";
   auto flag = [&out](bool on, const char* name) {
     if (on) out += std::string(", ") + name;
@@ -21,17 +21,17 @@ std::string clock_status_flags(const engine::AssociationStatus& s) {
 
 namespace {
 
-const char* timestamp_source(engine::TimestampSource source) {
+const char* timestamp_source(TimestampSource source) {
   switch (source) {
-    case engine::TimestampSource::kNicHardware:
+    case TimestampSource::kNicHardware:
       return "nic-hardware";
-    case engine::TimestampSource::kTsc:
+    case TimestampSource::kTsc:
       return "tsc-software";
-    case engine::TimestampSource::kKernel:
+    case TimestampSource::kKernel:
       return "kernel";
-    case engine::TimestampSource::kSimulated:
+    case TimestampSource::kSimulated:
       return "simulated";
-    case engine::TimestampSource::kUnknown:
+    case TimestampSource::kUnknown:
       break;
   }
   return nullptr;
@@ -55,7 +55,7 @@ const char* mode_name(wire::NtpMode mode) {
   }
 }
 
-std::string filter_row(const char* label, const std::array<double, engine::kNstage>& values) {
+std::string filter_row(const char* label, const std::array<double, kFilterStages>& values) {
   // VRP's layout ("filter delay :  0.00   0.00"): the first value right-aligned in 5, the others
   // in 6, each after one blank, so that a sign never touches the colon.
   std::string out = std::string(" ") + label + ":";
@@ -65,8 +65,7 @@ std::string filter_row(const char* label, const std::array<double, engine::kNsta
   return out + "\n";
 }
 
-void render_one(const engine::AssociationStatus& s, bool verbose, UnixNanos pivot,
-                std::string& out) {
+void render_one(const SessionReport& s, bool verbose, UnixNanos pivot, std::string& out) {
   out += " clock source: " + s.source + "\n";
   out += format(" clock stratum: %u\n", static_cast<unsigned>(s.stratum));
   out += " clock status: " + clock_status_flags(s) + "\n";
@@ -104,17 +103,17 @@ void render_one(const engine::AssociationStatus& s, bool verbose, UnixNanos pivo
   // one case an operator needs to see here.
   out += std::string(" reference clock status: ") + (s.valid ? "normal" : "abnormal") + "\n";
   // Beyond VRP: how the last sample's receive time was taken, once a sample has been taken.
-  if (const char* source = timestamp_source(s.provenance.source)) {
+  if (const char* source = timestamp_source(s.timestamp_source)) {
     out += std::string(" timestamp source: ") + source + "\n";
   }
 }
 
 }  // namespace
 
-std::string render_ntp_sessions(const std::vector<engine::AssociationStatus>& sessions,
-                                bool verbose, UnixNanos pivot) {
+std::string render_ntp_sessions(const std::vector<SessionReport>& sessions, bool verbose,
+                                UnixNanos pivot) {
   std::string out;
-  for (const engine::AssociationStatus& s : sessions) {
+  for (const SessionReport& s : sessions) {
     if (!out.empty()) out += "\n";
     render_one(s, verbose, pivot, out);
   }

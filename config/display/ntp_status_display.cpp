@@ -6,24 +6,24 @@
 
 namespace wiretime::display {
 
-std::string synchronization_state(const engine::SystemStatus& system) {
+std::string synchronization_state(const SystemReport& system) {
   switch (system.sync_state) {
-    case engine::ClockState::kNset:
+    case ClockState::kNset:
       return "clock not set";
-    case engine::ClockState::kFset:
+    case ClockState::kFset:
       return "frequency set by configuration";
-    case engine::ClockState::kFreq:
+    case ClockState::kFreq:
       return "clock set but frequency not determined";
-    case engine::ClockState::kSpik:
+    case ClockState::kSpik:
       return format("spike (clock will be set in %lld secs)",
                     static_cast<long long>(std::ceil(std::max(0.0, system.spike_countdown))));
-    case engine::ClockState::kSync:
+    case ClockState::kSync:
       return "clock synchronized";
   }
   return "clock not set";
 }
 
-std::string render_ntp_status(const engine::SystemStatus& s, UnixNanos pivot) {
+std::string render_ntp_status(const SystemReport& s, UnixNanos pivot) {
   std::string out;
   out += format(" clock status: %s\n", s.synchronized ? "synchronized" : "unsynchronized");
   out += format(" clock stratum: %u\n", static_cast<unsigned>(s.stratum));

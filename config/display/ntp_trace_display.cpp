@@ -14,14 +14,14 @@ std::string hop_line(const std::string& address, unsigned stratum, double offset
                 stratum, offset, root_delay / 2 + root_dispersion);
 }
 
-std::string local_line(const engine::SystemStatus& system) {
+std::string local_line(const SystemReport& system) {
   return hop_line("127.0.0.1", system.stratum, system.clock_offset, system.root_delay,
                   system.root_dispersion);
 }
 
 }  // namespace
 
-std::string render_ntp_trace(const engine::SystemStatus& system, const TraceReport& trace) {
+std::string render_ntp_trace(const SystemReport& system, const TraceReport& trace) {
   std::string out = local_line(system);
   if (trace.hops.empty()) {
     return out + "refid " + reference_id_raw(system.reference_id, system.stratum) + "\n";
@@ -53,10 +53,10 @@ std::string render_ntp_trace(const engine::SystemStatus& system, const TraceRepo
   return out;
 }
 
-std::string render_ntp_trace(const engine::SystemStatus& system,
-                             const std::vector<engine::AssociationStatus>& sessions) {
+std::string render_ntp_trace(const SystemReport& system,
+                             const std::vector<SessionReport>& sessions) {
   std::string out = local_line(system);
-  for (const engine::AssociationStatus& s : sessions) {
+  for (const SessionReport& s : sessions) {
     if (!s.master) continue;
     out += hop_line(s.source, s.stratum, s.offset, s.root_delay, s.root_dispersion);
     return out + "refid " + reference_id_raw(s.reference_id, s.stratum) + "\n";

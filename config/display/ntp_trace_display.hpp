@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "control/engine/status.hpp"
+#include "config/display/status_report.hpp"
 
 namespace wiretime::display {
 
@@ -39,12 +39,12 @@ struct TraceReport {
 
 // `display ntp trace` (vrp-ntp-cli.md section 7.4, ntptrace's format): this host, one line per
 // server queried on the way up, then the primary source's refid or why the walk stopped.
-std::string render_ntp_trace(const engine::SystemStatus& system, const TraceReport& trace);
+std::string render_ntp_trace(const SystemReport& system, const TraceReport& trace);
 
 // The path as far as wiretime sees it without querying other hosts: this host, its system
 // peer as the last reply showed it, and that peer's reference ID (the daemon uses
 // render_ntp_trace with real queries; this serves a service without a live loop).
-std::string render_ntp_trace(const engine::SystemStatus& system,
-                             const std::vector<engine::AssociationStatus>& sessions);
+std::string render_ntp_trace(const SystemReport& system,
+                             const std::vector<SessionReport>& sessions);
 
 }  // namespace wiretime::display

@@ -10,6 +10,8 @@
 
 namespace wiretime::mgmt {
 
+inline constexpr const char* kDefaultSocketPath = "/run/wiretime/wiretimed.sock";
+
 // The requests wiretime-cli sends to wiretimed, one response each. Configurations travel as
 // the YAML of docs/configuration.md (keys in their cipher form), so the wire format is the
 // file format.

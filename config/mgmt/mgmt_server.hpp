@@ -16,8 +16,6 @@
 
 namespace wiretime::mgmt {
 
-inline constexpr const char* kDefaultSocketPath = "/run/wiretime/wiretimed.sock";
-
 // The daemon's end of the management socket, for a single-threaded poll() loop: it never
 // blocks, starts no thread and uses no epoll (the kernel-socket backend must run under
 // simulators that interpose poll() only). Each round the daemon appends the server's

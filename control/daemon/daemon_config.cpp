@@ -5,8 +5,7 @@ namespace {
 
 DaemonConfig from_startup(config::StartupConfig startup) {
   DaemonConfig cfg;
-  cfg.backend =
-      startup.dataplane.backend == config::BackendKind::kSocket ? Backend::kSocket : Backend::kDpdk;
+  cfg.backend = startup.dataplane.backend;
   cfg.clock = startup.clock.driver == config::ClockDriver::kSystem ? ClockDriverKind::kSystem
                                                                    : ClockDriverKind::kVirtual;
   cfg.tracking_log = startup.log.tracking;
@@ -19,8 +18,8 @@ DaemonConfig from_startup(config::StartupConfig startup) {
 
 }  // namespace
 
-const char* to_string(Backend backend) {
-  return backend == Backend::kSocket ? "socket" : "dpdk";
+const char* to_string(BackendKind backend) {
+  return backend == BackendKind::kSocket ? "socket" : "dpdk";
 }
 const char* to_string(ClockDriverKind clock) {
   return clock == ClockDriverKind::kSystem ? "system" : "virtual";

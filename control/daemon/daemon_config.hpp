@@ -8,12 +8,12 @@
 
 namespace wiretime::daemon {
 
-enum class Backend { kDpdk, kSocket };
+using BackendKind = config::BackendKind;  // `dataplane.backend`
 enum class ClockDriverKind { kVirtual, kSystem };
 
 struct DaemonConfig {
   config::StartupConfig startup;  // inventory + running configuration (`startup.running`)
-  Backend backend = Backend::kDpdk;
+  BackendKind backend = BackendKind::kDpdk;
   ClockDriverKind clock = ClockDriverKind::kVirtual;
   std::string tracking_log;  // empty: none
   std::string key_file;      // `ntp.key-file` of the running configuration; empty: none
@@ -23,7 +23,7 @@ struct DaemonConfig {
   const config::NtpConfig& running() const { return startup.running; }
 };
 
-const char* to_string(Backend backend);
+const char* to_string(BackendKind backend);
 const char* to_string(ClockDriverKind clock);
 
 config::ConfigResult<DaemonConfig> load_daemon_config_text(std::string_view text,

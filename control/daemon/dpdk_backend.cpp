@@ -1,10 +1,10 @@
-// The DPDK backend: EAL and the routed dataplane facade over every interface of the start-up
-// YAML (ports, 802.1Q sub-interfaces, VRFs, IPv4 and IPv6), the TSC calibrated into the
+// The DPDK backend (backend.hpp): EAL and the routed dataplane facade over every interface of the
+// start-up YAML (ports, 802.1Q sub-interfaces, VRFs, IPv4 and IPv6), the TSC calibrated into the
 // virtual clock model, the dataplane on a worker lcore (or interleaved on the main lcore when
-// there is none), and the control loop on this thread draining the per-interface event rings:
+// there is none), and run_daemon's control loop on this thread draining the per-interface event
+// rings:
 // the engine's requests go out as routed TX commands (server + VRF + optional source
 // interface), its clock actions discipline the virtual clock the lcore reads.
-#include <poll.h>
 #include <time.h>
 
 #include <algorithm>
@@ -14,28 +14,19 @@
 #include <memory>
 #include <span>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "config/startup/network_spec.hpp"
-#include "control/daemon/auth_summary.hpp"
 #include "control/daemon/backend.hpp"
-#include "control/daemon/clock_outputs.hpp"
-#include "control/daemon/daemon_keys.hpp"
-#include "control/daemon/daemon_observer.hpp"
 #include "control/daemon/daemon_options.hpp"
 #include "control/daemon/dpdk_telemetry.hpp"
 #include "control/daemon/dpdk_transport.hpp"
 #include "control/daemon/kernel_clock_steering.hpp"
+#include "control/daemon/kernel_interface.hpp"
 #include "control/daemon/kernel_stamp_matcher.hpp"
 #include "control/daemon/measurement_log.hpp"
-#include "control/daemon/metrics_publisher.hpp"
-#include "control/daemon/mgmt_endpoint.hpp"
-#include "control/daemon/server_keys_publisher.hpp"
 #include "control/daemon/server_publisher.hpp"
 #include "control/daemon/server_specs.hpp"
-#include "control/daemon/service_notify.hpp"
-#include "control/daemon/system_resolver.hpp"
 #include "control/runtime/virtual_clock.hpp"
 #include "dataplane/dpdk/dataplane.hpp"
 #include "dataplane/dpdk/eal.hpp"
@@ -53,12 +44,6 @@ std::string format_mac(wire::MacAddress m) {
   std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", m.bytes[0], m.bytes[1],
                 m.bytes[2], m.bytes[3], m.bytes[4], m.bytes[5]);
   return buf;
-}
-
-int64_t monotonic_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
 UnixNanos realtime_ns() {
@@ -148,15 +133,6 @@ void print_sessions(const DaemonLog& log, const runtime::ControlLoop& loop) {
              std::string(engine::to_string(s.selection)) + ", accepted " +
              std::to_string(s.accepted) + ", stamps " + to_string(s.provenance.source));
   }
-}
-
-// The Linux interface a net_af_packet port runs on (its `iface=` device argument), or "".
-std::string af_packet_iface(const std::string& devargs) {
-  if (devargs.rfind("net_af_packet", 0) != 0) return "";
-  const size_t at = devargs.find("iface=");
-  if (at == std::string::npos) return "";
-  const size_t begin = at + 6;
-  return devargs.substr(begin, devargs.find(',', begin) - begin);
 }
 
 // Kernel stamps for net_af_packet ports: a packet-socket tap per port feeding the matcher the
@@ -259,309 +235,298 @@ resolver::AddressFamily reachable_family(const l3::InterfaceTable& interfaces) {
   return resolver::AddressFamily::kAny;
 }
 
-void log_resolutions(const DaemonLog& log, const std::vector<resolver::ResolveEvent>& events) {
-  for (const resolver::ResolveEvent& e : events) {
-    if (e.ok) {
-      log.info("resolved " + e.name + " to " + resolver::format_address(e.addresses.front()));
-    } else {
-      log.warning("cannot resolve " + e.name + ": " + e.error + " (attempt " +
-                  std::to_string(e.failures) + ")");
-    }
-  }
-}
+class DpdkBackend final : public Backend {
+ public:
+  const char* name() const override { return "dpdk"; }
 
-}  // namespace
-
-int run_dpdk_backend(const BackendContext& context) {
-  const DaemonConfig& dcfg = context.config;
-  const config::StartupConfig& cfg = dcfg.startup;
-  const DaemonLog& log = context.log;
-
-  std::optional<DaemonKeys> loaded_keys = load_daemon_keys(dcfg, log);
-  if (!loaded_keys) return kExitConfigError;
-  DaemonKeys& keys = *loaded_keys;
-
-  dpdk::Eal eal;
-  if (std::string e = eal.init(dpdk::eal_arguments("wiretimed", cfg.dataplane.eal_args, getpid()));
-      !e.empty()) {
-    log.error(e);
-    return kExitRuntimeError;
-  }
-  // Everything DPDK-owned lives in this scope, so it is released before rte_eal_cleanup.
-  std::vector<dpdk::PortSpec> port_specs;
-  for (const config::InterfaceSection& itf : cfg.interfaces) {
-    dpdk::PortSpec spec;
-    spec.devargs = itf.devargs;
-    spec.port_index = itf.port_index;
-    port_specs.push_back(spec);
-  }
-  dpdk::DataplaneOptions options;
-  options.idle_sleep_us = cfg.dataplane.idle_sleep_us;
-  options.server_interleaved_entries = cfg.dataplane.interleaved_store_entries;
-  // Replies are decoded by the client port each request names (any server port, any time).
-  std::vector<std::string> l3_warnings;
-  const l3::NetworkSpec network = config::network_spec(cfg, &l3_warnings);
-  for (const std::string& w : l3_warnings) log.warning(w);
-  std::string error;
-  auto dataplane = dpdk::Dataplane::create(options, port_specs, network, error);
-  if (!dataplane) {
-    log.error("dataplane: " + error);
-    return kExitRuntimeError;
-  }
-  for (const dpdk::PortStatus& p : dataplane->ports()) {
-    log.info("port " + p.name + " (" + p.driver + ") up, mac " + format_mac(p.mac) + ", " +
-             std::to_string(p.rx_queues) + " rx queues, " +
-             (p.hardware_steering ? "rte_flow" : "software") + " steering" +
-             (p.steering_note.empty() ? "" : " (" + p.steering_note + ")") + ", rx stamps " +
-             dpdk::to_string(p.rx_stamps) + (p.tx_stamps ? ", tx stamps IEEE 1588" : ""));
-  }
-  const l3::InterfaceTable& interfaces = dataplane->interfaces();
-  for (size_t i = 0;; ++i) {
-    const l3::Interface* itf = interfaces.find(static_cast<l3::InterfaceIndex>(i));
-    if (itf == nullptr) break;
-    std::string addresses;
-    for (const l3::IpPrefix& a : itf->addresses) addresses += " " + l3::to_string(a);
-    const std::string& vrf = interfaces.vrf_name(itf->vrf);
-    log.info("interface " + itf->name + (vrf.empty() ? "" : " vpn-instance " + vrf) +
-             (itf->vlan != l3::kNoVlan ? " vlan " + std::to_string(itf->vlan) : "") + ":" +
-             addresses);
-  }
-
-  const dpdk::TscCalibration cal = dpdk::calibrate_tsc(std::chrono::milliseconds(500));
-  clock::PublishedClock published;
-  // The control thread's tick reads are fenced (lfence; rdtsc): the shared-memory clock's
-  // seqlock argument needs the update tick read after its sequence went odd.
-  runtime::VirtualClock virtual_clock(published, initial_clock(cal, cfg.clock), wt_clock_read_tsc);
-  log.info("clock: virtual, TSC " + std::to_string(cal.ticks_per_second / 1e6) + " MHz measured (" +
-           std::to_string(cal.nominal_ticks_per_second / 1e6) + " MHz nominal), pairing +-" +
-           std::to_string(cal.pairing_uncertainty_ns) + " ns, test offset " +
-           std::to_string(cfg.clock.test_initial_offset_ns) + " ns, test frequency " +
-           std::to_string(cfg.clock.test_initial_frequency_ppb) + " ppb");
-
-  // Test instrumentation: the virtual clock against the host's CLOCK_REALTIME, from the
-  // narrowest of five brackets (one bracket alone once showed a lone -117 us "error" in an e2e
-  // run whose clock was within 20 us all along).
-  DaemonObserver observer(log, [&published] {
-    const TscRealtime now = tsc_realtime_pair(5);
-    return std::optional<int64_t>(published.read().utc_nanos(now.tsc) - now.realtime);
-  });
-  if (std::string e = observer.open_logs(cfg.log.measurements, dcfg.tracking_log); !e.empty()) {
-    log.error(e);
-    return kExitRuntimeError;
-  }
-
-  KernelClockSteering steering(log);
-  std::string outputs_error;
-  auto outputs = ClockOutputs::create(
-      dcfg, context.mgmt_socket, WT_TICKS_TSC, virtual_clock, observer,
-      [] {
-        const TscRealtime p = tsc_realtime_pair(3);
-        return TickRealtime{p.tsc, p.realtime};
-      },
-      &steering, log, outputs_error);
-  if (!outputs) {
-    log.error(outputs_error);
-    return kExitRuntimeError;
-  }
-
-  // An ephemeral source port per run, so stale replies from an earlier run do not match.
-  const auto client_port = static_cast<uint16_t>(49152 + context.seed % 16384);
-  DpdkTransport transport(client_port,
-                          [&dataplane](const dpdk::TxCommand& c) { return dataplane->send(c); });
-  engine::EngineConfig engine_config;
-  engine_config.authentication_enabled = keys.authentication_enabled;
-  // Names are looked up on the resolver's worker thread: the control thread never waits for
-  // DNS; answers are collected when its wake-up descriptor turns readable or a retry is due.
-  resolver::ResolverOptions resolver_options;
-  resolver_options.mode = resolver::ResolverMode::kWorkerThread;
-  resolver_options.family = reachable_family(interfaces);
-  SystemResolver names(resolver_options, monotonic_ns);
-  runtime::ControlLoop loop(engine_config, context.seed, outputs->clock(), transport,
-                            outputs->observer(), &names);
-  // Servers added or changed by a commit are placed like the start-up ones; a name the tables
-  // do not have (checked below at start-up) leaves the server without a route.
-  loop.set_placement([&interfaces, &log](const engine::AssociationConfig& c, runtime::Peer& p) {
-    if (std::string e = place_peer(p, c, interfaces); !e.empty()) {
-      log.warning("server " + c.address + ": " + e + "; it has no route");
-      p.vrf = kNoVrf;
-      p.interface = runtime::kAnyInterface;
-    }
-  });
-  loop.set_keys(&keys.table);  // the loop signs requests and verifies replies
-  PacketSocketStamps kernel_stamps;
-  kernel_stamps.ticks_per_ns = cal.ticks_per_second / 1e9;
-  if (cfg.dataplane.packet_socket_stamps) {
-    for (const dpdk::PortSpec& spec : port_specs) {
-      const std::string iface = af_packet_iface(spec.devargs);
-      if (iface.empty()) continue;
-      std::string e;
-      if (auto tap = socket::PacketTap::open(iface, e)) {
-        log.info("port " + spec.devargs.substr(0, spec.devargs.find(',')) +
-                 ": T1/T4 from the kernel's stamps (packet-socket tap on " + iface + ")");
-        kernel_stamps.taps.push_back(std::move(tap));
-      } else {
-        log.warning(e + "; its samples keep TSC stamps");
-      }
-    }
-  }
-  if (!kernel_stamps.taps.empty()) {
-    transport.use_kernel_stamps(&kernel_stamps.matcher, [&kernel_stamps](UnixNanos t) {
-      return kernel_stamps.ticks_of(t);
-    });
-  }
-  // Start-up's commit: the file's running configuration through the path `commit` takes.
-  auto opened = MgmtEndpoint::open(
-      loop, cfg, context.config_path, context.mgmt_socket,
-      [&published] { return published.read().utc_nanos(dpdk::read_tsc()); }, &keys.table,
-      [&dataplane] { return interface_briefs(*dataplane); },
-      [&dataplane] { return ntp_counters(dataplane->counters(), dataplane->interfaces()); },
-      [&interfaces](uint16_t index) {
-        const l3::Interface* itf = interfaces.find(static_cast<l3::InterfaceIndex>(index));
-        return itf != nullptr ? itf->name : std::string();
-      },
-      [&](engine::AssociationId id, const engine::AssociationConfig& c, const runtime::Peer& p) {
-        names.set_port(id, c.port);
-        // A server without a route (kNoVrf, warned about by the placement) is kept, unreachable.
-        const std::string vrf = p.vrf < interfaces.vrf_count() ? interfaces.vrf_name(p.vrf) : "";
-        log.info("source " +
-                 (c.is_domain ? c.address + ":" + std::to_string(c.port) : runtime::to_string(p)) +
-                 (vrf.empty() ? "" : " (vpn-instance " + vrf + ")") +
-                 (c.source_interface.empty() ? "" : " from " + c.source_interface) + ", poll 2^" +
-                 std::to_string(c.min_poll) + "..2^" + std::to_string(c.max_poll) +
-                 " s, from port " + std::to_string(client_port) +
-                 (c.key_id != 0 ? ", key " + std::to_string(c.key_id) : std::string()));
-        // Resolve the next hop before the first poll is due.
-        if (!c.is_domain) transport.prepare(p);
-      });
-  if (auto* e = std::get_if<std::string>(&opened)) {
-    log.error("management socket: " + *e);
-    return kExitRuntimeError;
-  }
-  MgmtEndpoint& mgmt = *std::get<std::unique_ptr<MgmtEndpoint>>(opened);
-  log.info("management socket " + mgmt.path());
-  std::vector<pollfd> fds;
-  // The NTP server on the lcore: T2/T3 from the published clock, the rest from here.
-  server::PublishedServer server_state;
-  ServerPublisher server_publisher(server_state, interfaces,
-                                   [&log](const std::string& m) { log.info(m); });
-  dataplane->attach_server(&published, &server_state);
-  server::PublishedAccess access_state;  // ACLs, `ntp access`, `ntp discard`: compiled on change
-  server_publisher.publish_access_to(&access_state);
-  dataplane->attach_access(&access_state);
-  // Server authentication: the keys reach the lcore by pointer swap (server_keys.hpp).
-  server::ServerKeyPublisher server_keys;
-  ServerKeysPublisher server_keys_publisher(server_keys);
-  server_keys_publisher.update(keys.table, mgmt.running().authentication_enable);
-  dataplane->attach_server_keys(&server_keys);
-
-  std::optional<unsigned> lcore = cfg.dataplane.lcore;
-  const auto workers = dpdk::Eal::worker_lcores();
-  if (lcore) {
-    if (std::find(workers.begin(), workers.end(), *lcore) == workers.end()) {
-      log.error("dataplane.lcore " + std::to_string(*lcore) +
-                " is not an enabled worker lcore (check the EAL -l/--lcores argument)");
-      return kExitConfigError;
-    }
-  } else if (!workers.empty()) {
-    lcore = workers.front();
-  }
-  if (lcore) {
-    if (!dataplane->start(*lcore)) {
-      log.error("cannot launch the dataplane on lcore " + std::to_string(*lcore));
+  int open(const BackendContext& context) override {
+    const config::StartupConfig& cfg = context.config.startup;
+    log_ = &context.log;
+    if (std::string e =
+            eal_.init(dpdk::eal_arguments("wiretimed", cfg.dataplane.eal_args, getpid()));
+        !e.empty()) {
+      log_->error(e);
       return kExitRuntimeError;
     }
-    log.info("dataplane on lcore " + std::to_string(*lcore) + ", control on lcore " +
-             std::to_string(dpdk::Eal::main_lcore()));
-  } else {
-    log.info("no worker lcore: dataplane interleaved with control on the main lcore");
-  }
-  notify_ready("dataplane and management socket " + mgmt.path() + " up");
+    lcore_config_ = cfg.dataplane.lcore;
+    packet_socket_stamps_ = cfg.dataplane.packet_socket_stamps;
+    for (const config::InterfaceSection& itf : cfg.interfaces) {
+      dpdk::PortSpec spec;
+      spec.devargs = itf.devargs;
+      spec.port_index = itf.port_index;
+      port_specs_.push_back(spec);
+    }
+    dpdk::DataplaneOptions options;
+    options.idle_sleep_us = cfg.dataplane.idle_sleep_us;
+    options.server_interleaved_entries = cfg.dataplane.interleaved_store_entries;
+    // Replies are decoded by the client port each request names (any server port, any time).
+    std::vector<std::string> l3_warnings;
+    const l3::NetworkSpec network = config::network_spec(cfg, &l3_warnings);
+    for (const std::string& w : l3_warnings) log_->warning(w);
+    std::string error;
+    dataplane_ = dpdk::Dataplane::create(options, port_specs_, network, error);
+    if (!dataplane_) {
+      log_->error("dataplane: " + error);
+      return kExitRuntimeError;
+    }
+    for (const dpdk::PortStatus& p : dataplane_->ports()) {
+      log_->info("port " + p.name + " (" + p.driver + ") up, mac " + format_mac(p.mac) + ", " +
+                 std::to_string(p.rx_queues) + " rx queues, " +
+                 (p.hardware_steering ? "rte_flow" : "software") + " steering" +
+                 (p.steering_note.empty() ? "" : " (" + p.steering_note + ")") + ", rx stamps " +
+                 dpdk::to_string(p.rx_stamps) + (p.tx_stamps ? ", tx stamps IEEE 1588" : ""));
+    }
+    const l3::InterfaceTable& interfaces = dataplane_->interfaces();
+    for (size_t i = 0;; ++i) {
+      const l3::Interface* itf = interfaces.find(static_cast<l3::InterfaceIndex>(i));
+      if (itf == nullptr) break;
+      std::string addresses;
+      for (const l3::IpPrefix& a : itf->addresses) addresses += " " + l3::to_string(a);
+      const std::string& vrf = interfaces.vrf_name(itf->vrf);
+      log_->info("interface " + itf->name + (vrf.empty() ? "" : " vpn-instance " + vrf) +
+                 (itf->vlan != l3::kNoVlan ? " vlan " + std::to_string(itf->vlan) : "") + ":" +
+                 addresses);
+    }
 
-  // Monitoring (docs/operations.md, Telemetry): /wiretime/* DPDK telemetry commands, the
-  // Prometheus textfile, and live capture with dpdk-dumpcap.
-  MetricsPublisher metrics(cfg.log, "dpdk", realtime_ns());
-  DpdkMetrics dpdk_metrics(*dataplane, metrics.box(), cal.ticks_per_second, lcore);
-  metrics.set_extra([&dpdk_metrics](MetricsSnapshot& s) { dpdk_metrics.collect(s); });
-  if (std::string e = dpdk_metrics.register_commands(); !e.empty()) log.warning(e);
-  dpdk::PacketCapture capture;
-  if (std::string e = capture.enable(); !e.empty()) {
-    log.warning("live capture: " + e);
-  } else if (!dpdk::PacketCapture::secondary_processes_possible()) {
-    log.info("live capture: EAL runs without hugepages (--no-huge), so dpdk-dumpcap cannot attach");
+    cal_ = dpdk::calibrate_tsc(std::chrono::milliseconds(500));
+    // The control thread's tick reads are fenced (lfence; rdtsc): the shared-memory clock's
+    // seqlock argument needs the update tick read after its sequence went odd.
+    virtual_clock_.emplace(published_, initial_clock(cal_, cfg.clock), wt_clock_read_tsc);
+    log_->info("clock: virtual, TSC " + std::to_string(cal_.ticks_per_second / 1e6) +
+               " MHz measured (" + std::to_string(cal_.nominal_ticks_per_second / 1e6) +
+               " MHz nominal), pairing +-" + std::to_string(cal_.pairing_uncertainty_ns) +
+               " ns, test offset " + std::to_string(cfg.clock.test_initial_offset_ns) +
+               " ns, test frequency " + std::to_string(cfg.clock.test_initial_frequency_ppb) +
+               " ppb");
+    steering_.emplace(*log_);
+    clock_.clock = &*virtual_clock_;
+    clock_.exported = &*virtual_clock_;
+    clock_.tick_source = WT_TICKS_TSC;
+    clock_.pair = [] {
+      const TscRealtime p = tsc_realtime_pair(3);
+      return TickRealtime{p.tsc, p.realtime};
+    };
+    clock_.steering = &*steering_;
+    clock_.outputs_by_default = true;
+    // Test instrumentation: the virtual clock against the host's CLOCK_REALTIME, from the
+    // narrowest of five brackets (one bracket alone once showed a lone -117 us "error" in an
+    // e2e run whose clock was within 20 us all along).
+    clock_.test_error = [this] {
+      const TscRealtime now = tsc_realtime_pair(5);
+      return std::optional<int64_t>(published_.read().utc_nanos(now.tsc) - now.realtime);
+    };
+
+    // An ephemeral source port per run, so stale replies from an earlier run do not match.
+    client_port_ = static_cast<uint16_t>(49152 + context.seed % 16384);
+    transport_.emplace(client_port_,
+                       [this](const dpdk::TxCommand& c) { return dataplane_->send(c); });
+    kernel_stamps_.ticks_per_ns = cal_.ticks_per_second / 1e9;
+    return kExitOk;
   }
 
-  dpdk::DataplaneEvent batch[64];
-  int64_t next_fd_check_ns = 0;
-  while (!context.stop) {
-    if (!lcore) {
-      while (dataplane->poll_once()) {
+  BackendClock& clock() override { return clock_; }
+  runtime::Transport& transport() override { return *transport_; }
+  resolver::AddressFamily reachable_family() const override {
+    return daemon::reachable_family(dataplane_->interfaces());
+  }
+
+  void attach(runtime::ControlLoop& loop) override {
+    // Servers added or changed by a commit are placed like the start-up ones; a name the tables
+    // do not have leaves the server without a route.
+    loop.set_placement([this](const engine::AssociationConfig& c, runtime::Peer& p) {
+      if (std::string e = place_peer(p, c, dataplane_->interfaces()); !e.empty()) {
+        log_->warning("server " + c.address + ": " + e + "; it has no route");
+        p.vrf = kNoVrf;
+        p.interface = runtime::kAnyInterface;
+      }
+    });
+    if (packet_socket_stamps_) {
+      for (const dpdk::PortSpec& spec : port_specs_) {
+        const std::string iface = kernel_device(spec.devargs);
+        if (iface.empty()) continue;
+        std::string e;
+        if (auto tap = socket::PacketTap::open(iface, e)) {
+          log_->info("port " + spec.devargs.substr(0, spec.devargs.find(',')) +
+                     ": T1/T4 from the kernel's stamps (packet-socket tap on " + iface + ")");
+          kernel_stamps_.taps.push_back(std::move(tap));
+        } else {
+          log_->warning(e + "; its samples keep TSC stamps");
+        }
       }
     }
-    const unsigned n = dataplane->poll_events(batch, 64);
+    if (!kernel_stamps_.taps.empty()) {
+      transport_->use_kernel_stamps(&kernel_stamps_.matcher,
+                                    [this](UnixNanos t) { return kernel_stamps_.ticks_of(t); });
+    }
+  }
+
+  std::string source_added(const engine::AssociationConfig& c, const runtime::Peer& p) override {
+    const l3::InterfaceTable& interfaces = dataplane_->interfaces();
+    // A server without a route (kNoVrf, warned about by the placement) is kept, unreachable.
+    const std::string vrf = p.vrf < interfaces.vrf_count() ? interfaces.vrf_name(p.vrf) : "";
+    // Resolve the next hop before the first poll is due.
+    if (!c.is_domain) transport_->prepare(p);
+    return (vrf.empty() ? "" : " (vpn-instance " + vrf + ")") +
+           (c.source_interface.empty() ? "" : " from " + c.source_interface) + ", from port " +
+           std::to_string(client_port_);
+  }
+
+  // Every VRF, interface and family is routed; a name the tables lack is warned about and left
+  // without a route (the placement), as the start-up file's were.
+  std::string refuse(const engine::AssociationConfig&) const override { return ""; }
+
+  std::vector<display::InterfaceBrief> interface_briefs() const override {
+    return daemon::interface_briefs(*dataplane_);
+  }
+  BackendCounters counters() const override {
+    return ntp_counters(dataplane_->counters(), dataplane_->interfaces());
+  }
+  std::string interface_name(uint16_t index) const override {
+    const l3::Interface* itf =
+        dataplane_->interfaces().find(static_cast<l3::InterfaceIndex>(index));
+    return itf != nullptr ? itf->name : std::string();
+  }
+
+  int start(const config::NtpConfig&, server::ServerKeyPublisher& keys,
+            MetricsPublisher& metrics) override {
+    // The NTP server on the lcore: T2/T3 from the published clock, the rest from publish().
+    server_publisher_.emplace(server_state_, dataplane_->interfaces(),
+                              [this](const std::string& m) { log_->info(m); });
+    dataplane_->attach_server(&published_, &server_state_);
+    // ACLs, `ntp access`, `ntp discard`: compiled on change.
+    server_publisher_->publish_access_to(&access_state_);
+    dataplane_->attach_access(&access_state_);
+    // Server authentication: the keys reach the lcore by pointer swap (server_keys.hpp).
+    dataplane_->attach_server_keys(&keys);
+
+    const auto workers = dpdk::Eal::worker_lcores();
+    lcore_ = lcore_config_;
+    if (lcore_) {
+      if (std::find(workers.begin(), workers.end(), *lcore_) == workers.end()) {
+        log_->error("dataplane.lcore " + std::to_string(*lcore_) +
+                    " is not an enabled worker lcore (check the EAL -l/--lcores argument)");
+        return kExitConfigError;
+      }
+    } else if (!workers.empty()) {
+      lcore_ = workers.front();
+    }
+    if (lcore_) {
+      if (!dataplane_->start(*lcore_)) {
+        log_->error("cannot launch the dataplane on lcore " + std::to_string(*lcore_));
+        return kExitRuntimeError;
+      }
+      log_->info("dataplane on lcore " + std::to_string(*lcore_) + ", control on lcore " +
+                 std::to_string(dpdk::Eal::main_lcore()));
+    } else {
+      log_->info("no worker lcore: dataplane interleaved with control on the main lcore");
+    }
+
+    // Monitoring (docs/operations.md, Telemetry): /wiretime/* DPDK telemetry commands, the
+    // Prometheus textfile, and live capture with dpdk-dumpcap.
+    dpdk_metrics_.emplace(*dataplane_, metrics.box(), cal_.ticks_per_second, lcore_);
+    metrics.set_extra([this](MetricsSnapshot& s) { dpdk_metrics_->collect(s); });
+    if (std::string e = dpdk_metrics_->register_commands(); !e.empty()) log_->warning(e);
+    if (std::string e = capture_.enable(); !e.empty()) {
+      log_->warning("live capture: " + e);
+    } else if (!dpdk::PacketCapture::secondary_processes_possible()) {
+      log_->info(
+          "live capture: EAL runs without hugepages (--no-huge), so dpdk-dumpcap cannot attach");
+    }
+    return kExitOk;
+  }
+  const char* ready_what() const override { return "dataplane"; }
+
+  size_t poll(runtime::ControlLoop& loop) override {
+    if (!lcore_) {
+      while (dataplane_->poll_once()) {
+      }
+    }
+    const unsigned n = dataplane_->poll_events(batch_, 64);
     // The taps saw a frame no later than the lcore did: read them before the events.
-    if (n > 0 && !kernel_stamps.taps.empty()) kernel_stamps.drain(transport.client_port());
+    if (n > 0 && !kernel_stamps_.taps.empty()) kernel_stamps_.drain(transport_->client_port());
     for (unsigned i = 0; i < n; ++i) {
       DpdkTransport::Events events;
-      const size_t k = transport.translate(batch[i], events);
+      const size_t k = transport_->translate(batch_[i], events);
       for (size_t j = 0; j < k; ++j) loop.deliver(events[j]);
     }
-    if (!kernel_stamps.warned_bypass && transport.tsc_exchanges() >= 3 &&
-        !kernel_stamps.matcher.saw_outgoing() && !kernel_stamps.taps.empty()) {
-      kernel_stamps.warned_bypass = true;
-      log.warning(
+    if (!kernel_stamps_.warned_bypass && transport_->tsc_exchanges() >= 3 &&
+        !kernel_stamps_.matcher.saw_outgoing() && !kernel_stamps_.taps.empty()) {
+      kernel_stamps_.warned_bypass = true;
+      log_->warning(
           "the packet-socket taps never see a transmitted frame: the net_af_packet "
           "vdev bypasses the kernel's qdisc layer (add qdisc_bypass=0 to it); samples "
           "keep TSC stamps");
     }
-    // Name answers and the management socket: a non-blocking poll() of their descriptors, at
-    // most once a millisecond, so neither ever holds the loop up.
-    if (const int64_t now = monotonic_ns(); now >= next_fd_check_ns) {
-      next_fd_check_ns = now + 1'000'000;
-      fds.assign(1, pollfd{names.wake_fd(), POLLIN, 0});
-      mgmt.fill_pollfds(fds);
-      const int ready = poll(fds.data(), fds.size(), 0);
-      const auto due = names.next_due();
-      if ((ready > 0 && (fds[0].revents & POLLIN) != 0) || (due && *due <= now)) {
-        log_resolutions(log, names.deliver(loop));
-      }
-      if (ready > 0) mgmt.service(fds.data() + 1, fds.size() - 1);
-      metrics.poll(loop, now, published.read().utc_nanos(dpdk::read_tsc()), log);
-    }
-    const uint64_t next = loop.run_due();
-    if (const int64_t mono = monotonic_ns(); server_publisher.due(mono, mgmt.running())) {
-      server_publisher.publish(mono, mgmt.running(), loop.status().system,
-                               published.read().ntp(dpdk::read_tsc()));
-      server_keys_publisher.update(keys.table, mgmt.running().authentication_enable);
-    }
-    outputs->poll(loop);
-    if (n == 0 && lcore) {
-      // Control needs ~100 us resolution at most (timers, slew ends); spare the core.
-      const double ahead_ns = static_cast<double>(static_cast<int64_t>(next - dpdk::read_tsc())) *
-                              1e9 / virtual_clock.ticks_per_second();
-      const long nap = static_cast<long>(std::clamp(ahead_ns, 0.0, 200'000.0));
-      if (nap > 0) {
-        const timespec pause{0, nap};
-        nanosleep(&pause, nullptr);
-      }
+    return n;
+  }
+
+  bool publish(int64_t monotonic_ns, const config::NtpConfig& running,
+               const runtime::ControlLoop& loop) override {
+    if (!server_publisher_->due(monotonic_ns, running)) return false;
+    server_publisher_->publish(monotonic_ns, running, loop.status().system,
+                               published_.read().ntp(dpdk::read_tsc()));
+    return true;
+  }
+
+  void fill_pollfds(std::vector<pollfd>&) override {}
+  void service(const pollfd*, size_t, runtime::ControlLoop&) override {}
+
+  // The descriptors (names, management) are polled without waiting at most once a
+  // millisecond, so that neither ever holds the loop up; with the dataplane on its own lcore
+  // and nothing received, control naps until its next deadline, at most 200 us (it needs
+  // ~100 us resolution at most: timers, slew ends) to spare the core.
+  IdlePlan idle(int64_t monotonic_ns, int64_t ahead_ns, size_t events) override {
+    IdlePlan plan;
+    plan.poll_descriptors = monotonic_ns >= next_fd_check_ns_;
+    if (plan.poll_descriptors) next_fd_check_ns_ = monotonic_ns + 1'000'000;
+    if (events == 0 && lcore_) plan.nap_ns = std::clamp<int64_t>(ahead_ns, 0, 200'000);
+    return plan;
+  }
+
+  void stop(const runtime::ControlLoop& loop) override {
+    dataplane_->stop();
+    print_sessions(*log_, loop);
+    print_counters(*log_, dataplane_->counters(), *transport_, cal_.ticks_per_second);
+    if (!kernel_stamps_.taps.empty()) {
+      log_->info("kernel stamps: " + std::to_string(transport_->kernel_exchanges()) +
+                 " exchanges, " + std::to_string(transport_->tsc_exchanges()) +
+                 " replies kept TSC stamps");
     }
   }
-  log.info("stopping");
-  notify_stopping();
-  dataplane->stop();
-  log.info(format_status(loop.status()));
-  print_sessions(log, loop);
-  print_counters(log, dataplane->counters(), transport, cal.ticks_per_second);
-  if (!kernel_stamps.taps.empty()) {
-    log.info("kernel stamps: " + std::to_string(transport.kernel_exchanges()) + " exchanges, " +
-             std::to_string(transport.tsc_exchanges()) + " replies kept TSC stamps");
-  }
-  if (keys.authentication_enabled) {
-    log.info(format_auth_summary(
-        [&](auth::MacVerdict v) { return loop.counters().auth_verdicts[static_cast<size_t>(v)]; },
-        loop.counters().authentication_failures,
-        loop.counters().sign_failures + transport.mac_too_long()));
-  }
-  return kExitOk;
+  uint64_t unsent_macs() const override { return transport_->mac_too_long(); }
+
+ private:
+  const DaemonLog* log_ = nullptr;
+  // Declared first, destroyed last: everything DPDK-owned below is released before
+  // rte_eal_cleanup.
+  dpdk::Eal eal_;
+  std::vector<dpdk::PortSpec> port_specs_;
+  std::optional<unsigned> lcore_config_;
+  std::optional<unsigned> lcore_;
+  bool packet_socket_stamps_ = false;
+  dpdk::TscCalibration cal_;
+  clock::PublishedClock published_;
+  std::optional<runtime::VirtualClock> virtual_clock_;
+  std::optional<KernelClockSteering> steering_;
+  BackendClock clock_;
+  uint16_t client_port_ = 0;
+  std::optional<DpdkTransport> transport_;
+  PacketSocketStamps kernel_stamps_;
+  server::PublishedServer server_state_;
+  server::PublishedAccess access_state_;
+  // After what the lcore reads, so that it goes first.
+  std::unique_ptr<dpdk::Dataplane> dataplane_;
+  std::optional<ServerPublisher> server_publisher_;
+  std::optional<DpdkMetrics> dpdk_metrics_;
+  dpdk::PacketCapture capture_;
+  dpdk::DataplaneEvent batch_[64];
+  int64_t next_fd_check_ns_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_dpdk_backend() {
+  return std::make_unique<DpdkBackend>();
 }
 
 }  // namespace wiretime::daemon

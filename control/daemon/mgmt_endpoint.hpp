@@ -16,6 +16,7 @@
 #include "config/display/interface_brief.hpp"
 #include "control/auth/key_table.hpp"
 #include "control/daemon/backend_drops.hpp"
+#include "control/daemon/mgmt_hooks.hpp"
 #include "control/runtime/control_loop.hpp"
 
 namespace wiretime::config {
@@ -34,7 +35,8 @@ class MgmtEndpoint {
   // the table the backend signs and verifies with (loaded from the key file); commits update
   // it. Without one, authentication keys are only saved to the running file. `interfaces`:
   // the backend's live interfaces for `display interface brief` (none: an empty list).
-  // `drops`: the backend's own NTP drop counters, `interface_name`: names of the interface
+  // `refuse`: what the backend cannot run (MgmtHooks::set_refuse). `drops`: the backend's own
+  // NTP drop counters, `interface_name`: names of the interface
   // indices replies arrive on (`display ntp statistics packet`, `... sessions verbose`).
   static std::variant<std::unique_ptr<MgmtEndpoint>, std::string> open(
       runtime::ControlLoop& loop, const config::StartupConfig& startup,
@@ -44,7 +46,8 @@ class MgmtEndpoint {
       BackendDropCounters drops = {}, InterfaceNameOf interface_name = {},
       std::function<void(engine::AssociationId, const engine::AssociationConfig&,
                          const runtime::Peer&)>
-          added = {});
+          added = {},
+      MgmtHooks::Refuse refuse = {});
   ~MgmtEndpoint();
 
   void fill_pollfds(std::vector<pollfd>& fds) const;

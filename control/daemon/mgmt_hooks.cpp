@@ -6,8 +6,9 @@
 #include "config/ntp_config/ip_address.hpp"
 #include "config/ntp_config/ntp_config_validate.hpp"
 #include "control/auth/chrony_key_file.hpp"
-#include "control/auth/key_table_from_config.hpp"
+#include "control/daemon/key_table_from_config.hpp"
 #include "control/daemon/ntp_trace_run.hpp"
+#include "control/daemon/status_report.hpp"
 
 namespace wiretime::daemon {
 
@@ -160,7 +161,7 @@ std::variant<MgmtHooks::Globals, std::string> MgmtHooks::globals_of(
     }
     for (auth::SymmetricKey& key : file.keys) (void)g.keys.add(std::move(key));
   }
-  auth::ConfigKeysResult configured = auth::key_table_from_config(c);
+  ConfigKeysResult configured = key_table_from_config(c);
   if (!configured.errors.empty()) return configured.errors.front();
   for (const auto& [id, key] : c.keys) g.keys.add(*configured.table.find(id));
   for (const auto* list : {&c.unicast_servers, &c.unicast_peers}) {
@@ -203,6 +204,9 @@ std::optional<std::string> MgmtHooks::apply(const apply::ApplyPlan& /*configured
     if (!change.candidate) return std::string("internal error: change without candidate");
     auto converted = engine_side(candidate, *change.candidate, change.mode);
     if (auto* error = std::get_if<std::string>(&converted)) return *error;
+    if (refuse_) {
+      if (std::string why = refuse_(std::get<0>(converted).first); !why.empty()) return why;
+    }
     if (change.action != AssociationAction::kAdd && change.running &&
         find(*change.running) == live_.end()) {
       return "internal error: " + change.running->address + " is not running";
@@ -365,13 +369,13 @@ display::StatusSnapshot MgmtHooks::status() const {
   const runtime::RuntimeStatus s = loop_.status();
   display::StatusSnapshot snapshot;
   snapshot.now = now_();
-  snapshot.system = s.system;
-  snapshot.associations = s.associations;
-  for (engine::AssociationStatus& a : snapshot.associations) {
+  snapshot.system = system_report(s.system);
+  for (const engine::AssociationStatus& a : s.associations) {
+    display::SessionReport& r = snapshot.associations.emplace_back(session_report(a));
     // The interface its replies arrive on, where the backend knows it; else the configured one.
     const uint16_t rx = loop_.rx_interface(a.id);
     if (interface_name_ && a.received > 0) {
-      if (std::string name = interface_name_(rx); !name.empty()) a.peer_interface = name;
+      if (std::string name = interface_name_(rx); !name.empty()) r.peer_interface = name;
     }
   }
   if (interfaces_) snapshot.interfaces = interfaces_();
@@ -448,13 +452,13 @@ void MgmtHooks::trace(std::function<void(std::string)> done) {
     if (a.master) first = loop_.peer_of(a.id);
   }
   if (!first) {
-    done(display::render_ntp_trace(system, display::TraceReport{}));
+    done(display::render_ntp_trace(system_report(system), display::TraceReport{}));
     return;
   }
   start_ntp_trace(loop_, *first, TraceOptions{},
                   [this, done = std::move(done)](const display::TraceReport& report) {
                     // The local line as it stands when the walk ends.
-                    done(display::render_ntp_trace(loop_.status().system, report));
+                    done(display::render_ntp_trace(system_report(loop_.status().system), report));
                   });
 }
 

@@ -40,6 +40,10 @@ class MgmtHooks {
   using Added = std::function<void(engine::AssociationId, const engine::AssociationConfig&,
                                    const runtime::Peer&)>;
 
+  // What the live backend cannot run: error text for a server (the commit, start-up's
+  // included, is then refused), "" when it can.
+  using Refuse = std::function<std::string(const engine::AssociationConfig&)>;
+
   // `running`: what `loop` already runs (the daemon: nothing, then start()). `keys` is the
   // table the backend signs and verifies with, holding the start-up key file's keys; commits
   // rebuild it from that file and the configuration's `ntp authentication-keyid` keys (none:
@@ -57,6 +61,8 @@ class MgmtHooks {
   std::optional<std::string> start(const config::NtpConfig& running);
 
   mgmt::DaemonHooks hooks();
+  // The backend's limits, checked with every commit from now on (before start()).
+  void set_refuse(Refuse refuse) { refuse_ = std::move(refuse); }
 
   // All or nothing: every association of the plan is checked before the loop is touched.
   // The loop's changes are planned here from what runs and what is to run (`plan` says what
@@ -105,6 +111,7 @@ class MgmtHooks {
   Interfaces interfaces_;
   InterfaceName interface_name_;
   Added added_;
+  Refuse refuse_;
   // What `reset ntp statistics packet` subtracts: per family, interface and association.
   struct Baseline {
     std::array<display::PacketStatistics, 2> family{};

@@ -1,35 +1,26 @@
-// The kernel-socket backend: the same control loop and engine as the DPDK backend, in one
-// thread over one UDP socket. To run unmodified under syscall-interposing clock and network
+// The kernel-socket backend (backend.hpp): the same skeleton, control loop and engine as the
+// DPDK backend, over one UDP socket. To run unmodified under syscall-interposing clock and network
 // simulators it waits only in poll(), reads time only with clock_gettime (REALTIME and
 // MONOTONIC), controls the clock only with clock_adjtime, and does its I/O with sendto and
-// recvmsg on a socket(AF_INET[6], SOCK_DGRAM, 0) made non-blocking with fcntl. No threads,
-// epoll, timerfd or signalfd; SIGTERM/SIGINT interrupt poll() and end the loop.
+// recvmsg on a socket(AF_INET[6], SOCK_DGRAM, 0) made non-blocking with fcntl. No threads (but
+// the resolver's, once a domain server is configured), epoll, timerfd or signalfd;
+// SIGTERM/SIGINT interrupt poll() and end the loop.
 #include <poll.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <memory>
-#include <variant>
+#include <optional>
 #include <vector>
 
 #include "config/ntp_config/ip_address.hpp"
 #include "config/startup/network_spec.hpp"
-#include "control/daemon/auth_summary.hpp"
 #include "control/daemon/backend.hpp"
-#include "control/daemon/clock_outputs.hpp"
-#include "control/daemon/daemon_keys.hpp"
-#include "control/daemon/daemon_observer.hpp"
 #include "control/daemon/daemon_options.hpp"
-#include "control/daemon/metrics_publisher.hpp"
-#include "control/daemon/mgmt_endpoint.hpp"
-#include "control/daemon/server_keys_publisher.hpp"
+#include "control/daemon/kernel_interface.hpp"
 #include "control/daemon/server_publisher.hpp"
-#include "control/daemon/service_notify.hpp"
 #include "control/daemon/socket_server.hpp"
 #include "control/daemon/socket_transport.hpp"
 #include "control/daemon/system_clock.hpp"
-#include "control/daemon/system_resolver.hpp"
 #include "control/runtime/virtual_clock.hpp"
 #include "dataplane/l3/ip_prefix.hpp"
 #include "dataplane/socket/kernel_clock.hpp"
@@ -63,253 +54,242 @@ clock::ClockModel initial_virtual_model(const config::ClockSection& c) {
   return model;
 }
 
+class SocketBackend final : public Backend {
+ public:
+  const char* name() const override { return "socket"; }
+
+  int open(const BackendContext& context) override {
+    const DaemonConfig& cfg = context.config;
+    log_ = &context.log;
+    itf_ = &cfg.startup.interfaces.front();
+    inventory_ = cfg.startup.interfaces;
+    // The first port's primary IPv4 address (`ip address` in the running configuration); none:
+    // every address, so that a committed `undo ip address` cannot stop the daemon starting.
+    local_ = wire::IpAddress::from(
+        config::primary_ipv4(cfg.running(), itf_->name).value_or(wire::Ipv4Address{}));
+    if (std::string e = udp_.open(local_, 0); !e.empty()) {
+      log_->error(itf_->name + ": " + e);
+      return kExitRuntimeError;
+    }
+    log_->info(itf_->name + ": kernel socket on " + l3::to_string(local_) + ":" +
+               std::to_string(udp_.local_port()) +
+               (udp_.tx_timestamps() ? ", kernel RX/TX timestamps"
+                                     : ", kernel RX timestamps, T1 read before sendto"));
+    open_clock(cfg);
+    transport_.emplace(udp_, realtime_to_ticks);
+    // The NTP server: port 123 on this interface while the configuration serves IPv4, and on
+    // its IPv6 listening addresses while it serves IPv6.
+    std::vector<wire::IpAddress> ipv6_local;
+    if (const config::InterfaceSettings* l3 = cfg.running().find_interface(itf_->name)) {
+      for (const config::InterfaceAddress& a : l3->ipv6) {
+        if (const auto bytes = config::parse_ipv6(a.address)) {
+          wire::Ipv6Address v6;
+          std::copy(bytes->begin(), bytes->end(), v6.bytes.begin());
+          ipv6_local.push_back(wire::IpAddress::from(v6));
+        }
+      }
+    }
+    server_.emplace(*log_, local_, itf_->name, ipv6_local,
+                    cfg.startup.dataplane.interleaved_store_entries);
+    return kExitOk;
+  }
+
+  BackendClock& clock() override { return clock_; }
+  runtime::Transport& transport() override { return *transport_; }
+  // IPv4 only, like the socket.
+  resolver::AddressFamily reachable_family() const override {
+    return resolver::AddressFamily::kIpv4;
+  }
+  void attach(runtime::ControlLoop& loop) override { loop_ = &loop; }
+  std::string source_added(const engine::AssociationConfig&, const runtime::Peer&) override {
+    return "";
+  }
+  // Every port of the inventory as its kernel device (`iface=`) stands now: physical state and
+  // error counters from sysfs; protocol up when the link is and the running configuration gives
+  // the interface an address. A port without a kernel device shows down.
+  // One IPv4 client socket on the first port, in the host's own routing table: a VPN instance
+  // (no VRF devices here), another source interface or an IPv6 server would be accepted and
+  // never reached, so the commit is refused instead, naming what to change.
+  std::string refuse(const engine::AssociationConfig& c) const override {
+    const std::string what = "unicast-server " + c.address;
+    if (!c.vpn_instance.empty()) {
+      return what + " vpn-instance " + c.vpn_instance +
+             ": the socket backend has no VPN instances (use dataplane.backend: dpdk)";
+    }
+    if (!c.source_interface.empty() && c.source_interface != itf_->name) {
+      return what + " source-interface " + c.source_interface + ": the socket backend sends from " +
+             itf_->name + " only";
+    }
+    if (!c.is_domain && c.address.find(':') != std::string::npos) {
+      return "unicast-server ipv6 " + c.address +
+             ": the socket backend's client socket is IPv4 (use dataplane.backend: dpdk)";
+    }
+    return "";
+  }
+
+  std::vector<display::InterfaceBrief> interface_briefs() const override {
+    std::vector<display::InterfaceBrief> out;
+    for (const config::InterfaceSection& itf : inventory_) {
+      display::InterfaceBrief b;
+      b.name = itf.name;
+      const std::optional<KernelLink> link = kernel_link(kernel_device(itf.devargs));
+      const config::InterfaceSettings* l3 =
+          running_ != nullptr ? running_->find_interface(itf.name) : nullptr;
+      const bool addressed = l3 != nullptr && (!l3->ipv4.empty() || !l3->ipv6.empty());
+      if (link) {
+        b.physical = link->up ? display::LinkState::kUp : display::LinkState::kDown;
+        b.protocol = link->up && addressed ? display::LinkState::kUp : display::LinkState::kDown;
+        b.input_errors = link->rx_errors;
+        b.output_errors = link->tx_errors;
+      }
+      out.push_back(b);
+    }
+    return out;
+  }
+
+  BackendCounters counters() const override {
+    // The client socket is IPv4 only: datagrams that are no NTP time packet. The server
+    // serves both families on the one interface.
+    BackendCounters counters;
+    counters.family[0].invalid = transport_->undecodable();
+    InterfaceServeCounts served{itf_->name, {}};
+    for (size_t f = 0; f < 2; ++f) {
+      for (size_t o = 0; o < server::kServeOutcomeCount; ++o) {
+        served.family[f][o] = server_->count(static_cast<server::ServeOutcome>(o), f == 1);
+      }
+      counters.family[f].server = served.family[f];
+    }
+    counters.interfaces.push_back(std::move(served));
+    return counters;
+  }
+  std::string interface_name(uint16_t) const override { return itf_->name; }
+
+  int start(const config::NtpConfig&, server::ServerKeyPublisher& keys,
+            MetricsPublisher& metrics) override {
+    server_->attach_keys(&keys);
+    // The Prometheus textfile: the one interface's NTP counters.
+    metrics.set_extra([this](MetricsSnapshot& s) {
+      const runtime::RuntimeCounters& c = loop_->counters();
+      s.packets = {{"tx", "sent", itf_->name, c.requests - c.send_failures},
+                   {"tx", "failed", itf_->name, c.send_failures},
+                   {"rx", "received", itf_->name, c.replies},
+                   {"rx", "dropped", itf_->name, transport_->undecodable()}};
+    });
+    return kExitOk;
+  }
+  const char* ready_what() const override { return "socket"; }
+
+  size_t poll(runtime::ControlLoop& loop) override {
+    // POLLERR: the error queue holds transmit timestamps.
+    transport_->drain_transmit_timestamps();
+    size_t n = 0;
+    for (runtime::TransportEvent event; transport_->next(event); ++n) loop.deliver(event);
+    return n;
+  }
+
+  bool publish(int64_t monotonic_ns, const config::NtpConfig& running,
+               const runtime::ControlLoop& loop) override {
+    running_ = &running;
+    server_->configure(running);
+    if (monotonic_ns < next_served_ns_ && served_config_ && running == *served_config_) {
+      return false;
+    }
+    next_served_ns_ = monotonic_ns + ServerPublisher::kPeriodNs;
+    served_config_ = running;
+    served_ = server_clock_state(running, loop.status().system,
+                                 clock_.clock->to_ntp(clock_.clock->now_ticks()));
+    return true;
+  }
+
+  void fill_pollfds(std::vector<pollfd>& fds) override {
+    fds.push_back(pollfd{udp_.fd(), POLLIN, 0});
+    server_->fill_pollfds(fds);  // none while not serving
+  }
+
+  // The client socket (fds[0]) was drained by poll(); the server's sockets are answered here.
+  void service(const pollfd* fds, size_t count, runtime::ControlLoop&) override {
+    if (std::any_of(fds + 1, fds + count,
+                    [](const pollfd& p) { return (p.revents & (POLLIN | POLLERR)) != 0; })) {
+      runtime::RuntimeClock& c = *clock_.clock;
+      server_->serve_all(
+          served_, [&c](UnixNanos rx) { return c.to_ntp(realtime_to_ticks(rx)); },
+          [&c] { return c.to_ntp(c.now_ticks()); });
+    }
+  }
+
+  // One thread that waits only in poll(): until the loop's next deadline, rounded up so the
+  // loop does not spin through the last millisecond, and at least each second to notice a stop
+  // request that raced the poll() call.
+  IdlePlan idle(int64_t, int64_t ahead_ns, size_t) override {
+    IdlePlan plan;
+    plan.timeout_ms =
+        ahead_ns <= 0 ? 0
+                      : static_cast<int>(std::min<int64_t>(1000, (ahead_ns + 999'999) / 1'000'000));
+    return plan;
+  }
+
+  void stop(const runtime::ControlLoop&) override {
+    log_->info("socket: T1 from kernel " + std::to_string(transport_->kernel_t1()) +
+               ", from the read before sendto " + std::to_string(transport_->fallback_t1()) +
+               ", undecodable datagrams " + std::to_string(transport_->undecodable()));
+    log_->info(server_->summary());
+  }
+
+ private:
+  void open_clock(const DaemonConfig& cfg) {
+    if (cfg.clock == ClockDriverKind::kSystem) {
+      auto system = std::make_unique<SystemClock>(*log_);
+      clock_.initial_frequency = system->initial_frequency();
+      log_->info("clock: system (CLOCK_REALTIME via clock_adjtime), initial frequency " +
+                 std::to_string(system->initial_frequency() * 1e6) + " ppm");
+      clock_.test_error = [] { return std::optional<int64_t>(); };
+      owned_clock_ = std::move(system);
+    } else {
+      auto virtual_clock = std::make_unique<runtime::VirtualClock>(
+          published_, initial_virtual_model(cfg.startup.clock), monotonic_ticks);
+      const runtime::VirtualClock* vc = virtual_clock.get();
+      clock_.exported = virtual_clock.get();
+      clock_.tick_source = WT_TICKS_MONOTONIC;
+      clock_.pair = [] {
+        const int64_t mono = socket::monotonic_ns();
+        return TickRealtime{static_cast<uint64_t>(mono),
+                            mono + socket::realtime_minus_monotonic_ns()};
+      };
+      // Test instrumentation: the virtual clock against the host's CLOCK_REALTIME, now.
+      clock_.test_error = [vc] {
+        const int64_t mono = socket::monotonic_ns();
+        const int64_t offset = socket::realtime_minus_monotonic_ns();
+        return std::optional<int64_t>(vc->to_utc(static_cast<uint64_t>(mono)) - (mono + offset));
+      };
+      log_->info("clock: virtual, test offset " +
+                 std::to_string(cfg.startup.clock.test_initial_offset_ns) + " ns, test frequency " +
+                 std::to_string(cfg.startup.clock.test_initial_frequency_ppb) + " ppb");
+      owned_clock_ = std::move(virtual_clock);
+    }
+    clock_.clock = owned_clock_.get();
+  }
+
+  const DaemonLog* log_ = nullptr;
+  const config::InterfaceSection* itf_ = nullptr;
+  std::vector<config::InterfaceSection> inventory_;
+  const config::NtpConfig* running_ = nullptr;  // as of the last publish(): management's
+  wire::IpAddress local_;
+  socket::UdpSocket udp_;
+  clock::PublishedClock published_;
+  std::unique_ptr<runtime::RuntimeClock> owned_clock_;
+  BackendClock clock_;
+  std::optional<SocketTransport> transport_;
+  std::optional<SocketServer> server_;
+  runtime::ControlLoop* loop_ = nullptr;
+  server::ServerClockState served_;
+  std::optional<config::NtpConfig> served_config_;
+  int64_t next_served_ns_ = 0;
+};
+
 }  // namespace
 
-int run_socket_backend(const BackendContext& context) {
-  const DaemonConfig& cfg = context.config;
-  const DaemonLog& log = context.log;
-  const config::InterfaceSection& itf = cfg.startup.interfaces.front();
-  // The first port's primary IPv4 address (`ip address` in the running configuration); none:
-  // every address, so that a committed `undo ip address` cannot stop the daemon from starting.
-  const wire::Ipv4Address local_v4 =
-      config::primary_ipv4(cfg.running(), itf.name).value_or(wire::Ipv4Address{});
-
-  std::optional<DaemonKeys> loaded_keys = load_daemon_keys(cfg, log);
-  if (!loaded_keys) return kExitConfigError;
-  DaemonKeys& keys = *loaded_keys;
-
-  socket::UdpSocket udp;
-  const auto local = wire::IpAddress::from(local_v4);
-  if (std::string e = udp.open(local, 0); !e.empty()) {
-    log.error(itf.name + ": " + e);
-    return kExitRuntimeError;
-  }
-  log.info(itf.name + ": kernel socket on " + l3::to_string(local) + ":" +
-           std::to_string(udp.local_port()) +
-           (udp.tx_timestamps() ? ", kernel RX/TX timestamps"
-                                : ", kernel RX timestamps, T1 read before sendto"));
-
-  clock::PublishedClock published;
-  std::unique_ptr<runtime::RuntimeClock> clock;
-  engine::EngineConfig engine_config;
-  engine_config.authentication_enabled = keys.authentication_enabled;
-  DaemonObserver::TestError test_error = [] { return std::optional<int64_t>(); };
-  runtime::VirtualClock* exported = nullptr;  // the clock the shared memory publishes
-  if (cfg.clock == ClockDriverKind::kSystem) {
-    auto system = std::make_unique<SystemClock>(log);
-    engine_config.initial_frequency = system->initial_frequency();
-    log.info("clock: system (CLOCK_REALTIME via clock_adjtime), initial frequency " +
-             std::to_string(system->initial_frequency() * 1e6) + " ppm");
-    clock = std::move(system);
-  } else {
-    auto virtual_clock = std::make_unique<runtime::VirtualClock>(
-        published, initial_virtual_model(cfg.startup.clock), monotonic_ticks);
-    const runtime::VirtualClock* vc = virtual_clock.get();
-    exported = virtual_clock.get();
-    // Test instrumentation: the virtual clock against the host's CLOCK_REALTIME, now.
-    test_error = [vc] {
-      const int64_t mono = socket::monotonic_ns();
-      const int64_t offset = socket::realtime_minus_monotonic_ns();
-      return std::optional<int64_t>(vc->to_utc(static_cast<uint64_t>(mono)) - (mono + offset));
-    };
-    log.info("clock: virtual, test offset " +
-             std::to_string(cfg.startup.clock.test_initial_offset_ns) + " ns, test frequency " +
-             std::to_string(cfg.startup.clock.test_initial_frequency_ppb) + " ppb");
-    clock = std::move(virtual_clock);
-  }
-
-  DaemonObserver observer(log, test_error);
-  if (std::string e = observer.open_logs(cfg.startup.log.measurements, cfg.tracking_log);
-      !e.empty()) {
-    log.error(e);
-    return kExitRuntimeError;
-  }
-
-  // The shared-memory clock and the chrony feed publish the virtual clock (ticks: CLOCK_MONOTONIC
-  // ns); with the system driver, CLOCK_REALTIME itself is the output. Only when configured: by
-  // default this backend keeps to the system calls listed in docs/operations.md.
-  std::unique_ptr<ClockOutputs> outputs;
-  if (exported == nullptr && (!cfg.shm_path.empty() || !cfg.chrony_sock.empty())) {
-    log.warning(
-        "clock.shm-path / clock.chrony-sock are not published with the socket backend's system "
-        "driver: CLOCK_REALTIME itself is the output");
-  }
-  if (exported != nullptr && (!cfg.shm_path.empty() || !cfg.chrony_sock.empty())) {
-    DaemonConfig out_cfg = cfg;
-    if (out_cfg.shm_path.empty()) out_cfg.shm_path = "off";
-    std::string e;
-    outputs = ClockOutputs::create(
-        out_cfg, context.mgmt_socket, WT_TICKS_MONOTONIC, *exported, observer,
-        [] {
-          const int64_t mono = socket::monotonic_ns();
-          return TickRealtime{static_cast<uint64_t>(mono),
-                              mono + socket::realtime_minus_monotonic_ns()};
-        },
-        nullptr, log, e);
-    if (!outputs) {
-      log.error(e);
-      return kExitRuntimeError;
-    }
-  }
-
-  SocketTransport transport(udp, realtime_to_ticks);
-  // Single-threaded: names are looked up inside the loop, one per pass, each bounded by the
-  // stub resolver's timeout; IPv4 only, like the socket.
-  resolver::ResolverOptions resolver_options;
-  resolver_options.mode = resolver::ResolverMode::kSynchronous;
-  resolver_options.family = resolver::AddressFamily::kIpv4;
-  SystemResolver names(resolver_options, [] { return socket::monotonic_ns(); });
-  runtime::ControlLoop loop(engine_config, context.seed, outputs ? outputs->clock() : *clock,
-                            transport, outputs ? outputs->observer() : observer, &names);
-  loop.set_keys(&keys.table);  // the loop signs requests and verifies replies
-  // The NTP server: port 123 on this interface while the configuration serves IPv4, and on
-  // its IPv6 listening addresses (from the start-up file, like the IPv4 one) while it serves
-  // IPv6.
-  std::vector<wire::IpAddress> ipv6_local;
-  if (const config::InterfaceSettings* l3 = cfg.running().find_interface(itf.name)) {
-    for (const config::InterfaceAddress& a : l3->ipv6) {
-      if (const auto bytes = config::parse_ipv6(a.address)) {
-        wire::Ipv6Address v6;
-        std::copy(bytes->begin(), bytes->end(), v6.bytes.begin());
-        ipv6_local.push_back(wire::IpAddress::from(v6));
-      }
-    }
-  }
-  SocketServer ntp_server(log, local, itf.name, ipv6_local,
-                          cfg.startup.dataplane.interleaved_store_entries);
-  // Start-up's commit (the file's running configuration through the path `commit` takes),
-  // also with `--no-mgmt-socket` (an empty path: no management socket, e.g. under a simulator).
-  std::unique_ptr<MgmtEndpoint> mgmt;
-  {
-    auto opened = MgmtEndpoint::open(
-        loop, cfg.startup, context.config_path, context.mgmt_socket,
-        [] {
-          return static_cast<UnixNanos>(socket::monotonic_ns() +
-                                        socket::realtime_minus_monotonic_ns());
-        },
-        &keys.table, {},
-        [&transport, &ntp_server, &itf] {
-          // The client socket is IPv4 only: datagrams that are no NTP time packet. The server
-          // serves both families on the one interface.
-          BackendCounters counters;
-          counters.family[0].invalid = transport.undecodable();
-          InterfaceServeCounts served{itf.name, {}};
-          for (size_t f = 0; f < 2; ++f) {
-            for (size_t o = 0; o < server::kServeOutcomeCount; ++o) {
-              served.family[f][o] = ntp_server.count(static_cast<server::ServeOutcome>(o), f == 1);
-            }
-            counters.family[f].server = served.family[f];
-          }
-          counters.interfaces.push_back(std::move(served));
-          return counters;
-        },
-        [&itf](uint16_t) { return itf.name; },
-        [&](engine::AssociationId id, const engine::AssociationConfig& c, const runtime::Peer& p) {
-          names.set_port(id, c.port);
-          log.info(
-              "source " +
-              (c.is_domain ? c.address + ":" + std::to_string(c.port) : runtime::to_string(p)) +
-              ", poll 2^" + std::to_string(c.min_poll) + "..2^" + std::to_string(c.max_poll) +
-              " s" + (c.key_id != 0 ? ", key " + std::to_string(c.key_id) : std::string()));
-        });
-    if (auto* e = std::get_if<std::string>(&opened)) {
-      log.error("configuration: " + *e);
-      return kExitConfigError;
-    }
-    mgmt = std::move(std::get<std::unique_ptr<MgmtEndpoint>>(opened));
-  }
-  if (!context.mgmt_socket.empty()) {
-    log.info("management socket " + mgmt->path());
-    notify_ready("socket and management socket " + mgmt->path() + " up");
-  } else {
-    log.info("management socket: off (--no-mgmt-socket)");
-    notify_ready("socket up, no management socket");
-  }
-  const auto running = [&]() -> const config::NtpConfig& { return mgmt->running(); };
-  std::vector<pollfd> fds;
-  // Server authentication keys, rebuilt when a commit changed them (server_keys.hpp).
-  server::ServerKeyPublisher server_keys;
-  ServerKeysPublisher server_keys_publisher(server_keys);
-  ntp_server.attach_keys(&server_keys);
-  server::ServerClockState served;
-  int64_t next_served_ns = 0;
-  // Prometheus textfile (docs/operations.md, Telemetry): the one interface's NTP counters.
-  MetricsPublisher metrics(cfg.startup.log, "socket", clock->to_utc(clock->now_ticks()));
-  metrics.set_extra([&loop, &transport, &itf](MetricsSnapshot& s) {
-    const runtime::RuntimeCounters& c = loop.counters();
-    s.packets = {{"tx", "sent", itf.name, c.requests - c.send_failures},
-                 {"tx", "failed", itf.name, c.send_failures},
-                 {"rx", "received", itf.name, c.replies},
-                 {"rx", "dropped", itf.name, transport.undecodable()}};
-  });
-
-  while (!context.stop) {
-    metrics.poll(loop, socket::monotonic_ns(), clock->to_utc(clock->now_ticks()), log);
-    if (const auto due = names.next_due(); due && *due <= socket::monotonic_ns()) {
-      for (const resolver::ResolveEvent& e : names.deliver(loop)) {
-        if (e.ok) {
-          log.info("resolved " + e.name + " to " + resolver::format_address(e.addresses.front()));
-        } else {
-          log.warning("cannot resolve " + e.name + ": " + e.error + " (attempt " +
-                      std::to_string(e.failures) + ")");
-        }
-      }
-    }
-    const uint64_t next = loop.run_due();
-    if (outputs) outputs->poll(loop);
-    transport.drain_transmit_timestamps();
-    for (runtime::TransportEvent event; transport.next(event);) loop.deliver(event);
-    int64_t wait_ns = static_cast<int64_t>(next - clock->now_ticks());
-    if (const auto due = names.next_due()) {
-      wait_ns = std::min<int64_t>(wait_ns, *due - socket::monotonic_ns());
-    }
-    // Round up so the loop does not spin through the last millisecond; wake at least each
-    // second to notice a stop request that raced the poll() call.
-    const int timeout_ms =
-        wait_ns <= 0 ? 0
-                     : static_cast<int>(std::min<int64_t>(1000, (wait_ns + 999'999) / 1'000'000));
-    ntp_server.configure(running());
-    fds.assign(1, pollfd{udp.fd(), POLLIN, 0});
-    const size_t served_fds = ntp_server.fill_pollfds(fds);  // none while not serving
-    if (mgmt) mgmt->fill_pollfds(fds);
-    const int ready = poll(fds.data(), fds.size(), timeout_ms);
-    if (ready < 0 && errno != EINTR) {
-      log.error(std::string("poll: ") + std::strerror(errno));
-      return kExitRuntimeError;
-    }
-    if (ready > 0) {
-      if (mgmt) mgmt->service(fds.data() + 1 + served_fds, fds.size() - 1 - served_fds);
-      if (std::any_of(fds.begin() + 1, fds.begin() + 1 + static_cast<long>(served_fds),
-                      [](const pollfd& p) { return (p.revents & (POLLIN | POLLERR)) != 0; })) {
-        if (const int64_t mono = socket::monotonic_ns(); mono >= next_served_ns) {
-          next_served_ns = mono + ServerPublisher::kPeriodNs;
-          served = server_clock_state(running(), loop.status().system,
-                                      clock->to_ntp(clock->now_ticks()));
-          server_keys_publisher.update(keys.table, running().authentication_enable);
-        }
-        ntp_server.serve_all(
-            served, [&](UnixNanos rx) { return clock->to_ntp(realtime_to_ticks(rx)); },
-            [&] { return clock->to_ntp(clock->now_ticks()); });
-      }
-      // POLLERR: the error queue holds transmit timestamps.
-      transport.drain_transmit_timestamps();
-      runtime::TransportEvent event;
-      while (transport.next(event)) loop.deliver(event);
-    }
-  }
-  log.info("stopping");
-  notify_stopping();
-  log.info(format_status(loop.status()));
-  log.info("socket: T1 from kernel " + std::to_string(transport.kernel_t1()) +
-           ", from the read before sendto " + std::to_string(transport.fallback_t1()) +
-           ", undecodable datagrams " + std::to_string(transport.undecodable()));
-  log.info(ntp_server.summary());
-  if (keys.authentication_enabled) {
-    log.info(format_auth_summary(
-        [&](auth::MacVerdict v) { return loop.counters().auth_verdicts[static_cast<size_t>(v)]; },
-        loop.counters().authentication_failures, loop.counters().sign_failures));
-  }
-  return kExitOk;
+std::unique_ptr<Backend> make_socket_backend() {
+  return std::make_unique<SocketBackend>();
 }
 
 }  // namespace wiretime::daemon

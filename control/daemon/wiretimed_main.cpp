@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,19 @@ volatile std::sig_atomic_t g_stop = 0;
 extern "C" void on_signal(int) {
   g_stop = 1;
 }
+
+// `dataplane.backend` -> the Backend run_daemon drives (as l3fwd's lookup-mode table maps
+// its --lookup to a mode's set-up and main loop).
+struct BackendMode {
+  BackendKind kind;
+  std::unique_ptr<Backend> (*make)();
+};
+constexpr BackendMode kBackendModes[] = {
+    {BackendKind::kSocket, make_socket_backend},
+#ifdef WIRETIME_WITH_DPDK
+    {BackendKind::kDpdk, make_dpdk_backend},
+#endif
+};
 
 uint64_t random_seed() {
   uint64_t seed = 0;
@@ -69,13 +83,14 @@ int run(int argc, char** argv) {
   for (const std::string& moved : cfg.startup.legacy_moves) {
     log.info("old-style key " + moved + " (moved by the next commit)");
   }
-  if (cfg.backend == Backend::kSocket) return run_socket_backend(context);
-#ifdef WIRETIME_WITH_DPDK
-  return run_dpdk_backend(context);
-#else
+  for (const BackendMode& mode : kBackendModes) {
+    if (mode.kind == cfg.backend) {
+      const std::unique_ptr<Backend> backend = mode.make();
+      return run_daemon(*backend, context);
+    }
+  }
   log.error("built without DPDK: use `dataplane.backend: socket`");
   return kExitConfigError;
-#endif
 }
 
 }  // namespace

@@ -83,7 +83,11 @@ NameResolver::NameResolver(const ResolverOptions& options, LookupFunction lookup
                   ? system_lookup_bounded(std::chrono::seconds(2), 2)
                   : LookupFunction(system_lookup);
   }
-  if (options_.mode != ResolverMode::kWorkerThread) return;
+}
+
+// The thread (and its pipe) start with the first name to resolve: a daemon configured with
+// addresses only stays one thread, as syscall-interposing simulators need (socket backend).
+void NameResolver::start_worker() {
   auto worker = std::make_shared<Worker>();
   worker->lookup = lookup_;
   worker->family = options_.family;
@@ -129,6 +133,7 @@ void NameResolver::cancel(uint64_t tag) {
 
 void NameResolver::start(uint64_t tag, Entry& entry) {
   entry.generation = next_generation_++;
+  if (options_.mode == ResolverMode::kWorkerThread && !worker_) start_worker();
   if (!worker_) {
     entry.state = State::kQueued;
     return;

@@ -2,11 +2,12 @@
 // collects answers as events (`poll`); it never waits for DNS.
 //
 // Two modes:
-// - kWorkerThread (DPDK daemon): getaddrinfo runs on one helper thread; `wake_fd()` becomes
+// - kWorkerThread (the daemon, both backends): getaddrinfo runs on one helper thread, started
+//   with the first name (none configured: no thread); `wake_fd()` (-1 until then) becomes
 //   readable when answers wait, for a loop that sleeps in poll()/epoll. Lookups are serialised:
 //   a slow name delays the others, never the control loop.
-// - kSynchronous (kernel-socket backend, which must stay single-threaded with no helper
-//   threads, and so cannot use getaddrinfo_a either: glibc runs it on threads): `poll` runs due
+// - kSynchronous (a loop that must stay single-threaded even with domain servers, and so
+//   cannot use getaddrinfo_a either: glibc runs it on threads): `poll` runs due
 //   lookups itself, at most `max_sync_lookups_per_poll` per call, each bounded by the stub
 //   resolver's timeout (system_lookup_bounded). /etc/hosts names answer at once; a silent DNS
 //   server blocks the loop for at most timeout x attempts x nameservers.
@@ -88,6 +89,7 @@ class NameResolver {
   struct Worker;
 
   void start(uint64_t tag, Entry& entry);
+  void start_worker();
   void finish(uint64_t tag, Entry& entry, LookupResult result, engine::SteadyNanos now,
               std::vector<ResolveEvent>& out);
 

@@ -9,7 +9,8 @@
 #     and its refid, each hop one query through the daemon's transport;
 #   - `display ntp sessions verbose`: peer mode, version, interface, timestamps and filter
 #     values from the exchange, not placeholders;
-#   - `display ntp event clock-unsync`: answers, with no event while wiretimed stays synced.
+#   - `display ntp event clock-unsync`: answers, with no event while wiretimed stays synced;
+#   - `display interface brief`: the port up/up, as the live backend (DPDK link, kernel sysfs) sees it.
 # Usage: displays_live_test.sh WIRETIMED WIRETIME_CLI socket|dpdk
 set -euo pipefail
 daemon=${1:?usage: $0 WIRETIMED WIRETIME_CLI socket|dpdk}
@@ -62,6 +63,11 @@ while [ $SECONDS -lt $end ]; do
 done
 grep -q "master" <<<"$sessions" || { echo "$sessions"; cat "$WT_DIR/mid.log"; sync_show; fail "mid never became master"; }
 echo "   master after $((40 - end + SECONDS)) s"
+
+echo "== display interface brief: the live backend's port"
+brief=$(cli -c "display interface brief")
+echo "$brief" | tail -2 | sed 's/^/   | /'
+grep -qE "^GE1/0/1 +up +up " <<<"$brief" || fail "GE1/0/1 is not up/up: $brief"
 
 echo "== display ntp statistics packet: both families, counters grow"
 s1=$(cli -c "display ntp statistics packet")

@@ -35,7 +35,7 @@ TEST(DaemonConfig, ReadsTheDaemonKeysOfTheOneModel) {
   const auto r =
       load_daemon_config_text(make("  backend: socket\n", "  driver: system\n"), "d.yaml");
   ASSERT_TRUE(r) << r.error().to_string();
-  EXPECT_EQ(r.value().backend, Backend::kSocket);
+  EXPECT_EQ(r.value().backend, BackendKind::kSocket);
   EXPECT_EQ(r.value().clock, ClockDriverKind::kSystem);
   EXPECT_EQ(r.value().tracking_log, "/tmp/t.log");
   EXPECT_EQ(r.value().startup.clock.test_initial_offset_ns, 5'000'000);
@@ -45,7 +45,7 @@ TEST(DaemonConfig, ReadsTheDaemonKeysOfTheOneModel) {
 TEST(DaemonConfig, DefaultsAreDpdkAndVirtual) {
   const auto r = load_daemon_config_text(make("", ""), "d.yaml");
   ASSERT_TRUE(r) << r.error().to_string();
-  EXPECT_EQ(r.value().backend, Backend::kDpdk);
+  EXPECT_EQ(r.value().backend, BackendKind::kDpdk);
   EXPECT_EQ(r.value().clock, ClockDriverKind::kVirtual);
 }
 
@@ -60,7 +60,7 @@ TEST(DaemonConfig, UnknownBackendIsReportedAtItsPosition) {
 TEST(DaemonConfig, SystemClockWorksWithTheDpdkBackend) {
   const auto r = load_daemon_config_text(make("", "  driver: system\n"), "d.yaml");
   ASSERT_TRUE(r) << r.error().to_string();
-  EXPECT_EQ(r.value().backend, Backend::kDpdk);
+  EXPECT_EQ(r.value().backend, BackendKind::kDpdk);
   EXPECT_EQ(r.value().clock, ClockDriverKind::kSystem);
 }
 

@@ -308,7 +308,7 @@ TEST(SessionsVerboseLive, PeerInterfaceIsWhereRepliesArrive) {
   lab.commit(c);
   EXPECT_EQ(lab.hooks().status().associations.front().peer_interface, "");
   lab.run(2000);
-  const engine::AssociationStatus a = lab.hooks().status().associations.front();
+  const display::SessionReport a = lab.hooks().status().associations.front();
   EXPECT_EQ(a.peer_interface, "GE1/0/1");
   EXPECT_EQ(a.peer_mode, wire::NtpMode::kServer);
   EXPECT_EQ(a.version, 4);

@@ -185,6 +185,27 @@ TEST(MgmtHooksAtomic, ARefusedCommitChangesNeitherGlobalsNorKeysNorAssociations)
   EXPECT_EQ(h.keys().find(8), nullptr);
 }
 
+// What the backend cannot run (the socket backend: VPN instances) refuses the whole commit
+// with the backend's words, before anything changes; start-up's commit goes the same way.
+TEST(MgmtHooksRefuse, TheBackendsRefusalRefusesTheCommit) {
+  Harness h;
+  h.hooks().set_refuse([](const engine::AssociationConfig& c) {
+    return c.vpn_instance.empty() ? std::string() : "no VPN instances here: " + c.address;
+  });
+  ASSERT_EQ(h.commit(with_server()), std::nullopt);
+  config::NtpConfig vpn = with_server();
+  vpn.max_distance = 9;
+  config::Association in_vpn = server("198.18.0.9");
+  in_vpn.vpn_instance = "red";
+  vpn.unicast_servers.push_back(in_vpn);
+  vpn.vpn_instances.push_back(config::VpnInstance{"red", true, false});
+  EXPECT_EQ(h.commit(vpn), "no VPN instances here: 198.18.0.9");
+  EXPECT_EQ(h.loop().engine().associations().size(), 1u);
+  EXPECT_EQ(h.loop().engine().globals().max_distance, 1.0);
+  EXPECT_EQ(h.hooks().running(), with_server());
+  EXPECT_EQ(h.hooks().start(vpn), "no VPN instances here: 198.18.0.9");
+}
+
 TEST(MgmtHooksToEngine, IpServersAndWhereTheyAreReached) {
   config::Association v6 = server("2001:db8::1");
   v6.kind = config::ServerKind::kIpv6;

@@ -15,7 +15,7 @@ TEST(LiveDisplay, EachNameTheShellSendsRendersItsDisplay) {
   StatusSnapshot snapshot;
   snapshot.now = 1'767'225'600LL * 1'000'000'000;
   snapshot.system.stratum = 3;
-  engine::AssociationStatus a;
+  display::SessionReport a;
   a.source = "10.1.1.1";
   snapshot.associations = {a};
   snapshot.ipv4_packets.sent = 7;

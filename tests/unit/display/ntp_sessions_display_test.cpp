@@ -7,8 +7,8 @@ namespace {
 
 constexpr UnixNanos kPivot = 1'767'225'600LL * 1'000'000'000;
 
-engine::AssociationStatus brief_sample() {
-  engine::AssociationStatus s;
+display::SessionReport brief_sample() {
+  display::SessionReport s;
   s.source = "10.1.1.1";
   s.stratum = 8;
   s.configured = true;
@@ -40,7 +40,7 @@ TEST(NtpSessionsDisplay, BriefAsInTheCommandReference) {
 }
 
 TEST(NtpSessionsDisplay, VerboseAsInTheCommandReference) {
-  engine::AssociationStatus s;
+  display::SessionReport s;
   s.source = "127.127.1.0";
   s.stratum = 0;
   s.master = true;
@@ -87,7 +87,7 @@ TEST(NtpSessionsDisplay, VerboseAsInTheCommandReference) {
 }
 
 TEST(NtpSessionsDisplay, VerboseModesAndVersionComeFromTheExchange) {
-  engine::AssociationStatus s;
+  display::SessionReport s;
   s.source = "198.18.0.1";
   s.version = 4;
   s.peer_interface = "GE0/0/0";
@@ -103,7 +103,7 @@ TEST(NtpSessionsDisplay, VerboseModesAndVersionComeFromTheExchange) {
 }
 
 TEST(NtpSessionsDisplay, FilterRowsKeepTheirColumnsWithRealValues) {
-  engine::AssociationStatus s = brief_sample();
+  display::SessionReport s = brief_sample();
   s.filter_delay = {0.01234, 0.1, 0.0005, 0, 0, 0, 0, 0};
   s.filter_offset = {-0.01234, 0.000004, -0.0001, 0, 0, 0, 0, 0};
   const std::string text = render_ntp_sessions({s}, true, kPivot);
@@ -113,19 +113,19 @@ TEST(NtpSessionsDisplay, FilterRowsKeepTheirColumnsWithRealValues) {
 }
 
 TEST(NtpSessionsDisplay, VerboseShowsTheTimestampSourceOnceKnown) {
-  engine::AssociationStatus s = brief_sample();
+  display::SessionReport s = brief_sample();
   EXPECT_EQ(render_ntp_sessions({s}, true, kPivot).find("timestamp source"), std::string::npos);
-  s.provenance.source = engine::TimestampSource::kNicHardware;
+  s.timestamp_source = display::TimestampSource::kNicHardware;
   EXPECT_NE(render_ntp_sessions({s}, true, kPivot).find(" timestamp source: nic-hardware\n"),
             std::string::npos);
-  s.provenance.source = engine::TimestampSource::kTsc;
+  s.timestamp_source = display::TimestampSource::kTsc;
   EXPECT_NE(render_ntp_sessions({s}, true, kPivot).find(" timestamp source: tsc-software\n"),
             std::string::npos);
   EXPECT_EQ(render_ntp_sessions({s}, false, kPivot).find("timestamp source"), std::string::npos);
 }
 
 TEST(NtpSessionsDisplay, BlocksAreSeparatedByAnEmptyLine) {
-  engine::AssociationStatus second = brief_sample();
+  display::SessionReport second = brief_sample();
   second.source = "2001:db8::1";
   second.master = false;
   second.configured = true;
@@ -147,7 +147,7 @@ TEST(NtpSessionsDisplay, NothingWithoutAssociations) {
 }
 
 TEST(NtpSessionsDisplay, UnusableSourceFlags) {
-  engine::AssociationStatus s;
+  display::SessionReport s;
   s.configured = false;
   s.unsynced = true;
   EXPECT_EQ(clock_status_flags(s), "dynamic, insane, invalid, unsynced");

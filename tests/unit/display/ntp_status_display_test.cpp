@@ -8,7 +8,7 @@ namespace {
 constexpr UnixNanos kPivot = 1'767'225'600LL * 1'000'000'000;
 
 TEST(NtpStatusDisplay, SynchronizedAsInTheSpec) {
-  engine::SystemStatus s;
+  display::SystemReport s;
   s.synchronized = true;
   s.stratum = 3;
   s.reference_id = 0x02020202;
@@ -21,7 +21,7 @@ TEST(NtpStatusDisplay, SynchronizedAsInTheSpec) {
   s.root_dispersion = 0.0742;
   s.peer_dispersion = 0.0343;
   s.reference_time = NtpTimestamp::from_parts(0xC7B15BCC, 0xD5604189);
-  s.sync_state = engine::ClockState::kSync;
+  s.sync_state = display::ClockState::kSync;
   // The spec's sample, with the date its hex timestamp actually encodes.
   EXPECT_EQ(render_ntp_status(s, kPivot),
             " clock status: synchronized\n"
@@ -39,7 +39,7 @@ TEST(NtpStatusDisplay, SynchronizedAsInTheSpec) {
 }
 
 TEST(NtpStatusDisplay, Unsynchronized) {
-  engine::SystemStatus s;  // the engine's state before any update
+  display::SystemReport s;  // the engine's state before any update
   s.nominal_frequency_hz = 1e9;
   s.actual_frequency_hz = 1e9;
   s.precision = -24;
@@ -59,15 +59,15 @@ TEST(NtpStatusDisplay, Unsynchronized) {
 }
 
 TEST(NtpStatusDisplay, SynchronizationStates) {
-  engine::SystemStatus s;
-  s.sync_state = engine::ClockState::kFset;
+  display::SystemReport s;
+  s.sync_state = display::ClockState::kFset;
   EXPECT_EQ(synchronization_state(s), "frequency set by configuration");
-  s.sync_state = engine::ClockState::kFreq;
+  s.sync_state = display::ClockState::kFreq;
   EXPECT_EQ(synchronization_state(s), "clock set but frequency not determined");
-  s.sync_state = engine::ClockState::kSpik;
+  s.sync_state = display::ClockState::kSpik;
   s.spike_countdown = 299.2;
   EXPECT_EQ(synchronization_state(s), "spike (clock will be set in 300 secs)");
-  s.sync_state = engine::ClockState::kNset;
+  s.sync_state = display::ClockState::kNset;
   EXPECT_EQ(synchronization_state(s), "clock not set");
 }
 

@@ -6,16 +6,16 @@ namespace wiretime::display {
 namespace {
 
 TEST(NtpTraceDisplay, LocalHostThenSystemPeerThenItsReference) {
-  engine::SystemStatus system;
+  display::SystemReport system;
   system.synchronized = true;
   system.stratum = 5;
   system.clock_offset = 0.024099;
   system.root_delay = 0.02;
   system.root_dispersion = 0.05337;
-  engine::AssociationStatus other;
+  display::SessionReport other;
   other.source = "10.1.7.9";
   other.stratum = 1;
-  engine::AssociationStatus peer;
+  display::SessionReport peer;
   peer.source = "10.1.7.1";
   peer.master = true;
   peer.stratum = 2;
@@ -31,8 +31,8 @@ TEST(NtpTraceDisplay, LocalHostThenSystemPeerThenItsReference) {
 }
 
 TEST(NtpTraceDisplay, UnsynchronizedStopsAtThisHost) {
-  engine::SystemStatus system;
-  engine::AssociationStatus candidate;
+  display::SystemReport system;
+  display::SessionReport candidate;
   candidate.source = "10.1.7.1";
   EXPECT_EQ(render_ntp_trace(system, {candidate}),
             "server 127.0.0.1, stratum 16, offset 0.000000 s, synch distance 0.00000\n"
@@ -40,18 +40,18 @@ TEST(NtpTraceDisplay, UnsynchronizedStopsAtThisHost) {
 }
 
 TEST(NtpTraceDisplay, LocalReferenceClockMaster) {
-  engine::SystemStatus system;
+  display::SystemReport system;
   system.synchronized = true;
   system.stratum = 8;
   system.reference_id = 0x7F7F0100;
-  EXPECT_EQ(render_ntp_trace(system, std::vector<engine::AssociationStatus>{}),
+  EXPECT_EQ(render_ntp_trace(system, std::vector<display::SessionReport>{}),
             "server 127.0.0.1, stratum 8, offset 0.000000 s, synch distance 0.00000\n"
             "refid 127.127.1.0\n");
 }
 
 // The walk the daemon makes (one query per hop), golden in ntptrace's format.
-engine::SystemStatus synced_host() {
-  engine::SystemStatus system;
+display::SystemReport synced_host() {
+  display::SystemReport system;
   system.synchronized = true;
   system.stratum = 3;
   system.clock_offset = -0.000012;
@@ -126,7 +126,7 @@ TEST(NtpTraceDisplay, LoopMaxHopsAndUnsynchronizedEnds) {
 }
 
 TEST(NtpTraceDisplay, NoSystemPeerShowsThisHostOnly) {
-  EXPECT_EQ(render_ntp_trace(engine::SystemStatus{}, TraceReport{}),
+  EXPECT_EQ(render_ntp_trace(display::SystemReport{}, TraceReport{}),
             "server 127.0.0.1, stratum 16, offset 0.000000 s, synch distance 0.00000\n"
             "refid none\n");
 }

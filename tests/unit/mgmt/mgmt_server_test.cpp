@@ -133,7 +133,7 @@ TEST_F(MgmtServerTest, TwoShellSessionsCommitConcurrently) {
 TEST_F(MgmtServerTest, LiveDisplaysComeFromTheDaemon) {
   auto server = listen();
   ServerLoop loop(*server);
-  engine::AssociationStatus a;
+  display::SessionReport a;
   a.source = "10.1.1.1";
   a.master = true;
   a.stratum = 2;
@@ -153,7 +153,7 @@ TEST_F(MgmtServerTest, LiveDisplaysComeFromTheDaemon) {
 
 TEST_F(MgmtServerTest, LargeAnswersArriveWhole) {
   // More than a socket buffer holds: the server must finish the write on EPOLLOUT.
-  engine::AssociationStatus a;
+  display::SessionReport a;
   a.source = "10.1.1.1";
   daemon_.snapshot.associations.assign(2000, a);
   auto server = listen();

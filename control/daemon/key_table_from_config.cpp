@@ -1,25 +1,25 @@
-#include "control/auth/key_table_from_config.hpp"
+#include "control/daemon/key_table_from_config.hpp"
 
-namespace wiretime::auth {
+namespace wiretime::daemon {
 
-MacAlgorithm mac_algorithm_of(config::KeyMode mode) {
+auth::MacAlgorithm mac_algorithm_of(config::KeyMode mode) {
   switch (mode) {
     case config::KeyMode::kMd5:
-      return MacAlgorithm::kMd5;
+      return auth::MacAlgorithm::kMd5;
     case config::KeyMode::kHmacSha256:
-      return MacAlgorithm::kHmacSha256;
+      return auth::MacAlgorithm::kHmacSha256;
     case config::KeyMode::kAes128Cmac:
-      return MacAlgorithm::kAes128Cmac;
+      return auth::MacAlgorithm::kAes128Cmac;
     case config::KeyMode::kAes256Cmac:
-      return MacAlgorithm::kAes256Cmac;
+      return auth::MacAlgorithm::kAes256Cmac;
   }
-  return MacAlgorithm::kHmacSha256;
+  return auth::MacAlgorithm::kHmacSha256;
 }
 
 ConfigKeysResult key_table_from_config(const config::NtpConfig& config) {
   ConfigKeysResult result;
   for (const auto& [id, key] : config.keys) {
-    SymmetricKey k;
+    auth::SymmetricKey k;
     k.id = id;
     k.algorithm = mac_algorithm_of(key.mode);
     k.secret.assign(key.secret.begin(), key.secret.end());
@@ -30,4 +30,4 @@ ConfigKeysResult key_table_from_config(const config::NtpConfig& config) {
   return result;
 }
 
-}  // namespace wiretime::auth
+}  // namespace wiretime::daemon

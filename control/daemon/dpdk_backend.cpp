@@ -28,6 +28,7 @@
 #include "control/daemon/dpdk_transport.hpp"
 #include "control/daemon/kernel_clock_steering.hpp"
 #include "control/daemon/kernel_stamp_matcher.hpp"
+#include "control/daemon/l3_publisher.hpp"
 #include "control/daemon/measurement_log.hpp"
 #include "control/daemon/metrics_publisher.hpp"
 #include "control/daemon/mgmt_endpoint.hpp"
@@ -192,10 +193,8 @@ constexpr uint16_t kNoVrf = 0xffff;
 // error counters (a sub-interface shows its port's).
 std::vector<display::InterfaceBrief> interface_briefs(const dpdk::Dataplane& dataplane) {
   std::vector<display::InterfaceBrief> out;
-  const l3::InterfaceTable& interfaces = dataplane.interfaces();
-  for (size_t i = 0;; ++i) {
-    const l3::Interface* itf = interfaces.find(static_cast<l3::InterfaceIndex>(i));
-    if (itf == nullptr) break;
+  for (const l3::Interface& i : dataplane.interfaces().all()) {
+    const l3::Interface* itf = &i;
     const dpdk::PortLink link = dataplane.link(itf->port);
     display::InterfaceBrief b;
     b.name = itf->name;
@@ -232,10 +231,8 @@ std::array<BackendDrops, 2> ntp_drops(const dpdk::DataplaneCounters& c) {
 // Domain servers resolve to the address families our interfaces have.
 resolver::AddressFamily reachable_family(const l3::InterfaceTable& interfaces) {
   bool v4 = false, v6 = false;
-  for (size_t i = 0;; ++i) {
-    const l3::Interface* itf = interfaces.find(static_cast<l3::InterfaceIndex>(i));
-    if (itf == nullptr) break;
-    for (const l3::IpPrefix& a : itf->addresses) {
+  for (const l3::Interface& itf : interfaces.all()) {
+    for (const l3::IpPrefix& a : itf.addresses) {
       (a.address.version == wire::IpVersion::kV6 ? v6 : v4) = true;
     }
   }
@@ -304,9 +301,8 @@ int run_dpdk_backend(const BackendContext& context) {
              dpdk::to_string(p.rx_stamps) + (p.tx_stamps ? ", tx stamps IEEE 1588" : ""));
   }
   const l3::InterfaceTable& interfaces = dataplane->interfaces();
-  for (size_t i = 0;; ++i) {
-    const l3::Interface* itf = interfaces.find(static_cast<l3::InterfaceIndex>(i));
-    if (itf == nullptr) break;
+  for (const l3::Interface& i : interfaces.all()) {
+    const l3::Interface* itf = &i;
     std::string addresses;
     for (const l3::IpPrefix& a : itf->addresses) addresses += " " + l3::to_string(a);
     const std::string& vrf = interfaces.vrf_name(itf->vrf);
@@ -428,6 +424,11 @@ int run_dpdk_backend(const BackendContext& context) {
   }
   MgmtEndpoint& mgmt = *std::get<std::unique_ptr<MgmtEndpoint>>(opened);
   log.info("management socket " + mgmt.path());
+  L3Publisher l3_publisher(
+      cfg.interfaces, mgmt.running(),
+      [&](const l3::NetworkSpec& n) { return dataplane->update_network(n); },
+      [&log](const std::string& m) { log.info(m); },
+      [&log](const std::string& m) { log.warning(m); });
   std::vector<pollfd> fds;
   // The NTP server on the lcore: T2/T3 from the published clock, the rest from here.
   server::PublishedServer server_state;
@@ -513,7 +514,15 @@ int run_dpdk_backend(const BackendContext& context) {
       if ((ready > 0 && (fds[0].revents & POLLIN) != 0) || (due && *due <= now)) {
         log_resolutions(log, names.deliver(loop));
       }
-      if (ready > 0) mgmt.service(fds.data() + 1, fds.size() - 1);
+      if (ready > 0) {
+        mgmt.service(fds.data() + 1, fds.size() - 1);
+        // A commit's interfaces, VRFs and routes: new tables, associations placed again.
+        if (l3_publisher.update(mgmt.running())) {
+          loop.place_again([&transport](auto& c, auto& p) {
+            if (!c.is_domain) transport.prepare(p);
+          });
+        }
+      }
       metrics.poll(loop, now, published.read().utc_nanos(dpdk::read_tsc()), log);
     }
     const uint64_t next = loop.run_due();
@@ -521,6 +530,7 @@ int run_dpdk_backend(const BackendContext& context) {
       server_publisher.publish(mono, mgmt.running(), loop.status().system,
                                published.read().ntp(dpdk::read_tsc()));
       server_keys_publisher.update(keys.table, mgmt.running().authentication_enable);
+      dataplane->reclaim_tables();
     }
     outputs->poll(loop);
     if (n == 0 && lcore) {

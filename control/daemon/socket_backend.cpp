@@ -21,6 +21,7 @@
 #include "control/daemon/daemon_keys.hpp"
 #include "control/daemon/daemon_observer.hpp"
 #include "control/daemon/daemon_options.hpp"
+#include "control/daemon/l3_publisher.hpp"
 #include "control/daemon/metrics_publisher.hpp"
 #include "control/daemon/mgmt_endpoint.hpp"
 #include "control/daemon/server_keys_publisher.hpp"
@@ -222,6 +223,15 @@ int run_socket_backend(const BackendContext& context) {
     notify_ready("socket up, no management socket");
   }
   const auto running = [&]() -> const config::NtpConfig& { return mgmt->running(); };
+  // A commit's interface addresses, sub-interfaces, VRF bindings and static routes are saved
+  // but this backend sends through the kernel's: the log says so on each change.
+  L3Publisher l3_publisher(
+      cfg.startup.interfaces, running(),
+      [](const l3::NetworkSpec&) {
+        return std::string("the socket backend uses the kernel's addresses and routes (ip(8))");
+      },
+      [&log](const std::string& m) { log.info(m); },
+      [&log](const std::string& m) { log.warning(m); });
   std::vector<pollfd> fds;
   // Server authentication keys, rebuilt when a commit changed them (server_keys.hpp).
   server::ServerKeyPublisher server_keys;
@@ -275,6 +285,7 @@ int run_socket_backend(const BackendContext& context) {
     }
     if (ready > 0) {
       if (mgmt) mgmt->service(fds.data() + 1 + served_fds, fds.size() - 1 - served_fds);
+      if (mgmt) l3_publisher.update(running());
       if (std::any_of(fds.begin() + 1, fds.begin() + 1 + static_cast<long>(served_fds),
                       [](const pollfd& p) { return (p.revents & (POLLIN | POLLERR)) != 0; })) {
         if (const int64_t mono = socket::monotonic_ns(); mono >= next_served_ns) {

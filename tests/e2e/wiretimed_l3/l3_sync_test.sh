@@ -155,7 +155,7 @@ servers=$(printf '%s\n' "$servers" |
   [ -z "$vpns" ] || echo "$vpns"
   echo "  unicast-servers:$servers"
 } >"$WT_DIR/wiretimed.yaml"
-grep -Eq "ipv4|ipv6-addresses|dot1q" "$WT_DIR/wiretimed.yaml" && fail "the start-up file carries L3"
+grep -Eq "ipv4:|ipv6:|ipv4-addresses|ipv6-addresses|dot1q|vlan:" "$WT_DIR/wiretimed.yaml" && fail "the start-up file carries L3"
 
 echo "== $scenario: wiretimed (DPDK backend) against chronyd, 100 s"
 # As sync_start_daemon, with a management socket of this lab's own.

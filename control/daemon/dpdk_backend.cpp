@@ -1,5 +1,6 @@
 // The DPDK backend: EAL and the routed dataplane facade over every interface of the start-up
-// YAML (ports, 802.1Q sub-interfaces, VRFs, IPv4 and IPv6), the TSC calibrated into the
+// YAML (ports, 802.1Q sub-interfaces, VRFs, IPv4 and IPv6; a commit changing them swaps new
+// tables in, control/daemon/l3_publisher.hpp), the TSC calibrated into the
 // virtual clock model, the dataplane on a worker lcore (or interleaved on the main lcore when
 // there is none), and the control loop on this thread draining the per-interface event rings:
 // the engine's requests go out as routed TX commands (server + VRF + optional source

@@ -164,13 +164,13 @@ std::string DpdkMetrics::register_commands() {
          cmd.u64("used", dp.command_ring().used());
          cmd.u64("size", dp.command_ring().capacity());
          with_interfaces([&](const l3::InterfaceTable& interfaces) {
-           for (size_t i = 0; i < l3::kMaxInterfaces; ++i) {
-             const auto index = static_cast<l3::InterfaceIndex>(i);
-             const auto* ring = dp.event_ring(index);
+           // Only the rings of this table's interfaces: each was set before the table was
+           // published, so reading its pointer here does not race with control creating one.
+           for (const l3::Interface& itf : interfaces.all()) {
+             const auto* ring = dp.event_ring(itf.index);
              if (ring == nullptr) continue;
-             dpdk::TelemetryDict e = d.child("events_" + std::to_string(i));
-             const l3::Interface* itf = interfaces.find(index);
-             e.str("interface", itf != nullptr ? itf->name : "");
+             dpdk::TelemetryDict e = d.child("events_" + std::to_string(itf.index));
+             e.str("interface", itf.name);
              e.u64("used", ring->used());
              e.u64("size", ring->capacity());
            }

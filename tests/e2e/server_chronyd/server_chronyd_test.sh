@@ -11,7 +11,8 @@
 # With `ipv6` the client reaches wiretime over IPv6 (2001:db8::1 -> 2001:db8::2; wiretime still
 # syncs to its upstream over IPv4) and the server is turned on the way an operator does it:
 # through wiretime-cli on the running daemon (`undo ntp ipv6 server disable`, `ntp ipv6 server
-# source-address 2001:db8::2`, `commit`); every request it serves is then an IPv6 one (IPv4
+# source-address 2001:db8::2`, `commit`; on DPDK the same commit gives GE1/0/1 its IPv6 address,
+# which reaches the running dataplane); every request it serves is then an IPv6 one (IPv4
 # serving stays off).
 # With `vlan` (DPDK only) the client sits behind VLAN 100 and wiretime serves sub-interface
 # GE1/0/1.100 (198.18.100.2; `ntp server source-interface GE1/0/1.100`); the lab kernel has no
@@ -61,11 +62,15 @@ if [ "$family" = ipv6 ]; then
       "net.ipv6.conf.$WT_VETH_CLI.disable_ipv6=0"
     ip -n "$WT_NS_CLI" addr add "$served_ip/64" dev "$WT_VETH_CLI" nodad
   fi
-  interfaces=(interfaces="
+  # DPDK: the IPv6 address is committed with the server commands below, into the running
+  # dataplane (issue 10 item 3); the socket backend listens on the file's IPv6 addresses.
+  if [ "$backend" = socket ]; then
+    interfaces=(interfaces="
   - name: GE1/0/1
     devargs: net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0
     ipv4: $WT_CLIENT_IP/$WT_PREFIX_LEN
     ipv6: [$served_ip/64]")
+  fi
 fi
 
 if [ "$family" = vlan ]; then
@@ -135,6 +140,7 @@ sleep 10
 if [ "$family" = ipv6 ]; then
   # The operator's way: commit the IPv6 server on the running daemon.
   commands="system-view; undo ntp ipv6 server disable; ntp ipv6 server source-address $served_ip; commit"
+  [ "$backend" = dpdk ] && commands="system-view; interface GE1/0/1; ipv6 enable; ipv6 address $served_ip 64; quit; ${commands#system-view; }"
   echo "   wiretime-cli: $commands"
   "$cli_bin" --socket "$WT_DIR/wiretimed.sock" -c "$commands" >"$WT_DIR/cli.out" 2>&1 ||
     { cat "$WT_DIR/cli.out"; fail "wiretime-cli refused the IPv6 server commands"; }

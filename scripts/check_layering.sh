@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pure_dirs=(dataplane/time dataplane/wire dataplane/clock dataplane/l3 dataplane/auth dataplane/server dataplane/rx control/engine control/clock control/runtime config/display)
+pure_dirs=(dataplane/time dataplane/wire dataplane/clock dataplane/rcu dataplane/l3 dataplane/auth dataplane/server dataplane/rx control/engine control/clock control/runtime config/display)
 status=0
 # Comment lines may name what they must not call.
 code_only() { grep -vE '^[^:]+:[0-9]+:\s*(//|\*)' || true; }

@@ -6,7 +6,6 @@
 #include <string_view>
 #include <vector>
 
-#include "control/engine/status.hpp"
 
 namespace wiretime::display {
 
@@ -51,11 +50,6 @@ struct PeerPacketStatistics {
   std::string vpn_instance;  // empty: public network
   PacketStatistics packets;
 };
-
-// One association's exchanges in VRP's rows: Sent = its requests, Processed = its accepted
-// replies, the others dropped by the on-wire tests (validity test failures, authentication
-// nested) or, without a test, as Others (e.g. a reply received while none was outstanding).
-PacketStatistics peer_packet_statistics(const engine::AssociationStatus& association);
 
 // `ipv6` picks the title ("NTP IPv6 Packet Statistical Information").
 std::string render_packet_statistics(const PacketStatistics& statistics, bool ipv6 = false);

@@ -102,6 +102,9 @@ class Backend {
   // The steps of every pass.
   // poll: the transport's events into the loop; returns how many.
   virtual size_t poll(runtime::ControlLoop& loop) = 0;
+  // mgmt (after the management socket was serviced): the running configuration's interfaces,
+  // VRFs and static routes for the backend's L3 tables (issue 10 item 3; l3_publisher.hpp).
+  virtual void apply_l3(const config::NtpConfig& running, runtime::ControlLoop& loop) = 0;
   // run_due (after the loop's timers): the server's published state and listening set, when
   // due (kPeriodNs, or the configuration changed); true when published (the server keys are
   // then brought up to date too).

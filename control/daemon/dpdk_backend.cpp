@@ -1,5 +1,6 @@
 // The DPDK backend (backend.hpp): EAL and the routed dataplane facade over every interface of the
-// start-up YAML (ports, 802.1Q sub-interfaces, VRFs, IPv4 and IPv6), the TSC calibrated into the
+// start-up YAML (ports, 802.1Q sub-interfaces, VRFs, IPv4 and IPv6; a commit changing them swaps
+// new tables in, control/daemon/l3_publisher.hpp), the TSC calibrated into the
 // virtual clock model, the dataplane on a worker lcore (or interleaved on the main lcore when
 // there is none), and run_daemon's control loop on this thread draining the per-interface event
 // rings:
@@ -24,6 +25,7 @@
 #include "control/daemon/kernel_clock_steering.hpp"
 #include "control/daemon/kernel_interface.hpp"
 #include "control/daemon/kernel_stamp_matcher.hpp"
+#include "control/daemon/l3_publisher.hpp"
 #include "control/daemon/measurement_log.hpp"
 #include "control/daemon/server_publisher.hpp"
 #include "control/daemon/server_specs.hpp"
@@ -170,10 +172,8 @@ constexpr uint16_t kNoVrf = 0xffff;
 // error counters (a sub-interface shows its port's).
 std::vector<display::InterfaceBrief> interface_briefs(const dpdk::Dataplane& dataplane) {
   std::vector<display::InterfaceBrief> out;
-  const l3::InterfaceTable& interfaces = dataplane.interfaces();
-  for (size_t i = 0;; ++i) {
-    const l3::Interface* itf = interfaces.find(static_cast<l3::InterfaceIndex>(i));
-    if (itf == nullptr) break;
+  for (const l3::Interface& i : dataplane.interfaces().all()) {
+    const l3::Interface* itf = &i;
     const dpdk::PortLink link = dataplane.link(itf->port);
     display::InterfaceBrief b;
     b.name = itf->name;
@@ -203,16 +203,16 @@ BackendCounters ntp_counters(const dpdk::DataplaneCounters& c,
       out.family[f].server[o] = c.server.total(static_cast<server::ServeOutcome>(o), v);
     }
   }
-  for (size_t i = 0; i < server::kCountedInterfaces; ++i) {
-    const l3::Interface* itf = interfaces.find(static_cast<l3::InterfaceIndex>(i));
-    if (itf == nullptr) break;
+  for (const l3::Interface& i : interfaces.all()) {
+    if (i.index >= server::kCountedInterfaces) continue;
+    const l3::Interface* itf = &i;
     InterfaceServeCounts counts;
     counts.interface = itf->name;
     for (size_t f = 0; f < 2; ++f) {
       const auto v = f == 0 ? wire::IpVersion::kV4 : wire::IpVersion::kV6;
       for (size_t o = 0; o < server::kServeOutcomeCount; ++o) {
         counts.family[f][o] =
-            c.server.get(static_cast<uint16_t>(i), v, static_cast<server::ServeOutcome>(o));
+            c.server.get(static_cast<uint16_t>(i.index), v, static_cast<server::ServeOutcome>(o));
       }
     }
     out.interfaces.push_back(std::move(counts));
@@ -223,10 +223,8 @@ BackendCounters ntp_counters(const dpdk::DataplaneCounters& c,
 // Domain servers resolve to the address families our interfaces have.
 resolver::AddressFamily reachable_family(const l3::InterfaceTable& interfaces) {
   bool v4 = false, v6 = false;
-  for (size_t i = 0;; ++i) {
-    const l3::Interface* itf = interfaces.find(static_cast<l3::InterfaceIndex>(i));
-    if (itf == nullptr) break;
-    for (const l3::IpPrefix& a : itf->addresses) {
+  for (const l3::Interface& itf : interfaces.all()) {
+    for (const l3::IpPrefix& a : itf.addresses) {
       (a.address.version == wire::IpVersion::kV6 ? v6 : v4) = true;
     }
   }
@@ -242,6 +240,7 @@ class DpdkBackend final : public Backend {
   int open(const BackendContext& context) override {
     const config::StartupConfig& cfg = context.config.startup;
     log_ = &context.log;
+    inventory_ = cfg.interfaces;
     if (std::string e =
             eal_.init(dpdk::eal_arguments("wiretimed", cfg.dataplane.eal_args, getpid()));
         !e.empty()) {
@@ -277,9 +276,8 @@ class DpdkBackend final : public Backend {
                  dpdk::to_string(p.rx_stamps) + (p.tx_stamps ? ", tx stamps IEEE 1588" : ""));
     }
     const l3::InterfaceTable& interfaces = dataplane_->interfaces();
-    for (size_t i = 0;; ++i) {
-      const l3::Interface* itf = interfaces.find(static_cast<l3::InterfaceIndex>(i));
-      if (itf == nullptr) break;
+    for (const l3::Interface& i : interfaces.all()) {
+      const l3::Interface* itf = &i;
       std::string addresses;
       for (const l3::IpPrefix& a : itf->addresses) addresses += " " + l3::to_string(a);
       const std::string& vrf = interfaces.vrf_name(itf->vrf);
@@ -387,8 +385,13 @@ class DpdkBackend final : public Backend {
     return itf != nullptr ? itf->name : std::string();
   }
 
-  int start(const config::NtpConfig&, server::ServerKeyPublisher& keys,
+  int start(const config::NtpConfig& running, server::ServerKeyPublisher& keys,
             MetricsPublisher& metrics) override {
+    l3_publisher_.emplace(
+        inventory_, running,
+        [this](const l3::NetworkSpec& n) { return dataplane_->update_network(n); },
+        [this](const std::string& m) { log_->info(m); },
+        [this](const std::string& m) { log_->warning(m); });
     // The NTP server on the lcore: T2/T3 from the published clock, the rest from publish().
     server_publisher_.emplace(server_state_, dataplane_->interfaces(),
                               [this](const std::string& m) { log_->info(m); });
@@ -460,11 +463,21 @@ class DpdkBackend final : public Backend {
     return n;
   }
 
+  void apply_l3(const config::NtpConfig& running, runtime::ControlLoop& loop) override {
+    // A commit's interfaces, VRFs and routes: new tables, associations placed again (their
+    // VRF, source interface or route may have changed).
+    if (!l3_publisher_->update(running)) return;
+    loop.place_again([this](auto& c, auto& p) {
+      if (!c.is_domain) transport_->prepare(p);
+    });
+  }
+
   bool publish(int64_t monotonic_ns, const config::NtpConfig& running,
                const runtime::ControlLoop& loop) override {
     if (!server_publisher_->due(monotonic_ns, running)) return false;
     server_publisher_->publish(monotonic_ns, running, loop.status().system,
                                published_.read().ntp(dpdk::read_tsc()));
+    dataplane_->reclaim_tables();  // tables every lcore has moved past
     return true;
   }
 
@@ -500,6 +513,7 @@ class DpdkBackend final : public Backend {
   // Declared first, destroyed last: everything DPDK-owned below is released before
   // rte_eal_cleanup.
   dpdk::Eal eal_;
+  std::vector<config::InterfaceSection> inventory_;
   std::vector<dpdk::PortSpec> port_specs_;
   std::optional<unsigned> lcore_config_;
   std::optional<unsigned> lcore_;
@@ -517,6 +531,7 @@ class DpdkBackend final : public Backend {
   // After what the lcore reads, so that it goes first.
   std::unique_ptr<dpdk::Dataplane> dataplane_;
   std::optional<ServerPublisher> server_publisher_;
+  std::optional<L3Publisher> l3_publisher_;
   std::optional<DpdkMetrics> dpdk_metrics_;
   dpdk::PacketCapture capture_;
   dpdk::DataplaneEvent batch_[64];

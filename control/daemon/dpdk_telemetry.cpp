@@ -53,6 +53,16 @@ void server_telemetry(const dpdk::DataplaneCounters& c, double tsc_hz, dpdk::Tel
 
 }  // namespace
 
+DpdkMetrics::DpdkMetrics(dpdk::Dataplane& dataplane, const SnapshotBox& box, double tsc_hz,
+                         std::optional<unsigned> lcore)
+    : dataplane_(dataplane),
+      tables_reader_(dataplane.published_tables().register_reader()),
+      box_(box),
+      tsc_hz_(tsc_hz),
+      lcore_(lcore) {
+  dataplane_.published_tables().release(tables_reader_);
+}
+
 std::string DpdkMetrics::register_commands() {
   const dpdk::Dataplane& dp = dataplane_;
   const SnapshotBox& box = box_;
@@ -113,26 +123,27 @@ std::string DpdkMetrics::register_commands() {
        }},
       {"/wiretime/interfaces",
        "Per interface (key: index): name, frames, NTP requests/replies, event ring occupancy",
-       [&dp](const std::string&, dpdk::TelemetryDict& d) {
+       [this, &dp](const std::string&, dpdk::TelemetryDict& d) {
          const dpdk::DataplaneCounters& c = dp.counters();
-         for (size_t i = 0;; ++i) {
-           const l3::Interface* itf = dp.interfaces().find(static_cast<l3::InterfaceIndex>(i));
-           if (itf == nullptr) break;
-           dpdk::TelemetryDict e = d.child(std::to_string(i));
-           e.str("name", itf->name);
-           if (i < dpdk::DataplaneCounters::kCountedInterfaces) {
-             const dpdk::InterfaceCounters& ic = c.interfaces[i];
-             e.u64("rx_frames", get(ic.rx_frames));
-             e.u64("ntp_tx", get(ic.ntp_tx));
-             e.u64("ntp_tx_failed", get(ic.ntp_tx_failed));
-             e.u64("ntp_rx", get(ic.ntp_rx));
-             e.u64("ntp_rx_dropped", get(ic.ntp_rx_dropped));
+         with_interfaces([&](const l3::InterfaceTable& interfaces) {
+           for (const l3::Interface& itf : interfaces.all()) {
+             const size_t i = itf.index;
+             dpdk::TelemetryDict e = d.child(std::to_string(i));
+             e.str("name", itf.name);
+             if (i < dpdk::DataplaneCounters::kCountedInterfaces) {
+               const dpdk::InterfaceCounters& ic = c.interfaces[i];
+               e.u64("rx_frames", get(ic.rx_frames));
+               e.u64("ntp_tx", get(ic.ntp_tx));
+               e.u64("ntp_tx_failed", get(ic.ntp_tx_failed));
+               e.u64("ntp_rx", get(ic.ntp_rx));
+               e.u64("ntp_rx_dropped", get(ic.ntp_rx_dropped));
+             }
+             if (const auto* ring = dp.event_ring(itf.index)) {
+               e.u64("ring_used", ring->used());
+               e.u64("ring_size", ring->capacity());
+             }
            }
-           if (i < dp.event_ring_count()) {
-             e.u64("ring_used", dp.event_ring(static_cast<l3::InterfaceIndex>(i)).used());
-             e.u64("ring_size", dp.event_ring(static_cast<l3::InterfaceIndex>(i)).capacity());
-           }
-         }
+         });
        }},
       {"/wiretime/drops", "Frames dropped or not sent, per reason; decode errors as decode_*",
        [&dp](const std::string&, dpdk::TelemetryDict& d) {
@@ -148,18 +159,22 @@ std::string DpdkMetrics::register_commands() {
          }
        }},
       {"/wiretime/rings", "Ring occupancy: the command ring and each interface's event ring",
-       [&dp](const std::string&, dpdk::TelemetryDict& d) {
+       [this, &dp](const std::string&, dpdk::TelemetryDict& d) {
          dpdk::TelemetryDict cmd = d.child("command");
          cmd.u64("used", dp.command_ring().used());
          cmd.u64("size", dp.command_ring().capacity());
-         for (size_t i = 0; i < dp.event_ring_count(); ++i) {
-           const auto index = static_cast<l3::InterfaceIndex>(i);
-           dpdk::TelemetryDict e = d.child("events_" + std::to_string(i));
-           const l3::Interface* itf = dp.interfaces().find(index);
-           e.str("interface", itf != nullptr ? itf->name : "");
-           e.u64("used", dp.event_ring(index).used());
-           e.u64("size", dp.event_ring(index).capacity());
-         }
+         with_interfaces([&](const l3::InterfaceTable& interfaces) {
+           // Only the rings of this table's interfaces: each was set before the table was
+           // published, so reading its pointer here does not race with control creating one.
+           for (const l3::Interface& itf : interfaces.all()) {
+             const auto* ring = dp.event_ring(itf.index);
+             if (ring == nullptr) continue;
+             dpdk::TelemetryDict e = d.child("events_" + std::to_string(itf.index));
+             e.str("interface", itf.name);
+             e.u64("used", ring->used());
+             e.u64("size", ring->capacity());
+           }
+         });
        }},
       {"/wiretime/lcore",
        "Dataplane lcore load: passes, busy passes, TSC cycles, busy ratio (lifetime, last second)",
@@ -209,20 +224,17 @@ void DpdkMetrics::collect(MetricsSnapshot& out) {
   d.rings.push_back(RingMetrics{"command", dataplane_.command_ring().used(),
                                 dataplane_.command_ring().capacity()});
   out.packets.clear();
-  for (size_t i = 0;; ++i) {
-    const auto index = static_cast<l3::InterfaceIndex>(i);
-    const l3::Interface* itf = dataplane_.interfaces().find(index);
-    if (itf == nullptr) break;
-    if (i < dataplane_.event_ring_count()) {
-      d.rings.push_back(RingMetrics{"events " + itf->name, dataplane_.event_ring(index).used(),
-                                    dataplane_.event_ring(index).capacity()});
+  for (const l3::Interface& itf : dataplane_.interfaces().all()) {  // control's copy
+    const size_t i = itf.index;
+    if (const auto* ring = dataplane_.event_ring(itf.index)) {
+      d.rings.push_back(RingMetrics{"events " + itf.name, ring->used(), ring->capacity()});
     }
     if (i >= dpdk::DataplaneCounters::kCountedInterfaces) continue;
     const dpdk::InterfaceCounters& ic = c.interfaces[i];
-    out.packets.push_back(PacketCount{"tx", "sent", itf->name, get(ic.ntp_tx)});
-    out.packets.push_back(PacketCount{"tx", "failed", itf->name, get(ic.ntp_tx_failed)});
-    out.packets.push_back(PacketCount{"rx", "received", itf->name, get(ic.ntp_rx)});
-    out.packets.push_back(PacketCount{"rx", "dropped", itf->name, get(ic.ntp_rx_dropped)});
+    out.packets.push_back(PacketCount{"tx", "sent", itf.name, get(ic.ntp_tx)});
+    out.packets.push_back(PacketCount{"tx", "failed", itf.name, get(ic.ntp_tx_failed)});
+    out.packets.push_back(PacketCount{"rx", "received", itf.name, get(ic.ntp_rx)});
+    out.packets.push_back(PacketCount{"rx", "dropped", itf.name, get(ic.ntp_rx_dropped)});
   }
   const uint64_t cycles = get(c.lcore_cycles), busy = get(c.lcore_busy_cycles);
   d.lcore_total_seconds = static_cast<double>(cycles) / tsc_hz_;

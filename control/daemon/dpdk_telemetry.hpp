@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -16,9 +17,8 @@ namespace wiretime::daemon {
 
 class DpdkMetrics {
  public:
-  DpdkMetrics(const dpdk::Dataplane& dataplane, const SnapshotBox& box, double tsc_hz,
-              std::optional<unsigned> lcore)
-      : dataplane_(dataplane), box_(box), tsc_hz_(tsc_hz), lcore_(lcore) {}
+  DpdkMetrics(dpdk::Dataplane& dataplane, const SnapshotBox& box, double tsc_hz,
+              std::optional<unsigned> lcore);
 
   // Registers /wiretime/clock, associations, interfaces, drops, rings, lcore. Empty on success.
   std::string register_commands();
@@ -26,7 +26,20 @@ class DpdkMetrics {
   void collect(MetricsSnapshot& out);
 
  private:
-  const dpdk::Dataplane& dataplane_;
+  // The telemetry thread's view of the L3 tables, which a commit may swap meanwhile: through
+  // a reader slot of its own, held only while a command runs (telemetry clients each have a
+  // thread: the mutex keeps them to the one slot; the lcore never takes it).
+  template <typename Fn>
+  void with_interfaces(Fn&& fn) {
+    std::lock_guard<std::mutex> hold(tables_mutex_);
+    const l3::NetworkTables* tables = dataplane_.published_tables().acquire(tables_reader_);
+    fn(tables->interfaces);
+    dataplane_.published_tables().release(tables_reader_);
+  }
+
+  dpdk::Dataplane& dataplane_;
+  std::mutex tables_mutex_;
+  size_t tables_reader_ = 0;
   const SnapshotBox& box_;
   double tsc_hz_;
   std::optional<unsigned> lcore_;

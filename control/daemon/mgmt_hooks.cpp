@@ -328,7 +328,7 @@ MgmtHooks::RawScoped MgmtHooks::raw_scoped(const runtime::RuntimeStatus& s,
   }
   for (const Live& l : live_) {
     for (const engine::AssociationStatus& a : s.associations) {
-      if (a.id == l.id) raw.peers[l.id] = display::peer_packet_statistics(a);
+      if (a.id == l.id) raw.peers[l.id] = peer_packet_statistics(a);
     }
   }
   return raw;

@@ -73,7 +73,9 @@ void step_names(Daemon& d, int64_t now) {
 
 // mgmt: the management socket's connections (commits, displays).
 void step_mgmt(Daemon& d) {
-  if (d.polled) d.mgmt.service(d.fds.data() + 1, d.mgmt_fds);
+  if (!d.polled) return;
+  d.mgmt.service(d.fds.data() + 1, d.mgmt_fds);
+  d.backend.apply_l3(d.mgmt.running(), d.loop);
 }
 
 // run_due: the loop's timers (polls, clock updates), then what is published from its state.

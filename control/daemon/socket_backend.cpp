@@ -17,6 +17,7 @@
 #include "control/daemon/backend.hpp"
 #include "control/daemon/daemon_options.hpp"
 #include "control/daemon/kernel_interface.hpp"
+#include "control/daemon/l3_publisher.hpp"
 #include "control/daemon/server_publisher.hpp"
 #include "control/daemon/socket_server.hpp"
 #include "control/daemon/socket_transport.hpp"
@@ -164,8 +165,17 @@ class SocketBackend final : public Backend {
   }
   std::string interface_name(uint16_t) const override { return itf_->name; }
 
-  int start(const config::NtpConfig&, server::ServerKeyPublisher& keys,
+  int start(const config::NtpConfig& running, server::ServerKeyPublisher& keys,
             MetricsPublisher& metrics) override {
+    // A commit's interface addresses, sub-interfaces, VRF bindings and static routes are saved
+    // but this backend sends through the kernel's: the log says so on each change.
+    l3_publisher_.emplace(
+        inventory_, running,
+        [](const l3::NetworkSpec&) {
+          return std::string("the socket backend uses the kernel's addresses and routes (ip(8))");
+        },
+        [this](const std::string& m) { log_->info(m); },
+        [this](const std::string& m) { log_->warning(m); });
     server_->attach_keys(&keys);
     // The Prometheus textfile: the one interface's NTP counters.
     metrics.set_extra([this](MetricsSnapshot& s) {
@@ -185,6 +195,10 @@ class SocketBackend final : public Backend {
     size_t n = 0;
     for (runtime::TransportEvent event; transport_->next(event); ++n) loop.deliver(event);
     return n;
+  }
+
+  void apply_l3(const config::NtpConfig& running, runtime::ControlLoop&) override {
+    l3_publisher_->update(running);
   }
 
   bool publish(int64_t monotonic_ns, const config::NtpConfig& running,
@@ -272,6 +286,7 @@ class SocketBackend final : public Backend {
   const DaemonLog* log_ = nullptr;
   const config::InterfaceSection* itf_ = nullptr;
   std::vector<config::InterfaceSection> inventory_;
+  std::optional<L3Publisher> l3_publisher_;
   const config::NtpConfig* running_ = nullptr;  // as of the last publish(): management's
   wire::IpAddress local_;
   socket::UdpSocket udp_;

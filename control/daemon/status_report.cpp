@@ -109,4 +109,20 @@ std::vector<display::SessionReport> session_reports(
   return out;
 }
 
+display::PacketStatistics peer_packet_statistics(const engine::AssociationStatus& a) {
+  display::PacketStatistics p;
+  p.sent = a.sent;
+  p.processed = a.accepted;
+  for (size_t r = 0; r < a.on_wire.size(); ++r) {
+    if (r != static_cast<size_t>(engine::OnWireReason::kOk))
+      p.validity_test_failures += a.on_wire[r];
+  }
+  p.authentication_failures = a.on_wire[static_cast<size_t>(engine::OnWireReason::kAuthentication)];
+  const uint64_t dropped = a.received - std::min(a.received, a.accepted);
+  p.others = dropped - std::min(dropped, p.validity_test_failures);
+  p.dropped = p.validity_test_failures + p.others;
+  p.received = p.processed + p.dropped;
+  return p;
+}
+
 }  // namespace wiretime::daemon

@@ -116,6 +116,17 @@ bool ControlLoop::reconfigure(engine::AssociationId id, const engine::Associatio
   return true;
 }
 
+void ControlLoop::place_again(
+    const std::function<void(const engine::AssociationConfig&, const Peer&)>& placed) {
+  if (!placement_) return;
+  for (const engine::Association& a : engine_.associations()) {
+    Entry* e = find(a.id);
+    if (e == nullptr) continue;
+    placement_(a.config, e->peer);
+    if (placed && e->resolved) placed(a.config, e->peer);
+  }
+}
+
 void ControlLoop::on_resolved(engine::AssociationId id, std::optional<Peer> peer) {
   Entry* e = find(id);
   if (e == nullptr) return;

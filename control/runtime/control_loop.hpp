@@ -245,6 +245,10 @@ class ControlLoop {
   // number. Applied by add() and reconfigure(); none (the default): peers are used as given.
   using Placement = std::function<void(const engine::AssociationConfig&, Peer&)>;
   void set_placement(Placement placement) { placement_ = std::move(placement); }
+  // The backend's tables changed (a commit's interfaces, VRFs, routes): every association is
+  // placed again; `placed` gets each one whose address is known (to resolve its next hop).
+  void place_again(
+      const std::function<void(const engine::AssociationConfig&, const Peer&)>& placed = {});
 
   // `peer` is ignored for domain associations until they are resolved.
   engine::AssociationId add(const engine::AssociationConfig& config, const Peer& peer);

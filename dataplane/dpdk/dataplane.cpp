@@ -114,40 +114,74 @@ std::unique_ptr<Dataplane> Dataplane::create(const DataplaneOptions& options,
     dp->port_objects_.push_back(std::move(port));
   }
 
-  if (std::string e = dp->interfaces_.build(network.interfaces, macs); !e.empty()) {
+  l3::NetworkTables tables;
+  if (std::string e = tables.build(network, macs); !e.empty()) {
     error = e;
     return nullptr;
   }
-  if (std::string e = dp->routes_.build(dp->interfaces_, network.routes); !e.empty()) {
-    error = e;
-    return nullptr;
-  }
-  const std::string suffix = std::to_string(instance);
-  if (std::string e = dp->commands_.create("wt_cmd" + suffix, options.command_ring_size);
+  dp->instance_ = instance;
+  if (std::string e =
+          dp->commands_.create("wt_cmd" + std::to_string(instance), options.command_ring_size);
       !e.empty()) {
     error = e;
     return nullptr;
   }
-  std::vector<SpscRing<DataplaneEvent>*> rings;
-  for (const l3::Interface& itf : dp->interfaces_.all()) {
-    auto ring = std::make_unique<SpscRing<DataplaneEvent>>();
-    const std::string name = "wt_ev" + suffix + "_" + std::to_string(itf.index);
-    if (std::string e = ring->create(name, options.event_ring_size); !e.empty()) {
-      error = itf.name + ": " + e;
-      return nullptr;
-    }
-    rings.push_back(ring.get());
-    dp->events_.push_back(std::move(ring));
+  dp->events_.resize(l3::kMaxInterfaces);
+  dp->ring_view_.assign(l3::kMaxInterfaces, nullptr);
+  if (std::string e = dp->create_rings(tables.interfaces); !e.empty()) {
+    error = e;
+    return nullptr;
   }
+  dp->port_ipv6_.assign(ports.size(), false);
+  for (size_t p = 0; p < ports.size(); ++p) dp->port_ipv6_[p] = ports[p].multicast;
+  dp->published_.publish(std::make_unique<const l3::NetworkTables>(tables));
+  dp->tables_ = std::move(tables);
   std::vector<Port*> port_pointers;
   for (auto& p : dp->port_objects_) port_pointers.push_back(p.get());
   DataplaneLoopConfig loop;
   loop.announce_on_start = options.announce_on_start;
   loop.neighbors = options.neighbors;
   loop.server_interleaved_entries = options.server_interleaved_entries;
-  dp->loop_ = std::make_unique<DataplaneLoop>(loop, port_pointers, dp->interfaces_, dp->routes_,
-                                              dp->commands_, rings, dp->counters_);
+  dp->loop_ = std::make_unique<DataplaneLoop>(loop, port_pointers, dp->published_, dp->commands_,
+                                              dp->ring_view_, dp->counters_);
   return dp;
+}
+
+std::string Dataplane::create_rings(const l3::InterfaceTable& interfaces) {
+  for (const l3::Interface& itf : interfaces.all()) {
+    if (events_[itf.index]) continue;
+    auto ring = std::make_unique<SpscRing<DataplaneEvent>>();
+    const std::string name = "wt_ev" + std::to_string(instance_) + "_" + std::to_string(itf.index);
+    if (std::string e = ring->create(name, options_.event_ring_size); !e.empty()) {
+      return itf.name + ": " + e;
+    }
+    ring_view_[itf.index] = ring.get();
+    events_[itf.index] = std::move(ring);
+  }
+  return {};
+}
+
+std::string Dataplane::update_network(const l3::NetworkSpec& network) {
+  const std::vector<l3::InterfaceIndex>& ports = tables_.interfaces.ports();
+  if (l3::count_ports(network.interfaces) != ports.size()) {
+    return "the ports are the inventory's: " + std::to_string(ports.size()) + " expected";
+  }
+  std::vector<wire::MacAddress> macs;
+  for (size_t p = 0; p < ports.size(); ++p) {
+    // The port's own MAC: an inventory override is in the spec again and applied by build().
+    macs.push_back(port_objects_[p]->mac());
+  }
+  l3::NetworkTables next;
+  if (std::string e = next.build(network, macs, &tables_); !e.empty()) return e;
+  // Rings before the table naming them is published (the lcore reads ring_view_ by index).
+  if (std::string e = create_rings(next.interfaces); !e.empty()) return e;
+  for (const l3::Interface& itf : next.interfaces.all()) {
+    if (!itf.has_ipv6 || port_ipv6_[itf.port]) continue;
+    port_ipv6_[itf.port] = port_objects_[itf.port]->enable_multicast();
+  }
+  published_.publish(std::make_unique<const l3::NetworkTables>(next));
+  tables_ = std::move(next);
+  return {};
 }
 
 Dataplane::~Dataplane() {
@@ -163,7 +197,7 @@ unsigned Dataplane::poll_events(DataplaneEvent* out, unsigned n) {
   const size_t rings = events_.size();
   for (size_t k = 0; k < rings && total < n; ++k) {
     const size_t i = (next_ring_ + k) % rings;
-    total += events_[i]->pop_burst(out + total, n - total);
+    if (events_[i]) total += events_[i]->pop_burst(out + total, n - total);
   }
   if (rings > 0) next_ring_ = (next_ring_ + 1) % rings;
   return total;

@@ -5,6 +5,7 @@
 //   auto dp = Dataplane::create(options, port_specs, network, error);   // after Eal::init
 //   dp->start(lcore);                     // or dp->poll_once() from the control loop
 //   dp->send(command);                    // TxCommand: routed NTP requests (server + VRF)
+//   dp->update_network(network);          // a commit changed the L3 model: swap the tables
 //   n = dp->poll_events(batch, 64);       // DataplaneEvents of every interface (fair)
 //   dp->counters();                       // drop reasons, outcomes, hardware stamp counts
 //   dp->stop();
@@ -25,6 +26,7 @@
 #include "dataplane/dpdk/ring_records.hpp"
 #include "dataplane/dpdk/spsc_ring.hpp"
 #include "dataplane/l3/interface_table.hpp"
+#include "dataplane/l3/network_tables.hpp"
 #include "dataplane/l3/routing_table.hpp"
 
 namespace wiretime::dpdk {
@@ -72,8 +74,19 @@ class Dataplane {
   Dataplane(const Dataplane&) = delete;
   Dataplane& operator=(const Dataplane&) = delete;
 
-  const l3::InterfaceTable& interfaces() const { return interfaces_; }
-  const l3::RoutingTable& routes() const { return routes_; }
+  // The control thread's copy of the tables last published (the same object across updates,
+  // so references to it stay valid). Other threads read published_tables() with a reader slot.
+  const l3::InterfaceTable& interfaces() const { return tables_.interfaces; }
+  const l3::RoutingTable& routes() const { return tables_.routes; }
+  l3::NetworkTablePublisher& published_tables() { return published_; }
+  // Control thread, while the lcore runs: builds the tables of `network` from the current ones
+  // (indices kept, l3::NetworkTables) and publishes them; the lcore takes them at its next pass.
+  // A new interface gets its event ring here, a port whose interfaces gain IPv6 accepts
+  // multicast. The ports (interfaces without a parent) must be those of create(). Error text,
+  // and nothing changed, when the tables refuse `network`.
+  std::string update_network(const l3::NetworkSpec& network);
+  // Frees the tables the lcores are done with (call periodically; update_network does too).
+  void reclaim_tables() { published_.reclaim(); }
   const std::vector<PortStatus>& ports() const { return status_; }
   // Read from the device (no wait for link negotiation); callable from the control thread
   // while the lcore runs. `port`: an Interface::port index.
@@ -82,7 +95,6 @@ class Dataplane {
   // Control side. False when the command ring is full (the caller counts or retries).
   bool send(const TxCommand& command) { return commands_.push(command); }
   // The ring of one interface (what control drains for that interface's associations).
-  SpscRing<DataplaneEvent>& ring_for(l3::InterfaceIndex interface) { return *events_[interface]; }
   unsigned poll_events(l3::InterfaceIndex interface, DataplaneEvent* out, unsigned n) {
     return events_[interface]->pop_burst(out, n);
   }
@@ -106,25 +118,31 @@ class Dataplane {
   // A request is out and unanswered: run() does not nap (DataplaneLoop::awaiting_reply).
   bool awaiting_reply() const { return loop_->awaiting_reply(); }
   const DataplaneCounters& counters() const { return counters_; }
-  // Any thread (telemetry): the command ring, then each interface's event ring (by index).
+  // Any thread (telemetry): the command ring, then each interface's event ring (by index;
+  // nullptr for an index no table has used yet).
   const SpscRing<TxCommand>& command_ring() const { return commands_; }
-  const SpscRing<DataplaneEvent>& event_ring(l3::InterfaceIndex interface) const {
-    return *events_[interface];
+  const SpscRing<DataplaneEvent>* event_ring(l3::InterfaceIndex interface) const {
+    return interface < ring_view_.size() ? ring_view_[interface] : nullptr;
   }
-  size_t event_ring_count() const { return events_.size(); }
 
  private:
   Dataplane() = default;
   void run();
+  // Event rings for every interface of `tables` that has none yet.
+  std::string create_rings(const l3::InterfaceTable& interfaces);
 
   DataplaneOptions options_;
   std::vector<std::unique_ptr<Port>> port_objects_;
   std::vector<std::unique_ptr<FlowSteering>> steering_;
   std::vector<PortStatus> status_;
-  l3::InterfaceTable interfaces_;
-  l3::RoutingTable routes_;
+  l3::NetworkTables tables_;  // control's copy of the published tables
+  l3::NetworkTablePublisher published_;
+  std::vector<bool> port_ipv6_;  // a port carries IPv6 (its device accepts multicast)
   SpscRing<TxCommand> commands_;
+  unsigned instance_ = 0;
+  // By interface index, l3::kMaxInterfaces of them, never resized (the lcore holds ring_view_).
   std::vector<std::unique_ptr<SpscRing<DataplaneEvent>>> events_;
+  std::vector<SpscRing<DataplaneEvent>*> ring_view_;
   DataplaneCounters counters_;
   std::unique_ptr<DataplaneLoop> loop_;
   std::atomic<bool> stop_{false};

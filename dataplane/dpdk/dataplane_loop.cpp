@@ -23,16 +23,15 @@ bool is_zero(const wire::MacAddress& mac) {
 }  // namespace
 
 DataplaneLoop::DataplaneLoop(const DataplaneLoopConfig& config, std::vector<Port*> ports,
-                             const l3::InterfaceTable& interfaces, const l3::RoutingTable& routes,
-                             SpscRing<TxCommand>& commands,
-                             std::vector<SpscRing<DataplaneEvent>*> events,
+                             l3::NetworkTablePublisher& tables, SpscRing<TxCommand>& commands,
+                             const std::vector<SpscRing<DataplaneEvent>*>& events,
                              DataplaneCounters& counters)
     : config_(config),
       ports_(std::move(ports)),
-      interfaces_(interfaces),
-      routes_(routes),
+      table_source_(tables),
+      table_reader_(tables.register_reader()),
       commands_(commands),
-      events_(std::move(events)),
+      events_(events),
       counters_(counters),
       neighbors_(config.neighbors),
       clocks_(ports_.size()),
@@ -46,17 +45,35 @@ DataplaneLoop::DataplaneLoop(const DataplaneLoopConfig& config, std::vector<Port
   ns_per_tick_ = 1e9 / hz;
   ticks_per_ms_ = static_cast<uint64_t>(hz / 1000) + 1;
   announced_ = !config.announce_on_start;
-  for (const l3::Interface& itf : interfaces_.all()) {
+  server_interfaces_.resize(l3::kMaxInterfaces);
+  adopt_tables(table_source_.acquire(table_reader_), false);
+}
+
+void DataplaneLoop::adopt_tables(const l3::NetworkTables* tables, bool announce_changes) {
+  tables_ = tables;
+  interfaces_ = &tables->interfaces;
+  routes_ = &tables->routes;
+  revisions_.adopt(
+      *interfaces_, neighbors_,
+      [this](const l3::NeighborKey&, const std::optional<TxCommand>& held) {
+        if (held) not_sent(*held, DropReason::kTxNeighborUnresolved);
+      },
+      [this, announce_changes](const l3::Interface& itf) {
+        if (announce_changes) announce(itf);
+      });
+  for (size_t i = 0; i < server_interfaces_.size(); ++i) {
     server::ServerInterface si;
-    si.index = itf.index;
-    si.vrf = itf.vrf;
-    for (const l3::IpPrefix& a : itf.addresses) {
-      if (a.address.version != wire::IpVersion::kV4) continue;
-      si.has_primary_ipv4 = true;  // the first IPv4 address is the primary one
-      si.primary_ipv4 = a.address.v4;
-      break;
+    si.index = static_cast<uint16_t>(i);
+    if (const l3::Interface* itf = interfaces_->find(static_cast<l3::InterfaceIndex>(i))) {
+      si.vrf = itf->vrf;
+      for (const l3::IpPrefix& a : itf->addresses) {
+        if (a.address.version != wire::IpVersion::kV4) continue;
+        si.has_primary_ipv4 = true;  // the first IPv4 address is the primary one
+        si.primary_ipv4 = a.address.v4;
+        break;
+      }
     }
-    server_interfaces_.push_back(si);
+    server_interfaces_[i] = si;
   }
 }
 
@@ -65,6 +82,10 @@ bool DataplaneLoop::poll_once() {
   // Busy ratio: two relaxed counters per pass, a third and one more TSC read per busy pass.
   if (last_poll_tsc_ != 0) DataplaneCounters::add(counters_.lcore_cycles, now - last_poll_tsc_);
   last_poll_tsc_ = now;
+  // The pass's quiescent point: no table of the last pass is held from here on.
+  if (const l3::NetworkTables* t = table_source_.acquire(table_reader_); t != tables_) {
+    adopt_tables(t, config_.announce_on_start);
+  }
   if (!announced_) {
     announced_ = true;
     announce();
@@ -125,7 +146,7 @@ bool DataplaneLoop::rx_stage(uint64_t now_tsc) {
 bool DataplaneLoop::handle_frame(uint16_t port, rte_mbuf* m, uint64_t burst_tsc) {
   const std::span<const uint8_t> frame(rte_pktmbuf_mtod(m, const uint8_t*), m->data_len);
   wire::decode_frame(frame, decode_options_, decoded_);
-  const rx::RxVerdict v = rx::classify(port, decoded_, interfaces_, nd_, counters_);
+  const rx::RxVerdict v = rx::classify(port, decoded_, *interfaces_, nd_, counters_);
   bool kept = false;
   switch (v.action) {
     case rx::RxAction::kNone:
@@ -327,7 +348,8 @@ rx::RxStamp DataplaneLoop::rx_stamp(uint16_t port, const rte_mbuf* m, uint64_t b
 bool DataplaneLoop::push_event(uint16_t interface, const DataplaneEvent& event,
                                bool count_outcome) {
   InterfaceCounters* ic = counters_.interface(interface);
-  if (!events_[interface]->push(event)) {
+  SpscRing<DataplaneEvent>* ring = interface < events_.size() ? events_[interface] : nullptr;
+  if (ring == nullptr || !ring->push(event)) {
     counters_.count(DropReason::kEventRingFull);
     if (count_outcome && ic != nullptr) DataplaneCounters::bump(ic->ntp_rx_dropped);
     return false;
@@ -356,15 +378,15 @@ void DataplaneLoop::execute(const TxCommand& command, uint64_t now_tsc) {
     case TxCommand::Kind::kArpRequest: {
       // Resolve ahead of need: route the target in its VRF and start resolution.
       const wire::IpAddress& target = command.server;
-      const l3::Interface* given = interfaces_.find(command.interface);
-      const auto hop = routes_.lookup(given != nullptr ? given->vrf : command.vrf, target);
+      const l3::Interface* given = interfaces_->find(command.interface);
+      const auto hop = routes_->lookup(given != nullptr ? given->vrf : command.vrf, target);
       if (!hop) {
         counters_.count(DropReason::kTxNoRoute);
         return;
       }
       const auto r = neighbors_.resolve({hop->interface, hop->neighbor}, to_ns(now_tsc));
       if (r.probe != l3::ProbeKind::kNone) {
-        send_probe(*interfaces_.find(hop->interface), hop->neighbor, r.probe,
+        send_probe(*interfaces_->find(hop->interface), hop->neighbor, r.probe,
                    r.mac.value_or(wire::MacAddress{}));
       }
       return;
@@ -381,13 +403,13 @@ void DataplaneLoop::execute(const TxCommand& command, uint64_t now_tsc) {
 
 void DataplaneLoop::send_routed_ntp(const TxCommand& command, uint64_t now_tsc) {
   const wire::IpAddress& server = command.server;
-  const l3::Interface* source = interfaces_.find(command.interface);
-  const auto hop = routes_.lookup(source != nullptr ? source->vrf : command.vrf, server);
+  const l3::Interface* source = interfaces_->find(command.interface);
+  const auto hop = routes_->lookup(source != nullptr ? source->vrf : command.vrf, server);
   if (!hop) {
     not_sent(command, DropReason::kTxNoRoute);
     return;
   }
-  const l3::Interface& egress = *interfaces_.find(hop->interface);
+  const l3::Interface& egress = *interfaces_->find(hop->interface);
   const auto src = (source != nullptr ? *source : egress).source_for(server);
   if (!src) {
     not_sent(command, DropReason::kTxNoSourceAddress);
@@ -499,22 +521,24 @@ void DataplaneLoop::send_probe(const l3::Interface& itf, const wire::IpAddress& 
 }
 
 void DataplaneLoop::announce() {
-  for (const l3::Interface& itf : interfaces_.all()) {
-    for (const l3::IpPrefix& p : itf.addresses) {
-      rte_mbuf* m = alloc_tx(itf.port);
-      if (m == nullptr) return;
-      const std::span<uint8_t> out(rte_pktmbuf_mtod(m, uint8_t*), rte_pktmbuf_tailroom(m));
-      size_t len = 0;
-      if (p.version() == wire::IpVersion::kV4) {
-        len = wire::encode_gratuitous_arp(out, ethernet(itf, {}), itf.mac, p.address.v4);
-      } else {
-        // Unsolicited NA (RFC 4861 section 7.2.6) so that neighbours update their caches.
-        len = wire::encode_neighbor_advertisement(
-            out, ethernet(itf, wire::ipv6_multicast_mac(wire::kAllNodesMulticast)), p.address.v6,
-            wire::kAllNodesMulticast, p.address.v6, {false, false, true});
-      }
-      finish_and_send(itf.port, m, len);
+  for (const l3::Interface& itf : interfaces_->all()) announce(itf);
+}
+
+void DataplaneLoop::announce(const l3::Interface& itf) {
+  for (const l3::IpPrefix& p : itf.addresses) {
+    rte_mbuf* m = alloc_tx(itf.port);
+    if (m == nullptr) return;
+    const std::span<uint8_t> out(rte_pktmbuf_mtod(m, uint8_t*), rte_pktmbuf_tailroom(m));
+    size_t len = 0;
+    if (p.version() == wire::IpVersion::kV4) {
+      len = wire::encode_gratuitous_arp(out, ethernet(itf, {}), itf.mac, p.address.v4);
+    } else {
+      // Unsolicited NA (RFC 4861 section 7.2.6) so that neighbours update their caches.
+      len = wire::encode_neighbor_advertisement(
+          out, ethernet(itf, wire::ipv6_multicast_mac(wire::kAllNodesMulticast)), p.address.v6,
+          wire::kAllNodesMulticast, p.address.v6, {false, false, true});
     }
+    finish_and_send(itf.port, m, len);
   }
 }
 
@@ -524,7 +548,7 @@ void DataplaneLoop::not_sent(const TxCommand& command, DropReason reason) {
   DataplaneEvent event;
   event.kind = DataplaneEvent::Kind::kNtpNotSent;
   event.cookie = command.cookie;
-  const l3::Interface* itf = interfaces_.find(command.interface);
+  const l3::Interface* itf = interfaces_->find(command.interface);
   if (InterfaceCounters* ic = itf != nullptr ? counters_.interface(itf->index) : nullptr) {
     DataplaneCounters::bump(ic->ntp_tx_failed);
   }
@@ -576,7 +600,7 @@ void DataplaneLoop::timers(uint64_t now_tsc) {
   neighbors_.advance(
       to_ns(now_tsc),
       [&](const l3::NeighborKey& key, l3::ProbeKind kind, const wire::MacAddress& mac) {
-        send_probe(*interfaces_.find(key.interface), key.ip, kind, mac);
+        send_probe(*interfaces_->find(key.interface), key.ip, kind, mac);
       },
       [&](const l3::NeighborKey&, const std::optional<TxCommand>& held) {
         if (held) not_sent(*held, DropReason::kTxNeighborUnresolved);

@@ -23,6 +23,7 @@
 #include "dataplane/dpdk/spsc_ring.hpp"
 #include "dataplane/l3/interface_table.hpp"
 #include "dataplane/l3/neighbor_cache.hpp"
+#include "dataplane/l3/network_tables.hpp"
 #include "dataplane/l3/routing_table.hpp"
 #include "dataplane/rx/drop_reason.hpp"
 #include "dataplane/rx/nic_clock_regression.hpp"
@@ -38,7 +39,9 @@
 namespace wiretime::dpdk {
 
 struct DataplaneLoopConfig {
-  bool announce_on_start = true;  // gratuitous ARP / unsolicited NA for every address
+  // Gratuitous ARP / unsolicited NA for every address at start, and for the interfaces a new
+  // L3 table adds or changes.
+  bool announce_on_start = true;
   l3::NeighborCacheConfig neighbors;
   // The server's interleaved-mode store (RFC 9769): 16 bytes per entry, allocated once here;
   // 0 answers every request in basic mode.
@@ -51,12 +54,13 @@ class DataplaneLoop {
   // Frames prefetched ahead of the one being handled (l3fwd's PREFETCH_OFFSET).
   static constexpr uint16_t kPrefetchOffset = 3;
 
-  // Everything is owned elsewhere (the Dataplane facade) and outlives the loop. `events` has
-  // one ring per interface, indexed by interface index.
+  // Everything is owned elsewhere (the Dataplane facade) and outlives the loop. `tables` has a
+  // table published; the loop reads the current one from the start of each pass to its end
+  // (its quiescent point). `events` holds l3::kMaxInterfaces ring pointers by interface index,
+  // never resized: a ring is set before any table naming its interface is published.
   DataplaneLoop(const DataplaneLoopConfig& config, std::vector<Port*> ports,
-                const l3::InterfaceTable& interfaces, const l3::RoutingTable& routes,
-                SpscRing<TxCommand>& commands, std::vector<SpscRing<DataplaneEvent>*> events,
-                DataplaneCounters& counters);
+                l3::NetworkTablePublisher& tables, SpscRing<TxCommand>& commands,
+                const std::vector<SpscRing<DataplaneEvent>*>& events, DataplaneCounters& counters);
 
   // One pass: RX on every queue, TX commands, timers. True if there was anything to do.
   bool poll_once();
@@ -124,12 +128,17 @@ class DataplaneLoop {
   void send_probe(const l3::Interface& itf, const wire::IpAddress& neighbor, l3::ProbeKind kind,
                   const wire::MacAddress& mac);
   void announce();
+  void announce(const l3::Interface& itf);
   void not_sent(const TxCommand& command, DropReason reason);
   rte_mbuf* alloc_tx(uint16_t port);
   // Appends `len` built bytes and sends; returns the TSC read right before the burst, 0 on failure.
   uint64_t finish_and_send(uint16_t port, rte_mbuf* m, size_t len);
   bool push_event(uint16_t interface, const DataplaneEvent& event, bool count_outcome);
   wire::EthernetSpec ethernet(const l3::Interface& itf, const wire::MacAddress& dst) const;
+
+  // A newly published L3 table: neighbours of changed interfaces forgotten, the server's
+  // interface view rebuilt, changed interfaces' addresses announced.
+  void adopt_tables(const l3::NetworkTables* tables, bool announce_changes);
 
   // Timers.
   void timers(uint64_t now_tsc);
@@ -141,10 +150,14 @@ class DataplaneLoop {
 
   DataplaneLoopConfig config_;
   std::vector<Port*> ports_;
-  const l3::InterfaceTable& interfaces_;
-  const l3::RoutingTable& routes_;
+  l3::NetworkTablePublisher& table_source_;
+  size_t table_reader_ = 0;
+  const l3::NetworkTables* tables_ = nullptr;  // this pass's
+  const l3::InterfaceTable* interfaces_ = nullptr;
+  const l3::RoutingTable* routes_ = nullptr;
+  l3::NeighborRevisions revisions_;
   SpscRing<TxCommand>& commands_;
-  std::vector<SpscRing<DataplaneEvent>*> events_;
+  const std::vector<SpscRing<DataplaneEvent>*>& events_;
   DataplaneCounters& counters_;
   l3::NeighborCache<TxCommand> neighbors_;
   std::vector<PortClock> clocks_;
@@ -165,7 +178,7 @@ class DataplaneLoop {
   // Server.
   const clock::PublishedClock* clock_ = nullptr;
   const server::PublishedServer* server_state_ = nullptr;
-  std::vector<server::ServerInterface> server_interfaces_;  // by interface index
+  std::vector<server::ServerInterface> server_interfaces_;  // by interface index, kMaxInterfaces
   server::ServerSnapshot snapshot_;  // read once per burst that holds a request
   server::InterleavedStore interleaved_;
   const server::PublishedAccess* access_state_ = nullptr;

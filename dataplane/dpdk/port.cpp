@@ -105,10 +105,7 @@ std::string Port::open(const PortSpec& spec) {
     std::memcpy(a.addr_bytes, extra.bytes.data(), extra.bytes.size());
     if (rte_eth_dev_mac_addr_add(id_, &a, 0) != 0) notes_ += "extra MAC not programmed; ";
   }
-  if (spec.multicast) {
-    rc = rte_eth_allmulticast_enable(id_);
-    if (rc != 0 && rc != -ENOTSUP) notes_ += "all-multicast refused; ";
-  }
+  if (spec.multicast && !enable_multicast()) notes_ += "all-multicast refused; ";
   if (spec.timesync) timesync_ = rte_eth_timesync_enable(id_) == 0;
 
   timestamp_offset_ = rte_mbuf_dynfield_lookup(RTE_MBUF_DYNFIELD_TIMESTAMP_NAME, nullptr);
@@ -158,6 +155,14 @@ bool Port::read_timesync_clock(uint64_t& ns) const {
   if (rte_eth_timesync_read_time(id_, &ts) != 0) return false;
   ns = static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);
   return true;
+}
+
+bool Port::enable_multicast() {
+  if (multicast_) return true;
+  const int rc = rte_eth_allmulticast_enable(id_);
+  // -ENOTSUP: the PMD filters nothing by multicast (af_packet), so it is on anyway.
+  multicast_ = rc == 0 || rc == -ENOTSUP;
+  return multicast_;
 }
 
 }  // namespace wiretime::dpdk

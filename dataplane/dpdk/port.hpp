@@ -58,6 +58,10 @@ class Port {
   bool timesync_enabled() const { return timesync_; }
   // Notes on what the port could not do (MAC override refused, ...), for the log.
   const std::string& notes() const { return notes_; }
+  // Accept multicast from now on (a commit gave an interface of this port IPv6): control
+  // thread, while the lcore polls. False when the device refuses.
+  bool enable_multicast();
+  bool multicast() const { return multicast_; }
 
   uint16_t rx_burst(rte_mbuf** mbufs, uint16_t n) const {
     return rte_eth_rx_burst(id_, 0, mbufs, n);
@@ -91,6 +95,7 @@ class Port {
   std::string name_;
   std::string driver_;
   std::string notes_;
+  bool multicast_ = false;
   uint16_t rx_queues_ = 1;
   NicStampKind stamp_kind_ = NicStampKind::kNone;
   bool timesync_ = false;

@@ -1,5 +1,7 @@
 #include "dataplane/l3/interface_table.hpp"
 
+#include <algorithm>
+
 #include "dataplane/wire/neighbor_discovery.hpp"
 
 namespace wiretime::l3 {
@@ -44,11 +46,29 @@ size_t count_ports(const std::vector<InterfaceSpec>& spec) {
   return n;
 }
 
+namespace {
+
+// What makes two tables' interfaces the same for the neighbours learned on it.
+bool same_definition(const Interface& a, const std::string& a_vrf, const Interface& b,
+                     const std::string& b_vrf) {
+  return a.name == b.name && a.port == b.port && a.vlan == b.vlan && a_vrf == b_vrf &&
+         a.mac == b.mac && a.addresses == b.addresses;
+}
+
+}  // namespace
+
 std::string InterfaceTable::build(const std::vector<InterfaceSpec>& spec,
-                                  const std::vector<wire::MacAddress>& port_macs) {
+                                  const std::vector<wire::MacAddress>& port_macs,
+                                  const InterfaceTable* previous) {
   interfaces_.clear();
+  slot_.clear();
   ports_.clear();
   vrf_names_.assign(1, "");
+  revision_ = 0;
+  if (previous != nullptr) {
+    vrf_names_ = previous->vrf_names_;
+    revision_ = previous->revision_;
+  }
   if (spec.size() > 0xffff) return "too many interfaces";
   if (port_macs.size() != count_ports(spec)) return "one MAC per port interface is needed";
   // Ports first (their numbers are their order), so sub-interfaces can name any of them.
@@ -59,6 +79,26 @@ std::string InterfaceTable::build(const std::vector<InterfaceSpec>& spec,
   }
   port_count_ = next_port;
   ports_.resize(port_count_);
+  // Indices: kept from `previous` by name, else the lowest one free in this table.
+  std::vector<InterfaceIndex> index_of(spec.size(), 0);
+  std::vector<bool> taken;
+  std::vector<bool> placed(spec.size(), false);
+  for (size_t i = 0; i < spec.size() && previous != nullptr; ++i) {
+    if (const Interface* old = previous->find_by_name(spec[i].name)) {
+      index_of[i] = old->index;
+      if (taken.size() <= old->index) taken.resize(old->index + 1u, false);
+      taken[old->index] = true;
+      placed[i] = true;
+    }
+  }
+  size_t next_free = 0;
+  for (size_t i = 0; i < spec.size(); ++i) {
+    if (placed[i]) continue;
+    while (next_free < taken.size() && taken[next_free]) ++next_free;
+    index_of[i] = static_cast<InterfaceIndex>(next_free);
+    if (taken.size() <= next_free) taken.resize(next_free + 1, false);
+    taken[next_free] = true;
+  }
   for (size_t i = 0; i < spec.size(); ++i) {
     const InterfaceSpec& s = spec[i];
     if (s.name.empty()) return "interface " + std::to_string(i) + " has no name";
@@ -66,7 +106,7 @@ std::string InterfaceTable::build(const std::vector<InterfaceSpec>& spec,
       if (spec[j].name == s.name) return "interface name " + s.name + " is used twice";
     }
     Interface itf;
-    itf.index = static_cast<InterfaceIndex>(i);
+    itf.index = index_of[i];
     itf.name = s.name;
     itf.vlan = s.vlan;
     if (s.vlan > 4094) return s.name + ": VLAN " + std::to_string(s.vlan) + " is outside 1..4094";
@@ -103,7 +143,17 @@ std::string InterfaceTable::build(const std::vector<InterfaceSpec>& spec,
     }
     itf.addresses = s.addresses;
     itf.link_local = wire::link_local_from_mac(itf.mac);
+    const Interface* old = previous != nullptr ? previous->find_by_name(s.name) : nullptr;
+    itf.revision = old != nullptr && same_definition(*old, previous->vrf_name(old->vrf), itf, s.vrf)
+                       ? old->revision
+                       : ++revision_;
     interfaces_.push_back(std::move(itf));
+  }
+  std::sort(interfaces_.begin(), interfaces_.end(),
+            [](const Interface& a, const Interface& b) { return a.index < b.index; });
+  slot_.assign(taken.size(), 0);
+  for (size_t i = 0; i < interfaces_.size(); ++i) {
+    slot_[interfaces_[i].index] = static_cast<uint16_t>(i + 1);
   }
   return {};
 }

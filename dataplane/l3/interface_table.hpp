@@ -1,6 +1,7 @@
 // The L3 interface and VRF model: what each interface is (port, 802.1Q VLAN, MAC, addresses)
-// and which VRF (`vpn-instance`) it belongs to. Built once at start-up from a NetworkSpec; the
-// dataplane then only reads it (lookups do not allocate). Pure.
+// and which VRF (`vpn-instance`) it belongs to. Built by control from a NetworkSpec at start-up
+// and after each commit that changes it (dataplane/l3/network_tables.hpp); the dataplane only
+// reads it (lookups do not allocate). Pure.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +28,7 @@ struct InterfaceSpec {
   std::string vrf;                      // vpn-instance name; empty: public network
   std::optional<wire::MacAddress> mac;  // override; default: the port's MAC
   std::vector<IpPrefix> addresses;      // IPv4 and IPv6
+  bool operator==(const InterfaceSpec&) const = default;
 };
 
 struct StaticRouteSpec {
@@ -34,6 +36,7 @@ struct StaticRouteSpec {
   IpPrefix prefix;
   wire::IpAddress next_hop;
   std::string interface;  // optional: restricts the next hop to this interface
+  bool operator==(const StaticRouteSpec&) const = default;
 };
 
 struct NetworkSpec {
@@ -56,6 +59,9 @@ struct Interface {
   // interface has IPv6 addresses.
   wire::Ipv6Address link_local;
   bool has_ipv6 = false;
+  // Changes whenever the interface's definition (port, VLAN, VRF, MAC, addresses) changes from
+  // one table to the next: what the lcore learned about its neighbours is dropped then.
+  uint32_t revision = 0;
 
   // One of our addresses (or the link-local one).
   bool owns(const wire::IpAddress& a) const;
@@ -70,13 +76,21 @@ class InterfaceTable {
   // Resolves names and checks the spec: unique names, parent exists and is a port, unique
   // (port, VLAN), VLAN 1..4094. `port_macs[i]` is the MAC of the i-th port interface in spec
   // order (a port interface is one without a parent). Empty string on success.
+  // With `previous` (the table this one replaces), an interface keeps its index and revision
+  // when its name and definition stay, and a VRF keeps its id: indices and ids held elsewhere
+  // (event rings, counters, neighbour entries, associations) stay valid across a swap. New
+  // interfaces take the lowest index free in this table.
   std::string build(const std::vector<InterfaceSpec>& spec,
-                    const std::vector<wire::MacAddress>& port_macs);
+                    const std::vector<wire::MacAddress>& port_macs,
+                    const InterfaceTable* previous = nullptr);
 
+  // In index order; indices may have gaps (removed interfaces).
   const std::vector<Interface>& all() const { return interfaces_; }
   const Interface* find(InterfaceIndex index) const {
-    return index < interfaces_.size() ? &interfaces_[index] : nullptr;
+    return index < slot_.size() && slot_[index] != 0 ? &interfaces_[slot_[index] - 1] : nullptr;
   }
+  // One past the highest index in use.
+  size_t index_limit() const { return slot_.size(); }
   const Interface* find_by_name(const std::string& name) const;
   // The interface a frame received on `port` with outer VLAN `vlan` (kNoVlan if untagged) is for.
   const Interface* find_by_port_vlan(uint16_t port, uint16_t vlan) const;
@@ -88,8 +102,12 @@ class InterfaceTable {
   const std::vector<InterfaceIndex>& ports() const { return ports_; }
 
  private:
-  std::vector<Interface> interfaces_;
-  std::vector<std::string> vrf_names_{""};  // id 0: the public network
+  std::vector<Interface> interfaces_;  // sorted by index
+  std::vector<uint16_t> slot_;         // index -> position in interfaces_ + 1, 0: none
+  uint32_t revision_ = 0;              // the highest revision handed out
+  // id 0: the public network. A table built from a previous one keeps its names (and so
+  // their ids), even those no interface uses any more.
+  std::vector<std::string> vrf_names_{""};
   std::vector<InterfaceIndex> ports_;
   size_t port_count_ = 0;
 };

@@ -173,6 +173,20 @@ class NeighborCache {
     }
   }
 
+  // Drops every entry `pred(key)` selects (an interface that changed or went away), handing
+  // its parked packet, if any, to on_removed(key, held).
+  template <typename Pred, typename OnRemoved>
+  void forget_if(Pred&& pred, OnRemoved&& on_removed) {
+    for (size_t i = 0; i < entries_.size();) {
+      if (!pred(entries_[i].key)) {
+        ++i;
+        continue;
+      }
+      on_removed(entries_[i].key, entries_[i].held);
+      remove(i);
+    }
+  }
+
   const Entry* lookup(const NeighborKey& key) const {
     for (const Entry& e : entries_) {
       if (e.key == key) return &e;

@@ -1,8 +1,6 @@
 // The server's authentication keys as the lcores see them: an immutable table built by control
-// (control/daemon/server_keys_publisher.*) and published by pointer swap, with a grace period
-// before an old table is freed (quiescent-state reclamation): each reader records the
-// generation it last loaded; a replaced table is freed once every reader has loaded a later
-// one. Readers do two atomic loads and one store per burst, never a lock or an allocation.
+// (control/daemon/server_keys_publisher.*) and published by pointer swap with a grace period
+// (dataplane/rcu/quiescent_publisher.hpp): no lock or allocation on the reader side.
 #pragma once
 
 #include <array>
@@ -15,6 +13,7 @@
 #include <vector>
 
 #include "dataplane/auth/mac_algorithm.hpp"
+#include "dataplane/rcu/quiescent_publisher.hpp"
 
 namespace wiretime::server {
 
@@ -45,34 +44,7 @@ class ServerKeyTable {
   bool required_ = false;
 };
 
-class ServerKeyPublisher {
- public:
-  static constexpr size_t kMaxReaders = 16;
-
-  ServerKeyPublisher();
-  ~ServerKeyPublisher();
-  ServerKeyPublisher(const ServerKeyPublisher&) = delete;
-  ServerKeyPublisher& operator=(const ServerKeyPublisher&) = delete;
-
-  // Reader side. A reader (an lcore, the socket server) takes a slot once, before it runs;
-  // acquire() returns the current table, valid until the same reader's next acquire().
-  // nullptr when nothing was published (no authentication: MACs are refused).
-  size_t register_reader();
-  const ServerKeyTable* acquire(size_t reader);
-
-  // Writer side (one thread, control): replaces the table and frees the replaced tables no
-  // reader can still hold. reclaim() frees them later (call it periodically).
-  void publish(std::unique_ptr<const ServerKeyTable> table);
-  void reclaim();
-  size_t retired() const { return retired_.size(); }  // tables awaiting their grace period
-
- private:
-  std::atomic<const ServerKeyTable*> current_{nullptr};
-  std::atomic<uint64_t> generation_{1};
-  std::array<std::atomic<uint64_t>, kMaxReaders> seen_{};  // 0: free slot
-  std::atomic<size_t> readers_{0};
-  std::unique_ptr<const ServerKeyTable> owned_;  // the current table
-  std::vector<std::pair<uint64_t, std::unique_ptr<const ServerKeyTable>>> retired_;
-};
+// The keys reach the lcores by pointer swap with a grace period (rcu/quiescent_publisher.hpp).
+using ServerKeyPublisher = rcu::QuiescentPublisher<ServerKeyTable>;
 
 }  // namespace wiretime::server

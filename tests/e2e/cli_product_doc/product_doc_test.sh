@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Issue 5, end to end: the product document's "Configuring the NTP Client/Server Mode"
 # procedure, typed as written (lab address and interface name filled in) into wiretime-cli on
-# stdin against a running wiretimed that starts with no NTP configuration; chronyd -x serves
+# stdin against a running wiretimed that starts from an inventory-only file (the port, no
+# address, no NTP configuration), after the section-12 lines for its interface (`interface
+# GE1/0/1`, `ip address ...`: on DPDK they reach the running dataplane, issue 10 item 3; the
+# socket backend leaves the address to the kernel and says so in its log); chronyd -x serves
 # the host clock in the server namespace. Passes when `display ntp sessions` shows the server
 # as master and `display ntp status` says synchronized (within 120 s), a line naming an
 # interface outside the inventory is refused, and - restart check - wiretimed stopped and
@@ -39,10 +42,18 @@ for i in "${!procedure[@]}"; do
   esac
 done
 
+# The section-12 lines for the procedure's interface, typed in the same session before it.
+l3_lines=("interface GE1/0/1" "ip address $WT_CLIENT_IP $WT_PREFIX_LEN" "quit")
+
 sync_setup "p$$"
 [ "$backend" = socket ] && ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
 sync_start_chronyd chronyd "$WT_SERVER_IP"
-sync_write_config "$WT_DIR/wiretimed.yaml" "$backend" 3 10  # no server: the CLI adds it
+# Inventory only: no address, no server (the CLI adds both).
+wt_lab_wiretimed_yaml backend="$backend" offset=5000000 frequency=20000 \
+  measurements="$WT_DIR/measurements.log" tracking="$WT_DIR/tracking.log" interfaces="
+  - name: GE1/0/1
+    devargs: net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0" >"$WT_DIR/wiretimed.yaml"
+grep -Eq "ipv4|ipv6" "$WT_DIR/wiretimed.yaml" && fail "the start-up file is not inventory-only"
 sock=$WT_DIR/wiretimed.sock
 
 # start_daemon LOG: wiretimed with its management socket, in the client namespace.
@@ -52,7 +63,8 @@ start_daemon() {
   SYNC_DAEMON_PID=$WT_LAST_PID
   DAEMON_OUT=$WT_DIR/$1
   local i
-  for i in $(seq 100); do
+  # EAL start-up can take a minute on a loaded machine.
+  for i in $(seq 1800); do
     # A SIGKILLed daemon leaves its socket file behind: wait for an answer, not for the file.
     [ -S "$sock" ] && cli -c "display current-configuration" >/dev/null 2>&1 && return 0
     kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || break
@@ -91,12 +103,19 @@ wait_master() {
   fail "server not master / clock not synchronized within $1 s"
 }
 
-echo "== $backend backend: the product document's procedure on stdin"
+echo "== $backend backend: the interface's section-12 lines and the product document's procedure on stdin"
 start_daemon wiretimed.out
-printf '%s\n' "${procedure[@]}" | sed 's/^/   > /'
-printf '%s\n' "${procedure[@]}" | cli - >"$WT_DIR/cli.out" 2>&1 || {
+typed=("${procedure[0]}" "${l3_lines[@]}" "${procedure[@]:1}")
+printf '%s\n' "${typed[@]}" | sed 's/^/   > /'
+printf '%s\n' "${typed[@]}" | cli - >"$WT_DIR/cli.out" 2>&1 || {
   cat "$WT_DIR/cli.out"; fail "wiretime-cli refused the procedure"; }
 grep -q "unsync-max-poll-interval" "$WT_DIR/wiretimed.yaml" || fail "commit did not rewrite the file"
+grep -q "ipv4-addresses" "$WT_DIR/wiretimed.yaml" || fail "commit did not save the interface address"
+# The control thread answers the commit, then hands the tables over: give it a moment.
+l3_said="L3 change of the commit not applied: the socket backend"
+[ "$backend" = dpdk ] && l3_said="L3 tables replaced"
+for i in $(seq 50); do grep -q "$l3_said" "$DAEMON_OUT" && break; sleep 0.1; done
+grep -q "$l3_said" "$DAEMON_OUT" || { cat "$DAEMON_OUT"; fail "no '$l3_said' in the daemon's log"; }
 cp "$WT_DIR/wiretimed.yaml" "$WT_DIR/committed.yaml"
 wait_master 120
 

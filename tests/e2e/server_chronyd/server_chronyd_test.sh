@@ -11,16 +11,18 @@
 # With `ipv6` the client reaches wiretime over IPv6 (2001:db8::1 -> 2001:db8::2; wiretime still
 # syncs to its upstream over IPv4) and the server is turned on the way an operator does it:
 # through wiretime-cli on the running daemon (`undo ntp ipv6 server disable`, `ntp ipv6 server
-# source-address 2001:db8::2`, `commit`); every request it serves is then an IPv6 one (IPv4
+# source-address 2001:db8::2`, `commit`; on DPDK the same commit gives GE1/0/1 its IPv6 address,
+# which reaches the running dataplane); every request it serves is then an IPv6 one (IPv4
 # serving stays off).
 # With `vlan` (DPDK only) the client sits behind VLAN 100 and wiretime serves sub-interface
-# GE1/0/1.100 (198.18.100.2; `ntp server source-interface GE1/0/1.100`); the lab kernel has no
+# GE1/0/1.100 (198.18.100.2; the sub-interface, its address and `ntp server source-interface
+# GE1/0/1.100` committed through wiretime-cli, 6th argument, into the running daemon); the lab kernel has no
 # VLAN devices, so tests/e2e/wiretimed_l3's userspace tagger (5th argument) carries the VLAN in
 # the client's namespace. Its wake-ups add tens of us of asymmetric delay (up to ~100 us,
 # wiretimed_l3's comment), so this variant's offset rule is 100 us (80 %) / 200 us (90 %), not
 # 20/40: it proves tagged requests are answered tagged, not the accuracy.
 # Usage: server_chronyd_test.sh WIRETIMED dpdk|socket [basic|xleave]
-#   [ipv4 | ipv6 WIRETIME_CLI | vlan VLAN_TAGGER].
+#   [ipv4 | ipv6 WIRETIME_CLI | vlan VLAN_TAGGER WIRETIME_CLI].
 # ~45 s (up to ~90 s under heavy load). Exit 77 without root, `ip netns` or chronyd.
 set -euo pipefail
 binary=${1:?usage: $0 PATH/TO/wiretimed dpdk|socket [basic|xleave] [ipv4|ipv6 PATH/TO/wiretime-cli]}
@@ -28,6 +30,7 @@ backend=${2:-dpdk}
 mode=${3:-basic}
 family=${4:-ipv4}
 cli_bin=${5:-}
+vlan_cli=${6:-}  # vlan: wiretime-cli (argument 5 is the tagger)
 [ "$family" = ipv4 ] || [ -x "$cli_bin" ] || { echo "FAIL: the $family variant needs its helper"; exit 1; }
 source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
 # 80 % of the samples within 20 us and 90 % within 40 us on both backends. Socket backend: T2 is
@@ -61,11 +64,15 @@ if [ "$family" = ipv6 ]; then
       "net.ipv6.conf.$WT_VETH_CLI.disable_ipv6=0"
     ip -n "$WT_NS_CLI" addr add "$served_ip/64" dev "$WT_VETH_CLI" nodad
   fi
-  interfaces=(interfaces="
+  # DPDK: the IPv6 address is committed with the server commands below, into the running
+  # dataplane (issue 10 item 3); the socket backend listens on the file's IPv6 addresses.
+  if [ "$backend" = socket ]; then
+    interfaces=(interfaces="
   - name: GE1/0/1
     devargs: net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0
     ipv4: $WT_CLIENT_IP/$WT_PREFIX_LEN
     ipv6: [$served_ip/64]")
+  fi
 fi
 
 if [ "$family" = vlan ]; then
@@ -91,14 +98,7 @@ if [ "$family" = vlan ]; then
   WT_PIDS+=($!)
   ip -n "$WT_NS_SRV" addr add 198.18.100.1/24 dev "wsv$WT_TAG"
   ip netns exec "$WT_NS_SRV" sysctl -qw "net.ipv4.conf.wsv$WT_TAG.arp_accept=1"
-  interfaces=(interfaces="
-  - name: GE1/0/1
-    devargs: net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0
-    ipv4: $WT_CLIENT_IP/$WT_PREFIX_LEN
-  - name: GE1/0/1.100
-    parent: GE1/0/1
-    vlan: 100
-    ipv4: $served_ip/24")
+  # The sub-interface and its serving come through wiretime-cli on the running daemon (below).
   limit_us=100
   hard_us=200
 fi
@@ -115,7 +115,7 @@ fi
 YAML
   case $family in
     ipv4) printf '  server-disable: false\n  server-source-interfaces: [GE1/0/1]\n' ;;
-    vlan) printf '  server-disable: false\n  server-source-interfaces: [GE1/0/1.100]\n' ;;
+    vlan) printf '  server-disable: false\n' ;;
   esac
 } >"$WT_DIR/wiretimed.yaml"
 
@@ -135,6 +135,7 @@ sleep 10
 if [ "$family" = ipv6 ]; then
   # The operator's way: commit the IPv6 server on the running daemon.
   commands="system-view; undo ntp ipv6 server disable; ntp ipv6 server source-address $served_ip; commit"
+  [ "$backend" = dpdk ] && commands="system-view; interface GE1/0/1; ipv6 enable; ipv6 address $served_ip 64; quit; ${commands#system-view; }"
   echo "   wiretime-cli: $commands"
   "$cli_bin" --socket "$WT_DIR/wiretimed.sock" -c "$commands" >"$WT_DIR/cli.out" 2>&1 ||
     { cat "$WT_DIR/cli.out"; fail "wiretime-cli refused the IPv6 server commands"; }
@@ -147,6 +148,19 @@ if [ "$family" = ipv6 ]; then
   done
   grep "server:" "$WT_DIR/wiretimed.out" | sed 's/^/   | /'
   [ "$listening" = 1 ] || fail "the committed IPv6 server did not start listening"
+fi
+
+if [ "$family" = vlan ]; then
+  # The sub-interface committed into the running dataplane (issue 10 item 3), then served.
+  commands="system-view; interface GE1/0/1.100; dot1q termination vid 100; ip address $served_ip 24; quit; ntp server source-interface GE1/0/1.100; commit"
+  echo "   wiretime-cli: $commands"
+  "$vlan_cli" --socket "$WT_DIR/wiretimed.sock" -c "$commands" >"$WT_DIR/cli.out" 2>&1 ||
+    { cat "$WT_DIR/cli.out"; fail "wiretime-cli refused the sub-interface commands"; }
+  for _ in $(seq 20); do
+    grep -q "L3 tables replaced" "$WT_DIR/wiretimed.out" && break
+    sleep 0.5
+  done
+  grep -q "L3 tables replaced" "$WT_DIR/wiretimed.out" || fail "the sub-interface did not reach the dataplane"
 fi
 
 # The client: chronyd -x (never touches the clock), its own files, command socket in WT_DIR.

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # e2e d/e/f through wiretimed (DPDK backend, routed dataplane): the virtual clock starts +5 ms
-# and +20 ppm off and is disciplined against chronyd (serving the host clock, the truth):
+# and +20 ppm off and is disciplined against chronyd (serving the host clock, the truth). The
+# daemon starts from the inventory (ports) and its servers; the L3 side (addresses, the
+# sub-interface, VRF bindings) is committed through wiretime-cli into the live daemon (issue 10
+# item 3), and the 100 s run starts at that commit:
 #   ipv6: one server at 2001:db8::1 (neighbour discovery both ways; the server's kernel also
 #         gets an answer to an ICMPv6 echo)
 #   vlan: the server behind VLAN 100, reached through sub-interface GE1/0/1.100 (the lab kernel
@@ -13,15 +16,17 @@
 # received is in exactly one counter, and the lab is torn down. Exit 77 (skip) without root,
 # `ip netns` or chronyd. With WIRETIME_CLI, the vrf run also asks the daemon's management
 # socket: `display ntp sessions` lists the two sessions, `display ntp sessions verbose` their
-# timestamp source, `display interface brief` both interfaces up.
-# Usage: l3_sync_test.sh WIRETIMED ipv6|vlan|vrf [VLAN_TAGGER [WIRETIME_CLI]]
+# timestamp source, `display interface brief` both interfaces up; then a live commit moves
+# GE1/0/2 (blue) to another address while GE1/0/1 (red) keeps synchronising: red's samples
+# keep their pace (no gap beyond two poll intervals), blue's resume from the new address.
+# Usage: l3_sync_test.sh WIRETIMED ipv6|vlan|vrf VLAN_TAGGER WIRETIME_CLI
 # (VLAN_TAGGER: the vlan_tagger helper built from this folder; the vlan run needs it.)
 set -euo pipefail
-usage="usage: $0 PATH/TO/wiretimed ipv6|vlan|vrf [PATH/TO/vlan_tagger [PATH/TO/wiretime-cli]]"
+usage="usage: $0 PATH/TO/wiretimed ipv6|vlan|vrf PATH/TO/vlan_tagger PATH/TO/wiretime-cli"
 binary=${1:?$usage}
 scenario=${2:?$usage}
 tagger=${3:-}
-cli=${4:-}
+cli=${4:?$usage}
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../wiretimed_sync/sync_lib.sh"
 
@@ -45,6 +50,7 @@ l3_chronyd() {
 
 vdevs="\"--vdev\", \"net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0\""
 reference=""
+vpns=""
 case $scenario in
   ipv6)
     ip netns exec "$WT_NS_SRV" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
@@ -53,8 +59,8 @@ case $scenario in
     l3_chronyd "$WT_NS_SRV" chronyd 1 2001:db8::1
     interfaces="
   - name: GE1/0/1
-    devargs: net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0
-    ipv6: [2001:db8::2/64]"
+    devargs: net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0"
+    l3_lines=("interface GE1/0/1" "ipv6 enable" "ipv6 address 2001:db8::2 64" "quit")
     servers="
     - address: 2001:db8::1"
     reference=2001:db8::1
@@ -89,15 +95,13 @@ case $scenario in
     l3_chronyd "$WT_NS_SRV" chronyd 1 198.18.100.1
     interfaces="
   - name: GE1/0/1
-    devargs: net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0
-    ipv4: 198.18.0.2/24
-  - name: GE1/0/1.100
-    parent: GE1/0/1
-    vlan: 100
-    ipv4: 198.18.100.2/24"
+    devargs: net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0"
+    l3_lines=("interface GE1/0/1" "ip address 198.18.0.2 24" "quit"
+      "interface GE1/0/1.100" "dot1q termination vid 100" "ip address 198.18.100.2 24" "quit")
+    # Reached through the sub-interface's connected route (a source-interface naming it would
+    # need the sub-interface in the start-up file).
     servers="
-    - address: 198.18.100.1
-      source-interface: GE1/0/1.100"
+    - address: 198.18.100.1"
     reference=198.18.100.1
     ;;
   vrf)
@@ -120,12 +124,18 @@ case $scenario in
     interfaces="
   - name: GE1/0/1
     devargs: net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0
-    vpn-instance: red
-    ipv4: 198.18.1.2/24
   - name: GE1/0/2
-    devargs: net_af_packet1,iface=wcb$tag,qdisc_bypass=0
-    vpn-instance: blue
-    ipv4: 198.18.1.2/24"
+    devargs: net_af_packet1,iface=wcb$tag,qdisc_bypass=0"
+    # The VPN instances are defined in the file (its servers name them); the bindings and
+    # addresses come through the CLI.
+    vpns="
+  vpn-instances:
+    - name: red
+      ipv4-family: true
+    - name: blue
+      ipv4-family: true"
+    l3_lines=("interface GE1/0/1" "ip binding vpn-instance red" "ip address 198.18.1.2 24" "quit"
+      "interface GE1/0/2" "ip binding vpn-instance blue" "ip address 198.18.1.2 24" "quit")
     servers="
     - address: 198.18.1.1
       vpn-instance: red
@@ -142,17 +152,31 @@ servers=$(printf '%s\n' "$servers" |
 {
   wt_lab_wiretimed_yaml vdevs="$vdevs" interfaces="$interfaces" offset=5000000 frequency=20000 \
     measurements="$WT_DIR/measurements.log" tracking="$WT_DIR/tracking.log"
+  [ -z "$vpns" ] || echo "$vpns"
   echo "  unicast-servers:$servers"
 } >"$WT_DIR/wiretimed.yaml"
+grep -Eq "ipv4:|ipv6:|ipv4-addresses|ipv6-addresses|dot1q|vlan:" "$WT_DIR/wiretimed.yaml" && fail "the start-up file carries L3"
 
 echo "== $scenario: wiretimed (DPDK backend) against chronyd, 100 s"
 # As sync_start_daemon, with a management socket of this lab's own.
 sock="$WT_DIR/mgmt.sock"
-SYNC_START=$(date +%s.%N)
 wt_lab_spawn "$WT_DIR/wiretimed.out" "${SYNC_RT[@]}" "$binary" --config "$WT_DIR/wiretimed.yaml" \
   --mgmt-socket "$sock"
 SYNC_DAEMON_PID=$WT_LAST_PID
-if [ "$scenario" = vrf ] && [ -n "$cli" ]; then
+cli() { "$cli" --socket "$sock" "$@"; }
+# EAL start-up can take a minute on a loaded machine.
+for i in $(seq 1200); do
+  [ -S "$sock" ] && cli -c "display current-configuration" >/dev/null 2>&1 && break
+  kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || { cat "$WT_DIR/wiretimed.out"; fail "wiretimed exited"; }
+  sleep 0.1
+done
+printf '%s\n' system-view "${l3_lines[@]}" commit | sed 's/^/   > /'
+printf '%s\n' system-view "${l3_lines[@]}" commit | cli - >"$WT_DIR/cli.out" 2>&1 ||
+  { cat "$WT_DIR/cli.out"; fail "wiretime-cli refused the L3 lines"; }
+SYNC_START=$(date +%s.%N)
+grep -q "L3 tables replaced" "$WT_DIR/wiretimed.out" || sleep 0.5
+grep -q "L3 tables replaced" "$WT_DIR/wiretimed.out" || { cat "$WT_DIR/wiretimed.out"; fail "the commit did not reach the dataplane"; }
+if [ "$scenario" = vrf ]; then
   sync_wait 70
   "$cli" --socket "$sock" -c "display ntp sessions" >"$WT_DIR/sessions.txt" || fail "display ntp sessions"
   "$cli" --socket "$sock" -c "display ntp sessions verbose" >"$WT_DIR/verbose.txt" || fail "display ntp sessions verbose"
@@ -170,6 +194,12 @@ if [ "$scenario" = vrf ] && [ -n "$cli" ]; then
   for itf in GE1/0/1 GE1/0/2; do
     grep -Eq "^$itf +up +up" "$WT_DIR/interfaces.txt" || fail "display interface brief: $itf not up/up"
   done
+  # Live L3 change on GE1/0/2 only: GE1/0/1's neighbour and its session are not disturbed.
+  # Seconds into the UTC day, as the measurements log's time column counts them.
+  change_s=$(date -u +%H:%M:%S.%N | awk -F: '{ print $1 * 3600 + $2 * 60 + $3 }')
+  cli -c "system-view; interface GE1/0/2; ip address 198.18.1.3 24; quit; commit" >"$WT_DIR/change.out" 2>&1 ||
+    { cat "$WT_DIR/change.out"; fail "the live change of GE1/0/2 was refused"; }
+  echo "   committed: GE1/0/2 198.18.1.2 -> 198.18.1.3 (GE1/0/1 untouched)"
   sync_wait 30
 elif [ "$scenario" = ipv6 ]; then
   sync_wait 20
@@ -198,6 +228,19 @@ if [ "$scenario" = vrf ]; then
   sessions=$(grep -cE "session 198\.18\.1\.1 vpn-instance (red|blue) .*: (system peer|selected)," \
     "$WT_DIR/wiretimed.out" || true)
   [ "$sessions" = 2 ] || fail "expected two used sessions for 198.18.1.1, got $sessions"
+  # Around the live change: red's accepted samples keep their pace (polls every 1..4 s: no gap
+  # above 8 s from 10 s before to 20 s after the commit), blue answers again afterwards.
+  read -r red_gap red_n blue_after < <(awk -v t="$change_s" '
+    /^#/ { next }
+    { split($2, hms, ":"); s = hms[1] * 3600 + hms[2] * 60 + hms[3] }
+    $3 == "198.18.1.1:123@vrf1" && $7 == "ok" && s > t - 10 && s < t + 20 {
+      if (last) { g = s - last; if (g > gap) gap = g } last = s; n++ }
+    $3 == "198.18.1.1:123@vrf2" && $7 == "ok" && s > t { b++ }
+    END { printf "%.1f %d %d\n", gap, n, b }' "$WT_DIR/measurements.log")
+  echo "   live change: red $red_n samples around it, largest gap $red_gap s; blue $blue_after samples after it"
+  [ "$red_n" -ge 5 ] || fail "red's session paused around the live change ($red_n samples)"
+  awk -v g="$red_gap" 'BEGIN { exit !(g <= 8) }' || fail "red's samples paused $red_gap s around the live change"
+  [ "$blue_after" -ge 3 ] || fail "blue did not resume after its address changed ($blue_after samples)"
 fi
 read -r rx accounted < <(sed -n 's/.*dataplane: rx \([0-9]*\) accounted \([0-9]*\).*/\1 \2/p' "$WT_DIR/wiretimed.out")
 [ -n "$rx" ] && [ "$rx" -gt 0 ] && [ "$rx" = "$accounted" ] ||

@@ -52,5 +52,23 @@ TEST(StatusReport, SessionFieldsAndStampSourceAreCarried) {
             std::string::npos);
 }
 
+TEST(StatusReport, PeerRowsFromTheAssociationsCounters) {
+  engine::AssociationStatus a;
+  a.sent = 20;
+  a.received = 17;
+  a.accepted = 12;
+  a.on_wire[static_cast<size_t>(engine::OnWireReason::kOk)] = 12;
+  a.on_wire[static_cast<size_t>(engine::OnWireReason::kAuthentication)] = 2;
+  a.on_wire[static_cast<size_t>(engine::OnWireReason::kBogus)] = 1;
+  const display::PacketStatistics p = peer_packet_statistics(a);
+  EXPECT_EQ(p.sent, 20u);
+  EXPECT_EQ(p.processed, 12u);
+  EXPECT_EQ(p.validity_test_failures, 3u);
+  EXPECT_EQ(p.authentication_failures, 2u);
+  EXPECT_EQ(p.others, 2u);  // received without an on-wire verdict
+  EXPECT_EQ(p.dropped, 5u);
+  EXPECT_EQ(p.received, 17u);
+}
+
 }  // namespace
 }  // namespace wiretime::daemon

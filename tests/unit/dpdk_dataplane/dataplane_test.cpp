@@ -363,6 +363,74 @@ TEST_F(DataplaneTest, RepliesToTheClientPortAreNtpWhateverTheServerPort) {
   EXPECT_EQ(outcome(RxOutcome::kNtpReplyToControl), 2u);
 }
 
+// A commit's L3 change reaches the running dataplane (issue 10 item 3): the untouched port keeps
+// its neighbour (no new ARP) and announces nothing, the readdressed port announces and resolves
+// from its new address, and a new sub-interface answers ARP and gets its own event ring.
+TEST_F(DataplaneTest, LiveTableSwapKeepsUntouchedNeighboursAndTakesNewInterfaces) {
+  l3::NetworkSpec two;
+  two.interfaces.push_back({"GE0", "", 0, "", kOurMac, {prefix(v4(198, 18, 0, 2), 24)}});
+  two.interfaces.push_back({"GE1", "", 0, "", kBlueMac, {prefix(v4(198, 18, 1, 2), 24)}});
+  start(two, 2);
+  links[0]->take();
+  links[1]->take();
+  ASSERT_TRUE(dp->send(ntp_command(v4(198, 18, 0, 1))));
+  pump();
+  ASSERT_EQ(links[0]->take().size(), 1u);  // ARP
+  links[0]->inject(arp_reply(v4(198, 18, 0, 1), v4(198, 18, 0, 2), kOurMac));
+  pump();
+  ASSERT_EQ(links[0]->take().size(), 1u);  // the request
+  events();
+
+  l3::NetworkSpec next = two;
+  next.interfaces[1].addresses = {prefix(v4(198, 18, 3, 2), 24)};
+  next.interfaces.push_back(
+      {"GE0.100", "GE0", 100, "", std::nullopt, {prefix(v4(198, 18, 100, 2), 24)}});
+  ASSERT_EQ(dp->update_network(next), "");
+  ASSERT_NE(dp->interfaces().find_by_name("GE0.100"), nullptr);
+  EXPECT_EQ(dp->interfaces().find_by_name("GE0")->index, 0);
+  EXPECT_EQ(dp->interfaces().find_by_name("GE1")->index, 1);
+  pump();
+  // Announcements: GE0.100 (tagged) on link 0, GE1's new address on link 1, nothing for GE0.
+  auto frames = links[0]->take();
+  ASSERT_EQ(frames.size(), 1u);
+  auto d = decode(frames[0]);
+  ASSERT_TRUE(d.is_arp);
+  EXPECT_EQ(d.vlan_count, 1);
+  EXPECT_EQ(d.arp.sender_ip, v4(198, 18, 100, 2).v4);
+  frames = links[1]->take();
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(decode(frames[0]).arp.sender_ip, v4(198, 18, 3, 2).v4);
+
+  // GE0's neighbour survived the swap: the request goes straight out.
+  ASSERT_TRUE(dp->send(ntp_command(v4(198, 18, 0, 1), 0, 0x99)));
+  pump();
+  frames = links[0]->take();
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(decode(frames[0]).ntp.header.transmit.raw(), 0x99u);
+  // GE1 resolves from its new address.
+  ASSERT_TRUE(dp->send(ntp_command(v4(198, 18, 3, 1))));
+  pump();
+  frames = links[1]->take();
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(decode(frames[0]).arp.sender_ip, v4(198, 18, 3, 2).v4);
+  // The new sub-interface answers ARP and hands replies to its own ring.
+  links[0]->inject(arp_request(v4(198, 18, 100, 1), v4(198, 18, 100, 2), 100));
+  links[0]->inject(ntp_reply(kOurMac, v4(198, 18, 100, 1), v4(198, 18, 100, 2), 50000, 100));
+  pump();
+  EXPECT_EQ(links[0]->take().size(), 1u);
+  DataplaneEvent ev[4];
+  ASSERT_EQ(dp->poll_events(2, ev, 4), 1u);
+  EXPECT_EQ(ev[0].kind, DataplaneEvent::Kind::kNtpReply);
+  ASSERT_NE(dp->event_ring(2), nullptr);
+
+  // Ports are the inventory's: a spec with another port count is refused, nothing changes.
+  l3::NetworkSpec bad = next;
+  bad.interfaces.push_back({"GE9", "", 0, "", std::nullopt, {}});
+  EXPECT_NE(dp->update_network(bad), "");
+  EXPECT_EQ(dp->interfaces().find_by_name("GE9"), nullptr);
+  dp->reclaim_tables();
+}
+
 // A napping lcore must not nap between a request and its reply: T4 would be late by the nap.
 TEST_F(DataplaneTest, AwaitsTheReplyOfEachRequestItSent) {
   start(single_port(), 1);
@@ -790,11 +858,11 @@ TEST_F(DataplaneTest, CountsPerInterfaceRingOccupancyAndBusyPasses) {
   EXPECT_EQ(c.interfaces[0].rx_frames.load(), 2u);
   EXPECT_EQ(c.interfaces[1].ntp_rx.load(), 1u);
   EXPECT_EQ(c.interfaces[1].rx_frames.load(), 1u);
-  EXPECT_EQ(dp->event_ring(0).used(), 2u);
-  EXPECT_EQ(dp->event_ring(1).used(), 1u);
-  EXPECT_EQ(dp->event_ring(0).capacity(), 1023u);  // 1024 slots, one kept empty
+  EXPECT_EQ(dp->event_ring(0)->used(), 2u);
+  EXPECT_EQ(dp->event_ring(1)->used(), 1u);
+  EXPECT_EQ(dp->event_ring(0)->capacity(), 1023u);  // 1024 slots, one kept empty
   EXPECT_EQ(events().size(), 3u);
-  EXPECT_EQ(dp->event_ring(0).used(), 0u);
+  EXPECT_EQ(dp->event_ring(0)->used(), 0u);
 
   ASSERT_TRUE(dp->send(ntp_command(v4(198, 18, 0, 1))));  // on-link: ARP first, then the request
   EXPECT_EQ(dp->command_ring().used(), 1u);

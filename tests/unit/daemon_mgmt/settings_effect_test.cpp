@@ -89,7 +89,7 @@ TEST(SettingEffect, VersionIsCarriedInRequestsAndShown) {
       const bool v6 = s.peer.address.version == wire::IpVersion::kV6;
       EXPECT_EQ(s.version, v6 ? 4 : version) << runtime::to_string(s.peer);
     }
-    for (const engine::AssociationStatus& a : h.hooks().status().associations) {
+    for (const engine::AssociationStatus& a : h.loop().status().associations) {
       EXPECT_EQ(a.version, a.source == "2001:db8::1" ? 4 : version) << a.source;
       EXPECT_GT(a.reach, 0) << a.source << " version " << version;
     }
@@ -134,8 +134,8 @@ TEST(SettingEffect, OffsetLimitKeepsAFarSourceFromSynchronising) {
   ASSERT_EQ(h.commit(c), std::nullopt);
   h.run(30, true, 10.0);  // the server is 10 s ahead
   EXPECT_FALSE(h.loop().engine().synchronized());
-  ASSERT_EQ(h.hooks().status().associations.size(), 1u);
-  EXPECT_EQ(h.hooks().status().associations.front().selection,
+  ASSERT_EQ(h.loop().status().associations.size(), 1u);
+  EXPECT_EQ(h.loop().status().associations.front().selection,
             engine::SelectionStatus::kOffsetLimit);
 
   c.offset_limit = 20;  // raised: the same source is used at the next selection

@@ -283,6 +283,7 @@ int run_dpdk_backend(const BackendContext& context) {
   dpdk::DataplaneOptions options;
   options.idle_sleep_us = cfg.dataplane.idle_sleep_us;
   options.server_interleaved_entries = cfg.dataplane.interleaved_store_entries;
+  options.server_rate_limit_entries = cfg.dataplane.rate_limit_entries;
   for (const config::Association& s : cfg.running.unicast_servers) {
     // The dataplane decodes port 123 as NTP, and one other port (a lab server elsewhere).
     if (s.port != 123 && options.extra_ntp_port == 0) options.extra_ntp_port = s.port;
@@ -303,6 +304,16 @@ int run_dpdk_backend(const BackendContext& context) {
              (p.steering_note.empty() ? "" : " (" + p.steering_note + ")") + ", rx stamps " +
              dpdk::to_string(p.rx_stamps) + (p.tx_stamps ? ", tx stamps IEEE 1588" : ""));
   }
+  // Both allocated once here (dataplane.interleaved-store-entries, dataplane.rate-limit-entries).
+  log.info("server tables: interleaved store " +
+           std::to_string(dataplane->server_interleaved_entries()) + " entries (" +
+           std::to_string(dataplane->server_interleaved_entries() *
+                          server::InterleavedStore::kEntryBytes / 1024) +
+           " KiB), rate table " + std::to_string(dataplane->server_rate_table_entries()) +
+           " entries (" +
+           std::to_string(dataplane->server_rate_table_entries() *
+                          sizeof(server::RateLimiter::Entry) / 1024) +
+           " KiB)");
   const l3::InterfaceTable& interfaces = dataplane->interfaces();
   for (size_t i = 0;; ++i) {
     const l3::Interface* itf = interfaces.find(static_cast<l3::InterfaceIndex>(i));

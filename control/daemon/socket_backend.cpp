@@ -175,7 +175,8 @@ int run_socket_backend(const BackendContext& context) {
       }
     }
   }
-  SocketServer ntp_server(log, local, itf.name, ipv6_local);
+  SocketServer ntp_server(log, local, itf.name, ipv6_local,
+                          cfg.startup.dataplane.rate_limit_entries);
   // Start-up's commit (the file's running configuration through the path `commit` takes),
   // also with `--no-mgmt-socket` (an empty path: no management socket, e.g. under a simulator).
   std::unique_ptr<MgmtEndpoint> mgmt;

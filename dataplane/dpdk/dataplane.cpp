@@ -146,6 +146,7 @@ std::unique_ptr<Dataplane> Dataplane::create(const DataplaneOptions& options,
   loop.announce_on_start = options.announce_on_start;
   loop.neighbors = options.neighbors;
   loop.server_interleaved_entries = options.server_interleaved_entries;
+  loop.server_rate_limit_entries = options.server_rate_limit_entries;
   dp->loop_ = std::make_unique<DataplaneLoop>(loop, port_pointers, dp->interfaces_, dp->routes_,
                                               dp->commands_, rings, dp->counters_);
   return dp;

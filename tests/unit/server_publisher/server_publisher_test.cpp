@@ -185,5 +185,12 @@ TEST(SocketServer, Ipv6ListensOnPublicSourceAddressesOrEveryInterfaceAddress) {
   EXPECT_TRUE(socket_server_ipv6_wanted(c, {v6(9)}).empty());
 }
 
+// `dataplane.rate-limit-entries` sizes the socket backend's table (allocated, no socket).
+TEST(SocketServer, RateTableHasTheConfiguredSize) {
+  const DaemonLog log;
+  EXPECT_EQ(SocketServer(log, {}, "GE1/0/1").rate_table_entries(), 16384u);
+  EXPECT_EQ(SocketServer(log, {}, "GE1/0/1", {}, 64).rate_table_entries(), 64u);
+}
+
 }  // namespace
 }  // namespace wiretime::daemon

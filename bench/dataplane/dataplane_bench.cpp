@@ -19,12 +19,16 @@
 #include <atomic>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "dataplane/dpdk/dataplane.hpp"
 #include "dataplane/dpdk/eal.hpp"
+#include "dataplane/server/access_control.hpp"
+#include "dataplane/server/server_auth.hpp"
+#include "dataplane/server/server_keys.hpp"
 #include "dataplane/wire/byte_order.hpp"
 #include "dataplane/wire/checksum.hpp"
 #include "dataplane/wire/frame_encoder.hpp"
@@ -378,14 +382,26 @@ struct Generator {
   rte_ring* from_dataplane = nullptr;
   Frame request;
   size_t ntp_offset = 0;  // NTP header in the frame
+  size_t ip_offset = 14;  // IP header in the frame
+  bool ipv6 = false;
   bool interleaved = false;
+  // Every request in flight keeps its own client address (the last 16 bits of the source:
+  // slot + 1), carried over from its reply's destination: 768 clients for the rate table.
+  bool own_clients = false;
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> replies{0};
   std::atomic<uint64_t> empty_polls{0};  // passes that found no reply: the generator had slack
   std::atomic<int> status{0};
   double cpu_ns = 0;  // the generator thread's CPU time, written when it stops
 
-  void fill(rte_mbuf* m, uint64_t origin) const {
+  // The source address's last word: its offset in the frame.
+  size_t client_word() const { return ip_offset + (ipv6 ? 8 + 14 : 12 + 2); }
+  // The client a reply goes back to (its destination's last word).
+  uint16_t client_of_reply(const rte_mbuf* m) const {
+    return wire::load_be16(rte_pktmbuf_mtod(m, const uint8_t*) + ip_offset +
+                           (ipv6 ? 24 + 14 : 16 + 2));
+  }
+  void fill(rte_mbuf* m, uint64_t origin, uint16_t client = 0) const {
     m->data_off = RTE_PKTMBUF_HEADROOM;
     m->data_len = static_cast<uint16_t>(request.size());
     m->pkt_len = static_cast<uint32_t>(request.size());
@@ -393,6 +409,18 @@ struct Generator {
     m->ol_flags = 0;
     auto* data = rte_pktmbuf_mtod(m, uint8_t*);
     std::copy(request.begin(), request.end(), data);
+    if (client != 0) {
+      // The template's word is 1: patch it and both checksums it is in (RFC 1624).
+      uint8_t* word = data + client_word();
+      const uint16_t old = wire::load_be16(word);
+      wire::store_be16(word, client);
+      uint8_t* udp_sum = data + ntp_offset - 2;
+      wire::store_be16(udp_sum, wire::checksum_update16(wire::load_be16(udp_sum), old, client));
+      if (!ipv6) {
+        uint8_t* ip_sum = data + ip_offset + 10;
+        wire::store_be16(ip_sum, wire::checksum_update16(wire::load_be16(ip_sum), old, client));
+      }
+    }
     if (origin == 0) return;
     // origin (NTP bytes 24-31) was zero in the template: fix the UDP checksum word by word.
     uint8_t* o = data + ntp_offset + 24;
@@ -413,7 +441,9 @@ struct Generator {
         g.status = 1;
         return 1;
       }
-      for (rte_mbuf* m : burst) g.fill(m, 0);
+      for (unsigned i = 0; i < kBurst; ++i) {
+        g.fill(burst[i], 0, g.own_clients ? static_cast<uint16_t>(sent + i + 1) : uint16_t{0});
+      }
       rte_ring_enqueue_bulk(g.to_dataplane, reinterpret_cast<void**>(burst), kBurst, nullptr);
     }
     uint64_t replies = 0;
@@ -432,7 +462,7 @@ struct Generator {
         if (g.interleaved) {
           origin = wire::load_be64(rte_pktmbuf_mtod(burst[i], const uint8_t*) + g.ntp_offset + 32);
         }
-        g.fill(burst[i], origin);
+        g.fill(burst[i], origin, g.own_clients ? g.client_of_reply(burst[i]) : uint16_t{0});
       }
       rte_ring_enqueue_burst(g.to_dataplane, reinterpret_cast<void**>(burst), n, nullptr);
       replies += n;
@@ -447,7 +477,61 @@ struct Generator {
   }
 };
 
-// range(0): IPv6; range(1): interleaved. Items/s are replies per second of wall time with the
+// What the requests of a throughput run ask of the server (range(1)).
+enum class Variant : int64_t {
+  kBasic,
+  kInterleaved,
+  kMd5,  // MACs: one per family (hash, HMAC, CMAC), and SHA1, chronyd's common choice
+  kSha1,
+  kHmacSha256,
+  kAes128Cmac,
+  kRateLimited,  // `ntp access limited` + `ntp discard` (+ kod-enable), 768 clients in rate
+};
+
+std::optional<auth::MacAlgorithm> mac_of(Variant v) {
+  switch (v) {
+    case Variant::kMd5:
+      return auth::MacAlgorithm::kMd5;
+    case Variant::kSha1:
+      return auth::MacAlgorithm::kSha1;
+    case Variant::kHmacSha256:
+      return auth::MacAlgorithm::kHmacSha256;
+    case Variant::kAes128Cmac:
+      return auth::MacAlgorithm::kAes128Cmac;
+    default:
+      return std::nullopt;
+  }
+}
+
+std::string label_of(bool ipv6, Variant v) {
+  const std::string family = ipv6 ? "IPv6" : "IPv4";
+  if (const auto mac = mac_of(v)) return family + " " + std::string(auth::to_string(*mac));
+  if (v == Variant::kInterleaved) return family + " interleaved";
+  if (v == Variant::kRateLimited) return family + " rate limited";
+  return family + " basic";
+}
+
+// Every source permitted, at `server` level and as `limited`: each request is classified and
+// charged to its address's buckets. 2^-16 s intervals: the 768 clients stay within their rate
+// up to ~50 M requests/s, so every request is served and comes back (a limited one would be
+// dropped or KoD'd and leave the circulation).
+server::AccessTables permit_all_limited() {
+  server::AccessTables t;
+  server::AclTable all;
+  all.configured = 1;
+  all.count = 1;
+  all.rules[0].permit = 1;  // mask 0: any address
+  for (size_t family = 0; family < 2; ++family) {
+    t.levels[static_cast<size_t>(server::AccessLevelIndex::kServer)][family] = all;
+    t.levels[static_cast<size_t>(server::AccessLevelIndex::kLimited)][family] = all;
+  }
+  t.kod_enable = 1;
+  t.min_interval = -16;
+  t.avg_interval = -16;
+  return t;
+}
+
+// range(0): IPv6; range(1): Variant. Items/s are replies per second of wall time with the
 // dataplane polled on this lcore; counters: line_rate = that / 10.96 M, lcore_ns = the lcore's
 // busy cycles per reply in ns (its cost per request), busy = busy share of its passes.
 void BM_ServeThroughput(benchmark::State& state) {
@@ -463,7 +547,9 @@ void BM_ServeThroughput(benchmark::State& state) {
     return;
   }
   const bool ipv6 = state.range(0) != 0;
-  const bool interleaved = state.range(1) != 0;
+  const auto variant = static_cast<Variant>(state.range(1));
+  const bool interleaved = variant == Variant::kInterleaved;
+  const std::optional<auth::MacAlgorithm> mac = mac_of(variant);
   clock::PublishedClock published(clock::ClockModel::from_rate(
       0, 1'800'000'000'000'000'000, static_cast<double>(rte_get_tsc_hz())));
   server::PublishedServer server_state;
@@ -474,16 +560,47 @@ void BM_ServeThroughput(benchmark::State& state) {
   snap.listen.ipv4_all = snap.listen.ipv6_all = true;
   server_state.store(snap);
   b.dp->attach_server(&published, &server_state);
+  server::PublishedAccess access;
+  if (variant == Variant::kRateLimited) {
+    access.store(permit_all_limited());
+    b.dp->attach_access(&access);
+  }
+  // Key 1 of the variant's algorithm, required; the requests carry its MAC as chronyd sends it.
+  server::ServerKeyPublisher keys;
+  if (mac) {
+    const size_t n = auth::required_key_length(*mac).value_or(20);
+    std::vector<uint8_t> secret(n);
+    for (size_t i = 0; i < n; ++i) secret[i] = static_cast<uint8_t>(0x40 + i);
+    keys.publish(std::make_unique<const server::ServerKeyTable>(
+        std::vector<server::ServerKey>{server::ServerKey{1, *mac, true, secret}}, true));
+    b.dp->attach_server_keys(&keys);
+  }
 
   Generator g;
   g.to_dataplane = b.to_dataplane;
   g.from_dataplane = b.from_dataplane;
   g.interleaved = interleaved;
+  g.ipv6 = ipv6;
+  g.own_clients = variant == Variant::kRateLimited;
   // The template names no T2 (origin zero) but carries a receive nonce, as chronyd's do.
   wire::NtpHeader h;
   h.mode = wire::NtpMode::kClient;
   h.receive = NtpTimestamp::from_raw(0x1234);
   h.transmit = NtpTimestamp::from_raw(0x0655affce45da0bbULL);
+  std::array<uint8_t, 48 + 4 + 64> payload{};
+  size_t payload_length = wire::encode_ntp(payload, h);
+  if (mac) {
+    server::ServerAuth signer;
+    const server::ServerKeyTable* table = keys.acquire(keys.register_reader());
+    signer.set_table(table);
+    payload_length =
+        signer.sign(payload, *table->find(1), server::reply_digest_length(*mac, h.version));
+    if (payload_length == 0) {
+      state.SkipWithError("cannot sign the request");
+      return;
+    }
+  }
+  const std::span<const uint8_t> ntp_payload(payload.data(), payload_length);
   wire::EthernetSpec e = eth(kOurMac, kServerMac);
   g.request = make([&](std::span<uint8_t> out) {
     if (ipv6) {
@@ -492,14 +609,14 @@ void BM_ServeThroughput(benchmark::State& state) {
       s.src_ip.bytes = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
       s.dst_ip.bytes = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
       s.src_port = kClientPort;
-      return wire::encode_ipv6_ntp(out, s, h);
+      return wire::encode_ipv6_udp(out, s, ntp_payload);
     }
     wire::Ipv4UdpSpec s;
     s.eth = e;
     s.src_ip = kServerIp;
     s.dst_ip = kOurIp;
     s.src_port = kClientPort;
-    return wire::encode_ipv4_ntp(out, s, h);
+    return wire::encode_ipv4_udp(out, s, ntp_payload);
   });
   g.ntp_offset = wire::udp_payload_offset(e, ipv6 ? wire::IpVersion::kV6 : wire::IpVersion::kV4);
   const unsigned worker = rte_get_next_lcore(rte_lcore_id(), 1, 0);
@@ -558,8 +675,12 @@ void BM_ServeThroughput(benchmark::State& state) {
     state.SkipWithError("the generator could not allocate its mbufs");
     return;
   }
+  const uint64_t authenticated = c.server.total_authenticated();
   if (stalled || replies == 0 || (interleaved && interleaved_replies * 10 < replies * 9) ||
-      c.server.total(server::ServeOutcome::kTxFailed) != 0) {
+      (mac && authenticated < replies) || c.server.total(server::ServeOutcome::kTxFailed) != 0 ||
+      c.server.total(server::ServeOutcome::kAuthFailed) != 0 ||
+      c.server.total(server::ServeOutcome::kRateDropped) != 0 ||
+      c.server.total(server::ServeOutcome::kRateKodSent) != 0) {
     const std::string why =
         "requests were not answered the way measured: replies " + std::to_string(replies) +
         ", interleaved " + std::to_string(interleaved_replies) + ", not sent " +
@@ -583,12 +704,17 @@ void BM_ServeThroughput(benchmark::State& state) {
   state.counters["gen_cpu_ns"] = g.cpu_ns / static_cast<double>(std::max<uint64_t>(g.replies, 1));
   state.counters["busy"] =
       cycles != 0 ? static_cast<double>(busy) / static_cast<double>(cycles) : 0;
-  state.SetLabel(std::string(ipv6 ? "IPv6" : "IPv4") + (interleaved ? " interleaved" : " basic"));
+  state.SetLabel(label_of(ipv6, variant));
 }
 BENCHMARK(BM_ServeThroughput)
-    ->Args({0, 0})
-    ->Args({1, 0})
-    ->Args({0, 1})
+    ->Args({0, static_cast<int64_t>(Variant::kBasic)})
+    ->Args({1, static_cast<int64_t>(Variant::kBasic)})
+    ->Args({0, static_cast<int64_t>(Variant::kInterleaved)})
+    ->Args({0, static_cast<int64_t>(Variant::kMd5)})
+    ->Args({0, static_cast<int64_t>(Variant::kSha1)})
+    ->Args({0, static_cast<int64_t>(Variant::kHmacSha256)})
+    ->Args({0, static_cast<int64_t>(Variant::kAes128Cmac)})
+    ->Args({0, static_cast<int64_t>(Variant::kRateLimited)})
     ->UseRealTime()
     ->MinTime(2.0);
 

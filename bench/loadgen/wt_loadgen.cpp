@@ -7,16 +7,17 @@
 //                  [--duration S] [--ports N] [--bad-every K] [--drain-ms MS] [--batch N]
 //                  [--histogram FILE] [--stop-loss PERCENT]
 //     Sends NTPv4 client requests (mode 3) from A (source ports 40000..40000+N-1, round robin)
-//     to B:123 at each rate (requests/s) for S seconds, then waits MS ms for late replies.
-//     Every K-th request has version 5 (a server must not answer it: the soak test's check
-//     that every request lands in exactly one counter). The transmit field carries the
+//     to B:123 (both IPv4 or both IPv6) at each rate (requests/s) for S seconds, then waits MS ms
+//     for late replies. Every K-th request has version 5 (a server must not answer it: the soak
+//     test's check that every request lands in exactly one counter). The transmit field carries the
 //     CLOCK_REALTIME of the send (plus the request's index in its batch, so each is unique);
 //     a reply's origin echoes it, so its response time is the kernel's RX stamp of the reply
 //     minus that, with no per-request state. Prints one JSON line per rate: sent, answered,
 //     loss, response time p50/p99/p99.9/max, send errors and the RX socket's drops (replies
 //     the generator itself lost). --histogram writes each rate's response-time buckets.
 //   wt_loadgen reflect --iface IF --ip B [--duration S]
-//     The null server: answers every NTP client request to B with a mode-4 reply built by the
+//     The null server: answers every NTP client request to B (IPv4 or IPv6) with a mode-4
+//     reply built by the
 //     same codec (no clock, no checks), so the generator's ceiling through this link and
 //     these sockets can be measured.
 #include <arpa/inet.h>
@@ -76,12 +77,48 @@ std::optional<wire::MacAddress> parse_mac(const std::string& s) {
   return m;
 }
 
-std::optional<wire::Ipv4Address> parse_ipv4(const std::string& s) {
+// An IPv4 or IPv6 address.
+std::optional<wire::IpAddress> parse_ip(const std::string& s) {
   in_addr a{};
-  if (inet_pton(AF_INET, s.c_str(), &a) != 1) return std::nullopt;
-  wire::Ipv4Address out;
-  std::memcpy(out.bytes.data(), &a, 4);
-  return out;
+  if (inet_pton(AF_INET, s.c_str(), &a) == 1) {
+    wire::Ipv4Address out;
+    std::memcpy(out.bytes.data(), &a, 4);
+    return wire::IpAddress::from(out);
+  }
+  in6_addr a6{};
+  if (inet_pton(AF_INET6, s.c_str(), &a6) == 1) {
+    wire::Ipv6Address out;
+    std::memcpy(out.bytes.data(), &a6, 16);
+    return wire::IpAddress::from(out);
+  }
+  return std::nullopt;
+}
+
+// The ethertype a raw socket receives `address`'s family with.
+uint16_t ethertype_of(const wire::IpAddress& address) {
+  return address.version == wire::IpVersion::kV6 ? ETH_P_IPV6 : ETH_P_IP;
+}
+
+// An NTP frame from `src` to `dst` (same family), UDP ports as given.
+size_t encode_ntp_frame(std::span<uint8_t> out, const wire::EthernetSpec& eth,
+                        const wire::IpAddress& src, const wire::IpAddress& dst, uint16_t src_port,
+                        uint16_t dst_port, const wire::NtpHeader& h) {
+  if (src.version == wire::IpVersion::kV6) {
+    wire::Ipv6UdpSpec s;
+    s.eth = eth;
+    s.src_ip = src.v6;
+    s.dst_ip = dst.v6;
+    s.src_port = src_port;
+    s.dst_port = dst_port;
+    return wire::encode_ipv6_ntp(out, s, h);
+  }
+  wire::Ipv4UdpSpec s;
+  s.eth = eth;
+  s.src_ip = src.v4;
+  s.dst_ip = dst.v4;
+  s.src_port = src_port;
+  s.dst_port = dst_port;
+  return wire::encode_ipv4_ntp(out, s, h);
 }
 
 struct Link {
@@ -107,8 +144,9 @@ Link open_link(const std::string& iface) {
   return l;
 }
 
-// A raw socket bound to the interface: `protocol` ETH_P_IP to receive IPv4 frames (outgoing
-// ones ignored), 0 to only send. Large buffers: at high rates the default ones overflow first.
+// A raw socket bound to the interface: `protocol` ETH_P_IP/ETH_P_IPV6 to receive that
+// family's frames (outgoing ones ignored), 0 to only send. Large buffers: at high rates the default
+// ones overflow first.
 int raw_socket(int ifindex, uint16_t protocol) {
   const int fd = socket(AF_PACKET, SOCK_RAW, htons(protocol));
   if (fd < 0) die(std::string("socket(AF_PACKET): ") + std::strerror(errno));
@@ -191,11 +229,11 @@ long number(const std::string& text, const char* what, long lo, long hi) {
 
 int run_reflect(int argc, char** argv) {
   const std::string iface = arg(argc, argv, "--iface");
-  const auto ip = parse_ipv4(arg(argc, argv, "--ip"));
+  const auto ip = parse_ip(arg(argc, argv, "--ip"));
   if (iface.empty() || !ip) die("reflect needs --iface IF --ip ADDR");
   const long duration = number(arg(argc, argv, "--duration", "60"), "--duration", 1, 86400);
   const Link link = open_link(iface);
-  const int rx = raw_socket(link.ifindex, ETH_P_IP);
+  const int rx = raw_socket(link.ifindex, ethertype_of(*ip));
   const int out = raw_socket(link.ifindex, 0);
   auto in = std::make_unique<RxBatch>();
   std::array<std::array<uint8_t, kFrameSize>, kMaxBatch> frames{};
@@ -211,23 +249,20 @@ int run_reflect(int argc, char** argv) {
     unsigned k = 0;
     for (unsigned i = 0; i < n; ++i) {
       wire::decode_frame(std::span<const uint8_t>(in->data[i].data(), in->msgs[i].msg_len), {}, d);
-      if (d.error != wire::DecodeError::kOk || !d.is_ipv4() || d.dst_ip.v4 != *ip ||
+      if (d.error != wire::DecodeError::kOk || !d.is_ntp || d.dst_ip != *ip ||
           d.ntp.header.mode != wire::NtpMode::kClient) {
         continue;
       }
-      wire::Ipv4UdpSpec s;
-      s.eth.dst = d.src_mac;
-      s.eth.src = link.mac;
-      s.src_ip = d.dst_ip.v4;
-      s.dst_ip = d.src_ip.v4;
-      s.src_port = d.dst_port;
-      s.dst_port = d.src_port;
+      wire::EthernetSpec eth;
+      eth.dst = d.src_mac;
+      eth.src = link.mac;
       wire::NtpHeader h;
       h.version = d.ntp.header.version;
       h.mode = wire::NtpMode::kServer;
       h.stratum = 1;
       h.origin = d.ntp.header.transmit;
-      const size_t len = wire::encode_ipv4_ntp(frames[k], s, h);
+      const size_t len =
+          encode_ntp_frame(frames[k], eth, d.dst_ip, d.src_ip, d.dst_port, d.src_port, h);
       if (len == 0) continue;
       iov[k] = iovec{frames[k].data(), len};
       msgs[k] = mmsghdr{};
@@ -253,11 +288,12 @@ struct StepResult {
 int run_gen(int argc, char** argv) {
   const std::string iface = arg(argc, argv, "--iface");
   const auto dst_mac = parse_mac(arg(argc, argv, "--dst-mac"));
-  const auto src_ip = parse_ipv4(arg(argc, argv, "--src-ip"));
-  const auto dst_ip = parse_ipv4(arg(argc, argv, "--dst-ip"));
+  const auto src_ip = parse_ip(arg(argc, argv, "--src-ip"));
+  const auto dst_ip = parse_ip(arg(argc, argv, "--dst-ip"));
   if (iface.empty() || !dst_mac || !src_ip || !dst_ip) {
     die("gen needs --iface IF --dst-mac MAC --src-ip ADDR --dst-ip ADDR --rates R[,R...]");
   }
+  if (src_ip->version != dst_ip->version) die("--src-ip and --dst-ip: one address family");
   std::vector<long> rates;
   {
     const std::string list = arg(argc, argv, "--rates");
@@ -282,7 +318,7 @@ int run_gen(int argc, char** argv) {
 
   const Link link = open_link(iface);
   const int tx = raw_socket(link.ifindex, 0);
-  const int rx = raw_socket(link.ifindex, ETH_P_IP);
+  const int rx = raw_socket(link.ifindex, ethertype_of(*src_ip));
   socket_drops(rx);  // reset the kernel's counter
 
   // One template frame per source port; each send patches the transmit field (and the UDP
@@ -290,21 +326,20 @@ int run_gen(int argc, char** argv) {
   std::vector<std::array<uint8_t, kFrameSize>> templates(static_cast<size_t>(ports));
   std::vector<std::array<uint8_t, kFrameSize>> bad_templates(static_cast<size_t>(ports));
   size_t frame_len = 0;
-  const size_t udp_offset = wire::kEthernetHeaderSize + wire::kIpv4HeaderSize;
+  const size_t udp_offset =
+      wire::kEthernetHeaderSize +
+      (src_ip->version == wire::IpVersion::kV6 ? wire::kIpv6HeaderSize : wire::kIpv4HeaderSize);
   for (long p = 0; p < ports; ++p) {
-    wire::Ipv4UdpSpec s;
-    s.eth.dst = *dst_mac;
-    s.eth.src = link.mac;
-    s.src_ip = *src_ip;
-    s.dst_ip = *dst_ip;
-    s.src_port = static_cast<uint16_t>(kFirstPort + p);
-    s.dst_port = wire::kNtpPort;
+    wire::EthernetSpec eth;
+    eth.dst = *dst_mac;
+    eth.src = link.mac;
     wire::NtpHeader h;
     h.version = 4;
     h.mode = wire::NtpMode::kClient;
     h.poll = 0;
     h.transmit = NtpTimestamp::from_raw(1);
-    frame_len = wire::encode_ipv4_ntp(templates[static_cast<size_t>(p)], s, h);
+    frame_len = encode_ntp_frame(templates[static_cast<size_t>(p)], eth, *src_ip, *dst_ip,
+                                 static_cast<uint16_t>(kFirstPort + p), wire::kNtpPort, h);
     if (frame_len == 0) die("cannot encode the request template");
     // The same request with version 5 (the codec writes only valid headers): the first NTP
     // byte patched and the UDP checksum updated for that 16-bit word (RFC 1624).
@@ -352,7 +387,7 @@ int run_gen(int argc, char** argv) {
         for (unsigned i = 0; i < n; ++i) {
           wire::decode_frame(std::span<const uint8_t>(in->data[i].data(), in->msgs[i].msg_len), {},
                              d);
-          if (d.error != wire::DecodeError::kOk || !d.is_ipv4() || d.dst_ip.v4 != *src_ip ||
+          if (d.error != wire::DecodeError::kOk || !d.is_ntp || d.dst_ip != *src_ip ||
               d.src_port != wire::kNtpPort || d.ntp.header.mode != wire::NtpMode::kServer) {
             continue;
           }

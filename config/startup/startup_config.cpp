@@ -32,7 +32,7 @@ bool all_digits(const std::string& s) {
 
 DataplaneSection parse_dataplane(const YamlField& field) {
   const YamlMap map(field, {"eal", "lcore", "idle-sleep-us", "packet-socket-stamps", "backend",
-                            "interleaved-store-entries"});
+                            "interleaved-store-entries", "rate-limit-entries"});
   DataplaneSection section;
   for (const YamlField& arg : map.required("eal").as_sequence()) {
     section.eal_args.push_back(arg.as_string());
@@ -56,6 +56,16 @@ DataplaneSection parse_dataplane(const YamlField& field) {
                   std::to_string(kMaxInterleavedStoreEntries));
     }
     section.interleaved_store_entries = n;
+  }
+  if (auto rate = map.optional("rate-limit-entries")) {
+    // A power of two: the table picks a 4-way bucket with a mask.
+    const auto n = static_cast<size_t>(rate->as_int(0, static_cast<int64_t>(kMaxRateLimitEntries)));
+    if (n < kMinRateLimitEntries || (n & (n - 1)) != 0) {
+      rate->fail("'" + std::to_string(n) + "' is not a power of two from " +
+                 std::to_string(kMinRateLimitEntries) + " to " +
+                 std::to_string(kMaxRateLimitEntries));
+    }
+    section.rate_limit_entries = n;
   }
   if (auto backend = map.optional("backend")) {
     const std::string text = backend->as_string();

@@ -30,6 +30,11 @@ namespace wiretime::config {
 inline constexpr size_t kDefaultInterleavedStoreEntries = 4096;  // 64 KiB
 inline constexpr size_t kMinInterleavedStoreEntries = 16;
 inline constexpr size_t kMaxInterleavedStoreEntries = size_t{1} << 24;  // 256 MiB
+// `dataplane.rate-limit-entries`: the server's per-address rate table, a power of two in this
+// range (48 bytes per entry; the table has 4-way buckets, so at least a few of them).
+inline constexpr size_t kDefaultRateLimitEntries = 16384;  // 768 KiB
+inline constexpr size_t kMinRateLimitEntries = 16;
+inline constexpr size_t kMaxRateLimitEntries = size_t{1} << 22;  // 192 MiB
 enum class BackendKind { kDpdk, kSocket };
 
 struct DataplaneSection {
@@ -45,6 +50,9 @@ struct DataplaneSection {
   // The NTP server's interleaved-mode store (RFC 9769, dataplane/server/interleaved_store.hpp):
   // 16 bytes per entry, allocated once at start; 0 answers every request in basic mode.
   size_t interleaved_store_entries = kDefaultInterleavedStoreEntries;
+  // The NTP server's per-address rate table (`ntp discard`, dataplane/server/access_control.hpp):
+  // 48 bytes per entry, allocated once at start, one per lcore and one for the socket backend.
+  size_t rate_limit_entries = kDefaultRateLimitEntries;
   BackendKind backend = BackendKind::kDpdk;  // `backend: dpdk | socket`
 };
 

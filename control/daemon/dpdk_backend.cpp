@@ -258,6 +258,7 @@ class DpdkBackend final : public Backend {
     dpdk::DataplaneOptions options;
     options.idle_sleep_us = cfg.dataplane.idle_sleep_us;
     options.server_interleaved_entries = cfg.dataplane.interleaved_store_entries;
+    options.server_rate_limit_entries = cfg.dataplane.rate_limit_entries;
     // Replies are decoded by the client port each request names (any server port, any time).
     std::vector<std::string> l3_warnings;
     const l3::NetworkSpec network = config::network_spec(cfg, &l3_warnings);
@@ -275,6 +276,16 @@ class DpdkBackend final : public Backend {
                  (p.steering_note.empty() ? "" : " (" + p.steering_note + ")") + ", rx stamps " +
                  dpdk::to_string(p.rx_stamps) + (p.tx_stamps ? ", tx stamps IEEE 1588" : ""));
     }
+    // Both allocated once here (dataplane.interleaved-store-entries, dataplane.rate-limit-entries).
+    log_->info("server tables: interleaved store " +
+               std::to_string(dataplane_->server_interleaved_entries()) + " entries (" +
+               std::to_string(dataplane_->server_interleaved_entries() *
+                              server::InterleavedStore::kEntryBytes / 1024) +
+               " KiB), rate table " + std::to_string(dataplane_->server_rate_table_entries()) +
+               " entries (" +
+               std::to_string(dataplane_->server_rate_table_entries() *
+                              sizeof(server::RateLimiter::Entry) / 1024) +
+               " KiB)");
     const l3::InterfaceTable& interfaces = dataplane_->interfaces();
     for (const l3::Interface& i : interfaces.all()) {
       const l3::Interface* itf = &i;

@@ -91,7 +91,8 @@ class SocketBackend final : public Backend {
       }
     }
     server_.emplace(*log_, local_, itf_->name, ipv6_local,
-                    cfg.startup.dataplane.interleaved_store_entries);
+                    cfg.startup.dataplane.interleaved_store_entries,
+                    cfg.startup.dataplane.rate_limit_entries);
     return kExitOk;
   }
 

@@ -51,13 +51,14 @@ std::vector<wire::IpAddress> socket_server_ipv6_wanted(
 }
 
 SocketServer::SocketServer(const DaemonLog& log, wire::IpAddress local, std::string interface_name,
-                           std::vector<wire::IpAddress> ipv6_local, size_t interleaved_entries)
+                           std::vector<wire::IpAddress> ipv6_local, size_t interleaved_entries,
+                           size_t rate_limit_entries)
     : log_(log),
       local_(local),
       interface_name_(std::move(interface_name)),
       ipv6_local_(std::move(ipv6_local)),
       interleaved_(interleaved_entries),
-      access_(server::RateLimiter::kDefaultEntries,
+      access_(rate_limit_entries,
               (uint64_t{std::random_device{}()} << 32) | std::random_device{}()) {}
 
 void SocketServer::configure(const config::NtpConfig& config) {

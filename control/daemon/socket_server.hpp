@@ -52,13 +52,17 @@ class TxLag {
 class SocketServer {
  public:
   // `ipv6_local`: the interface's IPv6 addresses (what `source-interface all` listens on).
-  // `interleaved_entries`: the interleaved-mode store's size (InterleavedStore; 0: basic only).
+  // `interleaved_entries`: the interleaved-mode store's size (InterleavedStore; 0: basic only);
+  // `rate_limit_entries`: the size of the per-address rate table (`dataplane.rate-limit-entries`).
   SocketServer(const DaemonLog& log, wire::IpAddress local, std::string interface_name,
                std::vector<wire::IpAddress> ipv6_local = {},
-               size_t interleaved_entries = server::InterleavedStore::kDefaultEntries);
+               size_t interleaved_entries = server::InterleavedStore::kDefaultEntries,
+               size_t rate_limit_entries = server::RateLimiter::kDefaultEntries);
 
   // Opens or closes the sockets as `config` asks.
   void configure(const config::NtpConfig& config);
+  // The per-address rate table as allocated.
+  size_t rate_table_entries() const { return access_.limiter().capacity(); }
   // The IPv4 socket's descriptor, -1 while closed.
   int fd() const { return socket_ ? socket_->fd() : -1; }
   // Appends one pollfd per open socket (POLLIN); returns how many.

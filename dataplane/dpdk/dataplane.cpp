@@ -142,6 +142,7 @@ std::unique_ptr<Dataplane> Dataplane::create(const DataplaneOptions& options,
   loop.announce_on_start = options.announce_on_start;
   loop.neighbors = options.neighbors;
   loop.server_interleaved_entries = options.server_interleaved_entries;
+  loop.server_rate_limit_entries = options.server_rate_limit_entries;
   dp->loop_ = std::make_unique<DataplaneLoop>(loop, port_pointers, dp->published_, dp->commands_,
                                               dp->ring_view_, dp->counters_);
   return dp;

@@ -40,6 +40,8 @@ struct DataplaneOptions {
   l3::NeighborCacheConfig neighbors;
   // The server's interleaved-mode store: 16 bytes per entry, 0 = basic mode only.
   size_t server_interleaved_entries = 4096;
+  // The server's per-address rate table (`ntp discard`): 48 bytes per entry.
+  size_t server_rate_limit_entries = server::RateLimiter::kDefaultEntries;
 };
 
 // How one port came up, for the log and `display` commands.
@@ -118,6 +120,9 @@ class Dataplane {
   // A request is out and unanswered: run() does not nap (DataplaneLoop::awaiting_reply).
   bool awaiting_reply() const { return loop_->awaiting_reply(); }
   const DataplaneCounters& counters() const { return counters_; }
+  // The server's tables as allocated (DataplaneOptions sizes them).
+  size_t server_rate_table_entries() const { return loop_->server_rate_table_entries(); }
+  size_t server_interleaved_entries() const { return loop_->server_interleaved_entries(); }
   // Any thread (telemetry): the command ring, then each interface's event ring (by index;
   // nullptr for an index no table has used yet).
   const SpscRing<TxCommand>& command_ring() const { return commands_; }

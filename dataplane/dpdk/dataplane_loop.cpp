@@ -39,7 +39,7 @@ DataplaneLoop::DataplaneLoop(const DataplaneLoopConfig& config, std::vector<Port
       interleaved_(config.server_interleaved_entries),
       // The TSC seeds the rate table's hash (collisions cannot be planned from outside) and
       // the leak's PRNG.
-      access_(server::RateLimiter::kDefaultEntries, read_tsc()) {
+      access_(config.server_rate_limit_entries, read_tsc()) {
   decode_options_.verify_l4_checksums = true;
   const double hz = static_cast<double>(rte_get_tsc_hz());
   ns_per_tick_ = 1e9 / hz;

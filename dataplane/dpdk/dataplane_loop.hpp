@@ -46,6 +46,8 @@ struct DataplaneLoopConfig {
   // The server's interleaved-mode store (RFC 9769): 16 bytes per entry, allocated once here;
   // 0 answers every request in basic mode.
   size_t server_interleaved_entries = server::InterleavedStore::kDefaultEntries;
+  // The server's per-address rate table (`ntp discard`): 48 bytes per entry, allocated once.
+  size_t server_rate_limit_entries = server::RateLimiter::kDefaultEntries;
 };
 
 class DataplaneLoop {
@@ -88,6 +90,10 @@ class DataplaneLoop {
     return awaiting_replies_ > 0 && last_poll_tsc_ < reply_wait_end_tsc_;
   }
   static constexpr uint64_t kReplyWaitMs = 10;
+
+  // The sizes the server's tables were allocated with (start-up log, tests).
+  size_t server_rate_table_entries() const { return access_.limiter().capacity(); }
+  size_t server_interleaved_entries() const { return interleaved_.capacity(); }
 
  private:
   struct PortClock {

@@ -227,6 +227,13 @@ ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& r
     r.outcome = ServeOutcome::kServedInterleaved;
   }
   r.receive = t2;
+  // The common shape is answered by swapping in place (the same bytes, no re-encoded headers);
+  // IP options, IPv6 extension headers or an 802.1ad tag go through the full encoder below.
+  r.length = wire::encode_ntp_reply_in_place(frame, request, header, mac);
+  if (r.length != 0) {
+    r.udp_offset = request.l4_offset;
+    return r;
+  }
   wire::EthernetSpec eth;
   eth.dst = request.src_mac;
   eth.src = request.dst_mac;

@@ -1,5 +1,8 @@
 #include "dataplane/wire/checksum.hpp"
 
+#include <bit>
+#include <cstring>
+
 #include "dataplane/wire/byte_order.hpp"
 
 namespace wiretime::wire {
@@ -51,22 +54,41 @@ uint32_t udp_sum(const Address& src, const Address& dst, std::span<const uint8_t
 }  // namespace
 
 uint32_t checksum_accumulate(std::span<const uint8_t> bytes, uint32_t sum) {
-  // 32-bit big-endian words summed in 64 bits: since 2^16 = 1 (mod 2^16 - 1), folding that sum
-  // gives exactly the one's-complement sum of the 16-bit words (RFC 1071), with a quarter of the
-  // additions and no carry handling in the loop. 2^32 words cannot overflow 64 bits.
+  // The bytes as native 64-bit words, each split into two 32-bit halves summed in 64 bits: since
+  // 2^16 = 1 (mod 2^16 - 1), folding that sum gives the one's-complement sum of the 16-bit words
+  // in native byte order, and a byte swap of the folded result is the network-order sum
+  // (RFC 1071 section 2(B)). Half the iterations of 32-bit big-endian loads and no byte swap per
+  // word: this loop was the largest single symbol of the lcore's server profile. 2^32 words
+  // cannot overflow 64 bits.
+  static_assert(std::endian::native == std::endian::little);
   const uint8_t* p = bytes.data();
   size_t n = bytes.size();
-  uint64_t wide = sum;
-  for (; n >= 4; n -= 4, p += 4) wide += load_be32(p);
+  uint64_t wide = 0;
+  for (; n >= 8; n -= 8, p += 8) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    wide += (v & 0xffffffffu) + (v >> 32);
+  }
+  if (n >= 4) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    wide += v;
+    n -= 4;
+    p += 4;
+  }
   if (n >= 2) {
-    wide += load_be16(p);
+    uint16_t v;
+    std::memcpy(&v, p, 2);
+    wide += v;
     n -= 2;
     p += 2;
   }
-  if (n != 0) wide += uint64_t{*p} << 8;
+  if (n != 0) wide += *p;  // padded with a zero byte after it: the low byte natively
   wide = (wide & 0xffffffffu) + (wide >> 32);
   wide = (wide & 0xffffffffu) + (wide >> 32);
-  return fold(static_cast<uint32_t>(wide));
+  const uint32_t native = fold(static_cast<uint32_t>(wide));
+  const auto network = static_cast<uint32_t>(((native & 0xff) << 8) | (native >> 8));
+  return fold(fold(sum) + network);
 }
 
 uint16_t checksum_finish(uint32_t sum) {

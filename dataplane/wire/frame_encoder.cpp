@@ -266,6 +266,56 @@ size_t encode_ipv6_ntp(std::span<uint8_t> out, const Ipv6UdpSpec& spec, const Nt
   return encode_ntp_frame(out, spec, IpVersion::kV6, header, mac);
 }
 
+size_t encode_ntp_reply_in_place(std::span<uint8_t> frame, const DecodedFrame& request,
+                                 const NtpHeader& header, const NtpMac* mac) {
+  const bool v4 = request.is_ipv4();
+  const size_t ip_header = v4 ? kIpv4HeaderSize : kIpv6HeaderSize;
+  if (request.tunneled || request.vlan_count > 1 ||
+      (request.vlan_count == 1 && request.vlans[0].tpid != kEthertypeVlan) ||
+      request.l4_offset != request.l3_offset + ip_header ||
+      request.l3_offset != kEthernetHeaderSize + request.vlan_count * kVlanTagSize) {
+    return 0;
+  }
+  const size_t ntp_offset = request.l4_offset + kUdpHeaderSize;
+  if (frame.size() < ntp_offset) return 0;
+  const size_t ntp_len = encode_ntp(frame.subspan(ntp_offset), header, mac);
+  if (ntp_len == 0) return 0;
+  uint8_t* p = frame.data();
+  std::copy(request.src_mac.bytes.begin(), request.src_mac.bytes.end(), p);
+  std::copy(request.dst_mac.bytes.begin(), request.dst_mac.bytes.end(), p + 6);
+  uint8_t* ip = p + request.l3_offset;
+  uint8_t* udp = p + request.l4_offset;
+  const size_t udp_len = kUdpHeaderSize + ntp_len;
+  // The pseudo-header's addresses sum the same in either order.
+  uint64_t sum = uint64_t{kIpProtoUdp} + 2 * udp_len + request.src_port + request.dst_port;
+  if (v4) {
+    const size_t ip_len = kIpv4HeaderSize + udp_len;
+    store_be16(ip + 2, static_cast<uint16_t>(ip_len));
+    store_be32(ip + 4, 0x00004000u);  // identification 0, DF
+    ip[8] = 64;
+    store_be16(ip + 10, 0);
+    std::copy(request.dst_ip.v4.bytes.begin(), request.dst_ip.v4.bytes.end(), ip + 12);
+    std::copy(request.src_ip.v4.bytes.begin(), request.src_ip.v4.bytes.end(), ip + 16);
+    store_be16(ip + 10, internet_checksum({ip, kIpv4HeaderSize}));
+    sum += uint64_t{load_be32(ip + 12)} + load_be32(ip + 16);
+  } else {
+    store_be32(ip, (uint32_t{6} << 28) | (uint32_t{request.tos} << 20));
+    store_be16(ip + 4, static_cast<uint16_t>(udp_len));
+    ip[7] = 64;
+    std::copy(request.dst_ip.v6.bytes.begin(), request.dst_ip.v6.bytes.end(), ip + 8);
+    std::copy(request.src_ip.v6.bytes.begin(), request.src_ip.v6.bytes.end(), ip + 24);
+    for (size_t i = 8; i < 40; i += 4) sum += load_be32(ip + i);
+  }
+  store_be16(udp, request.dst_port);
+  store_be16(udp + 2, request.src_port);
+  store_be16(udp + 4, static_cast<uint16_t>(udp_len));
+  sum = (sum & 0xffffffffu) + (sum >> 32);
+  const uint16_t c = checksum_finish(checksum_accumulate(
+      {p + ntp_offset, ntp_len}, static_cast<uint32_t>((sum & 0xffff) + (sum >> 16))));
+  store_be16(udp + 6, c == 0 ? 0xffff : c);  // RFC 768: a computed zero is sent as all ones
+  return pad(frame, ntp_offset + ntp_len);
+}
+
 bool restamp_ntp_transmit(std::span<uint8_t> frame, size_t udp_offset, NtpTimestamp transmit) {
   if (frame.size() < udp_offset + kUdpHeaderSize + kNtpHeaderSize) return false;
   uint8_t* udp = frame.data() + udp_offset;

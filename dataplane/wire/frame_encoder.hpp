@@ -75,6 +75,17 @@ size_t encode_ipv4_ntp(std::span<uint8_t> out, const Ipv4UdpSpec& spec, const Nt
 size_t encode_ipv6_ntp(std::span<uint8_t> out, const Ipv6UdpSpec& spec, const NtpHeader& header,
                        const NtpMac* mac = nullptr);
 
+// The NTP reply to a decoded UDP request, written over the request's own frame: MACs,
+// addresses and ports swapped, the 802.1Q tag and the TOS/traffic class kept, TTL/hop limit
+// 64, IPv4 identification 0 with DF, IPv6 flow label 0, lengths and both checksums filled:
+// byte for byte what encode_ipv4_ntp/encode_ipv6_ntp build from the swapped fields, without
+// re-encoding the headers that do not change (a swap leaves the pseudo-header's sum as it
+// was). Handles the common shape only: untagged or one 0x8100 tag, IPv4 without options or
+// IPv6 without extension headers, not tunneled. Returns the frame length, or 0 for any other
+// shape or a frame too short: the caller then encodes the reply in full.
+size_t encode_ntp_reply_in_place(std::span<uint8_t> frame, const DecodedFrame& request,
+                                 const NtpHeader& header, const NtpMac* mac = nullptr);
+
 // Echo replies (RFC 792 / RFC 4443 section 4.2) to a decoded echo request (`request.error` is
 // kNotUdp, protocol ICMP/ICMPv6, type 8/128 with a valid checksum): same VLAN tags, MAC and
 // IP addresses swapped, identifier, sequence and data copied. The caller must not answer

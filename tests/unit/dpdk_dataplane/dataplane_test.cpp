@@ -779,6 +779,18 @@ TEST_F(DataplaneTest, ServerAnswersRequestsInTheSameBurst) {
   EXPECT_EQ(c.get(1, wire::IpVersion::kV4, server::ServeOutcome::kDisabled), 1u);
 }
 
+// The server's tables get the sizes of the start-up file (dataplane.rate-limit-entries,
+// dataplane.interleaved-store-entries), allocated when the loop is built.
+TEST_F(DataplaneTest, ServerTablesHaveTheConfiguredSizes) {
+  DataplaneOptions o;
+  o.announce_on_start = false;
+  o.server_rate_limit_entries = 64;
+  o.server_interleaved_entries = 0;
+  start(single_port(), 1, o);
+  EXPECT_EQ(dp->server_rate_table_entries(), 64u);
+  EXPECT_EQ(dp->server_interleaved_entries(), 0u);
+}
+
 // Interleaved mode: the second request names the first reply's T2; its reply carries the first
 // reply's TX time (read after the burst), later than that T2 and earlier than the new one.
 TEST_F(DataplaneTest, ServerAnswersInterleavedWithThePreviousReplysTxTime) {

@@ -202,5 +202,12 @@ TEST(SocketServer, TxLagFollowsTheMeasuredLagAndIgnoresDescheduledOnesInTheMean)
   EXPECT_EQ(lag.total_mean_ns(), (30'000 + 38'000 + 50'000'000 - 5) / 4);
 }
 
+// `dataplane.rate-limit-entries` sizes the socket backend's table (allocated, no socket).
+TEST(SocketServer, RateTableHasTheConfiguredSize) {
+  const DaemonLog log;
+  EXPECT_EQ(SocketServer(log, {}, "GE1/0/1").rate_table_entries(), 16384u);
+  EXPECT_EQ(SocketServer(log, {}, "GE1/0/1", {}, 64).rate_table_entries(), 64u);
+}
+
 }  // namespace
 }  // namespace wiretime::daemon

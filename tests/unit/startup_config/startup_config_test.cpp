@@ -303,6 +303,32 @@ TEST(StartupConfig, InterleavedStoreEntries) {
             "t.yaml:3:3: dataplane.interleaved-store-entries: '-1' is out of range 0..16777216");
 }
 
+TEST(StartupConfig, RateLimitEntries) {
+  const auto defaults = load_startup_config_text(with_line(3, "  idle-sleep-us: 0"), "t.yaml");
+  ASSERT_TRUE(defaults.ok()) << defaults.error().to_string();
+  EXPECT_EQ(defaults.value().dataplane.rate_limit_entries, 16384u);
+  for (const size_t n : {size_t{16}, size_t{1024}, size_t{1} << 22}) {
+    const auto r = load_startup_config_text(
+        with_line(3, "  rate-limit-entries: " + std::to_string(n)), "t.yaml");
+    ASSERT_TRUE(r.ok()) << n << ": " << r.error().to_string();
+    EXPECT_EQ(r.value().dataplane.rate_limit_entries, n);
+  }
+  // No "off": the table is what `ntp discard` charges; it is unused while nothing is limited.
+  EXPECT_EQ(error_of(with_line(3, "  rate-limit-entries: 0")),
+            "t.yaml:3:3: dataplane.rate-limit-entries: '0' is not a power of two from 16 to "
+            "4194304");
+  EXPECT_EQ(error_of(with_line(3, "  rate-limit-entries: 5000")),
+            "t.yaml:3:3: dataplane.rate-limit-entries: '5000' is not a power of two from 16 to "
+            "4194304");
+  EXPECT_EQ(error_of(with_line(3, "  rate-limit-entries: 8")),
+            "t.yaml:3:3: dataplane.rate-limit-entries: '8' is not a power of two from 16 to "
+            "4194304");
+  EXPECT_EQ(error_of(with_line(3, "  rate-limit-entries: 8388608")),
+            "t.yaml:3:3: dataplane.rate-limit-entries: '8388608' is out of range 0..4194304");
+  EXPECT_EQ(error_of(with_line(3, "  rate-limit-entries: many")),
+            "t.yaml:3:3: dataplane.rate-limit-entries: 'many' is not an integer");
+}
+
 TEST(StartupConfig, PacketSocketStamps) {
   const auto defaults = load_startup_config_text(with_line(3, "  idle-sleep-us: 0"), "t.yaml");
   ASSERT_TRUE(defaults.ok()) << defaults.error().to_string();

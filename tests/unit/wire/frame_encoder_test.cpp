@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <vector>
 
 #include "dataplane/wire/byte_order.hpp"
+#include "dataplane/wire/checksum.hpp"
 #include "tests/unit/wire/frame_builder.hpp"
 #include "tests/unit/wire/hex.hpp"
 
@@ -222,6 +224,113 @@ Bytes echo_request_icmp(uint8_t type, size_t data_len) {
   Bytes m = {type, 0, 0, 0, 0x12, 0x34, 0x00, 0x07};
   for (size_t i = 0; i < data_len; ++i) m.push_back(static_cast<uint8_t>(i));
   return m;
+}
+
+// The reply swapped into the request's own frame is byte for byte the frame the full encoder
+// builds from the swapped fields, for every shape it takes; other shapes are left to the
+// encoder (0).
+TEST(FrameEncoder, NtpReplyInPlaceEqualsTheFullEncoder) {
+  using test::Bytes;
+  using test::cat;
+  const Bytes mac_trailer = cat({{0, 0, 0, 7}, Bytes(20, 0xab)});
+  const Bytes extension = {0, 0x10, 0, 16, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+  struct Case {
+    const char* name;
+    Bytes frame;
+    bool with_mac;
+  };
+  Bytes tos_v4 = test::ipv4_udp(test::ntp_request());
+  tos_v4[1] = 0xb8;  // DSCP EF: kept in the reply
+  store_be16(tos_v4.data() + 10, 0);
+  store_be16(tos_v4.data() + 10, internet_checksum({tos_v4.data(), 20}));
+  Bytes labelled_v6 = test::ipv6_udp(test::ntp_request());
+  labelled_v6[1] = 0xa1;  // traffic class 0x0a, flow label 0x1xxxx: the reply's label is 0
+  labelled_v6[2] = 0x23;
+  const std::vector<Case> cases = {
+      {"ipv4", cat({test::ethernet(0x0800), tos_v4}), false},
+      {"ipv4 vlan", cat({test::ethernet(0x0800, {0x8100'a064}), tos_v4}), false},
+      {"ipv4 extension field",
+       cat({test::ethernet(0x0800), test::ipv4_udp(cat({test::ntp_request(), extension}))}), false},
+      {"ipv4 mac",
+       cat({test::ethernet(0x0800), test::ipv4_udp(cat({test::ntp_request(), mac_trailer}))}),
+       true},
+      {"ipv6", cat({test::ethernet(0x86dd), labelled_v6}), false},
+      {"ipv6 vlan mac",
+       cat({test::ethernet(0x86dd, {0x8100'0007}),
+            test::ipv6_udp(cat({test::ntp_request(), mac_trailer}))}),
+       true},
+  };
+  const std::array<uint8_t, 20> digest{};
+  const NtpMac mac{7, digest};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const DecodedFrame request = decode_frame(c.frame);
+    ASSERT_EQ(request.error, DecodeError::kOk);
+    ASSERT_TRUE(request.is_ntp);
+    EthernetSpec eth;
+    eth.dst = request.src_mac;
+    eth.src = request.dst_mac;
+    eth.has_vlan = request.vlan_count == 1;
+    eth.vlan_tci = eth.has_vlan ? request.vlans[0].tci() : 0;
+    Bytes expected(256);
+    if (request.is_ipv4()) {
+      Ipv4UdpSpec spec;
+      spec.eth = eth;
+      spec.src_ip = request.dst_ip.v4;
+      spec.dst_ip = request.src_ip.v4;
+      spec.src_port = request.dst_port;
+      spec.dst_port = request.src_port;
+      spec.tos = request.tos;
+      expected.resize(
+          encode_ipv4_ntp(expected, spec, server_header(), c.with_mac ? &mac : nullptr));
+    } else {
+      Ipv6UdpSpec spec;
+      spec.eth = eth;
+      spec.src_ip = request.dst_ip.v6;
+      spec.dst_ip = request.src_ip.v6;
+      spec.src_port = request.dst_port;
+      spec.dst_port = request.src_port;
+      spec.traffic_class = request.tos;
+      expected.resize(
+          encode_ipv6_ntp(expected, spec, server_header(), c.with_mac ? &mac : nullptr));
+    }
+    ASSERT_GT(expected.size(), 0u);
+    Bytes frame = c.frame;
+    const size_t n =
+        encode_ntp_reply_in_place(frame, request, server_header(), c.with_mac ? &mac : nullptr);
+    ASSERT_EQ(n, expected.size());
+    EXPECT_EQ(Bytes(frame.begin(), frame.begin() + static_cast<std::ptrdiff_t>(n)), expected);
+  }
+}
+
+TEST(FrameEncoder, NtpReplyInPlaceLeavesOtherShapesToTheEncoder) {
+  using test::Bytes;
+  using test::cat;
+  const std::vector<Bytes> others = {
+      // IPv4 options (a record-route stub, padded)
+      cat({test::ethernet(0x0800),
+           test::ipv4_udp(test::ntp_request(), 40000, 123, {0x07, 0x03, 0x04, 0x00})}),
+      // 802.1ad outer tag alone, and QinQ
+      cat({test::ethernet(0x0800, {0x88a8'0064}), test::ipv4_udp(test::ntp_request())}),
+      cat({test::ethernet(0x0800, {0x88a8'0064, 0x8100'0007}),
+           test::ipv4_udp(test::ntp_request())}),
+      // IPv6 hop-by-hop options header before UDP
+      [] {
+        Bytes segment = test::udp(40000, 123, test::ntp_request());
+        test::fill_udp_checksum_v6(segment, test::v6(1), test::v6(2));
+        return cat({test::ethernet(0x86dd),
+                    test::ipv6(0, cat({Bytes{17, 0, 1, 4, 0, 0, 0, 0}, segment}))});
+      }(),
+  };
+  for (size_t i = 0; i < others.size(); ++i) {
+    SCOPED_TRACE(i);
+    const DecodedFrame request = decode_frame(others[i]);
+    ASSERT_EQ(request.error, DecodeError::kOk);
+    ASSERT_TRUE(request.is_ntp);
+    Bytes frame = others[i];
+    EXPECT_EQ(encode_ntp_reply_in_place(frame, request, server_header()), 0u);
+    EXPECT_EQ(frame, others[i]);  // untouched
+  }
 }
 
 TEST(FrameEncoder, IcmpEchoReply) {

@@ -206,7 +206,7 @@ TEST(SocketServer, TxLagFollowsTheMeasuredLagAndIgnoresDescheduledOnesInTheMean)
 TEST(SocketServer, RateTableHasTheConfiguredSize) {
   const DaemonLog log;
   EXPECT_EQ(SocketServer(log, {}, "GE1/0/1").rate_table_entries(), 16384u);
-  EXPECT_EQ(SocketServer(log, {}, "GE1/0/1", {}, 64).rate_table_entries(), 64u);
+  EXPECT_EQ(SocketServer(log, {}, "GE1/0/1", {}, 0, 64).rate_table_entries(), 64u);
 }
 
 }  // namespace

@@ -60,8 +60,9 @@ wt_lab_start_chronyd
 {
   wt_lab_wiretimed_yaml idle="$idle_sleep_us" offset="$offset_ns" frequency="$frequency_ppb" \
     measurements="$WT_DIR/measurements.log" tracking="$WT_DIR/tracking.log"
-  # Interleaved mode: chronyd then reports the true transmit time of its previous reply.
-  printf '  unicast-servers:\n    - address: %s\n      minpoll: %s\n      interleaved: true\n' \
+  # Interleaved mode: chronyd then reports the true transmit time of its previous reply. It is an
+  # NTPv4 mode (RFC 9769), and VRP's default version is 3.
+  printf '  unicast-servers:\n    - address: %s\n      version: 4\n      minpoll: %s\n      interleaved: true\n' \
     "$WT_SERVER_IP" "$minpoll"
 } >"$WT_DIR/wiretimed.yaml"
 

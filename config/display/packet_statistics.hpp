@@ -6,7 +6,6 @@
 #include <string_view>
 #include <vector>
 
-
 namespace wiretime::display {
 
 // The counters of `display ntp statistics packet` (CE6800 command reference), filled by the

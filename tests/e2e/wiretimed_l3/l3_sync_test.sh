@@ -145,10 +145,12 @@ case $scenario in
     ;;
   *) fail "unknown scenario $scenario" ;;
 esac
-# Poll every 1..4 s in interleaved mode, as the single-server test does (NTPv4: interleaved mode
-# needs it, and VRP's default version is 3).
+# Poll every 1..4 s in interleaved mode, as the single-server test does. IPv4 servers say
+# version 4 (interleaved mode is NTPv4's, VRP's default version is 3); IPv6 ones are NTPv4 and
+# take no version.
 servers=$(printf '%s\n' "$servers" |
-  sed 's/^\(    - address: .*\)$/\1\n      version: 4\n      minpoll: 0\n      maxpoll: 2\n      interleaved: true/')
+  sed -e 's/^\(    - address: [0-9.]*\)$/\1\n      version: 4/' \
+      -e 's/^\(    - address: .*\)$/\1\n      minpoll: 0\n      maxpoll: 2\n      interleaved: true/')
 
 {
   wt_lab_wiretimed_yaml vdevs="$vdevs" interfaces="$interfaces" offset=5000000 frequency=20000 \

@@ -234,34 +234,13 @@ ServeResult serve_in_place(std::span<uint8_t> frame, const wire::DecodedFrame& r
     r.udp_offset = request.l4_offset;
     return r;
   }
-  wire::EthernetSpec eth;
-  eth.dst = request.src_mac;
-  eth.src = request.dst_mac;
-  eth.has_vlan = request.vlan_count == 1;
-  eth.vlan_tci = eth.has_vlan ? request.vlans[0].tci() : 0;
-  if (request.is_ipv4()) {
-    wire::Ipv4UdpSpec spec;
-    spec.eth = eth;
-    spec.src_ip = request.dst_ip.v4;
-    spec.dst_ip = request.src_ip.v4;
-    spec.src_port = request.dst_port;
-    spec.dst_port = request.src_port;
-    spec.tos = request.tos;
-    r.length = wire::encode_ipv4_ntp(frame, spec, header, mac);
-  } else {
-    wire::Ipv6UdpSpec spec;
-    spec.eth = eth;
-    spec.src_ip = request.dst_ip.v6;
-    spec.dst_ip = request.src_ip.v6;
-    spec.src_port = request.dst_port;
-    spec.dst_port = request.src_port;
-    spec.traffic_class = request.tos;
-    r.length = wire::encode_ipv6_ntp(frame, spec, header, mac);
-  }
+  r.length = wire::encode_ntp_reply(frame, request, header, mac);
   if (r.length == 0) {  // cannot happen for a decoded request (the reply is smaller)
     r.outcome = ServeOutcome::kTxFailed;
     return r;
   }
+  wire::EthernetSpec eth;
+  eth.has_vlan = request.vlan_count == 1;
   r.udp_offset = wire::udp_payload_offset(eth, request.src_ip.version) - wire::kUdpHeaderSize;
   return r;
 }

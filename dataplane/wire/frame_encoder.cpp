@@ -337,4 +337,31 @@ bool restamp_ntp_transmit(std::span<uint8_t> frame, size_t udp_offset, NtpTimest
   return true;
 }
 
+size_t encode_ntp_reply(std::span<uint8_t> out, const DecodedFrame& request,
+                        const NtpHeader& header, const NtpMac* mac) {
+  EthernetSpec eth;
+  eth.dst = request.src_mac;
+  eth.src = request.dst_mac;
+  eth.has_vlan = request.vlan_count == 1;
+  eth.vlan_tci = eth.has_vlan ? request.vlans[0].tci() : 0;
+  if (request.is_ipv4()) {
+    Ipv4UdpSpec spec;
+    spec.eth = eth;
+    spec.src_ip = request.dst_ip.v4;
+    spec.dst_ip = request.src_ip.v4;
+    spec.src_port = request.dst_port;
+    spec.dst_port = request.src_port;
+    spec.tos = request.tos;
+    return encode_ipv4_ntp(out, spec, header, mac);
+  }
+  Ipv6UdpSpec spec;
+  spec.eth = eth;
+  spec.src_ip = request.dst_ip.v6;
+  spec.dst_ip = request.src_ip.v6;
+  spec.src_port = request.dst_port;
+  spec.dst_port = request.src_port;
+  spec.traffic_class = request.tos;
+  return encode_ipv6_ntp(out, spec, header, mac);
+}
+
 }  // namespace wiretime::wire

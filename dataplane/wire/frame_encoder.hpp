@@ -86,6 +86,14 @@ size_t encode_ipv6_ntp(std::span<uint8_t> out, const Ipv6UdpSpec& spec, const Nt
 size_t encode_ntp_reply_in_place(std::span<uint8_t> frame, const DecodedFrame& request,
                                  const NtpHeader& header, const NtpMac* mac = nullptr);
 
+// The same reply encoded in full into `out` (encode_ipv4_ntp/encode_ipv6_ntp from the request's
+// swapped MACs, addresses and ports, its one 802.1Q tag and TOS/traffic class kept): for any
+// shape the decoder takes. Returns the frame length (the UDP header then starts at
+// udp_payload_offset(...) - kUdpHeaderSize of a spec with the request's tag), 0 if `out` is
+// too small.
+size_t encode_ntp_reply(std::span<uint8_t> out, const DecodedFrame& request,
+                        const NtpHeader& header, const NtpMac* mac = nullptr);
+
 // Echo replies (RFC 792 / RFC 4443 section 4.2) to a decoded echo request (`request.error` is
 // kNotUdp, protocol ICMP/ICMPv6, type 8/128 with a valid checksum): same VLAN tags, MAC and
 // IP addresses swapped, identifier, sequence and data copied. The caller must not answer

@@ -267,33 +267,9 @@ TEST(FrameEncoder, NtpReplyInPlaceEqualsTheFullEncoder) {
     const DecodedFrame request = decode_frame(c.frame);
     ASSERT_EQ(request.error, DecodeError::kOk);
     ASSERT_TRUE(request.is_ntp);
-    EthernetSpec eth;
-    eth.dst = request.src_mac;
-    eth.src = request.dst_mac;
-    eth.has_vlan = request.vlan_count == 1;
-    eth.vlan_tci = eth.has_vlan ? request.vlans[0].tci() : 0;
     Bytes expected(256);
-    if (request.is_ipv4()) {
-      Ipv4UdpSpec spec;
-      spec.eth = eth;
-      spec.src_ip = request.dst_ip.v4;
-      spec.dst_ip = request.src_ip.v4;
-      spec.src_port = request.dst_port;
-      spec.dst_port = request.src_port;
-      spec.tos = request.tos;
-      expected.resize(
-          encode_ipv4_ntp(expected, spec, server_header(), c.with_mac ? &mac : nullptr));
-    } else {
-      Ipv6UdpSpec spec;
-      spec.eth = eth;
-      spec.src_ip = request.dst_ip.v6;
-      spec.dst_ip = request.src_ip.v6;
-      spec.src_port = request.dst_port;
-      spec.dst_port = request.src_port;
-      spec.traffic_class = request.tos;
-      expected.resize(
-          encode_ipv6_ntp(expected, spec, server_header(), c.with_mac ? &mac : nullptr));
-    }
+    expected.resize(
+        encode_ntp_reply(expected, request, server_header(), c.with_mac ? &mac : nullptr));
     ASSERT_GT(expected.size(), 0u);
     Bytes frame = c.frame;
     const size_t n =

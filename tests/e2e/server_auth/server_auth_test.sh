@@ -24,15 +24,9 @@ sync_setup "a$$"
 [ "$backend" = socket ] && ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
 sync_start_chronyd upstream "$WT_SERVER_IP"
 
-types=(MD5 SHA1 SHA256 SHA384 SHA512 AES128 AES256)
-bytes=(20 20 32 32 32 16 32)
-: >"$WT_DIR/server.keys"
-: >"$WT_DIR/wrong.keys"
-for i in "${!types[@]}"; do
-  id=$((i + 1))
-  echo "$id ${types[$i]} HEX:$(python3 -c "import secrets; print(secrets.token_hex(${bytes[$i]}))")" >>"$WT_DIR/server.keys"
-  echo "$id ${types[$i]} HEX:$(python3 -c "import secrets; print(secrets.token_hex(${bytes[$i]}))")" >>"$WT_DIR/wrong.keys"
-done
+types=("${sync_key_types[@]}")
+sync_chrony_keys "$WT_DIR/server.keys"
+sync_chrony_keys "$WT_DIR/wrong.keys"  # same ids and types, other secrets
 cp "$WT_DIR/server.keys" "$WT_DIR/client.keys"
 # Key 21: a VRP md5 key wiretime knows but does not trust; chronyd has the same secret.
 echo "21 MD5 ASCII:untrusted-pass" >>"$WT_DIR/client.keys"

@@ -37,13 +37,8 @@ sync_setup "m$$"
 [ "$backend" = socket ] && ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
 sync_start_chronyd upstream "$WT_SERVER_IP"
 
-types=(MD5 SHA1 SHA256 SHA384 SHA512 AES128 AES256)
-bytes=(20 20 32 32 32 16 32)
-: >"$WT_DIR/server.keys"
-for i in "${!types[@]}"; do
-  echo "$((i + 1)) ${types[$i]} HEX:$(python3 -c "import secrets; print(secrets.token_hex(${bytes[$i]}))")" \
-    >>"$WT_DIR/server.keys"
-done
+types=("${sync_key_types[@]}")
+sync_chrony_keys "$WT_DIR/server.keys"
 
 {
   wt_lab_wiretimed_yaml backend="$backend" measurements="$WT_DIR/measurements.log" \

@@ -26,6 +26,17 @@ sync_add_server_address() {
   ip -n "$WT_NS_SRV" addr add "$1/$WT_PREFIX_LEN" dev "$WT_VETH_SRV"
 }
 
+# The key types chronyd offers (ids 1..7 in this order), and a key file of them in chronyd's
+# format with fresh random secrets: sync_chrony_keys FILE.
+sync_key_types=(MD5 SHA1 SHA256 SHA384 SHA512 AES128 AES256)
+sync_chrony_keys() {
+  local bytes=(20 20 32 32 32 16 32) i
+  : >"$1"
+  for i in "${!sync_key_types[@]}"; do
+    echo "$((i + 1)) ${sync_key_types[$i]} HEX:$(python3 -c "import secrets; print(secrets.token_hex(${bytes[$i]}))")" >>"$1"
+  done
+}
+
 # sync_start_chronyd NAME ADDR: chronyd -x serving the host clock as stratum 1 on ADDR; its pid
 # in SYNC_PID. NAME keeps the files of several instances apart.
 sync_start_chronyd() {

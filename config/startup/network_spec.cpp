@@ -9,21 +9,8 @@
 namespace wiretime::config {
 namespace {
 
-std::optional<wire::IpAddress> ip_of(AddressFamily family, const std::string& text) {
-  if (family == AddressFamily::kIpv4) {
-    const auto v4 = parse_ipv4(text);
-    if (!v4) return std::nullopt;
-    return wire::IpAddress::from(wire::Ipv4Address::from_host_order(*v4));
-  }
-  const auto v6 = parse_ipv6(text);
-  if (!v6) return std::nullopt;
-  wire::Ipv6Address a;
-  a.bytes = *v6;
-  return wire::IpAddress::from(a);
-}
-
 std::optional<l3::IpPrefix> prefix_of(AddressFamily family, const std::string& text, int length) {
-  const auto ip = ip_of(family, text);
+  const auto ip = ip_address_of(family, text);
   if (!ip) return std::nullopt;
   return family == AddressFamily::kIpv4 ? l3::IpPrefix::v4(ip->v4, static_cast<uint8_t>(length))
                                         : l3::IpPrefix::v6(ip->v6, static_cast<uint8_t>(length));
@@ -36,6 +23,19 @@ bool builds(const std::vector<l3::InterfaceSpec>& interfaces, std::string& error
 }
 
 }  // namespace
+
+std::optional<wire::IpAddress> ip_address_of(AddressFamily family, const std::string& text) {
+  if (family == AddressFamily::kIpv4) {
+    const auto v4 = parse_ipv4(text);
+    if (!v4) return std::nullopt;
+    return wire::IpAddress::from(wire::Ipv4Address::from_host_order(*v4));
+  }
+  const auto v6 = parse_ipv6(text);
+  if (!v6) return std::nullopt;
+  wire::Ipv6Address a;
+  a.bytes = *v6;
+  return wire::IpAddress::from(a);
+}
 
 l3::NetworkSpec network_spec(const std::vector<InterfaceSection>& ports, const NtpConfig& running,
                              std::vector<std::string>* warnings) {
@@ -94,7 +94,7 @@ l3::NetworkSpec network_spec(const std::vector<InterfaceSection>& ports, const N
     l3::StaticRouteSpec route;
     route.vrf = r.vpn_instance;
     const auto prefix = prefix_of(r.family, r.prefix, r.prefix_length);
-    const auto hop = ip_of(r.family, r.next_hop);
+    const auto hop = ip_address_of(r.family, r.next_hop);
     if (!prefix || !hop) continue;  // the validator's canonical text: not reached
     route.prefix = l3::network_of(*prefix);
     route.next_hop = *hop;
@@ -132,7 +132,7 @@ l3::NetworkSpec network_spec(const std::vector<InterfaceSection>& ports, const N
       continue;
     }
     const auto vrf = interfaces.vrf_id(a.vpn_instance);
-    const auto ip = a.kind == ServerKind::kDomain ? std::nullopt : ip_of(family, a.address);
+    const auto ip = a.kind == ServerKind::kDomain ? std::nullopt : ip_address_of(family, a.address);
     if (!vrf || !ip) continue;
     if (const auto hop = routes.lookup(*vrf, *ip)) add(interfaces.find(hop->interface)->name);
   }

@@ -23,6 +23,9 @@ inline l3::NetworkSpec network_spec(const StartupConfig& config,
   return network_spec(config.interfaces, config.running, warnings);
 }
 
+// `text` as an address of `family`; nullopt when it is not one.
+std::optional<wire::IpAddress> ip_address_of(AddressFamily family, const std::string& text);
+
 // The primary IPv4 address of `interface` in the running configuration, if it has one.
 std::optional<wire::Ipv4Address> primary_ipv4(const NtpConfig& running,
                                               const std::string& interface);

@@ -87,6 +87,8 @@ class Backend {
   // What this backend cannot run: error text that refuses the commit (start-up's included)
   // naming the server and why; "" when it can.
   virtual std::string refuse(const engine::AssociationConfig& config) const = 0;
+  // The same for the NTP server's settings (`ntp ... server ...`) of a candidate.
+  virtual std::string refuse_server(const config::NtpConfig&) const { return ""; }
   // Management's live views: `display interface brief`, the backend's NTP drops and server
   // outcomes, the name of an interface index replies arrive on.
   virtual std::vector<display::InterfaceBrief> interface_briefs() const = 0;

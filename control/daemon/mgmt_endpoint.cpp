@@ -25,7 +25,7 @@ std::variant<std::unique_ptr<MgmtEndpoint>, std::string> MgmtEndpoint::open(
     std::function<void(engine::AssociationId, const engine::AssociationConfig&,
                        const runtime::Peer&)>
         added,
-    MgmtHooks::Refuse refuse) {
+    MgmtHooks::Refuse refuse, MgmtHooks::RefuseServer refuse_server) {
   auto file = apply::RunningFile::open(config_path);
   if (auto* e = std::get_if<config::ConfigError>(&file)) return e->to_string(config_path);
   auto parts = std::make_unique<Parts>();
@@ -33,6 +33,7 @@ std::variant<std::unique_ptr<MgmtEndpoint>, std::string> MgmtEndpoint::open(
       loop, config::NtpConfig{}, startup.inventory(), std::move(now), std::move(drops), keys,
       std::move(interfaces), std::move(interface_name), std::move(added));
   parts->hooks->set_refuse(std::move(refuse));
+  parts->hooks->set_refuse_server(std::move(refuse_server));
   if (auto e = parts->hooks->start(startup.running)) return config_path + ": " + *e;
   parts->service = std::make_unique<mgmt::MgmtService>(
       parts->hooks->hooks(), std::move(std::get<apply::RunningFile>(file)));

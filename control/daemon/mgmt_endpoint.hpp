@@ -35,7 +35,8 @@ class MgmtEndpoint {
   // the table the backend signs and verifies with (loaded from the key file); commits update
   // it. Without one, authentication keys are only saved to the running file. `interfaces`:
   // the backend's live interfaces for `display interface brief` (none: an empty list).
-  // `refuse`: what the backend cannot run (MgmtHooks::set_refuse). `drops`: the backend's own
+  // `refuse`, `refuse_server`: what the backend cannot run (MgmtHooks::set_refuse,
+  // set_refuse_server). `drops`: the backend's own
   // NTP drop counters, `interface_name`: names of the interface
   // indices replies arrive on (`display ntp statistics packet`, `... sessions verbose`).
   static std::variant<std::unique_ptr<MgmtEndpoint>, std::string> open(
@@ -47,7 +48,7 @@ class MgmtEndpoint {
       std::function<void(engine::AssociationId, const engine::AssociationConfig&,
                          const runtime::Peer&)>
           added = {},
-      MgmtHooks::Refuse refuse = {});
+      MgmtHooks::Refuse refuse = {}, MgmtHooks::RefuseServer refuse_server = {});
   ~MgmtEndpoint();
 
   void fill_pollfds(std::vector<pollfd>& fds) const;

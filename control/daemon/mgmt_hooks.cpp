@@ -197,6 +197,9 @@ std::optional<std::string> MgmtHooks::apply(const apply::ApplyPlan& /*configured
   // Check everything first, so a refusal changes nothing.
   auto globals = globals_of(candidate);
   if (auto* error = std::get_if<std::string>(&globals)) return *error;
+  if (refuse_server_) {
+    if (std::string why = refuse_server_(candidate); !why.empty()) return why;
+  }
   for (const apply::AssociationChange& change : plan.associations) {
     if (change.action == AssociationAction::kRemove || change.action == AssociationAction::kKeep) {
       continue;

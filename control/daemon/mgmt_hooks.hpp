@@ -43,6 +43,8 @@ class MgmtHooks {
   // What the live backend cannot run: error text for a server (the commit, start-up's
   // included, is then refused), "" when it can.
   using Refuse = std::function<std::string(const engine::AssociationConfig&)>;
+  // The same for the NTP server's settings of a candidate configuration.
+  using RefuseServer = std::function<std::string(const config::NtpConfig&)>;
 
   // `running`: what `loop` already runs (the daemon: nothing, then start()). `keys` is the
   // table the backend signs and verifies with, holding the start-up key file's keys; commits
@@ -63,6 +65,7 @@ class MgmtHooks {
   mgmt::DaemonHooks hooks();
   // The backend's limits, checked with every commit from now on (before start()).
   void set_refuse(Refuse refuse) { refuse_ = std::move(refuse); }
+  void set_refuse_server(RefuseServer refuse) { refuse_server_ = std::move(refuse); }
 
   // All or nothing: every association of the plan is checked before the loop is touched.
   // The loop's changes are planned here from what runs and what is to run (`plan` says what
@@ -112,6 +115,7 @@ class MgmtHooks {
   InterfaceName interface_name_;
   Added added_;
   Refuse refuse_;
+  RefuseServer refuse_server_;
   // What `reset ntp statistics packet` subtracts: per family, interface and association.
   struct Baseline {
     std::array<display::PacketStatistics, 2> family{};

@@ -190,7 +190,8 @@ int run_daemon(Backend& backend, const BackendContext& context) {
                  std::to_string(c.max_poll) + " s" +
                  (c.key_id != 0 ? ", key " + std::to_string(c.key_id) : std::string()));
       },
-      [&backend](const engine::AssociationConfig& c) { return backend.refuse(c); });
+      [&backend](const engine::AssociationConfig& c) { return backend.refuse(c); },
+      [&backend](const config::NtpConfig& c) { return backend.refuse_server(c); });
   if (auto* e = std::get_if<std::string>(&opened)) {
     log.error("configuration: " + *e);
     return kExitConfigError;

@@ -4,6 +4,8 @@
 
 #include "config/ntp_config/interface_name.hpp"
 #include "config/ntp_config/ip_address.hpp"
+#include "config/startup/network_spec.hpp"
+#include "dataplane/l3/ip_prefix.hpp"
 #include "dataplane/time/ntp_short.hpp"
 
 namespace wiretime::daemon {
@@ -21,6 +23,17 @@ const l3::Interface* find_interface(const l3::InterfaceTable& interfaces, const 
 
 uint32_t short_raw(double seconds) {
   return NtpShort::from_duration(NtpDuration::from_seconds(std::max(0.0, seconds))).raw();
+}
+
+// The log line's physic-isolate part: " ; physic-isolate 198.18.0.2 on GE1/0/1, ...".
+std::string isolated_text(const server::ServerListen& l, const l3::InterfaceTable& interfaces) {
+  std::string out;
+  for (size_t i = 0; i < l.isolated_count; ++i) {
+    const l3::Interface* itf = interfaces.find(l.isolated[i].interface);
+    out += (i == 0 ? "; physic-isolate " : ", ") + l3::to_string(l.isolated[i].address) + " on " +
+           (itf != nullptr ? itf->name : std::string("?"));
+  }
+  return out;
 }
 
 }  // namespace
@@ -60,6 +73,28 @@ server::ServerListen server_listen(const config::NtpConfig& config,
     std::copy(bytes->begin(), bytes->end(), l.ipv6_addresses[l.ipv6_count].bytes.begin());
     l.ipv6_vrfs[l.ipv6_count] = *vrf;
     ++l.ipv6_count;
+  }
+  for (const config::PhysicIsolate& p : config.physic_isolate) {
+    const bool v6 = p.family == config::AddressFamily::kIpv6;
+    const std::string what = std::string("ntp ") + (v6 ? "ipv6 " : "") +
+                             "server physic-isolate source-interface " + p.interface +
+                             " source-address " + p.address;
+    const l3::Interface* itf = find_interface(interfaces, p.interface);
+    const auto address = config::ip_address_of(p.family, p.address);
+    if (itf == nullptr || !address || l.isolated_count >= server::kMaxIsolated) {
+      if (problems != nullptr) {
+        problems->push_back(what + (itf == nullptr ? ": no such dataplane interface"
+                                    : !address     ? ": not an address of its family"
+                                                   : ": more than 16 physic-isolate entries"));
+      }
+      continue;
+    }
+    // Kept even when the interface does not have the address (yet): nothing arrives for it
+    // then (the dataplane takes only frames to the interface's own addresses), so say so.
+    if (problems != nullptr && !itf->owns(*address)) {
+      problems->push_back(what + ": not an address of " + itf->name + ", nothing arrives for it");
+    }
+    l.isolated[l.isolated_count++] = server::IsolatedListen{*address, itf->index};
   }
   return l;
 }
@@ -189,7 +224,7 @@ void ServerPublisher::publish(int64_t monotonic_ns, const config::NtpConfig& con
          ", listening on" + (v4.empty() ? std::string(" no interface") : v4) + "; IPv6 " +
          (listen_.ipv6_enabled ? "enabled" : "disabled") + ", listening on " +
          (listen_.ipv6_all ? std::string("all") : std::to_string(listen_.ipv6_count)) +
-         " address(es)");
+         " address(es)" + isolated_text(listen_, interfaces_));
     if (access_out_ != nullptr) {
       std::vector<std::string> access_problems;
       access_out_->store(compile_access(config, &access_problems));

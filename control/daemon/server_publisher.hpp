@@ -21,8 +21,8 @@ namespace wiretime::daemon {
 
 // Where the server listens: the family switches (`ntp [ipv6] server disable`, `ntp [ipv6]
 // disable`), the IPv4 listening interfaces (by their index in `interfaces`) and the IPv6
-// listening addresses (with their VRF). Names the table does not have are reported in
-// `problems` (one line each) and skipped.
+// listening addresses (with their VRF), and the physic-isolate (interface, address) pairs.
+// Names the table does not have are reported in `problems` (one line each) and skipped.
 server::ServerListen server_listen(const config::NtpConfig& config,
                                    const l3::InterfaceTable& interfaces,
                                    std::vector<std::string>* problems = nullptr);

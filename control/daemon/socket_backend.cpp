@@ -129,6 +129,10 @@ class SocketBackend final : public Backend {
     return "";
   }
 
+  std::string refuse_server(const config::NtpConfig& c) const override {
+    return socket_server_refusal(c);
+  }
+
   std::vector<display::InterfaceBrief> interface_briefs() const override {
     std::vector<display::InterfaceBrief> out;
     for (const config::InterfaceSection& itf : inventory_) {

@@ -50,6 +50,14 @@ std::vector<wire::IpAddress> socket_server_ipv6_wanted(
   return out;
 }
 
+std::string socket_server_refusal(const config::NtpConfig& config) {
+  if (config.physic_isolate.empty()) return "";
+  const config::PhysicIsolate& p = config.physic_isolate.front();
+  return std::string("ntp ") + (p.family == config::AddressFamily::kIpv6 ? "ipv6 " : "") +
+         "server physic-isolate source-interface " + p.interface + " source-address " + p.address +
+         ": the socket backend cannot isolate by interface (use dataplane.backend: dpdk)";
+}
+
 SocketServer::SocketServer(const DaemonLog& log, wire::IpAddress local, std::string interface_name,
                            std::vector<wire::IpAddress> ipv6_local, size_t interleaved_entries,
                            size_t rate_limit_entries)

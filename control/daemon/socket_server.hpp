@@ -135,4 +135,10 @@ bool socket_server_wanted(const config::NtpConfig& config, const std::string& in
 std::vector<wire::IpAddress> socket_server_ipv6_wanted(
     const config::NtpConfig& config, const std::vector<wire::IpAddress>& interface_addresses);
 
+// What the socket backend's server cannot do, as commit refusal text ("" when it can). Physical
+// isolation answers an address only on the interface a request came in on; the kernel's weak
+// host model takes a datagram to any local address on any interface and these sockets are not
+// bound to a device, so `physic-isolate` is refused rather than answered where it was isolated.
+std::string socket_server_refusal(const config::NtpConfig& config);
+
 }  // namespace wiretime::daemon

@@ -116,6 +116,14 @@ ServeOutcome check_listening(const ServerListen& listen, const ServerInterface& 
     return ServeOutcome::kDisabled;
   }
   if (dst_port != wire::kNtpPort) return ServeOutcome::kNotListening;
+  for (size_t i = 0; i < listen.isolated_count && i < kMaxIsolated; ++i) {
+    const wire::IpAddress& a = listen.isolated[i].address;
+    const bool same = a.version == dst.version &&
+                      (dst.version == wire::IpVersion::kV4 ? a.v4 == dst.v4 : a.v6 == dst.v6);
+    if (same && listen.isolated[i].interface == itf.index) {
+      return ServeOutcome::kServedBasic;
+    }
+  }
   if (dst.version == wire::IpVersion::kV4) {
     // Only the primary address is trusted (section 6.5), with `all enable` too.
     const bool interface_listens =

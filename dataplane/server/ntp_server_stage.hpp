@@ -9,7 +9,8 @@
 //   copies the request's version and echoes its poll;
 // - never to a broadcast/multicast destination (MAC or IP), nor from such a source;
 // - nothing when the family's server is disabled, nor on an interface/address that does not
-//   listen (IPv4: the interface's primary address only);
+//   listen (IPv4: the interface's primary address only; `physic-isolate`: the named address,
+//   arriving on the named interface only);
 // - then access and rate control (`ntp access`, `ntp discard`, `ntp kod-enable`;
 //   access_control.hpp): denied or over the rate means no reply, or a DENY/RATE KoD in place;
 // - the reply is a basic 48-byte packet: extension fields of the request are dropped, so the

@@ -30,6 +30,15 @@ struct ServerClockState {
 // interface indices; IPv4 listens on the interface's primary (first) address only.
 inline constexpr size_t kMaxListenInterfaces = 64;  // bit mask width
 inline constexpr size_t kMaxListenIpv6 = 8;
+inline constexpr size_t kMaxIsolated = 16;
+
+// `ntp [ipv6] server physic-isolate source-interface <if> source-address <addr>`: requests to
+// `address` are answered only when they arrive on interface `interface` (any address of the
+// interface may be named, a secondary one too: the operator chose it).
+struct IsolatedListen {
+  wire::IpAddress address;
+  uint16_t interface = 0;
+};
 
 struct ServerListen {
   bool ipv4_enabled = false;  // `undo ntp server disable` and NTP not disabled
@@ -41,6 +50,8 @@ struct ServerListen {
   uint64_t ipv4_interfaces = 0;  // bit i: interface index i listens (its primary IPv4 address)
   std::array<wire::Ipv6Address, kMaxListenIpv6> ipv6_addresses{};  // `ipv6 server source-address`
   std::array<uint16_t, kMaxListenIpv6> ipv6_vrfs{};                // their VRF ids
+  uint8_t isolated_count = 0;
+  std::array<IsolatedListen, kMaxIsolated> isolated{};  // physic-isolate, both families
 };
 
 struct ServerSnapshot {

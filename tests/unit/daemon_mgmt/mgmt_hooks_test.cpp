@@ -206,6 +206,22 @@ TEST(MgmtHooksRefuse, TheBackendsRefusalRefusesTheCommit) {
   EXPECT_EQ(h.hooks().start(vpn), "no VPN instances here: 198.18.0.9");
 }
 
+// The same for the server's settings (the socket backend: physic-isolate).
+TEST(MgmtHooksRefuse, TheBackendsServerRefusalRefusesTheCommit) {
+  Harness h;
+  h.hooks().set_refuse_server([](const config::NtpConfig& c) {
+    return c.physic_isolate.empty() ? std::string() : std::string("no isolation here");
+  });
+  ASSERT_EQ(h.commit(with_server()), std::nullopt);
+  config::NtpConfig isolated = with_server();
+  isolated.max_distance = 9;
+  isolated.physic_isolate = {{config::AddressFamily::kIpv4, "GE1/0/1", "198.18.0.2"}};
+  EXPECT_EQ(h.commit(isolated), "no isolation here");
+  EXPECT_EQ(h.loop().engine().globals().max_distance, 1.0);
+  EXPECT_EQ(h.hooks().running(), with_server());
+  EXPECT_EQ(h.hooks().start(isolated), "no isolation here");
+}
+
 TEST(MgmtHooksToEngine, IpServersAndWhereTheyAreReached) {
   config::Association v6 = server("2001:db8::1");
   v6.kind = config::ServerKind::kIpv6;

@@ -340,6 +340,35 @@ TEST(ServerStage, AnswersOnlyOnListeningInterfacesAndAddresses) {
   EXPECT_EQ(serve(f, s).outcome, ServeOutcome::kServedBasic);
 }
 
+TEST(ServerStage, PhysicIsolateAnswersItsAddressOnItsInterfaceOnly) {
+  // Nothing else listens: only `physic-isolate source-interface <1> source-address <secondary>`
+  // and its IPv6 twin on interface 1.
+  ServerSnapshot s = serving();
+  s.listen.ipv4_interfaces = 0;
+  s.listen.ipv6_count = 0;
+  s.listen.isolated_count = 2;
+  s.listen.isolated[0] = {wire::IpAddress::from(kSecondary4), 1};
+  s.listen.isolated[1] = {wire::IpAddress::from(kServer6), 1};
+  ServerInterface itf1 = interface0();
+  itf1.index = 1;
+  Frame f = ipv4_request(request_header(), eth(), kSecondary4);
+  EXPECT_EQ(serve(f, s, itf1).outcome, ServeOutcome::kServedBasic);  // a secondary address too
+  f = ipv4_request(request_header(), eth(), kSecondary4);
+  EXPECT_EQ(serve(f, s).outcome, ServeOutcome::kNotListening);  // the same address, interface 0
+  f = ipv4_request(request_header(), eth(), kServer4);
+  EXPECT_EQ(serve(f, s, itf1).outcome, ServeOutcome::kNotListening);  // another address
+  f = ipv6_request();
+  EXPECT_EQ(serve(f, s, itf1).outcome, ServeOutcome::kServedBasic);
+  f = ipv6_request();
+  EXPECT_EQ(serve(f, s).outcome, ServeOutcome::kNotListening);
+  // Port 123 and the family switch still apply.
+  EXPECT_EQ(check_listening(s.listen, itf1, wire::IpAddress::from(kSecondary4), 50000),
+            ServeOutcome::kNotListening);
+  s.listen.ipv4_enabled = false;
+  f = ipv4_request(request_header(), eth(), kSecondary4);
+  EXPECT_EQ(serve(f, s, itf1).outcome, ServeOutcome::kDisabled);
+}
+
 TEST(ServerStage, DropsExtensionFieldsSoTheReplyIsNeverLarger) {
   std::array<uint8_t, 48 + 16> payload{};
   ASSERT_EQ(wire::encode_ntp(payload, request_header()), 48u);

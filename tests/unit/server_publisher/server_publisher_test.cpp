@@ -74,6 +74,32 @@ TEST(ServerListen, MapsInterfacesAndIpv6AddressesAndReportsUnknownOnes) {
   EXPECT_NE(problems[1].find("red"), std::string::npos);
 }
 
+TEST(ServerListen, PhysicIsolatePairsTheAddressWithItsInterface) {
+  const l3::InterfaceTable t = table();
+  config::NtpConfig c;
+  using config::AddressFamily;
+  c.physic_isolate = {{AddressFamily::kIpv4, "ge1/0/1.100", "198.18.1.2"},
+                      {AddressFamily::kIpv6, "GE1/0/1", "2001:db8::2"},
+                      {AddressFamily::kIpv4, "GE1/0/2", "198.18.0.2"},  // GE1/0/1's address
+                      {AddressFamily::kIpv4, "GE9/9/9", "198.18.0.2"}};
+  std::vector<std::string> problems;
+  const server::ServerListen l = server_listen(c, t, &problems);
+  ASSERT_EQ(l.isolated_count, 3);
+  EXPECT_EQ(l.isolated[0].address, v4(198, 18, 1, 2));
+  EXPECT_EQ(l.isolated[0].interface, 1);
+  EXPECT_EQ(l.isolated[1].address, v6(2));
+  EXPECT_EQ(l.isolated[1].interface, 0);
+  EXPECT_EQ(l.isolated[2].interface, 2);
+  // Nothing else listens because of them.
+  EXPECT_EQ(l.ipv4_interfaces, 0u);
+  EXPECT_EQ(l.ipv6_count, 0);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_NE(problems[0].find("not an address of GE1/0/2"), std::string::npos) << problems[0];
+  EXPECT_NE(problems[1].find("GE9/9/9 source-address 198.18.0.2: no such dataplane interface"),
+            std::string::npos)
+      << problems[1];
+}
+
 engine::SystemStatus synced(uint8_t stratum) {
   engine::SystemStatus s;
   s.synchronized = true;
@@ -150,6 +176,15 @@ TEST(ServerPublisher, PublishesAtOnceOnAConfigurationChangeThenPeriodically) {
   EXPECT_FALSE(out.read().listen.ipv4_enabled);
   ASSERT_FALSE(log.empty());
   EXPECT_NE(log.back().find("IPv4 disabled"), std::string::npos);
+}
+
+TEST(SocketServer, RefusesPhysicIsolateNamingTheLine) {
+  config::NtpConfig c;
+  EXPECT_EQ(socket_server_refusal(c), "");
+  c.physic_isolate = {{config::AddressFamily::kIpv6, "GE1/0/1", "2001:db8::2"}};
+  EXPECT_EQ(socket_server_refusal(c),
+            "ntp ipv6 server physic-isolate source-interface GE1/0/1 source-address 2001:db8::2: "
+            "the socket backend cannot isolate by interface (use dataplane.backend: dpdk)");
 }
 
 TEST(SocketServer, WantedWhenEnabledAndListeningOnItsInterface) {

@@ -302,7 +302,10 @@ display::PacketStatistics MgmtHooks::raw_statistics(const runtime::RuntimeStatus
   display::PacketStatistics p;
   p.send_failures = f.send_failures;
   p.sent = f.requests - std::min(f.requests, f.send_failures);
-  p.processed = f.on_wire[static_cast<size_t>(engine::OnWireReason::kOk)];
+  // A reply beyond `ntp offset-limit` passed the on-wire tests but cannot synchronise: it is
+  // in the "Offset limit" row instead of Processed.
+  p.offset_limit = f.offset_limited;
+  p.processed = f.on_wire[static_cast<size_t>(engine::OnWireReason::kOk)] - f.offset_limited;
   p.authentication_failures = f.on_wire[static_cast<size_t>(engine::OnWireReason::kAuthentication)];
   for (size_t r = 0; r < f.on_wire.size(); ++r) {
     // Authentication failures are counted again inside the validity test failures (VRP nests

@@ -387,6 +387,8 @@ ReplyOutcome ClientEngine::on_reply(AssociationId id, const wire::NtpPacket& pac
                                     true};
   }
   a.last_sample.offset -= correction;
+  outcome.offset_limited =
+      config_.offset_limit > 0.0 && std::abs(a.last_sample.offset) > config_.offset_limit;
   const bool unsynchronized = !synchronized();
   const bool fresh = a.filter.add(
       FilterSample{a.last_sample.offset, a.last_sample.delay, a.last_sample.dispersion, now}, now,

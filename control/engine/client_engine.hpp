@@ -60,6 +60,9 @@ struct ExchangeSample {
 struct ReplyOutcome {
   OnWireReason reason = OnWireReason::kOk;
   std::optional<ExchangeSample> sample;
+  // Accepted (kOk), but its offset is beyond `ntp offset-limit`: the sample cannot synchronise
+  // (fit() excludes the source), VRP's "Offset limit" drop.
+  bool offset_limited = false;
 };
 
 class ClientEngine {

@@ -308,6 +308,7 @@ void ControlLoop::on_reply_at(const Peer& from, const wire::NtpPacket& packet, N
     m.dispersion = outcome.sample->dispersion;
   }
   ++family(from).on_wire[static_cast<size_t>(m.reason)];
+  if (outcome.offset_limited) ++family(from).offset_limited;
   if (m.reason != engine::OnWireReason::kOk) record_drop(from, false, m.reason);
   observer_.on_measurement(m);
   execute(actions_);

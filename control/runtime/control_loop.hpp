@@ -156,6 +156,7 @@ struct FamilyCounters {
   uint64_t replies = 0;        // from a configured server
   uint64_t replies_unknown_source = 0;
   engine::OnWireCounters on_wire{};  // what the engine made of the replies of its servers
+  uint64_t offset_limited = 0;       // of on_wire kOk: beyond `ntp offset-limit`
 };
 
 // A reply the engine rejected, newest last in RuntimeCounters::last_drops.

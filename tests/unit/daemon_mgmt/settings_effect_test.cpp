@@ -144,6 +144,33 @@ TEST(SettingEffect, OffsetLimitKeepsAFarSourceFromSynchronising) {
   EXPECT_TRUE(h.loop().engine().synchronized());
 }
 
+// `display ntp statistics packet`: the far source's replies are in the "Offset limit" row, not
+// Processed; within the limit they are processed again. Received = Processed + Dropped holds.
+TEST(SettingEffect, OffsetLimitCountsTheFarRepliesInItsRow) {
+  Harness h;
+  config::NtpConfig c = with_server();
+  c.offset_limit = 5;
+  ASSERT_EQ(h.commit(c), std::nullopt);
+  const size_t replies = h.run(20, true, 10.0).size();
+  ASSERT_GT(replies, 0u);
+  display::PacketStatistics p = h.hooks().status().ipv4_packets;
+  EXPECT_EQ(p.offset_limit, replies);
+  EXPECT_EQ(p.processed, 0u);
+  EXPECT_EQ(p.received, p.processed + p.dropped);
+  EXPECT_EQ(p.dropped, replies);
+
+  const size_t near = h.run(20, true, 1.0).size();  // now 1 s ahead: within the limit
+  ASSERT_GT(near, 0u);
+  p = h.hooks().status().ipv4_packets;
+  EXPECT_EQ(p.offset_limit, replies);
+  EXPECT_EQ(p.processed, near);
+
+  c.offset_limit.reset();  // no limit: nothing counts there
+  ASSERT_EQ(h.commit(c), std::nullopt);
+  h.run(20, true, 10.0);
+  EXPECT_EQ(h.hooks().status().ipv4_packets.offset_limit, replies);
+}
+
 // The intervals between the requests of the first `seconds` s of an unanswered server.
 std::vector<uint64_t> poll_gaps(Harness& h, int seconds) {
   std::vector<uint64_t> at;

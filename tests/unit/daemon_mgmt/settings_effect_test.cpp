@@ -171,6 +171,39 @@ TEST(SettingEffect, OffsetLimitCountsTheFarRepliesInItsRow) {
   EXPECT_EQ(h.hooks().status().ipv4_packets.offset_limit, replies);
 }
 
+// `ntp max-dynamic-sessions` caps sessions wiretimed never creates: a symmetric-active (mode 1)
+// packet from a peer that is not configured starts no session whatever the cap (0 or 100); it
+// is counted as a reply from an unknown host ("Others"), never as "Max dynamic association
+// reached", and the sessions display keeps the configured server alone. (DPDK drops mode 1
+// before control: RxClassifier's kNtpUnexpectedMode, "Invalid packets".)
+TEST(SettingEffect, MaxDynamicSessionsAdmitsNoSymmetricActivePeerWhateverTheCap) {
+  for (const int cap : {0, 100}) {
+    SCOPED_TRACE(cap);
+    Harness h;
+    config::NtpConfig c = with_server();
+    c.max_dynamic_sessions = cap;
+    ASSERT_EQ(h.commit(c), std::nullopt);
+    h.run(3, true);
+    const display::PacketStatistics before = h.hooks().status().ipv4_packets;
+    wire::NtpPacket active;
+    active.is_time_packet = true;
+    active.header.mode = wire::NtpMode::kSymmetricActive;
+    active.header.version = 4;
+    active.header.stratum = 2;
+    active.header.transmit = NtpTimestamp::from_parts(3'900'000'000u, 0);
+    runtime::Peer stranger;
+    stranger.address = wire::IpAddress::from(wire::Ipv4Address{{198, 18, 0, 77}});
+    h.loop().on_reply(stranger, active, h.ticks(), engine::TimestampSource::kSimulated);
+    const display::StatusSnapshot s = h.hooks().status();
+    EXPECT_EQ(h.loop().engine().associations().size(), 1u);
+    ASSERT_EQ(s.associations.size(), 1u);
+    EXPECT_TRUE(s.associations.front().configured);
+    EXPECT_EQ(s.ipv4_packets.others, before.others + 1);
+    EXPECT_EQ(s.ipv4_packets.received, before.received + 1);
+    EXPECT_EQ(s.ipv4_packets.max_dynamic_reached, 0u);
+  }
+}
+
 // The intervals between the requests of the first `seconds` s of an unanswered server.
 std::vector<uint64_t> poll_gaps(Harness& h, int seconds) {
   std::vector<uint64_t> at;

@@ -129,7 +129,10 @@ bool same_interface_settings(const NtpConfig& running, const NtpConfig& candidat
 uint32_t changed_fields(const NtpConfig& running, const Association& before,
                         const NtpConfig& candidate, const Association& after) {
   uint32_t changed = 0;
-  if (before.version != after.version) changed |= kFieldVersion;
+  // The version the requests carry changes with `interleaved` too (NTPv4 by default).
+  if (before.version != after.version || before.request_version() != after.request_version()) {
+    changed |= kFieldVersion;
+  }
   if (before.key_id != after.key_id) changed |= kFieldKeyId;
   if (before.port != after.port) changed |= kFieldPort;
   if (before.source_interface != after.source_interface) changed |= kFieldSourceInterface;

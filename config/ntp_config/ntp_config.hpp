@@ -42,6 +42,13 @@ struct Association {
   // wiretimed extension (YAML only, no VRP command): interleaved client mode, servers only.
   bool interleaved = false;
 
+  // The NTP version its requests carry. IPv6: 4. Interleaved mode is NTPv4's (RFC 9769): with
+  // the default version (3, which VRP never shows, so typed or not is the same line) it is 4;
+  // versions 1 and 2 with it are refused by the validator.
+  int request_version() const {
+    return kind == ServerKind::kIpv6 || (interleaved && version == 3) ? 4 : version;
+  }
+
   bool same_key(const Association& other) const {
     return kind == other.kind && address == other.address && vpn_instance == other.vpn_instance;
   }

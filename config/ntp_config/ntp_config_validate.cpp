@@ -62,9 +62,10 @@ std::optional<Refusal> check_association(const NtpConfig& config,
       }
     }
   }
-  if (a.key_id && *a.key_id > 65535 && (a.version == 4 || a.kind == ServerKind::kIpv6)) {
+  if (a.key_id && *a.key_id > 65535 && a.request_version() == 4) {
     return Refusal::kKeyIdTooLargeForNtpv4;
   }
+  if (a.interleaved && a.request_version() != 4) return Refusal::kInterleavedNeedsNtpv4;
   if (!a.vpn_instance.empty()) {
     const VpnInstance* v = config.find_vpn(a.vpn_instance);
     if (v == nullptr) return Refusal::kVpnNotExist;

@@ -28,6 +28,7 @@ enum class Refusal : uint8_t {
   kAclRuleLimit,
   kAclRuleIdExhausted,
   kPeerModeUnsupported,
+  kInterleavedNeedsNtpv4,
 };
 
 inline const char* refusal_text(Refusal refusal) {
@@ -73,6 +74,8 @@ inline const char* refusal_text(Refusal refusal) {
     case Refusal::kPeerModeUnsupported:
       return "The symmetric peer mode (ntp unicast-peer) is not supported; configure the "
              "server with ntp unicast-server.";
+    case Refusal::kInterleavedNeedsNtpv4:
+      return "Interleaved mode needs NTP version 4; set version 4 or leave the version out.";
   }
   return "The command cannot be executed.";
 }

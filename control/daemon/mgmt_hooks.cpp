@@ -21,8 +21,9 @@ std::variant<std::pair<engine::AssociationConfig, runtime::Peer>, std::string> t
   runtime::Peer peer;
   c.address = a.address;
   c.ipv6 = a.kind == config::ServerKind::kIpv6;
-  // Requests carry the configured version (spec section 4); the IPv6 branch has none: NTPv4.
-  c.version = a.kind == config::ServerKind::kIpv6 ? 4 : static_cast<uint8_t>(a.version);
+  // Requests carry the configured version (spec section 4); the IPv6 branch has none: NTPv4,
+  // and interleaved mode without a version is NTPv4 too.
+  c.version = static_cast<uint8_t>(a.request_version());
   c.port = a.port;
   c.key_id = a.key_id.value_or(0);
   c.source_interface = a.source_interface;

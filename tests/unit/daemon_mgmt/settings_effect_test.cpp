@@ -7,6 +7,7 @@
 #include <map>
 #include <vector>
 
+#include "config/ntp_config/ntp_config_yaml.hpp"
 #include "tests/unit/daemon_mgmt/hooks_harness.hpp"
 
 namespace wiretime::daemon {
@@ -95,6 +96,28 @@ TEST(SettingEffect, VersionIsCarriedInRequestsAndShown) {
     }
     EXPECT_TRUE(h.loop().engine().synchronized()) << "version " << version;
   }
+}
+
+// `interleaved: true` without a version: the requests are NTPv4 (interleaved mode is NTPv4's),
+// while the configuration keeps no version line (the operator typed none).
+TEST(SettingEffect, InterleavedWithoutAVersionSendsNtpv4) {
+  Harness h;
+  config::NtpConfig c = with_server();
+  c.unicast_servers.front().interleaved = true;
+  ASSERT_EQ(h.commit(c), std::nullopt);
+  const auto sent = h.run(10, true);
+  ASSERT_FALSE(sent.empty());
+  for (const auto& s : sent) EXPECT_EQ(s.version, 4);
+  EXPECT_EQ(h.loop().status().associations.front().version, 4);
+  const std::string yaml = config::ntp_config_to_yaml_text(h.hooks().running());
+  EXPECT_NE(yaml.find("interleaved: true"), std::string::npos) << yaml;
+  EXPECT_EQ(yaml.find("version"), std::string::npos) << yaml;
+  // Turned off (an in-place change): NTPv3 again, VRP's default.
+  c.unicast_servers.front().interleaved = false;
+  ASSERT_EQ(h.commit(c), std::nullopt);
+  const auto basic = h.run(70, true);
+  ASSERT_FALSE(basic.empty());
+  EXPECT_EQ(basic.back().version, 3);
 }
 
 // `ntp [ipv6] disable`: that family's servers are no longer polled, their configuration

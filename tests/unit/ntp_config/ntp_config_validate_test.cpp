@@ -77,6 +77,34 @@ TEST(NtpConfigValidate, VpnInterfaceAndKeyConstraints) {
   EXPECT_EQ(check(c, k), Refusal::kKeyIdTooLargeForNtpv4);
 }
 
+// Interleaved mode is NTPv4's: without a version (the default 3) it runs NTPv4, with version 4
+// too; versions 1 and 2 are refused naming the server's entry. The NTPv4 key-id bound follows.
+TEST(NtpConfigValidate, InterleavedImpliesNtpv4AndRefusesVersionsOneAndTwo) {
+  NtpConfig c = base();
+  Association a = server("10.1.1.1");
+  a.interleaved = true;
+  EXPECT_EQ(a.request_version(), 4);
+  c.unicast_servers.push_back(a);
+  EXPECT_EQ(validate_ntp_config(c, inventory()), std::nullopt);
+  for (const int version : {1, 2}) {
+    c.unicast_servers.front().version = version;
+    EXPECT_EQ(c.unicast_servers.front().request_version(), version);
+    const auto e = validate_ntp_config(c, inventory());
+    ASSERT_TRUE(e) << version;
+    EXPECT_EQ(e->to_string(),
+              "ntp.unicast-servers[0]: Interleaved mode needs NTP version 4; set "
+              "version 4 or leave the version out.");
+  }
+  c.unicast_servers.front().version = 4;
+  EXPECT_EQ(validate_ntp_config(c, inventory()), std::nullopt);
+  c.unicast_servers.front().version = 3;
+  c.unicast_servers.front().key_id = 70000;  // fine for NTPv3, not for the NTPv4 it runs
+  EXPECT_EQ(check(c, c.unicast_servers.front()), Refusal::kKeyIdTooLargeForNtpv4);
+  c.unicast_servers.front().interleaved = false;
+  EXPECT_EQ(c.unicast_servers.front().request_version(), 3);
+  EXPECT_EQ(check(c, c.unicast_servers.front()), std::nullopt);
+}
+
 // Symmetric active mode does not run in wiretimed: a unicast-peer is refused, not saved to
 // do nothing.
 TEST(NtpConfigValidate, UnicastPeerIsRefused) {

@@ -165,9 +165,6 @@ struct PacketSocketStamps {
   }
 };
 
-// A VRF id no table has: a server placed there is dropped by the dataplane (no route).
-constexpr uint16_t kNoVrf = 0xffff;
-
 // `display interface brief`: every interface of the dataplane, with its port's link state and
 // error counters (a sub-interface shows its port's).
 std::vector<display::InterfaceBrief> interface_briefs(const dpdk::Dataplane& dataplane) {
@@ -341,13 +338,10 @@ class DpdkBackend final : public Backend {
 
   void attach(runtime::ControlLoop& loop) override {
     // Servers added or changed by a commit are placed like the start-up ones; a name the tables
-    // do not have leaves the server without a route.
+    // do not have leaves the server without a route, said once the commit's tables are in
+    // (apply_l3).
     loop.set_placement([this](const engine::AssociationConfig& c, runtime::Peer& p) {
-      if (std::string e = place_peer(p, c, dataplane_->interfaces()); !e.empty()) {
-        log_->warning("server " + c.address + ": " + e + "; it has no route");
-        p.vrf = kNoVrf;
-        p.interface = runtime::kAnyInterface;
-      }
+      placement_.place(p, c, dataplane_->interfaces());
     });
     if (packet_socket_stamps_) {
       for (const dpdk::PortSpec& spec : port_specs_) {
@@ -477,10 +471,12 @@ class DpdkBackend final : public Backend {
   void apply_l3(const config::NtpConfig& running, runtime::ControlLoop& loop) override {
     // A commit's interfaces, VRFs and routes: new tables, associations placed again (their
     // VRF, source interface or route may have changed).
-    if (!l3_publisher_->update(running)) return;
-    loop.place_again([this](auto& c, auto& p) {
-      if (!c.is_domain) transport_->prepare(p);
-    });
+    if (l3_publisher_->update(running)) {
+      loop.place_again([this](auto& c, auto& p) {
+        if (!c.is_domain) transport_->prepare(p);
+      });
+    }
+    for (const std::string& w : placement_.take_warnings()) log_->warning(w);
   }
 
   bool publish(int64_t monotonic_ns, const config::NtpConfig& running,
@@ -543,6 +539,7 @@ class DpdkBackend final : public Backend {
   std::unique_ptr<dpdk::Dataplane> dataplane_;
   std::optional<ServerPublisher> server_publisher_;
   std::optional<L3Publisher> l3_publisher_;
+  DeferredPlacement placement_;
   std::optional<DpdkMetrics> dpdk_metrics_;
   dpdk::PacketCapture capture_;
   dpdk::DataplaneEvent batch_[64];

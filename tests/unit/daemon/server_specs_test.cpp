@@ -65,5 +65,34 @@ TEST(PlacePeer, NamesTheTablesDoNotHaveAreRefusedAndLeaveThePeer) {
   EXPECT_EQ(p.interface, runtime::kAnyInterface);
 }
 
+// A commit adding a server and the address that routes it: the server is placed before the
+// commit's tables are in (no route) and again after (routed): no warning. One still without a
+// route after the tables is warned about once, not again at the next table change.
+TEST(DeferredPlacement, WarnsOnlyAboutServersStillUnroutableOnceTheTablesAreIn) {
+  const l3::InterfaceTable before;  // the interface and its address not there yet
+  const l3::InterfaceTable after = lab_interfaces();
+  DeferredPlacement placement;
+  runtime::Peer p{v4(198, 18, 1, 1), 123};
+  placement.place(p, server("red", ""), before);
+  EXPECT_EQ(p.vrf, kNoVrf);
+  placement.place(p, server("red", ""), after);  // ControlLoop::place_again
+  EXPECT_EQ(p.vrf, *after.vrf_id("red"));
+  EXPECT_TRUE(placement.take_warnings().empty());
+
+  runtime::Peer q{v4(198, 18, 1, 1), 123};
+  placement.place(q, server("blue", ""), before);
+  placement.place(q, server("blue", ""), after);
+  EXPECT_EQ(q.vrf, kNoVrf);
+  EXPECT_EQ(q.interface, runtime::kAnyInterface);
+  EXPECT_EQ(placement.take_warnings(),
+            std::vector<std::string>{
+                "server 198.18.1.1: vpn-instance 'blue' has no interface; it has no route"});
+  placement.place(q, server("blue", ""), after);  // a later table change: said already
+  EXPECT_TRUE(placement.take_warnings().empty());
+  // A server that loses its route (its interface removed) is said again.
+  placement.place(p, server("red", ""), before);
+  EXPECT_EQ(placement.take_warnings().size(), 1u);
+}
+
 }  // namespace
 }  // namespace wiretime::daemon

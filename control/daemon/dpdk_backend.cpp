@@ -192,7 +192,7 @@ BackendCounters ntp_counters(const dpdk::DataplaneCounters& c,
     auto get = [&](dpdk::NtpDrop d) {
       return c.ntp_drops[f][static_cast<size_t>(d)].load(std::memory_order_relaxed);
     };
-    // (NtpDrop::kServerDisabled repeats the server's outcome `disabled`.)
+    // A request the server does not answer is its outcome (`disabled` included), not an NtpDrop.
     out.family[f].invalid = get(dpdk::NtpDrop::kInvalid);
     out.family[f].processing_delay = get(dpdk::NtpDrop::kProcessingDelay);
     const auto v = f == 0 ? wire::IpVersion::kV4 : wire::IpVersion::kV6;

@@ -237,7 +237,6 @@ bool DataplaneLoop::serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
   if (server_state_ == nullptr || clock_ == nullptr) {
     counters_.server.count(itf.index, family, server::ServeOutcome::kDisabled);
     counters_.count(DropReason::kNtpRequestNotServed);
-    counters_.count(NtpDrop::kServerDisabled, family == wire::IpVersion::kV6);
     return false;
   }
   if (!burst_state_read_) {
@@ -265,9 +264,6 @@ bool DataplaneLoop::serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
   if (!server::sends_reply(r.outcome) || m->nb_segs != 1) {
     counters_.server.count(itf.index, family, r.outcome);
     counters_.count(DropReason::kNtpRequestNotServed);
-    if (r.outcome == server::ServeOutcome::kDisabled) {
-      counters_.count(NtpDrop::kServerDisabled, family == wire::IpVersion::kV6);
-    }
     return false;
   }
   // The request's mbuf becomes the reply: same buffer, shorter frame, no RX offload flags.

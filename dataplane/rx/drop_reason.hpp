@@ -74,7 +74,6 @@ struct InterfaceCounters {
 // statistics packet` shows (a view over some DropReasons and the NTP decode errors, per family).
 enum class NtpDrop : uint8_t {
   kInvalid,          // NTP decode error, mode 6/7, symmetric or broadcast mode
-  kServerDisabled,   // client request while the server is disabled for its family
   kProcessingDelay,  // reply lost because control's event ring was full
   kCount,
 };

@@ -75,7 +75,7 @@ if [ "$backend" = socket ]; then
   isolate="ntp server physic-isolate source-interface GE1/0/1 source-address $WT_CLIENT_IP"
   out=$(cli -c "system-view; $isolate; commit" 2>&1) && fail "the socket backend took physic-isolate"
   echo "   $(grep Error <<<"$out")"
-  grep -q "Error: Failed to commit the configuration. $isolate: the socket backend cannot isolate by interface" <<<"$out" ||
+  grep -q "^Error: Failed to commit the configuration\. .*$isolate: the socket backend cannot isolate by interface" <<<"$out" ||
     fail "unexpected refusal: $out"
   cli -c "display current-configuration" | grep -q physic-isolate && fail "the refused line was saved"
   grep -q physic-isolate "$WT_DIR/wiretimed.yaml" && fail "the refused line reached the file"

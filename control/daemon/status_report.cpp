@@ -112,7 +112,9 @@ std::vector<display::SessionReport> session_reports(
 display::PacketStatistics peer_packet_statistics(const engine::AssociationStatus& a) {
   display::PacketStatistics p;
   p.sent = a.sent;
-  p.processed = a.accepted;
+  // Replies beyond `ntp offset-limit` are in their own row, as in the family block.
+  p.offset_limit = std::min(a.offset_limited, a.accepted);
+  p.processed = a.accepted - p.offset_limit;
   for (size_t r = 0; r < a.on_wire.size(); ++r) {
     if (r != static_cast<size_t>(engine::OnWireReason::kOk))
       p.validity_test_failures += a.on_wire[r];
@@ -120,7 +122,7 @@ display::PacketStatistics peer_packet_statistics(const engine::AssociationStatus
   p.authentication_failures = a.on_wire[static_cast<size_t>(engine::OnWireReason::kAuthentication)];
   const uint64_t dropped = a.received - std::min(a.received, a.accepted);
   p.others = dropped - std::min(dropped, p.validity_test_failures);
-  p.dropped = p.validity_test_failures + p.others;
+  p.dropped = p.validity_test_failures + p.offset_limit + p.others;
   p.received = p.processed + p.dropped;
   return p;
 }

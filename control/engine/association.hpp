@@ -100,7 +100,8 @@ struct Association {
   uint64_t sent = 0;
   uint64_t received = 0;
   uint64_t accepted = 0;
-  bool auth_error = false;  // the last reply failed authentication (preempt rule)
+  uint64_t offset_limited = 0;  // of `accepted`: beyond `ntp offset-limit` (ReplyOutcome)
+  bool auth_error = false;      // the last reply failed authentication (preempt rule)
 
   SelectionStatus selection = SelectionStatus::kNoSamples;
   double distance = 0.0;  // RFC root distance at the last selection, s

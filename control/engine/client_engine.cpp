@@ -389,6 +389,7 @@ ReplyOutcome ClientEngine::on_reply(AssociationId id, const wire::NtpPacket& pac
   a.last_sample.offset -= correction;
   outcome.offset_limited =
       config_.offset_limit > 0.0 && std::abs(a.last_sample.offset) > config_.offset_limit;
+  if (outcome.offset_limited) ++a.offset_limited;
   const bool unsynchronized = !synchronized();
   const bool fresh = a.filter.add(
       FilterSample{a.last_sample.offset, a.last_sample.delay, a.last_sample.dispersion, now}, now,
@@ -731,6 +732,7 @@ std::vector<AssociationStatus> ClientEngine::association_status(SteadyNanos now_
     st.sent = a.sent;
     st.received = a.received;
     st.accepted = a.accepted;
+    st.offset_limited = a.offset_limited;
     st.interleaved = a.interleaved_samples;
     st.unreach = a.unreach;
     out.push_back(st);

@@ -84,7 +84,8 @@ struct AssociationStatus {
   uint64_t sent = 0;
   uint64_t received = 0;
   uint64_t accepted = 0;
-  uint64_t interleaved = 0;  // accepted replies that completed an exchange in interleaved mode
+  uint64_t offset_limited = 0;  // accepted replies beyond `ntp offset-limit`
+  uint64_t interleaved = 0;     // accepted replies that completed an exchange in interleaved mode
   int unreach = 0;
 };
 

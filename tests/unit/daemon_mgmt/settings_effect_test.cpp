@@ -181,6 +181,12 @@ TEST(SettingEffect, OffsetLimitCountsTheFarRepliesInItsRow) {
   EXPECT_EQ(p.processed, 0u);
   EXPECT_EQ(p.received, p.processed + p.dropped);
   EXPECT_EQ(p.dropped, replies);
+  // The server's own block says the same.
+  const display::StatusSnapshot s = h.hooks().status();
+  ASSERT_EQ(s.peer_packets.size(), 1u);
+  EXPECT_EQ(s.peer_packets.front().packets.offset_limit, replies);
+  EXPECT_EQ(s.peer_packets.front().packets.processed, 0u);
+  EXPECT_EQ(s.peer_packets.front().packets.received, replies);
 
   const size_t near = h.run(20, true, 1.0).size();  // now 1 s ahead: within the limit
   ASSERT_GT(near, 0u);

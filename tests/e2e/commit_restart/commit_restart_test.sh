@@ -7,7 +7,8 @@
 # the commit wrote: `display current-configuration` must be identical and both associations
 # back, the reachable one answering again. On DPDK the committed address and route reach the
 # running dataplane (issue 10 item 3: the association comes up without a restart) and, after the
-# SIGKILL, the start-up tables.
+# SIGKILL, the start-up tables; a later commit binding the port to a VPN together with a server
+# in it logs no 'no route' for that server, one for a server in a VPN without an interface.
 # Usage: commit_restart_test.sh WIRETIMED WIRETIME_CLI [socket|dpdk]
 set -euo pipefail
 daemon=${1:?usage: $0 WIRETIMED WIRETIME_CLI [socket|dpdk]}
@@ -107,6 +108,19 @@ if [ "$backend" = dpdk ]; then
   grep -q "L3 tables replaced" "$WT_DIR/wiretimed.out" || fail "the live commit did not reach the dataplane"
   grep -q "interface GE1/0/1: $WT_CLIENT_IP/$WT_PREFIX_LEN" "$DAEMON_OUT" ||
     fail "the restarted dataplane did not build GE1/0/1's address from the file"
+  echo "== one commit binds GE1/0/1 to blue and adds a server in blue: no 'no route' line"
+  cli -c "system-view; interface GE1/0/1; ip binding vpn-instance blue; \
+ip address $WT_CLIENT_IP $WT_PREFIX_LEN; quit; ntp unicast-server $WT_SERVER_IP vpn-instance blue; \
+ip vpn-instance dark; ipv4-family; quit; quit; ntp unicast-server 198.18.3.1 vpn-instance dark; \
+commit" >/dev/null || fail "the VPN commit was refused"
+  cli -c "system-view; ip route-static vpn-instance blue 203.0.113.0 24 $WT_SERVER_IP; commit" \
+    >/dev/null || fail "the route commit was refused"
+  sleep 0.5
+  grep "it has no route" "$DAEMON_OUT" | sed 's/^/   | /' || true
+  # Only the server in the VPN without an interface, once (not again at the second commit).
+  [ "$(grep -c "it has no route" "$DAEMON_OUT")" = 1 ] &&
+    grep -q "server 198.18.3.1: vpn-instance 'dark' has no interface; it has no route" "$DAEMON_OUT" ||
+    fail "expected one no-route warning, for 198.18.3.1 only"
 else
   grep -q "L3 change of the commit not applied: the socket backend" "$WT_DIR/wiretimed.out" ||
     fail "the socket backend did not say that it leaves L3 to the kernel"

@@ -192,6 +192,8 @@ struct NtpConfig {
 // Limits (spec section 9).
 inline constexpr size_t kMaxStaticAssociations = 256;  // servers + peers combined (Q20)
 inline constexpr size_t kMaxAuthenticationKeys = 1024;
+// `physic-isolate` pairs the server's listening tables hold (dataplane/server/server_state.hpp).
+inline constexpr size_t kMaxPhysicIsolate = 8;
 
 // Spec Q15: called with the running and the candidate configuration when committing. Adds both
 // `server disable` lines when the commit takes NTP configuration from empty to non-empty

@@ -186,6 +186,9 @@ std::optional<ConfigError> validate_ntp_config(const NtpConfig& c,
       return err(at("ipv6-server-source-addresses", i), *r);
     }
   }
+  if (c.physic_isolate.size() > kMaxPhysicIsolate) {
+    return err(at("physic-isolate", kMaxPhysicIsolate), Refusal::kPhysicIsolateLimit);
+  }
   for (size_t i = 0; i < c.physic_isolate.size(); ++i) {
     if (!interface_exists(c, inventory, c.physic_isolate[i].interface)) {
       return err(at("physic-isolate", i), Refusal::kInterfaceNotExist);

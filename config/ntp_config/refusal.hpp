@@ -29,6 +29,7 @@ enum class Refusal : uint8_t {
   kAclRuleIdExhausted,
   kPeerModeUnsupported,
   kInterleavedNeedsNtpv4,
+  kPhysicIsolateLimit,
 };
 
 inline const char* refusal_text(Refusal refusal) {
@@ -74,6 +75,8 @@ inline const char* refusal_text(Refusal refusal) {
     case Refusal::kPeerModeUnsupported:
       return "The symmetric peer mode (ntp unicast-peer) is not supported; configure the "
              "server with ntp unicast-server.";
+    case Refusal::kPhysicIsolateLimit:
+      return "The number of physic-isolate entries reached the upper limit (8).";
     case Refusal::kInterleavedNeedsNtpv4:
       return "Interleaved mode needs NTP version 4; set version 4 or leave the version out.";
   }

@@ -9,6 +9,10 @@
 #include "dataplane/time/ntp_short.hpp"
 
 namespace wiretime::daemon {
+
+// What the validator accepts is what the lcore's tables hold.
+static_assert(config::kMaxPhysicIsolate == server::kMaxIsolated);
+
 namespace {
 
 const l3::Interface* find_interface(const l3::InterfaceTable& interfaces, const std::string& name) {
@@ -85,7 +89,7 @@ server::ServerListen server_listen(const config::NtpConfig& config,
       if (problems != nullptr) {
         problems->push_back(what + (itf == nullptr ? ": no such dataplane interface"
                                     : !address     ? ": not an address of its family"
-                                                   : ": more than 16 physic-isolate entries"));
+                                                   : ": more than 8 physic-isolate entries"));
       }
       continue;
     }

@@ -30,7 +30,9 @@ struct ServerClockState {
 // interface indices; IPv4 listens on the interface's primary (first) address only.
 inline constexpr size_t kMaxListenInterfaces = 64;  // bit mask width
 inline constexpr size_t kMaxListenIpv6 = 8;
-inline constexpr size_t kMaxIsolated = 16;
+// The lcore copies the snapshot once per burst: 8 pairs make it 392 bytes (192 without them).
+// The validator refuses more (config::kMaxPhysicIsolate).
+inline constexpr size_t kMaxIsolated = 8;
 
 // `ntp [ipv6] server physic-isolate source-interface <if> source-address <addr>`: requests to
 // `address` are answered only when they arrive on interface `interface` (any address of the

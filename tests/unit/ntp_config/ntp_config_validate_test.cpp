@@ -105,6 +105,22 @@ TEST(NtpConfigValidate, InterleavedImpliesNtpv4AndRefusesVersionsOneAndTwo) {
   EXPECT_EQ(check(c, c.unicast_servers.front()), std::nullopt);
 }
 
+// The server's listening tables hold 8 physic-isolate pairs: a ninth refuses the commit.
+TEST(NtpConfigValidate, PhysicIsolateIsLimitedToWhatTheServerHolds) {
+  NtpConfig c = base();
+  for (size_t i = 0; i < kMaxPhysicIsolate; ++i) {
+    c.physic_isolate.push_back(
+        {AddressFamily::kIpv4, "GE1/0/1", "198.18.0." + std::to_string(i + 1)});
+  }
+  EXPECT_EQ(validate_ntp_config(c, inventory()), std::nullopt);
+  c.physic_isolate.push_back({AddressFamily::kIpv4, "GE1/0/2", "198.18.1.1"});
+  const auto e = validate_ntp_config(c, inventory());
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->to_string(),
+            "ntp.physic-isolate[8]: The number of physic-isolate entries reached the upper limit "
+            "(8).");
+}
+
 // Symmetric active mode does not run in wiretimed: a unicast-peer is refused, not saved to
 // do nothing.
 TEST(NtpConfigValidate, UnicastPeerIsRefused) {

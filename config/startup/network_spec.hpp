@@ -23,7 +23,10 @@ inline l3::NetworkSpec network_spec(const StartupConfig& config,
   return network_spec(config.interfaces, config.running, warnings);
 }
 
-// The primary IPv4 address of `interface` in the running configuration, if it has one.
+// The primary address of `interface` in `family` in the running configuration (its first
+// `ip address` or `ipv6 address`), if it has one: where it sends from.
+std::optional<wire::IpAddress> primary_address(const NtpConfig& running,
+                                               const std::string& interface, AddressFamily family);
 std::optional<wire::Ipv4Address> primary_ipv4(const NtpConfig& running,
                                               const std::string& interface);
 

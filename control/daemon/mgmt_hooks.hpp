@@ -128,4 +128,10 @@ class MgmtHooks {
   std::string file_keys_path_;
 };
 
+// What start-up's commit of `running` would meet from a backend's limits (`refuse`, the one
+// rule Backend::refuse applies at every commit): the first refusal, or none. `wiretimed
+// --check-config` asks it without starting the backend.
+std::optional<std::string> backend_refusal(const config::NtpConfig& running,
+                                           const MgmtHooks::Refuse& refuse);
+
 }  // namespace wiretime::daemon

@@ -206,6 +206,25 @@ TEST(MgmtHooksRefuse, TheBackendsRefusalRefusesTheCommit) {
   EXPECT_EQ(h.hooks().start(vpn), "no VPN instances here: 198.18.0.9");
 }
 
+// `wiretimed --check-config` meets the backend's rule as start-up's commit does: the same words
+// for the same file, the global source interface applied, a disabled family not run.
+TEST(MgmtHooksRefuse, CheckConfigMeetsTheRefusalStartUpMeets) {
+  const MgmtHooks::Refuse refuse = [](const engine::AssociationConfig& c) {
+    return c.source_interface != "GE1/0/1" ? std::string() : "not from GE1/0/1: " + c.address;
+  };
+  config::NtpConfig running = with_server();
+  EXPECT_EQ(backend_refusal(running, refuse), std::nullopt);
+  running.source_interfaces.push_back(
+      config::SourceInterface{config::AddressFamily::kIpv4, "", "GE1/0/1"});
+  EXPECT_EQ(backend_refusal(running, refuse), "not from GE1/0/1: 198.18.0.1");
+  Harness h;
+  h.hooks().set_refuse(refuse);
+  EXPECT_EQ(h.hooks().start(running), backend_refusal(running, refuse));
+  running.service_disable = true;
+  EXPECT_EQ(backend_refusal(running, refuse), std::nullopt);
+  EXPECT_EQ(backend_refusal(running, {}), std::nullopt);
+}
+
 TEST(MgmtHooksToEngine, IpServersAndWhereTheyAreReached) {
   config::Association v6 = server("2001:db8::1");
   v6.kind = config::ServerKind::kIpv6;

@@ -2,7 +2,8 @@
 # Socket backend parity, client side (issue 10 item 5), all through wiretime-cli on a live
 # socket-backend daemon started without servers:
 #   1. ipv6: `ntp unicast-server ipv6 2001:db8::1`: the daemon synchronises to chronyd on
-#      2001:db8::1 (master, clock synchronized) from an AF_INET6 socket with kernel stamps;
+#      2001:db8::1 (master, clock synchronized, the 5 ms initial offset below 1 ms) from an
+#      AF_INET6 client socket;
 #   2. source interface: a second veth pair, GE1/0/2 = 198.18.1.2, chronyd on 198.18.1.1
 #      answering 198.18.1.2 only (the default socket, bound to GE1/0/1's 198.18.0.2, would be
 #      ignored): `ntp unicast-server 198.18.1.1 source-interface GE1/0/2` synchronises, and the
@@ -15,7 +16,7 @@
 # Usage: socket_sources_test.sh WIRETIMED WIRETIME_CLI
 set -euo pipefail
 daemon=${1:?usage: $0 WIRETIMED WIRETIME_CLI}
-cli_bin=${2:?}
+SYNC_CLI=${2:?}
 source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
 
 sync_setup "p$$"
@@ -39,17 +40,7 @@ ipv6_on "$WT_NS_CLI" "$WT_VETH_CLI" 2001:db8::2
 ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
 
 wt_lab_chronyd six 2001:db8::1 || fail "chronyd on 2001:db8::1 did not start"
-cat >"$WT_DIR/two.conf" <<CONF
-local stratum 1
-allow 198.18.1.2
-port 123
-bindaddress 198.18.1.1
-cmdport 0
-pidfile $WT_DIR/two.pid
-driftfile $WT_DIR/two.drift
-CONF
-ip netns exec "$WT_NS_SRV" chronyd -f "$WT_DIR/two.conf" -u root -x -d >"$WT_DIR/two.log" 2>&1 &
-WT_PIDS+=($!)
+wt_lab_chronyd two 198.18.1.1 allow=198.18.1.2 || fail "chronyd on 198.18.1.1 did not start"
 
 interfaces="
   - name: GE1/0/1
@@ -61,42 +52,15 @@ wt_lab_wiretimed_yaml backend=socket offset=5000000 frequency=20000 interfaces="
   measurements="$WT_DIR/measurements.log" tracking="$WT_DIR/tracking.log" >"$WT_DIR/wiretimed.yaml"
 sync_start_daemon "$daemon" "$WT_DIR/wiretimed.yaml"
 out=$WT_DIR/wiretimed.out
-sock=$WT_DIR/wiretimed.sock
-cli() { "$cli_bin" --socket "$sock" "$@"; }
-for i in $(seq 100); do
-  cli -c "display current-configuration" >/dev/null 2>&1 && break
-  kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || { cat "$out"; fail "wiretimed exited"; }
-  sleep 0.2
-done
-
-# wait_master SERVER LIMIT_S: until SERVER is master and the clock synchronized.
-wait_master() {
-  local end=$((SECONDS + $2)) sessions status
-  while [ $SECONDS -lt "$end" ]; do
-    kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || { cat "$out"; fail "wiretimed exited"; }
-    sessions=$(cli -c "display ntp sessions") || fail "display ntp sessions failed"
-    status=$(cli -c "display ntp status") || fail "display ntp status failed"
-    if grep -q "clock source: $1\$" <<<"$sessions" && grep -qw master <<<"$sessions" &&
-      grep -q "clock status: synchronized" <<<"$status"; then
-      echo "   $1 master, clock synchronized after $(($2 - end + SECONDS)) s"
-      return 0
-    fi
-    sleep 2
-  done
-  echo "$sessions"; echo "$status"; sed 's/^/   | /' "$out"
-  fail "$1 not master / clock not synchronized within $2 s"
-}
-# reach SERVER: its reach register as `display ntp sessions` shows it.
-reach() {
-  { cli -c "display ntp sessions" 2>/dev/null || true; } | awk -v s="$1" '$0 ~ "clock source: " s "$" { f = 1; next }
-    /clock source: / { f = 0 } f && /^ *reach: / { print $2 }'
-}
+cli() { sync_cli "$@"; }
+sync_wait_mgmt 60
 
 echo "== ipv6: ntp unicast-server ipv6 2001:db8::1"
 cli -c "system-view; interface GE1/0/1; ipv6 enable; ipv6 address 2001:db8::2 64; quit
 ntp unicast-server ipv6 2001:db8::1 minpoll 3 iburst; commit" ||
   { cat "$out"; fail "commit refused"; }
-wait_master 2001:db8::1 90
+sync_wait_master 2001:db8::1 90
+sync_wait_offset 120  # the virtual clock started 5 ms off: it follows 2001:db8::1
 grep -q "client sockets: .*default ::" "$out" || fail "no IPv6 client socket in the log"
 
 echo "== source interface: ntp unicast-server 198.18.1.1 source-interface GE1/0/2"
@@ -108,7 +72,7 @@ grep -q "client sockets: .*GE1/0/2 198.18.1.2" "$out" || { cat "$out"; fail "no 
 ip netns exec "$WT_NS_SRV" tshark -q -i "$veth2_srv" -a duration:12 -w "$WT_DIR/two.pcap" \
   -f "udp port 123" >/dev/null 2>&1 &
 capture=$!
-wait_master 198.18.1.1 90
+sync_wait_master 198.18.1.1 90
 wait "$capture" || true
 if command -v tshark >/dev/null; then
   sources=$(tshark -r "$WT_DIR/two.pcap" -Y "ntp.flags.mode == 3" -T fields -e ip.src 2>/dev/null | sort -u)
@@ -123,9 +87,10 @@ for i in $(seq 20); do grep -q "server 2001:db8::1: source-interface GE1/0/2 has
 grep -q "server 2001:db8::1: source-interface GE1/0/2 has no IPv6 address" "$out" ||
   { cat "$out"; fail "no log line for the server without an address"; }
 sync_wait 12
-r=$(reach 2001:db8::1)
+r=$(sync_reach 2001:db8::1)
 [ "${r:-x}" = 0 ] || fail "2001:db8::1 from GE1/0/2: reach '${r:-}' (expected 0)"
-[ "$(reach 198.18.1.1)" != 0 ] || fail "198.18.1.1 stopped answering"
+r=$(sync_reach 198.18.1.1)
+[ "${r:-0}" != 0 ] || fail "198.18.1.1 stopped answering (reach ${r:-none})"
 echo "   reach 0, daemon up"
 
 echo "== vpn-instance: refused at commit and by --check-config"

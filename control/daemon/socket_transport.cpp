@@ -12,7 +12,8 @@ namespace wiretime::daemon {
 
 SocketTransport::SocketTransport(socket::UdpSocket& default_socket, ToTicks to_ticks)
     : to_ticks_(std::move(to_ticks)) {
-  channels_.push_back(Channel{default_socket.local(), &default_socket, nullptr, {}});
+  channels_.push_back(
+      Channel{default_socket.local(), runtime::kAnyInterface, &default_socket, nullptr, {}});
   routes_.push_back(SourceRoute{runtime::kAnyInterface, default_socket.local()});
 }
 
@@ -93,7 +94,7 @@ std::vector<std::string> SocketTransport::set_routes(const std::vector<SourceRou
         failed.push_back(r.local);
       } else {
         socket::UdpSocket* raw = s.get();
-        channels_.push_back(Channel{r.local, raw, std::move(s), {}});
+        channels_.push_back(Channel{r.local, r.interface, raw, std::move(s), {}});
       }
     }
     if (std::find(failed.begin(), failed.end(), r.local) == failed.end()) kept.push_back(r);
@@ -174,6 +175,7 @@ bool SocketTransport::next(runtime::TransportEvent& out) {
       runtime::TransportEvent reply;
       reply.kind = runtime::TransportEvent::Kind::kReply;
       reply.from = runtime::Peer{d.from, d.from_port};
+      reply.from.interface = c.interface;
       reply.packet = out.packet;
       reply.datagram = datagram;
       reply.ticks = to_ticks_(d.rx_realtime);

@@ -56,7 +56,8 @@ class SocketTransport final : public runtime::Transport {
   // Reads the transmit timestamps the kernel has queued (they come out of next()).
   void drain_transmit_timestamps();
   // The next event: T1 reports first, then each waiting datagram's reply (its payload valid
-  // until the following call). False when nothing waits.
+  // until the following call; `from.interface`: the route that opened its socket). False when
+  // nothing waits.
   bool next(runtime::TransportEvent& out);
   // One pollfd per socket (POLLIN); returns how many were added.
   size_t fill_pollfds(std::vector<pollfd>& fds) const;
@@ -71,6 +72,8 @@ class SocketTransport final : public runtime::Transport {
   // One local address: its socket and the requests it sent whose T1 is still to come.
   struct Channel {
     wire::IpAddress local;
+    // The placement number of the route that opened it: replies on it arrived there.
+    uint16_t interface = runtime::kAnyInterface;
     socket::UdpSocket* socket = nullptr;
     std::unique_ptr<socket::UdpSocket> owned;  // null for the default socket
     TxStampMatcher stamps;

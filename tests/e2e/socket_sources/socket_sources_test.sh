@@ -6,8 +6,9 @@
 #      AF_INET6 client socket;
 #   2. source interface: a second veth pair, GE1/0/2 = 198.18.1.2, chronyd on 198.18.1.1
 #      answering 198.18.1.2 only (the default socket, bound to GE1/0/1's 198.18.0.2, would be
-#      ignored): `ntp unicast-server 198.18.1.1 source-interface GE1/0/2` synchronises, and the
-#      requests captured at the server come from 198.18.1.2;
+#      ignored): `ntp unicast-server 198.18.1.1 source-interface GE1/0/2` synchronises, the
+#      requests captured at the server come from 198.18.1.2, the session's peer interface is
+#      GE1/0/2;
 #   3. no address: the IPv6 server moved to `source-interface GE1/0/2` (IPv6 enabled, no
 #      address): the commit is taken, the log names the server, it stays unreachable (reach 0),
 #      the daemon runs on;
@@ -73,6 +74,8 @@ ip netns exec "$WT_NS_SRV" tshark -q -i "$veth2_srv" -a duration:12 -w "$WT_DIR/
   -f "udp port 123" >/dev/null 2>&1 &
 capture=$!
 sync_wait_master 198.18.1.1 90
+cli -c "display ntp sessions verbose" | grep -q "peer interface: GE1/0/2" ||
+  fail "display ntp sessions verbose does not show the replies arriving on GE1/0/2"
 wait "$capture" || true
 if command -v tshark >/dev/null; then
   sources=$(tshark -r "$WT_DIR/two.pcap" -Y "ntp.flags.mode == 3" -T fields -e ip.src 2>/dev/null | sort -u)

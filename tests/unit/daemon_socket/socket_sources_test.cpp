@@ -93,6 +93,7 @@ TEST_F(SocketSources, APeersInterfaceAndFamilyChooseTheAddressItsRequestsLeaveFr
   ASSERT_TRUE(d);
   EXPECT_EQ(d->from, v4(127, 0, 0, 2));
   EXPECT_NE(d->from_port, default_.local_port());
+  const socket::ReceivedDatagram via_interface_0 = *d;
   d = sent_from(t, server4_, runtime::kAnyInterface, 0xa1a2a3a4a5a6a7a4ULL);
   ASSERT_TRUE(d);
   EXPECT_EQ(d->from, v4(127, 0, 0, 1));
@@ -106,6 +107,26 @@ TEST_F(SocketSources, APeersInterfaceAndFamilyChooseTheAddressItsRequestsLeaveFr
   }
   EXPECT_EQ(t1.size(), 3u);
   EXPECT_EQ(t.kernel_t1() + t.fallback_t1(), 3u);
+
+  // A reply to 127.0.0.2 arrived where interface 0's requests leave from.
+  std::array<uint8_t, 48> out{};
+  wire::NtpHeader reply;
+  reply.mode = wire::NtpMode::kServer;
+  reply.version = 4;
+  reply.stratum = 1;
+  reply.origin = NtpTimestamp::from_raw(0xa1a2a3a4a5a6a7a3ULL);
+  reply.transmit = NtpTimestamp::from_raw(1);
+  ASSERT_EQ(wire::encode_ntp(out, reply), 48u);
+  UnixNanos before = 0;
+  ASSERT_TRUE(server4_.send(via_interface_0.from, via_interface_0.from_port, out, before));
+  fds.clear();
+  t.fill_pollfds(fds);
+  ASSERT_TRUE(wait_readable(fds[1].fd));
+  runtime::TransportEvent ev;
+  ASSERT_TRUE(t.next(ev));
+  EXPECT_EQ(ev.kind, runtime::TransportEvent::Kind::kReply);
+  EXPECT_EQ(ev.from.interface, 0u);
+  EXPECT_EQ(ev.packet.header.origin, reply.origin);
 
   // A route no longer named closes its socket; its peers send nothing.
   EXPECT_TRUE(t.set_routes({{runtime::kAnyInterface, default_.local()}}).empty());

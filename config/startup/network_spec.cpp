@@ -139,13 +139,21 @@ l3::NetworkSpec network_spec(const std::vector<InterfaceSection>& ports, const N
   return spec;
 }
 
+std::optional<wire::IpAddress> primary_address(const NtpConfig& running,
+                                               const std::string& interface, AddressFamily family) {
+  const InterfaceSettings* s = running.find_interface(interface);
+  if (s == nullptr) return std::nullopt;
+  const std::vector<InterfaceAddress>& addresses =
+      family == AddressFamily::kIpv4 ? s->ipv4 : s->ipv6;
+  if (addresses.empty()) return std::nullopt;
+  return ip_address_of(family, addresses.front().address);
+}
+
 std::optional<wire::Ipv4Address> primary_ipv4(const NtpConfig& running,
                                               const std::string& interface) {
-  const InterfaceSettings* s = running.find_interface(interface);
-  if (s == nullptr || s->ipv4.empty()) return std::nullopt;
-  const auto v4 = parse_ipv4(s->ipv4.front().address);
-  if (!v4) return std::nullopt;
-  return wire::Ipv4Address::from_host_order(*v4);
+  const auto a = primary_address(running, interface, AddressFamily::kIpv4);
+  if (!a) return std::nullopt;
+  return a->v4;
 }
 
 }  // namespace wiretime::config

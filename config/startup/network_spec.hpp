@@ -26,6 +26,10 @@ inline l3::NetworkSpec network_spec(const StartupConfig& config,
 // `text` as an address of `family`; nullopt when it is not one.
 std::optional<wire::IpAddress> ip_address_of(AddressFamily family, const std::string& text);
 
+// The primary address of `interface` in `family` in the running configuration (its first
+// `ip address` or `ipv6 address`), if it has one: where it sends from.
+std::optional<wire::IpAddress> primary_address(const NtpConfig& running,
+                                               const std::string& interface, AddressFamily family);
 // The primary IPv4 address of `interface` in the running configuration, if it has one.
 std::optional<wire::Ipv4Address> primary_ipv4(const NtpConfig& running,
                                               const std::string& interface);

@@ -129,6 +129,8 @@ int run_daemon(Backend& backend, const BackendContext& context);
 
 // The kernel-socket backend (control/daemon/socket_backend.cpp).
 std::unique_ptr<Backend> make_socket_backend();
+// Its Backend::refuse: the one rule, also asked by `wiretimed --check-config`.
+std::string socket_refusal(const engine::AssociationConfig& config);
 // DPDK ports and lcores (control/daemon/dpdk_backend.cpp; only when built with DPDK).
 std::unique_ptr<Backend> make_dpdk_backend();
 

@@ -87,7 +87,39 @@ config::NtpConfig active(const config::NtpConfig& config) {
   return out;
 }
 
+// `a` in the engine's terms through the backend's limits: error text (the conversion's or the
+// backend's refusal), "" when the backend runs it.
+std::string refusal_of(const MgmtHooks::Refuse& refuse, const config::NtpConfig& config,
+                       const config::Association& a, config::AssociationMode mode) {
+  auto converted = engine_side(config, a, mode);
+  if (auto* error = std::get_if<std::string>(&converted)) return *error;
+  return refuse ? refuse(std::get<0>(converted).first) : std::string();
+}
+
 }  // namespace
+
+std::optional<std::string> backend_refusal(const config::NtpConfig& running,
+                                           const MgmtHooks::Refuse& refuse,
+                                           const MgmtHooks::RefuseServer& refuse_server) {
+  // What start-up's commit applies: the running associations (apply() plans from active()).
+  const config::NtpConfig runs = active(running);
+  for (const config::Association& a : runs.unicast_servers) {
+    if (std::string why = refusal_of(refuse, runs, a, config::AssociationMode::kServer);
+        !why.empty()) {
+      return why;
+    }
+  }
+  for (const config::Association& a : runs.unicast_peers) {
+    if (std::string why = refusal_of(refuse, runs, a, config::AssociationMode::kPeer);
+        !why.empty()) {
+      return why;
+    }
+  }
+  if (refuse_server) {
+    if (std::string why = refuse_server(running); !why.empty()) return why;
+  }
+  return std::nullopt;
+}
 
 MgmtHooks::MgmtHooks(runtime::ControlLoop& loop, config::NtpConfig running,
                      config::InterfaceInventory inventory, std::function<UnixNanos()> now,
@@ -206,10 +238,9 @@ std::optional<std::string> MgmtHooks::apply(const apply::ApplyPlan& /*configured
       continue;
     }
     if (!change.candidate) return std::string("internal error: change without candidate");
-    auto converted = engine_side(candidate, *change.candidate, change.mode);
-    if (auto* error = std::get_if<std::string>(&converted)) return *error;
-    if (refuse_) {
-      if (std::string why = refuse_(std::get<0>(converted).first); !why.empty()) return why;
+    if (std::string why = refusal_of(refuse_, candidate, *change.candidate, change.mode);
+        !why.empty()) {
+      return why;
     }
     if (change.action != AssociationAction::kAdd && change.running &&
         find(*change.running) == live_.end()) {

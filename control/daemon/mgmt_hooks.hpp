@@ -132,4 +132,11 @@ class MgmtHooks {
   std::string file_keys_path_;
 };
 
+// What start-up's commit of `running` would meet from a backend's limits (`refuse` and
+// `refuse_server`, the rules Backend::refuse and Backend::refuse_server apply at every commit):
+// the first refusal, or none. `wiretimed --check-config` asks it without starting the backend.
+std::optional<std::string> backend_refusal(const config::NtpConfig& running,
+                                           const MgmtHooks::Refuse& refuse,
+                                           const MgmtHooks::RefuseServer& refuse_server = {});
+
 }  // namespace wiretime::daemon

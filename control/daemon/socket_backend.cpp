@@ -1,5 +1,6 @@
 // The kernel-socket backend (backend.hpp): the same skeleton, control loop and engine as the
-// DPDK backend, over one UDP socket. To run unmodified under syscall-interposing clock and network
+// DPDK backend, over kernel UDP sockets: the client's (one per source address, IPv4 and IPv6)
+// and the server's. To run unmodified under syscall-interposing clock and network
 // simulators it waits only in poll(), reads time only with clock_gettime (REALTIME and
 // MONOTONIC), controls the clock only with clock_adjtime, and does its I/O with sendto and
 // recvmsg on a socket(AF_INET[6], SOCK_DGRAM, 0) made non-blocking with fcntl. No threads (but
@@ -98,35 +99,28 @@ class SocketBackend final : public Backend {
 
   BackendClock& clock() override { return clock_; }
   runtime::Transport& transport() override { return *transport_; }
-  // IPv4 only, like the socket.
+  // Domain names follow the IPv4 source interface (docs/cli.md): their requests take the
+  // IPv4 route of their source interface.
   resolver::AddressFamily reachable_family() const override {
     return resolver::AddressFamily::kIpv4;
   }
-  void attach(runtime::ControlLoop& loop) override { loop_ = &loop; }
-  std::string source_added(const engine::AssociationConfig&, const runtime::Peer&) override {
-    return "";
+  void attach(runtime::ControlLoop& loop) override {
+    loop_ = &loop;
+    // A server's source interface, numbered here: the transport's routes say which socket
+    // (which local address) a number and family send from.
+    loop.set_placement([this](const engine::AssociationConfig& c, runtime::Peer& p) {
+      p.interface =
+          c.source_interface.empty() ? runtime::kAnyInterface : number(c.source_interface);
+    });
+  }
+  std::string source_added(const engine::AssociationConfig& c, const runtime::Peer&) override {
+    return c.source_interface.empty() ? "" : " from " + c.source_interface;
   }
   // Every port of the inventory as its kernel device (`iface=`) stands now: physical state and
   // error counters from sysfs; protocol up when the link is and the running configuration gives
   // the interface an address. A port without a kernel device shows down.
-  // One IPv4 client socket on the first port, in the host's own routing table: a VPN instance
-  // (no VRF devices here), another source interface or an IPv6 server would be accepted and
-  // never reached, so the commit is refused instead, naming what to change.
   std::string refuse(const engine::AssociationConfig& c) const override {
-    const std::string what = "unicast-server " + c.address;
-    if (!c.vpn_instance.empty()) {
-      return what + " vpn-instance " + c.vpn_instance +
-             ": the socket backend has no VPN instances (use dataplane.backend: dpdk)";
-    }
-    if (!c.source_interface.empty() && c.source_interface != itf_->name) {
-      return what + " source-interface " + c.source_interface + ": the socket backend sends from " +
-             itf_->name + " only";
-    }
-    if (!c.is_domain && c.address.find(':') != std::string::npos) {
-      return "unicast-server ipv6 " + c.address +
-             ": the socket backend's client socket is IPv4 (use dataplane.backend: dpdk)";
-    }
-    return "";
+    return socket_refusal(c);
   }
 
   std::string refuse_server(const config::NtpConfig& c) const override {
@@ -154,10 +148,11 @@ class SocketBackend final : public Backend {
   }
 
   BackendCounters counters() const override {
-    // The client socket is IPv4 only: datagrams that are no NTP time packet. The server
-    // serves both families on the one interface.
+    // Client sockets: datagrams that are no NTP time packet. The server serves both families
+    // on the one interface.
     BackendCounters counters;
-    counters.family[0].invalid = transport_->undecodable();
+    counters.family[0].invalid = transport_->undecodable(0);
+    counters.family[1].invalid = transport_->undecodable(1);
     InterfaceServeCounts served{itf_->name, {}};
     for (size_t f = 0; f < 2; ++f) {
       for (size_t o = 0; o < server::kServeOutcomeCount; ++o) {
@@ -168,7 +163,9 @@ class SocketBackend final : public Backend {
     counters.interfaces.push_back(std::move(served));
     return counters;
   }
-  std::string interface_name(uint16_t) const override { return itf_->name; }
+  std::string interface_name(uint16_t index) const override {
+    return index < numbered_.size() ? numbered_[index] : itf_->name;
+  }
 
   int start(const config::NtpConfig& running, server::ServerKeyPublisher& keys,
             MetricsPublisher& metrics) override {
@@ -182,6 +179,7 @@ class SocketBackend final : public Backend {
         [this](const std::string& m) { log_->info(m); },
         [this](const std::string& m) { log_->warning(m); });
     server_->attach_keys(&keys);
+    update_routes(running);
     // The Prometheus textfile: the one interface's NTP counters.
     metrics.set_extra([this](MetricsSnapshot& s) {
       const runtime::RuntimeCounters& c = loop_->counters();
@@ -204,6 +202,7 @@ class SocketBackend final : public Backend {
 
   void apply_l3(const config::NtpConfig& running, runtime::ControlLoop&) override {
     l3_publisher_->update(running);
+    update_routes(running);
   }
 
   bool publish(int64_t monotonic_ns, const config::NtpConfig& running,
@@ -221,13 +220,14 @@ class SocketBackend final : public Backend {
   }
 
   void fill_pollfds(std::vector<pollfd>& fds) override {
-    fds.push_back(pollfd{udp_.fd(), POLLIN, 0});
+    client_fds_ = transport_->fill_pollfds(fds);
     server_->fill_pollfds(fds);  // none while not serving
   }
 
-  // The client socket (fds[0]) was drained by poll(); the server's sockets are answered here.
+  // The client sockets (the first client_fds_) were drained by poll(); the server's sockets
+  // are answered here.
   void service(const pollfd* fds, size_t count, runtime::ControlLoop&) override {
-    if (std::any_of(fds + 1, fds + count,
+    if (std::any_of(fds + std::min(client_fds_, count), fds + count,
                     [](const pollfd& p) { return (p.revents & (POLLIN | POLLERR)) != 0; })) {
       runtime::RuntimeClock& c = *clock_.clock;
       server_->serve_all(
@@ -255,6 +255,60 @@ class SocketBackend final : public Backend {
   }
 
  private:
+  // The number of a source interface name (Peer::interface), stable for the daemon's life.
+  uint16_t number(const std::string& name) {
+    const auto it = std::find(numbered_.begin(), numbered_.end(), name);
+    if (it != numbered_.end()) return static_cast<uint16_t>(it - numbered_.begin());
+    numbered_.push_back(name);
+    return static_cast<uint16_t>(numbered_.size() - 1);
+  }
+
+  // The client sockets the running servers need: for each source interface and family, the
+  // interface's primary address of that family in the running configuration (none: the
+  // default socket, or `::` for IPv6, where the kernel's route picks the source). A server
+  // whose interface has no address of its family gets no route: its requests are not sent
+  // and it shows unreachable, as on the DPDK backend without a route. Logged on change.
+  void update_routes(const config::NtpConfig& running) {
+    std::vector<SourceRoute> routes{SourceRoute{runtime::kAnyInterface, local_}};
+    std::vector<std::string> unrouted;
+    for (const engine::Association& a : loop_->engine().associations()) {
+      const config::AddressFamily family =
+          a.config.ipv6 ? config::AddressFamily::kIpv6 : config::AddressFamily::kIpv4;
+      const std::string& name = a.config.source_interface;
+      std::optional<wire::IpAddress> local;
+      if (!name.empty()) {
+        local = config::primary_address(running, name, family);
+      } else if (family == config::AddressFamily::kIpv6) {
+        local = wire::IpAddress::from(wire::Ipv6Address{});
+      } else {
+        local = local_;
+      }
+      if (!local) {
+        unrouted.push_back("server " + a.config.address + ": source-interface " + name +
+                           " has no " + (a.config.ipv6 ? "IPv6" : "IPv4") +
+                           " address; its requests are not sent (unreachable)");
+        continue;
+      }
+      const SourceRoute route{name.empty() ? runtime::kAnyInterface : number(name), *local};
+      if (std::find(routes.begin(), routes.end(), route) == routes.end()) routes.push_back(route);
+    }
+    if (routes == routes_ && unrouted == unrouted_) return;
+    routes_ = routes;
+    unrouted_ = unrouted;
+    for (const std::string& m : unrouted) log_->warning(m);
+    for (const std::string& e : transport_->set_routes(routes)) {
+      log_->warning("client socket " + e + "; requests from it are not sent (unreachable)");
+    }
+    std::string sockets;
+    for (const SourceRoute& r : routes) {
+      sockets += (sockets.empty() ? "" : ", ") +
+                 (r.interface == runtime::kAnyInterface ? std::string("default")
+                                                        : numbered_[r.interface]) +
+                 " " + l3::to_string(r.local);
+    }
+    log_->info("client sockets: " + sockets);
+  }
+
   void open_clock(const DaemonConfig& cfg) {
     if (cfg.clock == ClockDriverKind::kSystem) {
       auto system = std::make_unique<SystemClock>(*log_);
@@ -299,6 +353,10 @@ class SocketBackend final : public Backend {
   std::unique_ptr<runtime::RuntimeClock> owned_clock_;
   BackendClock clock_;
   std::optional<SocketTransport> transport_;
+  size_t client_fds_ = 0;              // of the last fill_pollfds()
+  std::vector<std::string> numbered_;  // source interface names by number
+  std::vector<SourceRoute> routes_;    // as last given to the transport
+  std::vector<std::string> unrouted_;  // servers without a route, as last logged
   std::optional<SocketServer> server_;
   runtime::ControlLoop* loop_ = nullptr;
   server::ServerClockState served_;
@@ -307,6 +365,27 @@ class SocketBackend final : public Backend {
 };
 
 }  // namespace
+
+// The kernel's routing table and addresses carry the requests: a VPN instance would need the
+// kernel's VRF devices, and a link-local server the kernel device's scope id; neither is used,
+// so such a server would be accepted and never reached. The commit is refused instead.
+std::string socket_refusal(const engine::AssociationConfig& c) {
+  const std::string what = std::string("unicast-server ") + (c.ipv6 ? "ipv6 " : "") + c.address;
+  if (!c.vpn_instance.empty()) {
+    return what + " vpn-instance " + c.vpn_instance +
+           ": the socket backend sends in the host's routing table only, no VPN instances (use "
+           "dataplane.backend: dpdk)";
+  }
+  if (c.ipv6 && !c.is_domain) {
+    const auto v6 = config::parse_ipv6(c.address);
+    if (v6 && config::classify_ipv6_server(*v6) == config::ServerAddressClass::kLinkLocal) {
+      return what +
+             ": the socket backend does not send to link-local addresses (use a global address "
+             "or dataplane.backend: dpdk)";
+    }
+  }
+  return "";
+}
 
 std::unique_ptr<Backend> make_socket_backend() {
   return std::make_unique<SocketBackend>();

@@ -14,6 +14,8 @@
 #include "control/daemon/daemon_config.hpp"
 #include "control/daemon/daemon_log.hpp"
 #include "control/daemon/daemon_options.hpp"
+#include "control/daemon/mgmt_hooks.hpp"
+#include "control/daemon/socket_server.hpp"
 
 namespace wiretime::daemon {
 namespace {
@@ -24,15 +26,18 @@ extern "C" void on_signal(int) {
 }
 
 // `dataplane.backend` -> the Backend run_daemon drives (as l3fwd's lookup-mode table maps
-// its --lookup to a mode's set-up and main loop).
+// its --lookup to a mode's set-up and main loop), and the rules its refuse() and
+// refuse_server() apply to every commit (null: it runs everything), for --check-config.
 struct BackendMode {
   BackendKind kind;
   std::unique_ptr<Backend> (*make)();
+  std::string (*refuse)(const engine::AssociationConfig&);
+  std::string (*refuse_server)(const config::NtpConfig&);
 };
 constexpr BackendMode kBackendModes[] = {
-    {BackendKind::kSocket, make_socket_backend},
+    {BackendKind::kSocket, make_socket_backend, socket_refusal, socket_server_refusal},
 #ifdef WIRETIME_WITH_DPDK
-    {BackendKind::kDpdk, make_dpdk_backend},
+    {BackendKind::kDpdk, make_dpdk_backend, nullptr, nullptr},
 #endif
 };
 
@@ -63,6 +68,19 @@ int run(int argc, char** argv) {
   }
   const DaemonConfig& cfg = loaded.value();
   if (options->check_config) {
+    // What start-up's commit would refuse on this backend, the file refuses now.
+    for (const BackendMode& mode : kBackendModes) {
+      if (mode.kind != cfg.backend) continue;
+      MgmtHooks::Refuse refuse;
+      MgmtHooks::RefuseServer refuse_server;
+      if (mode.refuse != nullptr) refuse = mode.refuse;
+      if (mode.refuse_server != nullptr) refuse_server = mode.refuse_server;
+      if (const auto why = backend_refusal(cfg.running(), refuse, refuse_server)) {
+        std::fprintf(stderr, "wiretimed: %s: %s backend: %s\n", options->config_path.c_str(),
+                     to_string(cfg.backend), why->c_str());
+        return kExitConfigError;
+      }
+    }
     std::printf("%s: ok\n", options->config_path.c_str());
     return kExitOk;
   }

@@ -59,6 +59,12 @@ std::string UdpSocket::open(const wire::IpAddress& local, uint16_t port) {
   if (fd_ < 0) return failure("socket");
   const int flags = fcntl(fd_, F_GETFL, 0);
   if (flags < 0 || fcntl(fd_, F_SETFL, flags | O_NONBLOCK) < 0) return failure("fcntl");
+  if (family == AF_INET6) {
+    const int only = 1;
+    if (setsockopt(fd_, IPPROTO_IPV6, IPV6_V6ONLY, &only, sizeof only) < 0) {
+      return failure("IPV6_V6ONLY");
+    }
+  }
 
   // No OPT_TSONLY: the error queue loops the packet back, so a stamp is matched by the cookie
   // it carries; the OPT_ID key is the fallback where the data is withheld.

@@ -44,12 +44,14 @@ class UdpSocket {
   UdpSocket& operator=(const UdpSocket&) = delete;
   ~UdpSocket();
 
-  // Binds to `local` (and `port`, 0 for an ephemeral one). Empty string on success.
+  // Binds to `local` (and `port`, 0 for an ephemeral one). Empty string on success. An IPv6
+  // socket is IPv6 only: `::` then leaves the IPv4 port free for an IPv4 socket.
   std::string open(const wire::IpAddress& local, uint16_t port);
   // Binds a fresh socket to the same address and `port` (0: ephemeral) and, once that
   // worked, closes the old one. Empty string on success; on failure the old socket stays.
   std::string rebind(uint16_t port);
   int fd() const { return fd_; }
+  const wire::IpAddress& local() const { return local_; }
   uint16_t local_port() const { return local_port_; }
   bool tx_timestamps() const { return tx_timestamps_; }
 

@@ -95,18 +95,18 @@ wt_lab_options() {
   done
 }
 
-# wt_lab_chronyd NAME ADDR [ns=NS] [stratum=N] [keyfile=FILE]: chronyd -x serving the host's
-# clock (local stratum N, default 1) on ADDR in NS (default the server namespace); files
+# wt_lab_chronyd NAME ADDR [ns=NS] [stratum=N] [keyfile=FILE] [allow=CLIENT]: chronyd -x serving
+# the host's clock (local stratum N, default 1) on ADDR in NS (default the server namespace) to
+# CLIENT (an address or subnet; default the lab's 198.18.0.0/15 and 2001:db8::/32); files
 # WT_DIR/NAME.{conf,log,pid,drift}, pid in WT_LAST_PID. Returns once it listens, or 1 with its log.
 wt_lab_chronyd() {
-  local name=$1 addr=$2 ns=$WT_NS_SRV stratum=1 keyfile= i rt=()
+  local name=$1 addr=$2 ns=$WT_NS_SRV stratum=1 keyfile= allow= i rt=()
   shift 2
-  wt_lab_options "ns stratum keyfile" "$@" || return 1
+  wt_lab_options "ns stratum keyfile allow" "$@" || return 1
   cat >"$WT_DIR/$name.conf" <<CONF
 # Upstream for the wiretime lab: serves the host clock, never steers it.
 local stratum $stratum
-allow 198.18.0.0/15
-allow 2001:db8::/32
+$(if [ -n "$allow" ]; then echo "allow $allow"; else printf 'allow 198.18.0.0/15\nallow 2001:db8::/32'; fi)
 port 123
 bindaddress $addr
 cmdport 0

@@ -74,6 +74,7 @@ start_daemon() {
   fail "wiretimed did not open its management socket"
 }
 cli() { "$cli" --socket "$sock" "$@"; }
+SYNC_CLI=$cli
 
 # SIGTERM must end the daemon cleanly (exit status 0) and take its socket away.
 stop_daemon() {
@@ -84,24 +85,7 @@ stop_daemon() {
 }
 
 # wait_master LIMIT_S: until the server is master and the clock synchronized.
-wait_master() {
-  local end=$((SECONDS + $1)) sessions status
-  while [ $SECONDS -lt "$end" ]; do
-    kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || { cat "$DAEMON_OUT"; fail "wiretimed exited"; }
-    sessions=$(cli -c "display ntp sessions") || fail "display ntp sessions failed"
-    status=$(cli -c "display ntp status") || fail "display ntp status failed"
-    if grep -q "$WT_SERVER_IP" <<<"$sessions" && grep -qw master <<<"$sessions" &&
-      grep -q "clock status: synchronized" <<<"$status"; then
-      echo "$sessions" | sed 's/^/   | /'
-      echo "$status" | sed 's/^/   | /'
-      echo "   master after $(($1 - end + SECONDS)) s"
-      return 0
-    fi
-    sleep 2
-  done
-  echo "$sessions"; echo "$status"; cat "$DAEMON_OUT"
-  fail "server not master / clock not synchronized within $1 s"
-}
+wait_master() { SYNC_OUT=$DAEMON_OUT sync_wait_master "$WT_SERVER_IP" "$1"; }
 
 echo "== $backend backend: the interface's section-12 lines and the product document's procedure on stdin"
 start_daemon wiretimed.out
@@ -119,20 +103,8 @@ grep -q "$l3_said" "$DAEMON_OUT" || { cat "$DAEMON_OUT"; fail "no '$l3_said' in 
 cp "$WT_DIR/wiretimed.yaml" "$WT_DIR/committed.yaml"
 wait_master 120
 
-# wait_offset LIMIT_S: until the clock offset `display ntp status` shows is below 1 ms (the
-# virtual clock started 5 ms off).
-wait_offset() {
-  local end=$((SECONDS + $1)) offset=
-  while [ $SECONDS -lt "$end" ]; do
-    offset=$(cli -c "display ntp status" | sed -n 's/^ *clock offset: *\(-\{0,1\}[0-9.]*\) ms$/\1/p')
-    if [ -n "$offset" ] && awk -v o="$offset" 'BEGIN { exit !(o < 1 && o > -1) }'; then
-      echo "   clock offset $offset ms after $(($1 - end + SECONDS)) s"
-      return 0
-    fi
-    sleep 2
-  done
-  fail "clock offset still '$offset' ms after $1 s"
-}
+# wait_offset LIMIT_S: the clock offset below 1 ms (the virtual clock started 5 ms off).
+wait_offset() { SYNC_OUT=$DAEMON_OUT sync_wait_offset "$1"; }
 wait_offset 120
 
 echo "== an interface outside the inventory is refused, running unchanged"

@@ -10,7 +10,7 @@
 # Usage: settings_wire_test.sh WIRETIMED WIRETIME_CLI socket|dpdk
 set -euo pipefail
 daemon=${1:?usage: $0 WIRETIMED WIRETIME_CLI socket|dpdk}
-cli_bin=${2:?}
+SYNC_CLI=${2:?}
 backend=${3:?}
 command -v tshark >/dev/null || { echo "SKIP: tshark missing"; exit 77; }
 source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
@@ -31,14 +31,9 @@ WT_PIDS+=($!)
 
 sync_write_config "$WT_DIR/wiretimed.yaml" "$backend" 0 0 "$WT_SERVER_IP"
 sync_start_daemon "$daemon" "$WT_DIR/wiretimed.yaml"
-sock=$WT_DIR/wiretimed.sock
-cli() { "$cli_bin" --socket "$sock" "$@"; }
+cli() { sync_cli "$@"; }
 # Under load the EAL alone can take a minute to start.
-for i in $(seq 300); do
-  cli -c "display current-configuration" >/dev/null 2>&1 && break
-  kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || { cat "$WT_DIR/wiretimed.out"; fail "wiretimed exited"; }
-  sleep 0.5
-done
+sync_wait_mgmt 150
 
 # capture SECONDS: "srcport dstport version mode" of each NTP request the server side saw.
 capture() {
@@ -47,10 +42,7 @@ capture() {
   tshark -r "$WT_DIR/c.pcap" -d udp.port==5000,ntp -d udp.port==4000,ntp -Y "ntp.flags.mode == 3" \
     -T fields -e udp.srcport -e udp.dstport -e ntp.flags.vn -e ntp.flags.mode 2>/dev/null || true
 }
-reach() {
-  { cli -c "display ntp sessions" 2>/dev/null || true; } | awk -v s="$WT_SERVER_IP" 'index($0, "clock source: " s) { f = 1; next }
-    /clock source: / { f = 0 } f && /^ *reach: / { print $2 }'
-}
+reach() { sync_reach "$WT_SERVER_IP"; }
 
 echo "== $backend: port 5000, source-port 4000, version 3 by commit"
 cli -c "system-view; ntp unicast-server $WT_SERVER_IP port 5000 version 3 minpoll 3 iburst; ntp source-port 4000; commit" ||

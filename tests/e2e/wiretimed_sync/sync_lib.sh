@@ -86,6 +86,62 @@ sync_start_daemon() {
   SYNC_DAEMON_PID=$WT_LAST_PID
 }
 
+# sync_cli ARGS...: wiretime-cli (its binary in SYNC_CLI) on the daemon's management socket.
+sync_cli() { "$SYNC_CLI" --socket "$WT_DIR/wiretimed.sock" "$@"; }
+
+# sync_wait_mgmt LIMIT_S: until the daemon answers on its management socket (a socket file a
+# killed daemon left behind does not count); fails if it exits first.
+sync_wait_mgmt() {
+  local end=$((SECONDS + $1))
+  while [ $SECONDS -lt "$end" ]; do
+    sync_cli -c "display current-configuration" >/dev/null 2>&1 && return 0
+    kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || { cat "${SYNC_OUT:-$WT_DIR/wiretimed.out}"; fail "wiretimed exited"; }
+    sleep 0.1
+  done
+  cat "${SYNC_OUT:-$WT_DIR/wiretimed.out}"
+  fail "wiretimed did not answer on its management socket within $1 s"
+}
+
+# sync_reach SERVER: its reach register as `display ntp sessions` shows it (empty: no session).
+sync_reach() {
+  { sync_cli -c "display ntp sessions" 2>/dev/null || true; } |
+    awk -v s="$1" '$0 == " clock source: " s { f = 1; next } /clock source: / { f = 0 } f && /^ *reach: / { print $2 }'
+}
+
+# sync_wait_master SERVER LIMIT_S: until SERVER is master and the clock synchronized, as
+# `display ntp sessions` and `display ntp status` say; fails with both and the daemon's log.
+sync_wait_master() {
+  local end=$((SECONDS + $2)) sessions status
+  while [ $SECONDS -lt "$end" ]; do
+    kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || { cat "${SYNC_OUT:-$WT_DIR/wiretimed.out}"; fail "wiretimed exited"; }
+    sessions=$(sync_cli -c "display ntp sessions") || fail "display ntp sessions failed"
+    status=$(sync_cli -c "display ntp status") || fail "display ntp status failed"
+    if grep -qx " clock source: $1" <<<"$sessions" && grep -qw master <<<"$sessions" &&
+      grep -q "clock status: synchronized" <<<"$status"; then
+      echo "$sessions" | sed 's/^/   | /'
+      echo "   $1 master, clock synchronized after $(($2 - end + SECONDS)) s"
+      return 0
+    fi
+    sleep 2
+  done
+  echo "$sessions"; echo "$status"; sed 's/^/   | /' "${SYNC_OUT:-$WT_DIR/wiretimed.out}"
+  fail "$1 not master / clock not synchronized within $2 s"
+}
+
+# sync_wait_offset LIMIT_S: until the clock offset `display ntp status` shows is below 1 ms.
+sync_wait_offset() {
+  local end=$((SECONDS + $1)) offset=
+  while [ $SECONDS -lt "$end" ]; do
+    offset=$(sync_cli -c "display ntp status" | sed -n 's/^ *clock offset: *\(-\{0,1\}[0-9.]*\) ms$/\1/p')
+    if [ -n "$offset" ] && awk -v o="$offset" 'BEGIN { exit !(o < 1 && o > -1) }'; then
+      echo "   clock offset $offset ms after $(($1 - end + SECONDS)) s"
+      return 0
+    fi
+    sleep 2
+  done
+  fail "clock offset still '$offset' ms after $1 s"
+}
+
 # sync_wait SECONDS: the daemon must stay up all along.
 sync_wait() {
   local end=$((SECONDS + $1))

@@ -220,6 +220,32 @@ TEST(MgmtHooksRefuse, TheBackendsServerRefusalRefusesTheCommit) {
   EXPECT_EQ(h.loop().engine().globals().max_distance, 1.0);
   EXPECT_EQ(h.hooks().running(), with_server());
   EXPECT_EQ(h.hooks().start(isolated), "no isolation here");
+  // --check-config asks the same rule.
+  EXPECT_EQ(backend_refusal(isolated, {},
+                            [](const config::NtpConfig& c) {
+                              return c.physic_isolate.empty() ? std::string()
+                                                              : std::string("no isolation here");
+                            }),
+            "no isolation here");
+}
+
+// `wiretimed --check-config` meets the backend's rule as start-up's commit does: the same words
+// for the same file, the global source interface applied, a disabled family not run.
+TEST(MgmtHooksRefuse, CheckConfigMeetsTheRefusalStartUpMeets) {
+  const MgmtHooks::Refuse refuse = [](const engine::AssociationConfig& c) {
+    return c.source_interface != "GE1/0/1" ? std::string() : "not from GE1/0/1: " + c.address;
+  };
+  config::NtpConfig running = with_server();
+  EXPECT_EQ(backend_refusal(running, refuse), std::nullopt);
+  running.source_interfaces.push_back(
+      config::SourceInterface{config::AddressFamily::kIpv4, "", "GE1/0/1"});
+  EXPECT_EQ(backend_refusal(running, refuse), "not from GE1/0/1: 198.18.0.1");
+  Harness h;
+  h.hooks().set_refuse(refuse);
+  EXPECT_EQ(h.hooks().start(running), backend_refusal(running, refuse));
+  running.service_disable = true;
+  EXPECT_EQ(backend_refusal(running, refuse), std::nullopt);
+  EXPECT_EQ(backend_refusal(running, {}), std::nullopt);
 }
 
 TEST(MgmtHooksToEngine, IpServersAndWhereTheyAreReached) {

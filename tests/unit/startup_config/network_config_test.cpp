@@ -112,6 +112,20 @@ TEST(NetworkConfig, OldStyleInterfacesVlansVrfsAndRoutesBecomeRunningConfigurati
   EXPECT_EQ(run.unicast_servers[3].source_interface, "GE1/0/3");
 }
 
+// Where an interface sends from (the socket backend binds its client sockets there): its first
+// address of the family; none when it has none of that family or is not configured.
+TEST(NetworkConfig, PrimaryAddressIsTheFirstOfTheFamily) {
+  const auto r = load_startup_config_text(kLab, "n.yaml");
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  const NtpConfig& run = r.value().running;
+  EXPECT_EQ(primary_address(run, "GE1/0/1", AddressFamily::kIpv4), ip("198.18.0.2"));
+  EXPECT_EQ(primary_address(run, "GE1/0/1", AddressFamily::kIpv6), ip("2001:db8::2"));
+  EXPECT_EQ(primary_address(run, "GE1/0/1.100", AddressFamily::kIpv4), ip("198.18.100.2"));
+  EXPECT_EQ(primary_address(run, "GE1/0/2", AddressFamily::kIpv6), std::nullopt);
+  EXPECT_EQ(primary_address(run, "GE9/9/9", AddressFamily::kIpv4), std::nullopt);
+  EXPECT_EQ(primary_ipv4(run, "GE1/0/2"), ip("198.18.1.2").v4);
+}
+
 TEST(NetworkConfig, NetworkSpecResolvesAndIsolatesVrfs) {
   const auto r = load_startup_config_text(kLab, "n.yaml");
   ASSERT_TRUE(r.ok()) << r.error().to_string();

@@ -11,6 +11,7 @@
 #   wt_lab_init [TAG]          # sets WT_TAG, WT_NS_SRV, WT_NS_CLI, WT_VETH_SRV, WT_VETH_CLI, WT_DIR
 #   trap wt_lab_cleanup EXIT INT TERM
 #   wt_lab_create_links
+#   wt_lab_setup TAG           # a test's lab: skip (77) without the means, then the three above
 #   wt_lab_start_chronyd       # chronyd -x as a local stratum-1 server in WT_NS_SRV
 #   wt_lab_chronyd NAME ADDR [ns=|stratum=|keyfile=]   # another one, on ADDR
 #   wt_lab_wiretimed_yaml [backend=|idle=|offset=|...] # wiretimed's YAML up to `ntp:`
@@ -124,6 +125,17 @@ wt_lab_housekeeping_cpus() {
 }
 # The dataplane lcore: the last CPU.
 wt_lab_dataplane_cpu() { echo $(($(nproc) - 1)); }
+
+# wt_lab_setup TAG: a test script's lab, removed on any exit: exits 77 (skip) with the reason
+# when the machine lacks root, `ip netns` or chronyd.
+wt_lab_setup() {
+  local why
+  if ! why=$(wt_lab_require); then echo "SKIP: $why"; exit 77; fi
+  wt_lab_init "$1"
+  trap wt_lab_cleanup EXIT
+  trap 'exit 130' INT TERM
+  wt_lab_create_links
+}
 
 wt_lab_create_links() {
   ip netns add "$WT_NS_SRV"

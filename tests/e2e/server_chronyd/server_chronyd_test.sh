@@ -121,14 +121,7 @@ YAML
 
 echo "== $backend backend, chronyd client in $mode mode over $family"
 sync_start_daemon "$binary" "$WT_DIR/wiretimed.yaml"
-# Up to 90 s: under load the EAL's start-up alone has taken a minute here.
-for _ in $(seq 180); do
-  grep -q "synchronized to $WT_SERVER_IP" "$WT_DIR/wiretimed.out" && break
-  kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || { cat "$WT_DIR/wiretimed.out"; fail "wiretimed exited"; }
-  sleep 0.5
-done
-grep -q "synchronized to $WT_SERVER_IP" "$WT_DIR/wiretimed.out" ||
-  { sync_show; fail "wiretimed never synchronized to its upstream"; }
+sync_wait_synchronized
 # The first clock updates still move the clock by tens of us: serve a settled clock.
 sleep 10
 

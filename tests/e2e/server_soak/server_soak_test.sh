@@ -59,12 +59,7 @@ server_ip6=2001:db8::2
 echo "== DPDK server soak: $rate requests/s for $duration s, IPv4 then IPv6 (every 10th version 5)"
 sync_start_daemon "$binary" "$WT_DIR/wiretimed.yaml"
 listening="server: IPv4 enabled, listening on GE1/0/1; IPv6 enabled, listening on 1 address"
-for _ in $(seq 120); do
-  grep -q "$listening" "$WT_DIR/wiretimed.out" && break
-  kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || { cat "$WT_DIR/wiretimed.out"; fail "wiretimed exited"; }
-  sleep 0.5
-done
-grep -q "$listening" "$WT_DIR/wiretimed.out" || { cat "$WT_DIR/wiretimed.out"; fail "server not listening"; }
+sync_wait_log "$listening" 60 || { cat "$WT_DIR/wiretimed.out"; fail "server not listening"; }
 sleep 2
 # wiretimed itself (wt_lab_spawn started `ip netns exec`, which execs it: same pid).
 pid=$SYNC_DAEMON_PID

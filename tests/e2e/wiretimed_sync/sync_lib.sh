@@ -11,11 +11,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 # sync_setup TAG: namespaces and veth, cleaned up on any exit.
 sync_setup() {
-  if ! why=$(wt_lab_require); then echo "SKIP: $why"; exit 77; fi
-  wt_lab_init "$1"
-  trap wt_lab_cleanup EXIT
-  trap 'exit 130' INT TERM
-  wt_lab_create_links
+  wt_lab_setup "$1"
   SYNC_RT=()
   # (an if: a false `[ ]` as the last command would fail the caller under set -e)
   if [ -n "$WT_LAB_RT" ]; then read -r -a SYNC_RT <<<"$WT_LAB_RT"; fi
@@ -93,6 +89,25 @@ sync_wait() {
     kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || { cat "$WT_DIR/wiretimed.out"; fail "wiretimed exited"; }
     sleep 0.5
   done
+}
+
+# sync_wait_log PATTERN SECONDS: returns once the daemon's log has a line matching PATTERN (grep),
+# or 1 after SECONDS; fails at once, showing the log, when the daemon exits meanwhile.
+sync_wait_log() {
+  local i
+  for i in $(seq $(($2 * 2))); do
+    grep -q -- "$1" "$WT_DIR/wiretimed.out" && return 0
+    kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || { cat "$WT_DIR/wiretimed.out"; fail "wiretimed exited"; }
+    sleep 0.5
+  done
+  grep -q -- "$1" "$WT_DIR/wiretimed.out"
+}
+
+# sync_wait_synchronized: the daemon must synchronise to the lab's chronyd within 90 s (the EAL's
+# start-up alone has taken a minute here under load).
+sync_wait_synchronized() {
+  sync_wait_log "synchronized to $WT_SERVER_IP" 90 ||
+    { sync_show; fail "wiretimed never synchronized to its upstream"; }
 }
 
 # sync_stop_daemon: SIGTERM must give exit status 0 and the clean shutdown message.

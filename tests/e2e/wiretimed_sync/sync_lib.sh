@@ -22,6 +22,35 @@ sync_add_server_address() {
   ip -n "$WT_NS_SRV" addr add "$1/$WT_PREFIX_LEN" dev "$WT_VETH_SRV"
 }
 
+# sync_vlan100_upstream_link TAGGER: 198.18.100.1 in the server namespace behind VLAN 100 of the
+# lab veth. The lab kernel has no VLAN devices: a userspace 802.1Q access port (TAGGER,
+# tests/e2e/wiretimed_l3/vlan_tagger.cpp, its delay small and the same both ways) between the
+# trunk (the lab veth) and a second veth pair, wsi/wsv+TAG, whose far end carries VLAN 100
+# untagged. One tagger per direction, each on the CPU its frames arrive on and one real-time
+# level above the process it must preempt there (the lcore; chronyd): requests come out of the
+# lcore's send on the dataplane CPU, replies out of chronyd's on the housekeeping CPU, so both
+# directions cost one same-CPU wake-up. A single tagger woke through an IPI for one direction
+# only: up to +40 us of bias with TSC stamps, +50..+73 us with kernel stamps and interleaved
+# mode, which no longer hide it.
+sync_vlan100_upstream_link() {
+  local tagger=$1 dev tagger_rt=()
+  ip -n "$WT_NS_SRV" link add "wsi$WT_TAG" type veth peer name "wsv$WT_TAG"
+  for dev in "wsi$WT_TAG" "wsv$WT_TAG"; do
+    ip netns exec "$WT_NS_SRV" ethtool -K "$dev" tx off rx off txvlan off rxvlan off >/dev/null 2>&1 || true
+    ip -n "$WT_NS_SRV" link set "$dev" up
+  done
+  ip netns exec "$WT_NS_SRV" ethtool -K "$WT_VETH_SRV" txvlan off rxvlan off >/dev/null 2>&1 || true
+  [ ${#SYNC_RT[@]} -gt 0 ] && tagger_rt=(chrt -f 20)
+  ip netns exec "$WT_NS_SRV" "${tagger_rt[@]}" taskset -c "$(wt_lab_dataplane_cpu)" \
+    "$tagger" "$WT_VETH_SRV" "wsi$WT_TAG" 100 down >"$WT_DIR/tagger-down.log" 2>&1 &
+  WT_PIDS+=($!)
+  ip netns exec "$WT_NS_SRV" "${tagger_rt[@]}" taskset -c "$(wt_lab_housekeeping_cpus)" \
+    "$tagger" "$WT_VETH_SRV" "wsi$WT_TAG" 100 up >"$WT_DIR/tagger-up.log" 2>&1 &
+  WT_PIDS+=($!)
+  ip -n "$WT_NS_SRV" addr add 198.18.100.1/24 dev "wsv$WT_TAG"
+  ip netns exec "$WT_NS_SRV" sysctl -qw "net.ipv4.conf.wsv$WT_TAG.arp_accept=1"
+}
+
 # The key types chronyd offers (ids 1..7 in this order), and a key file of them in chronyd's
 # format with fresh random secrets: sync_chrony_keys FILE.
 sync_key_types=(MD5 SHA1 SHA256 SHA384 SHA512 AES128 AES256)

@@ -3,16 +3,21 @@
 # "client" namespace whose veth end has NO kernel address (wiretimed owns 198.18.0.2 on it
 # through DPDK net_af_packet). Names carry a unique tag so concurrent runs never clash.
 # Only 198.18.0.0/15 (RFC 2544 benchmarking) is ever used.
+# A lab killed before its EXIT trap ran (ctest's timeout sends SIGKILL) leaves its namespaces
+# and the processes in them: wt_lab_init removes such stale labs of any script (see
+# wt_lab_reap_stale) and records this lab's owner so that later runs can tell it apart.
 #
 # Usage (sourced):
 #   wt_lab_init [TAG]          # sets WT_TAG, WT_NS_SRV, WT_NS_CLI, WT_VETH_SRV, WT_VETH_CLI, WT_DIR
 #   trap wt_lab_cleanup EXIT INT TERM
 #   wt_lab_create_links
+#   wt_lab_setup TAG           # a test's lab: skip (77) without the means, then the three above
 #   wt_lab_start_chronyd       # chronyd -x as a local stratum-1 server in WT_NS_SRV
 #   wt_lab_chronyd NAME ADDR [ns=|stratum=|keyfile=]   # another one, on ADDR
 #   wt_lab_wiretimed_yaml [backend=|idle=|offset=|...] # wiretimed's YAML up to `ntp:`
 #   wt_lab_spawn NAME CMD...   # run CMD in WT_NS_CLI in the background, tracked for cleanup
 #   wt_lab_leftovers           # prints anything of this lab still present (empty: clean)
+#   wt_lab_reap_stale          # removes the wt-* namespaces whose owner is gone (wt_lab_init does)
 
 WT_SERVER_IP=198.18.0.1
 WT_CLIENT_IP=198.18.0.2
@@ -22,6 +27,9 @@ WT_PIDS=()
 # between packets, so that other load on the machine (builds) cannot delay them by a time
 # slice. Empty to run them at normal priority.
 WT_LAB_RT=${WT_LAB_RT-chrt -f 10}
+# Who owns each lab tag: a file per tag holding the owner's pid and start time (clock ticks
+# after boot, /proc/PID/stat field 22), so a recycled pid is not taken for the owner.
+WT_LAB_OWNERS=${WT_LAB_OWNERS:-/run/wiretime-lab}
 
 wt_log() { echo "[lab $WT_TAG] $*" >&2; }
 
@@ -36,6 +44,70 @@ wt_lab_init() {
   # Containers may forbid real-time scheduling: then run at normal priority.
   if [ -n "$WT_LAB_RT" ] && ! $WT_LAB_RT true 2>/dev/null; then WT_LAB_RT=; fi
   export WT_TAG WT_NS_SRV WT_NS_CLI WT_VETH_SRV WT_VETH_CLI WT_DIR
+  # The record must exist before the lab's first namespace, or another run's reaper could take
+  # the lab for stale. Namespaces with this very tag are a dead run's (its pid was recycled).
+  if [ "$(id -u)" = 0 ] && mkdir -p "$WT_LAB_OWNERS" 2>/dev/null; then
+    wt_lab_reap_stale "$WT_TAG"
+    echo "$$ $(wt_lab_start_time $$)" >"$WT_LAB_OWNERS/$WT_TAG"
+  fi
+}
+
+# wt_lab_start_time PID: the process's start time in clock ticks after boot; empty when gone.
+wt_lab_start_time() {
+  local stat fields
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  # The command name (field 2) may hold spaces and parentheses: count from its closing one.
+  read -r -a fields <<<"${stat##*) }"
+  echo "${fields[19]}"
+}
+
+# wt_lab_owner_alive TAG: whether the run that made lab TAG is still running. Its record names
+# the owner; without one (a lab of an older checkout, or a script that makes its own
+# namespace) the tag's trailing digits are the owner's pid, since every script tags its lab
+# with $$. A tag without digits has no known owner and counts as alive (never touched).
+wt_lab_owner_alive() {
+  local tag=$1 pid= start= record=$WT_LAB_OWNERS/$1
+  if [ -f "$record" ]; then
+    read -r pid start <"$record" || true
+  elif [[ $tag =~ ([0-9]+)$ ]]; then
+    pid=${BASH_REMATCH[1]}
+  else
+    return 0
+  fi
+  [ -n "$pid" ] && [ -d "/proc/$pid" ] || return 1
+  [ -z "$start" ] || [ "$(wt_lab_start_time "$pid")" = "$start" ]
+}
+
+# wt_lab_reap_stale [NEW_TAG]: every wt-<role>-<tag> namespace whose owner is gone goes, with
+# the processes still running in it (a daemon outlives the script that ctest killed), and the
+# tag's owner record, DPDK runtime directory and /etc/netns entry (its /tmp directory stays, for
+# the post-mortem). Namespaces of live labs (a run in another shell) are left alone; those
+# tagged NEW_TAG, a lab about to be made, count as stale.
+wt_lab_reap_stale() {
+  local new=${1:-} ns tag pid
+  local -A stale=()
+  for ns in $(ip netns list 2>/dev/null | awk '{ print $1 }'); do
+    [[ $ns =~ ^wt-[a-z0-9]+-([A-Za-z0-9]+)$ ]] || continue
+    tag=${BASH_REMATCH[1]}
+    if [ -z "${stale[$tag]+x}" ]; then
+      if [ "$tag" != "$new" ] && wt_lab_owner_alive "$tag"; then stale[$tag]=0; else stale[$tag]=1; fi
+    fi
+    [ "${stale[$tag]}" = 1 ] || continue
+    wt_log "removing stale namespace $ns (its lab's owner is gone)"
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+    ip netns del "$ns" 2>/dev/null || true
+    rm -rf "/etc/netns/$ns"
+  done
+  for tag in "${!stale[@]}"; do
+    [ "${stale[$tag]}" = 1 ] || continue
+    rm -rf "$WT_LAB_OWNERS/$tag" "/run/dpdk/wt-$tag"
+  done
+  # Records of dead owners whose namespaces are gone already (killed before making them).
+  for pid in "$WT_LAB_OWNERS"/*; do
+    [ -f "$pid" ] || continue
+    if ! wt_lab_owner_alive "${pid##*/}"; then rm -f "$pid"; fi
+  done
+  return 0
 }
 
 wt_lab_require() {
@@ -53,6 +125,17 @@ wt_lab_housekeeping_cpus() {
 }
 # The dataplane lcore: the last CPU.
 wt_lab_dataplane_cpu() { echo $(($(nproc) - 1)); }
+
+# wt_lab_setup TAG: a test script's lab, removed on any exit: exits 77 (skip) with the reason
+# when the machine lacks root, `ip netns` or chronyd.
+wt_lab_setup() {
+  local why
+  if ! why=$(wt_lab_require); then echo "SKIP: $why"; exit 77; fi
+  wt_lab_init "$1"
+  trap wt_lab_cleanup EXIT
+  trap 'exit 130' INT TERM
+  wt_lab_create_links
+}
 
 wt_lab_create_links() {
   ip netns add "$WT_NS_SRV"
@@ -204,7 +287,7 @@ wt_lab_cleanup() {
   [ -n "${WT_DIR:-}" ] && [ -d "$WT_DIR" ] && [ "${WT_KEEP_DIR:-0}" != 1 ] && rm -rf "$WT_DIR"
   # The EAL's runtime directory of wt_lab_wiretimed_yaml's --file-prefix: rte_eal_cleanup leaves
   # it (about 1 MB of fbarray files in /run, a tmpfs) after every run.
-  [ -n "${WT_TAG:-}" ] && rm -rf "/run/dpdk/wt-$WT_TAG"
+  [ -n "${WT_TAG:-}" ] && rm -rf "/run/dpdk/wt-$WT_TAG" "$WT_LAB_OWNERS/$WT_TAG"
   return 0
 }
 
@@ -218,5 +301,6 @@ wt_lab_leftovers() {
   pgrep -f -- "wt-$WT_TAG" >/dev/null && echo "process mentioning wt-$WT_TAG"
   [ -d "$WT_DIR" ] && echo "directory $WT_DIR"
   [ -d "/run/dpdk/wt-$WT_TAG" ] && echo "directory /run/dpdk/wt-$WT_TAG"
+  [ -f "$WT_LAB_OWNERS/$WT_TAG" ] && echo "owner record $WT_LAB_OWNERS/$WT_TAG"
   return 0
 }

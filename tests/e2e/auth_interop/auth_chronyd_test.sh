@@ -16,14 +16,9 @@ repo=$(cd "$(dirname "$0")/../../.." && pwd)
 # shellcheck source=scripts/lib/netns.sh
 source "$repo/scripts/lib/netns.sh"
 
-if ! why=$(wt_lab_require); then echo "SKIP: $why"; exit 77; fi
-[ -x "$probe" ] || { echo "FAIL: $probe is not executable"; exit 1; }
 fail() { echo "FAIL: $*"; exit 1; }
-
-wt_lab_init "a$$"
-trap wt_lab_cleanup EXIT
-trap 'exit 130' INT TERM
-wt_lab_create_links
+wt_lab_setup "a$$"
+[ -x "$probe" ] || fail "$probe is not executable"
 # The probe uses a kernel socket: the client end gets a kernel address here.
 ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
 

@@ -53,13 +53,7 @@ YAML
 
 echo "== $backend backend: chronyd -Q with each key"
 sync_start_daemon "$binary" "$WT_DIR/wiretimed.yaml"
-for _ in $(seq 180); do  # up to 90 s: the lab starves under load (seen at load 24)
-  grep -q "synchronized to $WT_SERVER_IP" "$WT_DIR/wiretimed.out" && break
-  kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || { cat "$WT_DIR/wiretimed.out"; fail "wiretimed exited"; }
-  sleep 0.5
-done
-grep -q "synchronized to $WT_SERVER_IP" "$WT_DIR/wiretimed.out" ||
-  { sync_show; fail "wiretimed never synchronized to its upstream"; }
+sync_wait_synchronized
 sleep 3
 
 # query KEYFILE KEYID TIMEOUT: one chronyd -Q exchange set (four requests 1/16 s apart); prints

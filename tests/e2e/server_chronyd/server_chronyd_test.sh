@@ -79,25 +79,8 @@ if [ "$family" = vlan ]; then
   [ "$backend" = dpdk ] || fail "the vlan variant needs the DPDK backend (sub-interfaces)"
   tagger=$cli_bin
   served_ip=198.18.100.2
-  # As tests/e2e/wiretimed_l3 (vlan): trunk = the lab veth, access = a second veth pair whose
-  # far end carries the client's 198.18.100.1 untagged; one tagger per direction, each on the
-  # CPU its frames arrive on, one real-time level above what it must preempt there.
-  ip -n "$WT_NS_SRV" link add "wsi$WT_TAG" type veth peer name "wsv$WT_TAG"
-  for dev in "wsi$WT_TAG" "wsv$WT_TAG"; do
-    ip netns exec "$WT_NS_SRV" ethtool -K "$dev" tx off rx off txvlan off rxvlan off >/dev/null 2>&1 || true
-    ip -n "$WT_NS_SRV" link set "$dev" up
-  done
-  ip netns exec "$WT_NS_SRV" ethtool -K "$WT_VETH_SRV" txvlan off rxvlan off >/dev/null 2>&1 || true
-  tagger_rt=()
-  [ ${#SYNC_RT[@]} -gt 0 ] && tagger_rt=(chrt -f 20)
-  ip netns exec "$WT_NS_SRV" "${tagger_rt[@]}" taskset -c "$(wt_lab_dataplane_cpu)" \
-    "$tagger" "$WT_VETH_SRV" "wsi$WT_TAG" 100 down >"$WT_DIR/tagger-down.log" 2>&1 &
-  WT_PIDS+=($!)
-  ip netns exec "$WT_NS_SRV" "${tagger_rt[@]}" taskset -c "$(wt_lab_housekeeping_cpus)" \
-    "$tagger" "$WT_VETH_SRV" "wsi$WT_TAG" 100 up >"$WT_DIR/tagger-up.log" 2>&1 &
-  WT_PIDS+=($!)
-  ip -n "$WT_NS_SRV" addr add 198.18.100.1/24 dev "wsv$WT_TAG"
-  ip netns exec "$WT_NS_SRV" sysctl -qw "net.ipv4.conf.wsv$WT_TAG.arp_accept=1"
+  # As tests/e2e/wiretimed_l3 (vlan), the client's 198.18.100.1 behind the lab's tagger.
+  sync_vlan100_upstream_link "$tagger"
   # The sub-interface and its serving come through wiretime-cli on the running daemon (below).
   limit_us=100
   hard_us=200
@@ -121,14 +104,7 @@ YAML
 
 echo "== $backend backend, chronyd client in $mode mode over $family"
 sync_start_daemon "$binary" "$WT_DIR/wiretimed.yaml"
-# Up to 90 s: under load the EAL's start-up alone has taken a minute here.
-for _ in $(seq 180); do
-  grep -q "synchronized to $WT_SERVER_IP" "$WT_DIR/wiretimed.out" && break
-  kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || { cat "$WT_DIR/wiretimed.out"; fail "wiretimed exited"; }
-  sleep 0.5
-done
-grep -q "synchronized to $WT_SERVER_IP" "$WT_DIR/wiretimed.out" ||
-  { sync_show; fail "wiretimed never synchronized to its upstream"; }
+sync_wait_synchronized
 # The first clock updates still move the clock by tens of us: serve a settled clock.
 sleep 10
 

@@ -14,13 +14,8 @@ repo=$(cd "$here/../../.." && pwd)
 # shellcheck source=scripts/lib/netns.sh
 source "$repo/scripts/lib/netns.sh"
 
-if ! why=$(wt_lab_require); then echo "SKIP: $why"; exit 77; fi
 fail() { echo "FAIL: $*"; exit 1; }
-
-wt_lab_init "n$$"
-trap wt_lab_cleanup EXIT
-trap 'exit 130' INT TERM
-wt_lab_create_links
+wt_lab_setup "n$$"
 wt_lab_start_chronyd
 
 # check BACKEND READY_LOG_LINE: one daemon run under notify_check.py.

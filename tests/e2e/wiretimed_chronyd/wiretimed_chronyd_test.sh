@@ -20,15 +20,9 @@ repo=$(cd "$(dirname "$0")/../../.." && pwd)
 # shellcheck source=scripts/lib/netns.sh
 source "$repo/scripts/lib/netns.sh"
 
-if ! why=$(wt_lab_require); then echo "SKIP: $why"; exit 77; fi
-[ -x "$binary" ] || { echo "FAIL: $binary is not executable"; exit 1; }
-
 fail() { echo "FAIL: $*"; exit 1; }
-
-wt_lab_init "e$$"
-trap wt_lab_cleanup EXIT
-trap 'exit 130' INT TERM
-wt_lab_create_links
+wt_lab_setup "e$$"
+[ -x "$binary" ] || fail "$binary is not executable"
 wt_lab_start_chronyd
 
 rt=()

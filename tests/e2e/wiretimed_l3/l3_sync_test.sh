@@ -66,32 +66,8 @@ case $scenario in
     reference=2001:db8::1
     ;;
   vlan)
-    # The lab kernel has no VLAN devices: a userspace 802.1Q access port (vlan_tagger.cpp,
-    # its delay small and the same both ways) between the trunk veth and a second veth pair
-    # carrying VLAN 100 untagged.
-    ip -n "$WT_NS_SRV" link add "wsi$tag" type veth peer name "wsv$tag"
-    for dev in "wsi$tag" "wsv$tag"; do
-      ip netns exec "$WT_NS_SRV" ethtool -K "$dev" tx off rx off txvlan off rxvlan off >/dev/null 2>&1 || true
-      ip -n "$WT_NS_SRV" link set "$dev" up
-    done
-    ip netns exec "$WT_NS_SRV" ethtool -K "$WT_VETH_SRV" txvlan off rxvlan off >/dev/null 2>&1 || true
     [ -x "$tagger" ] || fail "the vlan run needs the vlan_tagger helper (argument 3)"
-    # One tagger per direction, each on the CPU its frames arrive on and one real-time level
-    # above the process it must preempt there (the lcore; chronyd): requests come out of the
-    # lcore's send on the dataplane CPU, replies out of chronyd's on the housekeeping CPU, so
-    # both directions cost one same-CPU wake-up. A single tagger woke through an IPI for one
-    # direction only: up to +40 us of bias with TSC stamps, +50..+73 us with kernel stamps
-    # and interleaved mode, which no longer hide it.
-    tagger_rt=()
-    [ ${#SYNC_RT[@]} -gt 0 ] && tagger_rt=(chrt -f 20)
-    ip netns exec "$WT_NS_SRV" "${tagger_rt[@]}" taskset -c "$(wt_lab_dataplane_cpu)" \
-      "$tagger" "$WT_VETH_SRV" "wsi$tag" 100 down >"$WT_DIR/tagger-down.log" 2>&1 &
-    WT_PIDS+=($!)
-    ip netns exec "$WT_NS_SRV" "${tagger_rt[@]}" taskset -c "$(wt_lab_housekeeping_cpus)" \
-      "$tagger" "$WT_VETH_SRV" "wsi$tag" 100 up >"$WT_DIR/tagger-up.log" 2>&1 &
-    WT_PIDS+=($!)
-    ip -n "$WT_NS_SRV" addr add 198.18.100.1/24 dev "wsv$tag"
-    ip netns exec "$WT_NS_SRV" sysctl -qw "net.ipv4.conf.wsv$tag.arp_accept=1"
+    sync_vlan100_upstream_link "$tagger"
     l3_chronyd "$WT_NS_SRV" chronyd 1 198.18.100.1
     interfaces="
   - name: GE1/0/1

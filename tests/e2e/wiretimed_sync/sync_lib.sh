@@ -11,11 +11,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 # sync_setup TAG: namespaces and veth, cleaned up on any exit.
 sync_setup() {
-  if ! why=$(wt_lab_require); then echo "SKIP: $why"; exit 77; fi
-  wt_lab_init "$1"
-  trap wt_lab_cleanup EXIT
-  trap 'exit 130' INT TERM
-  wt_lab_create_links
+  wt_lab_setup "$1"
   SYNC_RT=()
   # (an if: a false `[ ]` as the last command would fail the caller under set -e)
   if [ -n "$WT_LAB_RT" ]; then read -r -a SYNC_RT <<<"$WT_LAB_RT"; fi
@@ -24,6 +20,35 @@ sync_setup() {
 # sync_add_server_address ADDR: another address on the server's veth.
 sync_add_server_address() {
   ip -n "$WT_NS_SRV" addr add "$1/$WT_PREFIX_LEN" dev "$WT_VETH_SRV"
+}
+
+# sync_vlan100_upstream_link TAGGER: 198.18.100.1 in the server namespace behind VLAN 100 of the
+# lab veth. The lab kernel has no VLAN devices: a userspace 802.1Q access port (TAGGER,
+# tests/e2e/wiretimed_l3/vlan_tagger.cpp, its delay small and the same both ways) between the
+# trunk (the lab veth) and a second veth pair, wsi/wsv+TAG, whose far end carries VLAN 100
+# untagged. One tagger per direction, each on the CPU its frames arrive on and one real-time
+# level above the process it must preempt there (the lcore; chronyd): requests come out of the
+# lcore's send on the dataplane CPU, replies out of chronyd's on the housekeeping CPU, so both
+# directions cost one same-CPU wake-up. A single tagger woke through an IPI for one direction
+# only: up to +40 us of bias with TSC stamps, +50..+73 us with kernel stamps and interleaved
+# mode, which no longer hide it.
+sync_vlan100_upstream_link() {
+  local tagger=$1 dev tagger_rt=()
+  ip -n "$WT_NS_SRV" link add "wsi$WT_TAG" type veth peer name "wsv$WT_TAG"
+  for dev in "wsi$WT_TAG" "wsv$WT_TAG"; do
+    ip netns exec "$WT_NS_SRV" ethtool -K "$dev" tx off rx off txvlan off rxvlan off >/dev/null 2>&1 || true
+    ip -n "$WT_NS_SRV" link set "$dev" up
+  done
+  ip netns exec "$WT_NS_SRV" ethtool -K "$WT_VETH_SRV" txvlan off rxvlan off >/dev/null 2>&1 || true
+  [ ${#SYNC_RT[@]} -gt 0 ] && tagger_rt=(chrt -f 20)
+  ip netns exec "$WT_NS_SRV" "${tagger_rt[@]}" taskset -c "$(wt_lab_dataplane_cpu)" \
+    "$tagger" "$WT_VETH_SRV" "wsi$WT_TAG" 100 down >"$WT_DIR/tagger-down.log" 2>&1 &
+  WT_PIDS+=($!)
+  ip netns exec "$WT_NS_SRV" "${tagger_rt[@]}" taskset -c "$(wt_lab_housekeeping_cpus)" \
+    "$tagger" "$WT_VETH_SRV" "wsi$WT_TAG" 100 up >"$WT_DIR/tagger-up.log" 2>&1 &
+  WT_PIDS+=($!)
+  ip -n "$WT_NS_SRV" addr add 198.18.100.1/24 dev "wsv$WT_TAG"
+  ip netns exec "$WT_NS_SRV" sysctl -qw "net.ipv4.conf.wsv$WT_TAG.arp_accept=1"
 }
 
 # The key types chronyd offers (ids 1..7 in this order), and a key file of them in chronyd's
@@ -149,6 +174,25 @@ sync_wait() {
     kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || { cat "$WT_DIR/wiretimed.out"; fail "wiretimed exited"; }
     sleep 0.5
   done
+}
+
+# sync_wait_log PATTERN SECONDS: returns once the daemon's log has a line matching PATTERN (grep),
+# or 1 after SECONDS; fails at once, showing the log, when the daemon exits meanwhile.
+sync_wait_log() {
+  local i
+  for i in $(seq $(($2 * 2))); do
+    grep -q -- "$1" "$WT_DIR/wiretimed.out" && return 0
+    kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || { cat "$WT_DIR/wiretimed.out"; fail "wiretimed exited"; }
+    sleep 0.5
+  done
+  grep -q -- "$1" "$WT_DIR/wiretimed.out"
+}
+
+# sync_wait_synchronized: the daemon must synchronise to the lab's chronyd within 90 s (the EAL's
+# start-up alone has taken a minute here under load).
+sync_wait_synchronized() {
+  sync_wait_log "synchronized to $WT_SERVER_IP" 90 ||
+    { sync_show; fail "wiretimed never synchronized to its upstream"; }
 }
 
 # sync_stop_daemon: SIGTERM must give exit status 0 and the clean shutdown message.

@@ -27,6 +27,7 @@
 #include "control/daemon/kernel_stamp_matcher.hpp"
 #include "control/daemon/l3_publisher.hpp"
 #include "control/daemon/measurement_log.hpp"
+#include "control/daemon/served_stamps.hpp"
 #include "control/daemon/server_publisher.hpp"
 #include "control/daemon/server_specs.hpp"
 #include "control/runtime/virtual_clock.hpp"
@@ -138,31 +139,75 @@ void print_sessions(const DaemonLog& log, const runtime::ControlLoop& loop) {
 }
 
 // Kernel stamps for net_af_packet ports: a packet-socket tap per port feeding the matcher the
-// transport consults, and the map from the kernel's CLOCK_REALTIME stamps onto the TSC.
+// transport consults (our client's exchanges) and the port's ServedStamps (our server's), and
+// the map from the kernel's CLOCK_REALTIME stamps onto the TSC.
 struct PacketSocketStamps {
-  std::vector<std::unique_ptr<socket::PacketTap>> taps;
+  struct Tap {
+    std::unique_ptr<socket::PacketTap> tap;
+    uint16_t port = 0;  // the dataplane's port index
+    ServedStamps served;
+  };
+  std::vector<Tap> taps;
   KernelStampMatcher matcher;
   double ticks_per_ns = 0;
   bool warned_bypass = false;
+  uint64_t departures_dropped = 0;  // the lcore's ring was full
 
   // `client_port`: the port requests leave from now (`ntp source-port` may have moved it);
-  // its exchanges are NTP whatever the server's port.
-  void drain(uint16_t client_port) {
-    for (auto& tap : taps) {
-      tap->drain(
-          [this, client_port](std::span<const uint8_t> frame, bool outgoing, UnixNanos stamp) {
-            if (auto r = tap_record(frame, outgoing, stamp, client_port)) matcher.add(*r);
-          });
+  // its exchanges are NTP whatever the server's port. The server's frames go to the port's
+  // ServedStamps, mapped onto the served clock (`clock`): the advances are published to the
+  // lcore and every reply's kernel TX stamp sent to its interleaved store.
+  void drain(uint16_t client_port, dpdk::Dataplane& dataplane, const clock::PublishedClock& clock) {
+    for (Tap& t : taps) {
+      std::optional<TscRealtime> now;  // one pairing per drain, taken at its first frame
+      clock::ClockModel model;
+      bool served = false;
+      t.tap->drain([&](std::span<const uint8_t> frame, bool outgoing, UnixNanos stamp) {
+        const auto r = tap_record(frame, outgoing, stamp, client_port);
+        if (!r) return;
+        // Our server's: requests to, replies from, an address of the port's interfaces.
+        const auto ours = [&](const wire::IpAddress& address) {
+          for (const l3::Interface& itf : dataplane.interfaces().all()) {
+            if (itf.port == t.port && itf.owns(address)) return true;
+          }
+          return false;
+        };
+        const bool request = !outgoing && r->mode == wire::NtpMode::kClient && ours(r->destination);
+        const bool reply = outgoing && r->mode == wire::NtpMode::kServer && ours(r->source);
+        if (!request && !reply) {
+          matcher.add(*r);
+          return;
+        }
+        if (!now) {
+          now = tsc_realtime_pair(3);
+          model = clock.read();
+        }
+        const NtpTimestamp at = model.ntp(ticks_of(stamp, *now));
+        if (request) {
+          t.served.request(*r, at);
+        } else if (const auto d = t.served.reply(*r, at)) {
+          served = true;
+          if (!dataplane.send_departure(dpdk::ServedDeparture{d->receive, d->kernel_tx})) {
+            ++departures_dropped;
+          }
+        }
+      });
+      if (served) {
+        dataplane.set_server_advances(
+            t.port,
+            static_cast<int64_t>(static_cast<double>(t.served.rx_advance_ns()) * ticks_per_ns),
+            static_cast<int64_t>(static_cast<double>(t.served.tx_advance_ns()) * ticks_per_ns));
+      }
     }
   }
 
-  // A stamp taken moments ago, on the TSC: now on both clocks, less the age of the stamp.
+  // A stamp taken moments ago, on the TSC: `now` on both clocks, less the age of the stamp.
   // Stamps are at most milliseconds old, so the TSC rate's error (ppm) adds nanoseconds at most.
-  uint64_t ticks_of(UnixNanos stamp) const {
-    const TscRealtime now = tsc_realtime_pair(3);
+  uint64_t ticks_of(UnixNanos stamp, const TscRealtime& now) const {
     const double age_ticks = static_cast<double>(now.realtime - stamp) * ticks_per_ns;
     return static_cast<uint64_t>(static_cast<double>(now.tsc) - age_ticks);
   }
+  uint64_t ticks_of(UnixNanos stamp) const { return ticks_of(stamp, tsc_realtime_pair(3)); }
 };
 
 // `display interface brief`: every interface of the dataplane, with its port's link state and
@@ -344,14 +389,18 @@ class DpdkBackend final : public Backend {
       placement_.place(p, c, dataplane_->interfaces());
     });
     if (packet_socket_stamps_) {
-      for (const dpdk::PortSpec& spec : port_specs_) {
+      for (size_t p = 0; p < port_specs_.size(); ++p) {
+        const dpdk::PortSpec& spec = port_specs_[p];
         const std::string iface = kernel_device(spec.devargs);
         if (iface.empty()) continue;
         std::string e;
         if (auto tap = socket::PacketTap::open(iface, e)) {
           log_->info("port " + spec.devargs.substr(0, spec.devargs.find(',')) +
-                     ": T1/T4 from the kernel's stamps (packet-socket tap on " + iface + ")");
-          kernel_stamps_.taps.push_back(std::move(tap));
+                     ": T1/T4, and the server's T2/T3, from the kernel's stamps (packet-socket "
+                     "tap on " +
+                     iface + ")");
+          kernel_stamps_.taps.push_back(
+              PacketSocketStamps::Tap{std::move(tap), static_cast<uint16_t>(p), {}});
         } else {
           log_->warning(e + "; its samples keep TSC stamps");
         }
@@ -450,8 +499,11 @@ class DpdkBackend final : public Backend {
       }
     }
     const unsigned n = dataplane_->poll_events(batch_, 64);
-    // The taps saw a frame no later than the lcore did: read them before the events.
-    if (n > 0 && !kernel_stamps_.taps.empty()) kernel_stamps_.drain(transport_->client_port());
+    // The taps saw a frame no later than the lcore did: read them before the events. Every
+    // pass, not only with events: the server's frames make none.
+    if (!kernel_stamps_.taps.empty()) {
+      kernel_stamps_.drain(transport_->client_port(), *dataplane_, published_);
+    }
     for (unsigned i = 0; i < n; ++i) {
       DpdkTransport::Events events;
       const size_t k = transport_->translate(batch_[i], events);
@@ -511,6 +563,18 @@ class DpdkBackend final : public Backend {
       log_->info("kernel stamps: " + std::to_string(transport_->kernel_exchanges()) +
                  " exchanges, " + std::to_string(transport_->tsc_exchanges()) +
                  " replies kept TSC stamps");
+      const dpdk::DataplaneCounters& c = dataplane_->counters();
+      for (const PacketSocketStamps::Tap& t : kernel_stamps_.taps) {
+        if (t.served.replies() == 0) continue;
+        log_->info(
+            "server kernel stamps on " + t.tap->ifname() + ": " + t.served.summary() +
+            "; interleaved departures stored " +
+            std::to_string(c.server_departures_stored.load(std::memory_order_relaxed)) + " of " +
+            std::to_string(c.server_departures.load(std::memory_order_relaxed)) +
+            (kernel_stamps_.departures_dropped != 0
+                 ? ", " + std::to_string(kernel_stamps_.departures_dropped) + " lost (ring full)"
+                 : ""));
+      }
     }
   }
   uint64_t unsent_macs() const override { return transport_->mac_too_long(); }

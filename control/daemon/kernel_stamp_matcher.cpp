@@ -16,6 +16,8 @@ std::optional<TapRecord> tap_record(std::span<const uint8_t> frame, bool outgoin
   record.receive = decoded.ntp.header.receive;
   record.transmit = decoded.ntp.header.transmit;
   record.stamp = stamp;
+  record.source = decoded.src_ip;
+  record.destination = decoded.dst_ip;
   return record;
 }
 

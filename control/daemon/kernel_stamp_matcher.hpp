@@ -25,6 +25,10 @@ struct TapRecord {
   NtpTimestamp receive;
   NtpTimestamp transmit;
   UnixNanos stamp = 0;  // the kernel's CLOCK_REALTIME stamp of the frame
+  // The frame's IP addresses: the server's frames are ours only to or from our addresses (a
+  // kernel process may serve NTP on the same device).
+  wire::IpAddress source;
+  wire::IpAddress destination;
 };
 
 // The NTP frame a tap saw, or nothing for any other frame (checksums are not verified: the

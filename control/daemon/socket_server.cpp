@@ -1,7 +1,6 @@
 #include "control/daemon/socket_server.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <random>
 
 #include "config/ntp_config/interface_name.hpp"
@@ -11,16 +10,6 @@
 #include "dataplane/socket/kernel_clock.hpp"
 
 namespace wiretime::daemon {
-
-namespace {
-
-std::string format_us(int64_t ns) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f us", static_cast<double>(ns) / 1000.0);
-  return text;
-}
-
-}  // namespace
 
 bool socket_server_wanted(const config::NtpConfig& config, const std::string& interface_name) {
   if (config.service_disable || config.server_disable) return false;
@@ -217,20 +206,11 @@ std::string SocketServer::summary() const {
   }
   if (!v6.empty()) s += " of which IPv6:" + v6;
   if (tx_lag_.count() != 0) {
-    s += " T3 read to kernel TX stamp: mean " + format_us(tx_lag_.total_mean_ns()) + ", max " +
-         format_us(tx_lag_.max_ns()) + " over " + std::to_string(tx_lag_.count()) + " replies;";
+    s += " T3 read to kernel TX stamp: mean " + server::format_us(tx_lag_.total_mean_ns()) +
+         ", max " + server::format_us(tx_lag_.max_ns()) + " over " +
+         std::to_string(tx_lag_.count()) + " replies;";
   }
   return s;
-}
-
-void TxLag::add(int64_t lag_ns) {
-  // A stamp over 10 ms after the read met a descheduled thread: not what the next reply will
-  // see, so it does not move the compensation (it is still counted).
-  ++count_;
-  sum_ns_ += lag_ns;
-  max_ns_ = std::max(max_ns_, lag_ns);
-  if (lag_ns < 0 || lag_ns > 10'000'000) return;
-  mean_ns_ = mean_ns_ == 0 ? lag_ns : (7 * mean_ns_ + lag_ns) / 8;
 }
 
 }  // namespace wiretime::daemon

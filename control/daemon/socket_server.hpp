@@ -28,26 +28,10 @@
 #include "dataplane/server/ntp_server_stage.hpp"
 #include "dataplane/server/server_keys.hpp"
 #include "dataplane/server/server_state.hpp"
+#include "dataplane/server/stamp_lag.hpp"
 #include "dataplane/socket/udp_socket.hpp"
 
 namespace wiretime::daemon {
-
-// The time from the server's T3 read to the kernel's transmit stamp of the reply: a running
-// mean (what the next basic reply's T3 is advanced by) and totals for the shutdown line.
-class TxLag {
- public:
-  void add(int64_t lag_ns);
-  int64_t mean_ns() const { return mean_ns_; }
-  uint64_t count() const { return count_; }
-  int64_t total_mean_ns() const { return count_ == 0 ? 0 : sum_ns_ / static_cast<int64_t>(count_); }
-  int64_t max_ns() const { return max_ns_; }
-
- private:
-  int64_t mean_ns_ = 0;
-  uint64_t count_ = 0;
-  int64_t sum_ns_ = 0;
-  int64_t max_ns_ = 0;
-};
 
 class SocketServer {
  public:
@@ -110,7 +94,8 @@ class SocketServer {
   TxStampMatcher stamps_;
   // RX -> kernel TX time of recent replies, shared by the sockets (T2 is one clock).
   server::InterleavedStore interleaved_;
-  TxLag tx_lag_;
+  // The time from the T3 read to the kernel's TX stamp of the reply: T3 is advanced by its mean.
+  server::StampLag tx_lag_;
   std::vector<Ipv6Socket> ipv6_sockets_;
   // The last address that could not be opened: not retried until the wanted set changes.
   wire::IpAddress failed_ipv6_;

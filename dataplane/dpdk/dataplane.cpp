@@ -126,6 +126,12 @@ std::unique_ptr<Dataplane> Dataplane::create(const DataplaneOptions& options,
     error = e;
     return nullptr;
   }
+  if (std::string e =
+          dp->departures_.create("wt_dep" + std::to_string(instance), options.departure_ring_size);
+      !e.empty()) {
+    error = e;
+    return nullptr;
+  }
   dp->events_.resize(l3::kMaxInterfaces);
   dp->ring_view_.assign(l3::kMaxInterfaces, nullptr);
   if (std::string e = dp->create_rings(tables.interfaces); !e.empty()) {
@@ -144,7 +150,7 @@ std::unique_ptr<Dataplane> Dataplane::create(const DataplaneOptions& options,
   loop.server_interleaved_entries = options.server_interleaved_entries;
   loop.server_rate_limit_entries = options.server_rate_limit_entries;
   dp->loop_ = std::make_unique<DataplaneLoop>(loop, port_pointers, dp->published_, dp->commands_,
-                                              dp->ring_view_, dp->counters_);
+                                              dp->ring_view_, dp->departures_, dp->counters_);
   return dp;
 }
 

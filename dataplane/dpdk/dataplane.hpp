@@ -35,6 +35,7 @@ struct DataplaneOptions {
   unsigned idle_sleep_us = 0;       // see DataplaneSection::idle_sleep_us
   unsigned event_ring_size = 1024;  // per interface, power of two
   unsigned command_ring_size = 256;
+  unsigned departure_ring_size = 1024;  // served replies' departures, control -> lcore
   bool steer_ntp = true;  // per-interface RX queues with rte_flow where the PMD supports it
   bool announce_on_start = true;
   l3::NeighborCacheConfig neighbors;
@@ -109,6 +110,14 @@ class Dataplane {
     loop_->attach_server(clock, state);
   }
   void attach_access(const server::PublishedAccess* access) { loop_->attach_access(access); }
+  // The server's timestamps measured against the kernel's stamps of its frames (control's
+  // packet-socket taps on net_af_packet ports): the port's advances of T2 and T3
+  // (DataplaneLoop::set_server_advances), and a reply's true departure for the interleaved
+  // store (false when the ring is full: the entry keeps the lcore's estimate).
+  void set_server_advances(uint16_t port, int64_t rx_ticks, int64_t tx_ticks) {
+    loop_->set_server_advances(port, rx_ticks, tx_ticks);
+  }
+  bool send_departure(const ServedDeparture& departure) { return departures_.push(departure); }
   // Its authentication keys (DataplaneLoop::attach_server_keys); before start().
   void attach_server_keys(server::ServerKeyPublisher* keys) { loop_->attach_server_keys(keys); }
 
@@ -144,6 +153,7 @@ class Dataplane {
   l3::NetworkTablePublisher published_;
   std::vector<bool> port_ipv6_;  // a port carries IPv6 (its device accepts multicast)
   SpscRing<TxCommand> commands_;
+  SpscRing<ServedDeparture> departures_;
   unsigned instance_ = 0;
   // By interface index, l3::kMaxInterfaces of them, never resized (the lcore holds ring_view_).
   std::vector<std::unique_ptr<SpscRing<DataplaneEvent>>> events_;

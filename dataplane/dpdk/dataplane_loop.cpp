@@ -25,13 +25,14 @@ bool is_zero(const wire::MacAddress& mac) {
 DataplaneLoop::DataplaneLoop(const DataplaneLoopConfig& config, std::vector<Port*> ports,
                              l3::NetworkTablePublisher& tables, SpscRing<TxCommand>& commands,
                              const std::vector<SpscRing<DataplaneEvent>*>& events,
-                             DataplaneCounters& counters)
+                             SpscRing<ServedDeparture>& departures, DataplaneCounters& counters)
     : config_(config),
       ports_(std::move(ports)),
       table_source_(tables),
       table_reader_(tables.register_reader()),
       commands_(commands),
       events_(events),
+      departures_(departures),
       counters_(counters),
       neighbors_(config.neighbors),
       clocks_(ports_.size()),
@@ -39,7 +40,8 @@ DataplaneLoop::DataplaneLoop(const DataplaneLoopConfig& config, std::vector<Port
       interleaved_(config.server_interleaved_entries),
       // The TSC seeds the rate table's hash (collisions cannot be planned from outside) and
       // the leak's PRNG.
-      access_(config.server_rate_limit_entries, read_tsc()) {
+      access_(config.server_rate_limit_entries, read_tsc()),
+      advances_(ports_.size()) {
   decode_options_.verify_l4_checksums = true;
   const double hz = static_cast<double>(rte_get_tsc_hz());
   ns_per_tick_ = 1e9 / hz;
@@ -248,11 +250,17 @@ bool DataplaneLoop::serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
     // The key table for this burst: valid until the next acquire (replies are signed at
     // flush, within the burst).
     auth_.set_table(server_keys_ != nullptr ? server_keys_->acquire(server_keys_reader_) : nullptr);
+    rx_advance_ = advances_[port].rx_ticks.load(std::memory_order_relaxed);
+    tx_advance_ = advances_[port].tx_ticks.load(std::memory_order_relaxed);
   }
-  // T2: the NIC's stamp of the request where the port has one, else the burst's TSC, one
+  // T2: the NIC's stamp of the request where the port has one, else the burst's TSC taken
+  // back by the port's measured lag behind the kernel's RX stamp (set_server_advances), one
   // 2^-32 s step per reply of the burst (rx::request_receive_time).
-  const NtpTimestamp t2 =
-      rx::request_receive_time(rx_stamp(port, m, burst_tsc), model_, reply_count_);
+  rx::RxStamp stamp = rx_stamp(port, m, burst_tsc);
+  if (stamp.source == StampSource::kTsc) {
+    stamp.ticks = static_cast<uint64_t>(static_cast<int64_t>(stamp.ticks) - rx_advance_);
+  }
+  const NtpTimestamp t2 = rx::request_receive_time(stamp, model_, reply_count_);
   const std::span<uint8_t> frame(rte_pktmbuf_mtod(m, uint8_t*), m->data_len);
   // The result is built straight into the burst's next reply slot (kept only when a reply is
   // sent): copying it there from the stack right after the call stalled on store forwarding,
@@ -285,12 +293,14 @@ void DataplaneLoop::flush_replies(uint16_t port) {
   const clock::ClockReading now = clock_->now(read_tsc);
   // Signed replies are signed after T3 is written, so the burst leaves later than T3 by the
   // signing time: T3 is moved ahead by the signatures' measured cost (a running mean, in
-  // ticks), as chronyd corrects its TX stamps by its MAC delay.
+  // ticks), as chronyd corrects its TX stamps by its MAC delay, and by the port's measured lag
+  // from here to the kernel's TX stamp (set_server_advances: the PMD's sendto).
   uint16_t signing = 0;
   for (uint16_t i = 0; i < n; ++i) {
     if (replies_[i].result.authenticated()) ++signing;
   }
-  const NtpTimestamp t3 = now.model.ntp(now.ticks + signing * sign_ticks_);
+  const NtpTimestamp t3 = now.model.ntp(
+      static_cast<uint64_t>(static_cast<int64_t>(now.ticks + signing * sign_ticks_) + tx_advance_));
   uint16_t ready = 0;
   for (uint16_t i = 0; i < n; ++i) {
     PendingReply& r = replies_[i];
@@ -314,8 +324,10 @@ void DataplaneLoop::flush_replies(uint16_t port) {
   const uint16_t sent = ports_[port]->tx_burst(out, ready);
   // The replies' TX time for interleaved mode: the TSC right after the burst returned (the PMD
   // offers no TX stamp of these frames; on net_af_packet the burst's sendto has carried them
-  // into the kernel by then).
-  const NtpTimestamp tx_time = now.model.ntp(read_tsc());
+  // into the kernel by then). Where control measures the port against the kernel's stamps, T3
+  // as advanced is the better guess, and control corrects it with the kernel's own stamp of
+  // the reply (correct_departures) before the client's next request names it.
+  const NtpTimestamp tx_time = tx_advance_ != 0 ? t3 : now.model.ntp(read_tsc());
   // The burst's totals once, not per reply.
   DataplaneCounters::add(counters_.outcome[static_cast<size_t>(RxOutcome::kNtpRequestServed)],
                          sent);
@@ -606,6 +618,23 @@ void DataplaneLoop::timers(uint64_t now_tsc) {
     sample_clocks();
   }
   poll_tx_stamps(now_tsc);
+  correct_departures();
+}
+
+void DataplaneLoop::correct_departures() {
+  ServedDeparture batch[kBurst];
+  // Bounded per timer tick (1 ms): 8 bursts, far above what control's taps deliver.
+  for (int round = 0; round < 8; ++round) {
+    const unsigned n = departures_.pop_burst(batch, kBurst);
+    if (n == 0) return;
+    uint64_t stored = 0;
+    for (unsigned i = 0; i < n; ++i) {
+      if (interleaved_.correct(batch[i].receive, batch[i].transmit)) ++stored;
+    }
+    DataplaneCounters::add(counters_.server_departures, n);
+    DataplaneCounters::add(counters_.server_departures_stored, stored);
+    if (n < kBurst) return;
+  }
 }
 
 void DataplaneLoop::sample_clocks() {

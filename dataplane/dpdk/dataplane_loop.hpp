@@ -14,6 +14,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -60,9 +61,11 @@ class DataplaneLoop {
   // table published; the loop reads the current one from the start of each pass to its end
   // (its quiescent point). `events` holds l3::kMaxInterfaces ring pointers by interface index,
   // never resized: a ring is set before any table naming its interface is published.
+  // `departures`: the served replies' true departures, from control (ServedDeparture).
   DataplaneLoop(const DataplaneLoopConfig& config, std::vector<Port*> ports,
                 l3::NetworkTablePublisher& tables, SpscRing<TxCommand>& commands,
-                const std::vector<SpscRing<DataplaneEvent>*>& events, DataplaneCounters& counters);
+                const std::vector<SpscRing<DataplaneEvent>*>& events,
+                SpscRing<ServedDeparture>& departures, DataplaneCounters& counters);
 
   // One pass: RX on every queue, TX commands, timers. True if there was anything to do.
   bool poll_once();
@@ -81,6 +84,18 @@ class DataplaneLoop {
   void attach_server_keys(server::ServerKeyPublisher* keys) {
     server_keys_ = keys;
     server_keys_reader_ = keys != nullptr ? keys->register_reader() : 0;
+  }
+
+  // Any thread (control): the served timestamps of `port` are moved by these, in TSC ticks: T2
+  // (a TSC stamp, not the NIC's) taken back by `rx_ticks`, a basic reply's T3 moved ahead by
+  // `tx_ticks`, and with `tx_ticks` nonzero the interleaved store saves that T3 rather than the
+  // TSC after the TX burst, until control corrects it (ServedDeparture). Control measures
+  // both against the kernel's stamps of the frames where the PMD has none (net_af_packet);
+  // zero, the default, leaves the TSC reads as they are.
+  void set_server_advances(uint16_t port, int64_t rx_ticks, int64_t tx_ticks) {
+    if (port >= advances_.size()) return;
+    advances_[port].rx_ticks.store(rx_ticks, std::memory_order_relaxed);
+    advances_[port].tx_ticks.store(tx_ticks, std::memory_order_relaxed);
   }
 
   // True while a request sent in the last kReplyWaitMs has had no reply yet. A runner that naps
@@ -105,6 +120,10 @@ class DataplaneLoop {
     server::ServeResult result;
     uint16_t interface = 0;
     wire::IpVersion family = wire::IpVersion::kV4;
+  };
+  struct Advances {
+    std::atomic<int64_t> rx_ticks{0};
+    std::atomic<int64_t> tx_ticks{0};
   };
   struct PendingTxStamp {
     bool active = false;
@@ -150,6 +169,7 @@ class DataplaneLoop {
   void timers(uint64_t now_tsc);
   void sample_clocks();
   void poll_tx_stamps(uint64_t now_tsc);
+  void correct_departures();
   int64_t to_ns(uint64_t tsc) const {
     return static_cast<int64_t>(static_cast<double>(tsc) * ns_per_tick_);
   }
@@ -164,6 +184,7 @@ class DataplaneLoop {
   l3::NeighborRevisions revisions_;
   SpscRing<TxCommand>& commands_;
   const std::vector<SpscRing<DataplaneEvent>*>& events_;
+  SpscRing<ServedDeparture>& departures_;
   DataplaneCounters& counters_;
   l3::NeighborCache<TxCommand> neighbors_;
   std::vector<PortClock> clocks_;
@@ -191,8 +212,11 @@ class DataplaneLoop {
   server::AccessGate access_;  // its rate table is allocated once, at construction
   server::ServerKeyPublisher* server_keys_ = nullptr;
   size_t server_keys_reader_ = 0;
-  server::ServerAuth auth_;  // this lcore's MAC contexts and the burst's key table
-  uint64_t sign_ticks_ = 0;  // running mean of stamping + signing one reply, in TSC ticks
+  server::ServerAuth auth_;         // this lcore's MAC contexts and the burst's key table
+  uint64_t sign_ticks_ = 0;         // running mean of stamping + signing one reply, in TSC ticks
+  std::vector<Advances> advances_;  // per port, set by control (set_server_advances)
+  int64_t rx_advance_ = 0;          // this burst's port's, read with the server state
+  int64_t tx_advance_ = 0;
   clock::ClockModel model_;
   bool burst_state_read_ = false;
   std::array<PendingReply, kBurst> replies_{};

@@ -93,6 +93,10 @@ struct DataplaneCounters {
   std::atomic<uint64_t> tx_frames{0};
   std::atomic<uint64_t> rx_hw_stamps{0};  // NTP replies with a NIC RX timestamp
   std::atomic<uint64_t> tx_hw_stamps{0};  // requests with a NIC TX timestamp
+  // Served replies' departures control sent back (ServedDeparture), and those whose
+  // interleaved-store entry was still there to take them.
+  std::atomic<uint64_t> server_departures{0};
+  std::atomic<uint64_t> server_departures_stored{0};
   // Every NTP client request, by outcome, interface and family: served ones are also counted
   // as RxOutcome::kNtpRequestServed, the others as DropReason::kNtpRequestNotServed.
   server::ServerCounters server;

@@ -94,8 +94,17 @@ struct DataplaneEvent {
   std::array<uint8_t, kRecordMacSize> mac{};
 };
 
+// Control -> dataplane: the true departure of a served reply, learnt after it left (the kernel's
+// stamp of the frame, from a packet-socket tap on a net_af_packet port): the interleaved
+// store's entry for the T2 it carried takes it, if still there.
+struct ServedDeparture {
+  NtpTimestamp receive;  // the reply's receive field (T2): the entry's key
+  NtpTimestamp transmit;
+};
+
 // rte_ring element sizes must be multiples of 4 bytes; records are copied by value.
 static_assert(sizeof(TxCommand) % 4 == 0 && std::is_trivially_copyable_v<TxCommand>);
 static_assert(sizeof(DataplaneEvent) % 4 == 0 && std::is_trivially_copyable_v<DataplaneEvent>);
+static_assert(sizeof(ServedDeparture) % 4 == 0 && std::is_trivially_copyable_v<ServedDeparture>);
 
 }  // namespace wiretime::dpdk

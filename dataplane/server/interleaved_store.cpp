@@ -21,6 +21,14 @@ void InterleavedStore::save(NtpTimestamp rx, NtpTimestamp tx) {
   slots_[slot(rx.raw())] = Entry{rx.raw(), tx.raw()};
 }
 
+bool InterleavedStore::correct(NtpTimestamp rx, NtpTimestamp tx) {
+  if (slots_.empty() || rx.is_zero()) return false;
+  Entry& e = slots_[slot(rx.raw())];
+  if (e.rx != rx.raw()) return false;
+  e.tx = tx.raw();
+  return true;
+}
+
 std::optional<NtpTimestamp> InterleavedStore::find(NtpTimestamp rx) const {
   if (slots_.empty() || rx.is_zero()) return std::nullopt;
   const Entry& e = slots_[slot(rx.raw())];

@@ -32,6 +32,10 @@ class InterleavedStore {
   // Remembers that the reply carrying receive timestamp `rx` left at `tx`. A zero `rx` is not
   // stored (zero is "no timestamp" on the wire).
   void save(NtpTimestamp rx, NtpTimestamp tx);
+  // A better TX time for the reply that carried `rx` (a kernel's or NIC's stamp of it, learnt
+  // after it left): replaces the saved one if the entry is still there, else changes nothing
+  // (a later reply has taken its slot). True when replaced.
+  bool correct(NtpTimestamp rx, NtpTimestamp tx);
   // The TX time of the reply that carried `rx`, if still remembered.
   std::optional<NtpTimestamp> find(NtpTimestamp rx) const;
 

@@ -21,10 +21,13 @@
 #   socket: per client >= 90 % within 20 us; over all 14 clients >= 98 % within 20 us, median
 #           |offset| <= 5 us, interleaved clients' median <= 2 us. (Not "all": a single client
 #           once saw +378 us, a ~0.75 ms scheduling stall on one leg of the exchange.)
-#   dpdk (net_af_packet: T2/T3 are TSC reads around the PMD's ring and sendto, not the frames'
-#         times): per client >= 60 % within 40 us (one run at load 11 had a client with 8 of
-#         26 round trips over 1 ms, another with 18 of 25 within 20 us); over all >= 80 %
-#         within 20 us, >= 95 % within 50 us, median |offset| <= 10 us.
+#   dpdk (net_af_packet: T2/T3 are TSC reads around the PMD's ring and sendto, moved by their
+#         median lags behind the kernel's stamps of the frames, interleaved TX the kernel's
+#         own stamp; what is left is the lcore's polling gap on T2): per client >= 60 % within
+#         40 us (one run at load 11 had a client with 8 of 26 round trips over 1 ms, another
+#         with 18 of 25 within 20 us); over all >= 85 % within 20 us, >= 95 % within 50 us,
+#         median |offset| <= 8 us; the interleaved store took 9 in 10 of the replies' kernel
+#         TX stamps, and interleaved replies carried them (sync_check_served_stamps).
 # Usage: server_mac_sync_test.sh WIRETIMED dpdk|socket WIRETIME-CLI. ~45-60 s. Exit 77 without
 # root, `ip netns` or chronyd.
 set -euo pipefail
@@ -205,8 +208,8 @@ if backend == "socket":
     rule = (within(20) * 100 >= n * 98 and statistics.median(every) <= 5
             and statistics.median(xleave) <= 2)
 else:
-    rule = (within(20) * 10 >= n * 8 and within(50) * 100 >= n * 95
-            and statistics.median(every) <= 10)
+    rule = (within(20) * 100 >= n * 85 and within(50) * 100 >= n * 95
+            and statistics.median(every) <= 8)
 print(f"   rule ({backend}): {'met' if rule else 'NOT met'}; per client: {'met' if ok else 'NOT met'}")
 sys.exit(0 if ok and rule else 1)
 PY
@@ -259,6 +262,7 @@ sync_stop_daemon
 line=$(grep "server: " "$WT_DIR/wiretimed.out" | tail -1 || true)
 echo "   | $line"
 grep "server latency" "$WT_DIR/wiretimed.out" | sed 's/^/   | /' || true  # DPDK only
+[ "$backend" = socket ] || sync_check_served_stamps xleave
 basic=$(sed -n 's/.*served basic \([0-9]*\).*/\1/p' <<<"$line")
 inter=$(sed -n 's/.*served interleaved \([0-9]*\).*/\1/p' <<<"$line")
 failed=$(sed -n 's/.*authentication failed \([0-9]*\).*/\1/p' <<<"$line")

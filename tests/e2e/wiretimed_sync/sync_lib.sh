@@ -243,3 +243,22 @@ sync_show() {
     { grep -v '^#' "$WT_DIR/$log.log" 2>/dev/null || echo "(no lines)"; } | tail -5 | sed 's/^/   | /'
   done
 }
+
+# sync_check_served_stamps [xleave]: after the daemon stopped (DPDK over net_af_packet), its
+# server's kernel-stamp line: the packet-socket tap dated the replies, the lcore's interleaved
+# store took at least 9 in 10 of their kernel TX stamps, and (xleave) the interleaved replies
+# carried them (mean error within 2 us; a correction arrives within milliseconds of the reply,
+# a poll before the client's next request names it).
+sync_check_served_stamps() {
+  local line stored sent mean
+  line=$(grep "server kernel stamps on" "$WT_DIR/wiretimed.out" | tail -1 || true)
+  echo "   | ${line#wiretimed: info: }"
+  [ -n "$line" ] || fail "no server kernel stamps (packet-socket tap) line"
+  read -r stored sent < <(sed -n 's/.*departures stored \([0-9]*\) of \([0-9]*\).*/\1 \2/p' <<<"$line")
+  [ -n "$sent" ] && [ "$sent" -gt 0 ] && [ $((stored * 10)) -ge $((sent * 9)) ] ||
+    fail "the interleaved store took ${stored:-?} of ${sent:-?} kernel TX stamps"
+  [ "${1:-}" = xleave ] || return 0
+  mean=$(sed -n 's/.*, interleaved mean \(-\{0,1\}[0-9.]*\) us.*/\1/p' <<<"$line")
+  [ -n "$mean" ] && python3 -c "import sys; sys.exit(0 if abs(float('$mean')) <= 2 else 1)" ||
+    fail "interleaved replies' TX against the kernel's stamps: mean ${mean:-?} us"
+}

@@ -363,7 +363,7 @@ uint64_t ticks_of_realtime(UnixNanos t) {
 }
 
 TapRecord seen(const wire::NtpHeader& h, bool outgoing, UnixNanos stamp) {
-  return TapRecord{outgoing, h.mode, h.origin, h.receive, h.transmit, stamp};
+  return TapRecord{outgoing, h.mode, h.origin, h.receive, h.transmit, stamp, {}, {}};
 }
 
 TEST(DpdkTransport, KernelStampsReplaceBothEndsOfAnExchange) {

@@ -35,7 +35,7 @@ wire::NtpHeader reply(NtpTimestamp origin, NtpTimestamp transmit) {
 }
 
 TapRecord record(const wire::NtpHeader& h, bool outgoing, UnixNanos stamp) {
-  return TapRecord{outgoing, h.mode, h.origin, h.receive, h.transmit, stamp};
+  return TapRecord{outgoing, h.mode, h.origin, h.receive, h.transmit, stamp, {}, {}};
 }
 
 TEST(KernelStampMatcher, PairsTheRequestAndItsReply) {

@@ -37,6 +37,24 @@ TEST(InterleavedStore, IsBoundedAndForgetsTheOldest) {
   EXPECT_TRUE(store.find(ts(10'000ull << 20)));  // the newest is always there
 }
 
+// The kernel's stamp of a reply, learnt after it left, replaces the lcore's estimate; an entry a
+// later reply has displaced stays displaced.
+TEST(InterleavedStore, CorrectsOnlyAnEntryStillThere) {
+  InterleavedStore store(64);
+  store.save(ts(1ull << 20), ts((1ull << 20) + 7));
+  EXPECT_TRUE(store.correct(ts(1ull << 20), ts((1ull << 20) + 5)));
+  EXPECT_EQ(store.find(ts(1ull << 20)), ts((1ull << 20) + 5));
+  EXPECT_FALSE(store.correct(ts(2ull << 20), ts(9)));  // never saved: not created
+  EXPECT_FALSE(store.find(ts(2ull << 20)));
+  // Fill the table until the first entry's slot holds another reply.
+  uint64_t other = 3;
+  while (store.find(ts(1ull << 20))) store.save(ts(other++ << 20), ts(1));
+  const uint64_t displacer = (other - 1) << 20;
+  EXPECT_FALSE(store.correct(ts(1ull << 20), ts(2)));
+  EXPECT_EQ(store.find(ts(displacer)), ts(1));  // the newer entry is untouched
+  EXPECT_FALSE(store.correct(ts(0), ts(2)));
+}
+
 TEST(InterleavedStore, ZeroIsNotATimestampAndZeroEntriesDisables) {
   InterleavedStore store(16);
   store.save(ts(0), ts(5));

@@ -220,23 +220,6 @@ TEST(SocketServer, Ipv6ListensOnPublicSourceAddressesOrEveryInterfaceAddress) {
   EXPECT_TRUE(socket_server_ipv6_wanted(c, {v6(9)}).empty());
 }
 
-// The socket server's TX lag: a running mean of sane lags (what T3 is advanced by), totals of
-// all of them.
-TEST(SocketServer, TxLagFollowsTheMeasuredLagAndIgnoresDescheduledOnesInTheMean) {
-  TxLag lag;
-  EXPECT_EQ(lag.mean_ns(), 0);
-  lag.add(30'000);
-  EXPECT_EQ(lag.mean_ns(), 30'000);  // the first sample sets it
-  lag.add(38'000);
-  EXPECT_EQ(lag.mean_ns(), 31'000);  // 7/8 old + 1/8 new
-  lag.add(50'000'000);               // a 50 ms stall: counted, not followed
-  lag.add(-5);                       // a stamp before the read: the same
-  EXPECT_EQ(lag.mean_ns(), 31'000);
-  EXPECT_EQ(lag.count(), 4u);
-  EXPECT_EQ(lag.max_ns(), 50'000'000);
-  EXPECT_EQ(lag.total_mean_ns(), (30'000 + 38'000 + 50'000'000 - 5) / 4);
-}
-
 // `dataplane.rate-limit-entries` sizes the socket backend's table (allocated, no socket).
 TEST(SocketServer, RateTableHasTheConfiguredSize) {
   const DaemonLog log;

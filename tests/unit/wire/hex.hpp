@@ -12,7 +12,9 @@
 namespace wiretime::wire {
 
 // Lets GoogleTest print reasons by name in failure messages.
-inline void PrintTo(DecodeError e, std::ostream* os) { *os << to_string(e); }
+inline void PrintTo(DecodeError e, std::ostream* os) {
+  *os << to_string(e);
+}
 
 }  // namespace wiretime::wire
 

@@ -194,6 +194,8 @@ inline constexpr size_t kMaxStaticAssociations = 256;  // servers + peers combin
 inline constexpr size_t kMaxAuthenticationKeys = 1024;
 // `physic-isolate` pairs the server's listening tables hold (dataplane/server/server_state.hpp).
 inline constexpr size_t kMaxPhysicIsolate = 8;
+// `ntp ipv6 server source-address` entries the listening tables hold (server::kMaxListenIpv6).
+inline constexpr size_t kMaxIpv6ServerSourceAddresses = 8;
 
 // Spec Q15: called with the running and the candidate configuration when committing. Adds both
 // `server disable` lines when the commit takes NTP configuration from empty to non-empty

@@ -180,6 +180,10 @@ std::optional<ConfigError> validate_ntp_config(const NtpConfig& c,
       return err(at("server-source-interfaces", i), Refusal::kInterfaceNotExist);
     }
   }
+  if (c.ipv6_server_source_addresses.size() > kMaxIpv6ServerSourceAddresses) {
+    return err(at("ipv6-server-source-addresses", kMaxIpv6ServerSourceAddresses),
+               Refusal::kIpv6ServerSourceAddressLimit);
+  }
   for (size_t i = 0; i < c.ipv6_server_source_addresses.size(); ++i) {
     if (auto r = check_vpn_family(c, c.ipv6_server_source_addresses[i].vpn_instance,
                                   AddressFamily::kIpv6)) {

@@ -30,6 +30,7 @@ enum class Refusal : uint8_t {
   kPeerModeUnsupported,
   kInterleavedNeedsNtpv4,
   kPhysicIsolateLimit,
+  kIpv6ServerSourceAddressLimit,
 };
 
 inline const char* refusal_text(Refusal refusal) {
@@ -77,6 +78,8 @@ inline const char* refusal_text(Refusal refusal) {
              "server with ntp unicast-server.";
     case Refusal::kPhysicIsolateLimit:
       return "The number of physic-isolate entries reached the upper limit (8).";
+    case Refusal::kIpv6ServerSourceAddressLimit:
+      return "The number of IPv6 server source addresses reached the upper limit (8).";
     case Refusal::kInterleavedNeedsNtpv4:
       return "Interleaved mode needs NTP version 4; set version 4 or leave the version out.";
   }

@@ -12,6 +12,7 @@ namespace wiretime::daemon {
 
 // What the validator accepts is what the lcore's tables hold.
 static_assert(config::kMaxPhysicIsolate == server::kMaxIsolated);
+static_assert(config::kMaxIpv6ServerSourceAddresses == server::kMaxListenIpv6);
 
 namespace {
 

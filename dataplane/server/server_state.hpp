@@ -29,7 +29,7 @@ struct ServerClockState {
 // Where the server answers (vrp-ntp-cli.md sections 6.4 and 6.5). Interfaces are dataplane
 // interface indices; IPv4 listens on the interface's primary (first) address only.
 inline constexpr size_t kMaxListenInterfaces = 64;  // bit mask width
-inline constexpr size_t kMaxListenIpv6 = 8;
+inline constexpr size_t kMaxListenIpv6 = 8;         // the validator refuses more
 // The lcore copies the snapshot once per burst: 8 pairs make it 392 bytes (192 without them).
 // The validator refuses more (config::kMaxPhysicIsolate).
 inline constexpr size_t kMaxIsolated = 8;

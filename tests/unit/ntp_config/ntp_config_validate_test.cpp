@@ -121,6 +121,22 @@ TEST(NtpConfigValidate, PhysicIsolateIsLimitedToWhatTheServerHolds) {
             "(8).");
 }
 
+// So do 8 `ntp ipv6 server source-address` entries: a ninth refuses the commit (it was saved
+// and skipped by the publisher, a setting that did nothing).
+TEST(NtpConfigValidate, Ipv6ServerSourceAddressesAreLimitedToWhatTheServerHolds) {
+  NtpConfig c = base();
+  for (size_t i = 0; i < kMaxIpv6ServerSourceAddresses; ++i) {
+    c.ipv6_server_source_addresses.push_back({"2001:db8::" + std::to_string(i + 1), ""});
+  }
+  EXPECT_EQ(validate_ntp_config(c, inventory()), std::nullopt);
+  c.ipv6_server_source_addresses.push_back({"2001:db8::99", ""});
+  const auto e = validate_ntp_config(c, inventory());
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->to_string(),
+            "ntp.ipv6-server-source-addresses[8]: The number of IPv6 server source addresses "
+            "reached the upper limit (8).");
+}
+
 // Symmetric active mode does not run in wiretimed: a unicast-peer is refused, not saved to
 // do nothing.
 TEST(NtpConfigValidate, UnicastPeerIsRefused) {

@@ -164,6 +164,22 @@ wt_lab_create_links() {
   ip -n "$WT_NS_CLI" link set "$WT_VETH_CLI" up
 }
 
+# wt_lab_add_link NS SRV_DEV CLI_DEV: a further veth pair between namespace NS (its SRV_DEV end)
+# and the client namespace (CLI_DEV), up, with full checksums as on the first link. Both ends go
+# with their namespaces at clean-up.
+wt_lab_add_link() {
+  local ns=$1 srv=$2 cli=$3
+  ip link add "$srv" type veth peer name "$cli"
+  ip link set "$srv" netns "$ns"
+  ip link set "$cli" netns "$WT_NS_CLI"
+  if command -v ethtool >/dev/null; then
+    ip netns exec "$ns" ethtool -K "$srv" tx off rx off >/dev/null 2>&1 || true
+    ip netns exec "$WT_NS_CLI" ethtool -K "$cli" tx off rx off >/dev/null 2>&1 || true
+  fi
+  ip -n "$ns" link set "$srv" up
+  ip -n "$WT_NS_CLI" link set "$cli" up
+}
+
 # wt_lab_options NAME=VALUE... : sets the caller's locals of those names (declared beforehand);
 # an unknown name is an error, so a typo in a lab script fails loudly instead of being ignored.
 wt_lab_options() {

@@ -29,13 +29,7 @@ if [ "$backend" = socket ]; then
   ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
 else
   # The second port: another veth pair between the same two namespaces.
-  ip link add "wsb$tag" type veth peer name "wcb$tag"
-  ip link set "wsb$tag" netns "$WT_NS_SRV"
-  ip link set "wcb$tag" netns "$WT_NS_CLI"
-  ip netns exec "$WT_NS_SRV" ethtool -K "wsb$tag" tx off rx off >/dev/null 2>&1 || true
-  ip netns exec "$WT_NS_CLI" ethtool -K "wcb$tag" tx off rx off >/dev/null 2>&1 || true
-  ip -n "$WT_NS_SRV" link set "wsb$tag" up
-  ip -n "$WT_NS_CLI" link set "wcb$tag" up
+  wt_lab_add_link "$WT_NS_SRV" "wsb$tag" "wcb$tag"
   ip -n "$WT_NS_SRV" addr add "$PEER2_IP/24" dev "wsb$tag"
   vdevs="$vdevs, \"--vdev\", \"net_af_packet1,iface=wcb$tag,qdisc_bypass=0\""
   interfaces="$interfaces
@@ -64,11 +58,8 @@ sock=$WT_DIR/wiretimed.sock
 cli() { "$cli_bin" --socket "$sock" "$@"; }
 probe() { ip netns exec "$WT_NS_SRV" timeout 30 python3 "$here/../server_access/ntp_probe.py" "$@"; }
 json() { python3 -c "import json,sys; print(eval(sys.argv[2], {'d': json.loads(sys.argv[1])}))" "$1" "$2"; }
-for _ in $(seq 240); do
-  kill -0 "$SYNC_DAEMON_PID" 2>/dev/null || { cat "$WT_DIR/wiretimed.out"; fail "wiretimed exited"; }
-  cli -c "display current-configuration" >/dev/null 2>&1 && break
-  sleep 0.5
-done
+SYNC_CLI=$cli_bin
+sync_wait_mgmt 120
 isolate="ntp server physic-isolate source-interface GE1/0/2 source-address $ISO_IP"
 
 if [ "$backend" = socket ]; then

@@ -23,13 +23,9 @@ source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
 sync_setup "p$$"
 # The second link: GE1/0/2 (client) <-> the server namespace, 198.18.1.0/24.
 veth2_srv="wtx$WT_TAG" veth2_cli="wty$WT_TAG"
-ip link add "$veth2_srv" type veth peer name "$veth2_cli"
-ip link set "$veth2_srv" netns "$WT_NS_SRV"
-ip link set "$veth2_cli" netns "$WT_NS_CLI"
+wt_lab_add_link "$WT_NS_SRV" "$veth2_srv" "$veth2_cli"
 ip -n "$WT_NS_SRV" addr add 198.18.1.1/24 dev "$veth2_srv"
 ip -n "$WT_NS_CLI" addr add 198.18.1.2/24 dev "$veth2_cli"
-ip -n "$WT_NS_SRV" link set "$veth2_srv" up
-ip -n "$WT_NS_CLI" link set "$veth2_cli" up
 # IPv6 on the first link (the lab turns it off): the kernel owns the addresses the socket
 # backend sends from.
 ipv6_on() {  # NS DEV ADDR

@@ -84,13 +84,7 @@ case $scenario in
     ip netns add "$ns_blue"
     ip -n "$ns_blue" link set lo up
     ip netns exec "$ns_blue" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-    ip link add "wsb$tag" type veth peer name "wcb$tag"
-    ip link set "wsb$tag" netns "$ns_blue"
-    ip link set "wcb$tag" netns "$WT_NS_CLI"
-    ip netns exec "$ns_blue" ethtool -K "wsb$tag" tx off rx off >/dev/null 2>&1 || true
-    ip netns exec "$WT_NS_CLI" ethtool -K "wcb$tag" tx off rx off >/dev/null 2>&1 || true
-    ip -n "$ns_blue" link set "wsb$tag" up
-    ip -n "$WT_NS_CLI" link set "wcb$tag" up
+    wt_lab_add_link "$ns_blue" "wsb$tag" "wcb$tag"
     ip netns exec "$ns_blue" sysctl -qw "net.ipv4.conf.wsb$tag.arp_accept=1"
     ip -n "$WT_NS_SRV" addr add 198.18.1.1/24 dev "$WT_VETH_SRV"
     ip -n "$ns_blue" addr add 198.18.1.1/24 dev "wsb$tag"

@@ -36,6 +36,7 @@
 #include "dataplane/dpdk/packet_capture.hpp"
 #include "dataplane/dpdk/tsc_clock.hpp"
 #include "dataplane/l3/ip_prefix.hpp"
+#include "dataplane/socket/packet_rx_ring.hpp"
 #include "dataplane/socket/packet_tap.hpp"
 #include "include/wiretime/clock_reader.h"
 
@@ -404,6 +405,17 @@ class DpdkBackend final : public Backend {
         } else {
           log_->warning(e + "; its samples keep TSC stamps");
         }
+        // The lcore's own copy of the requests, for T2 at the kernel's arrival stamp.
+        if (auto ring = socket::PacketRxRing::open(iface, e)) {
+          log_->info("port " + spec.devargs.substr(0, spec.devargs.find(',')) +
+                     ": the server's T2 from the kernel's stamps of the requests (packet ring on " +
+                     iface + ", " + std::to_string(ring->frames()) + " frames, read by the lcore)");
+          request_rings_.resize(port_specs_.size());
+          dataplane_->attach_request_ring(static_cast<uint16_t>(p), ring.get());
+          request_rings_[p] = std::move(ring);
+        } else {
+          log_->warning(e + "; the server's T2 stays the TSC at the RX burst");
+        }
       }
     }
     if (!kernel_stamps_.taps.empty()) {
@@ -564,6 +576,18 @@ class DpdkBackend final : public Backend {
                  " exchanges, " + std::to_string(transport_->tsc_exchanges()) +
                  " replies kept TSC stamps");
       const dpdk::DataplaneCounters& c = dataplane_->counters();
+      const auto get = [](const std::atomic<uint64_t>& v) {
+        return v.load(std::memory_order_relaxed);
+      };
+      if (const uint64_t served = get(c.server_t2_kernel) + get(c.server_t2_tsc); served != 0) {
+        uint64_t drops = 0;
+        for (const auto& r : request_rings_) drops += r ? r->take_drops() : 0;
+        log_->info(
+            "server T2: " + std::to_string(get(c.server_t2_kernel)) +
+            " requests dated by the kernel's RX stamp, " + std::to_string(get(c.server_t2_tsc)) +
+            " by the TSC at the RX burst" +
+            (drops != 0 ? " (packet rings full: " + std::to_string(drops) + " dropped)" : ""));
+      }
       for (const PacketSocketStamps::Tap& t : kernel_stamps_.taps) {
         if (t.served.replies() == 0) continue;
         log_->info(
@@ -597,6 +621,8 @@ class DpdkBackend final : public Backend {
   uint16_t client_port_ = 0;
   std::optional<DpdkTransport> transport_;
   PacketSocketStamps kernel_stamps_;
+  // Per port (null: none), read by the lcore for its requests' T2.
+  std::vector<std::unique_ptr<socket::PacketRxRing>> request_rings_;
   server::PublishedServer server_state_;
   server::PublishedAccess access_state_;
   // After what the lcore reads, so that it goes first.

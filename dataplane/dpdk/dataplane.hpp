@@ -118,6 +118,11 @@ class Dataplane {
     loop_->set_server_advances(port, rx_ticks, tx_ticks);
   }
   bool send_departure(const ServedDeparture& departure) { return departures_.push(departure); }
+  // The kernel's ring of the requests arriving on `port` (net_af_packet), read by the lcore for
+  // its requests' T2 (DataplaneLoop::attach_request_ring); before start(). Must outlive it.
+  void attach_request_ring(uint16_t port, socket::PacketRxRing* ring) {
+    loop_->attach_request_ring(port, ring);
+  }
   // Its authentication keys (DataplaneLoop::attach_server_keys); before start().
   void attach_server_keys(server::ServerKeyPublisher* keys) { loop_->attach_server_keys(keys); }
 

@@ -37,6 +37,7 @@ DataplaneLoop::DataplaneLoop(const DataplaneLoopConfig& config, std::vector<Port
       neighbors_(config.neighbors),
       clocks_(ports_.size()),
       tx_stamps_(ports_.size()),
+      request_stamps_(ports_.size()),
       interleaved_(config.server_interleaved_entries),
       // The TSC seeds the rate table's hash (collisions cannot be planned from outside) and
       // the leak's PRNG.
@@ -253,13 +254,8 @@ bool DataplaneLoop::serve(const l3::Interface& itf, rte_mbuf* m, uint16_t port,
     rx_advance_ = advances_[port].rx_ticks.load(std::memory_order_relaxed);
     tx_advance_ = advances_[port].tx_ticks.load(std::memory_order_relaxed);
   }
-  // T2: the NIC's stamp of the request where the port has one, else the burst's TSC taken
-  // back by the port's measured lag behind the kernel's RX stamp (set_server_advances), one
-  // 2^-32 s step per reply of the burst (rx::request_receive_time).
-  rx::RxStamp stamp = rx_stamp(port, m, burst_tsc);
-  if (stamp.source == StampSource::kTsc) {
-    stamp.ticks = static_cast<uint64_t>(static_cast<int64_t>(stamp.ticks) - rx_advance_);
-  }
+  // T2, one 2^-32 s step per reply of the burst (rx::request_receive_time).
+  const rx::RxStamp stamp = request_stamp(port, m, burst_tsc);
   const NtpTimestamp t2 = rx::request_receive_time(stamp, model_, reply_count_);
   const std::span<uint8_t> frame(rte_pktmbuf_mtod(m, uint8_t*), m->data_len);
   // The result is built straight into the burst's next reply slot (kept only when a reply is
@@ -351,6 +347,29 @@ rx::RxStamp DataplaneLoop::rx_stamp(uint16_t port, const rte_mbuf* m, uint64_t b
   const std::optional<uint64_t> raw = ports_[port]->rx_timestamp(m);
   if (raw) DataplaneCounters::bump(counters_.rx_hw_stamps);
   return rx::rx_stamp(burst_tsc, raw, ports_[port]->stamp_kind(), clocks_[port].rx);
+}
+
+rx::RxStamp DataplaneLoop::request_stamp(uint16_t port, const rte_mbuf* m, uint64_t burst_tsc) {
+  rx::RxStamp stamp = rx_stamp(port, m, burst_tsc);
+  if (stamp.source != StampSource::kTsc) return stamp;
+  RequestStamps& k = request_stamps_[port];
+  if (k.ring != nullptr) {
+    const rx::RequestKey key{decoded_.src_ip, decoded_.src_port,
+                             decoded_.ntp.header.transmit.raw()};
+    if (const auto ns = k.stamps.find(*k.ring, key)) {
+      if (const auto ticks = k.clock.to_tsc(*ns)) {
+        DataplaneCounters::bump(counters_.server_t2_kernel);
+        stamp.source = StampSource::kKernel;
+        stamp.ticks = *ticks;
+        return stamp;
+      }
+    }
+    DataplaneCounters::bump(counters_.server_t2_tsc);
+  }
+  // The burst's TSC taken back by the port's measured lag behind the kernel's RX stamp
+  // (set_server_advances; zero where control does not measure it).
+  stamp.ticks = static_cast<uint64_t>(static_cast<int64_t>(stamp.ticks) - rx_advance_);
+  return stamp;
 }
 
 bool DataplaneLoop::push_event(uint16_t interface, const DataplaneEvent& event,
@@ -619,6 +638,9 @@ void DataplaneLoop::timers(uint64_t now_tsc) {
   }
   poll_tx_stamps(now_tsc);
   correct_departures();
+  for (RequestStamps& k : request_stamps_) {
+    if (k.ring != nullptr) k.stamps.age(*k.ring);
+  }
 }
 
 void DataplaneLoop::correct_departures() {
@@ -638,7 +660,16 @@ void DataplaneLoop::correct_departures() {
 }
 
 void DataplaneLoop::sample_clocks() {
+  // A pair whose reads took longer than this met an interrupt or preemption: its midpoint
+  // would be off by up to half of it, so it is left out of the fit.
+  const uint64_t max_bracket = ticks_per_ms_ / 500;  // 2 us
   for (size_t p = 0; p < ports_.size(); ++p) {
+    if (RequestStamps& k = request_stamps_[p]; k.ring != nullptr) {
+      const uint64_t before = read_tsc();
+      const uint64_t realtime = socket::PacketRxRing::realtime_ns();
+      const uint64_t after = read_tsc();
+      if (after - before <= max_bracket) k.clock.add(realtime, before + (after - before) / 2);
+    }
     uint64_t value = 0;
     if (ports_[p]->stamp_kind() == NicStampKind::kNicClock) {
       const uint64_t before = read_tsc();

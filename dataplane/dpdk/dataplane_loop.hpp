@@ -27,6 +27,7 @@
 #include "dataplane/l3/network_tables.hpp"
 #include "dataplane/l3/routing_table.hpp"
 #include "dataplane/rx/drop_reason.hpp"
+#include "dataplane/rx/kernel_request_stamps.hpp"
 #include "dataplane/rx/nic_clock_regression.hpp"
 #include "dataplane/rx/ring_records.hpp"
 #include "dataplane/rx/rx_classifier.hpp"
@@ -34,6 +35,7 @@
 #include "dataplane/server/ntp_server_stage.hpp"
 #include "dataplane/server/server_keys.hpp"
 #include "dataplane/server/server_state.hpp"
+#include "dataplane/socket/packet_rx_ring.hpp"
 #include "dataplane/wire/frame_decoder.hpp"
 #include "dataplane/wire/neighbor_discovery.hpp"
 
@@ -98,6 +100,13 @@ class DataplaneLoop {
     advances_[port].tx_ticks.store(tx_ticks, std::memory_order_relaxed);
   }
 
+  // The kernel's ring of the requests arriving on `port` (net_af_packet; owned by control,
+  // outliving the loop): a request found there gets the kernel's stamp of its arrival as T2
+  // (rx::KernelRequestStamps), mapped onto the TSC by CLOCK_REALTIME/TSC pairs this loop reads
+  // every 50 ms. Call before the loop runs.
+  void attach_request_ring(uint16_t port, socket::PacketRxRing* ring) {
+    if (port < request_stamps_.size()) request_stamps_[port].ring = ring;
+  }
   // True while a request sent in the last kReplyWaitMs has had no reply yet. A runner that naps
   // when idle keeps spinning meanwhile: a reply landing mid-nap would be stamped (T4) late by up
   // to the nap plus the wake-up, a bias no filter removes. Costs ~1 ms of spin per exchange.
@@ -114,6 +123,11 @@ class DataplaneLoop {
   struct PortClock {
     NicClockRegression rx;  // device clock -> TSC (kNicClock RX stamps)
     NicClockRegression tx;  // timesync clock -> TSC (IEEE 1588 TX stamps)
+  };
+  struct RequestStamps {
+    socket::PacketRxRing* ring = nullptr;
+    rx::KernelRequestStamps<socket::PacketRxRing> stamps;
+    NicClockRegression clock;  // CLOCK_REALTIME -> TSC
   };
   struct PendingReply {
     rte_mbuf* m = nullptr;
@@ -142,6 +156,9 @@ class DataplaneLoop {
   // Stamps T3 into the burst's replies and sends them on `port`.
   void flush_replies(uint16_t port);
   rx::RxStamp rx_stamp(uint16_t port, const rte_mbuf* m, uint64_t burst_tsc);
+  // A request's stamp: the NIC's, else the kernel's from the port's request ring, else the
+  // burst's TSC taken back by the port's advance.
+  rx::RxStamp request_stamp(uint16_t port, const rte_mbuf* m, uint64_t burst_tsc);
   void learn(const l3::Interface& itf, const rx::LearnNeighbor& neighbor, uint64_t now_tsc);
 
   // TX.
@@ -188,7 +205,8 @@ class DataplaneLoop {
   DataplaneCounters& counters_;
   l3::NeighborCache<TxCommand> neighbors_;
   std::vector<PortClock> clocks_;
-  std::vector<PendingTxStamp> tx_stamps_;  // per port: one timestamped request in flight
+  std::vector<PendingTxStamp> tx_stamps_;      // per port: one timestamped request in flight
+  std::vector<RequestStamps> request_stamps_;  // per port
   wire::FrameDecodeOptions decode_options_;
   wire::DecodedFrame decoded_;  // reused per frame: read layer records only under their flags
   wire::NdMessage nd_;

@@ -97,6 +97,10 @@ struct DataplaneCounters {
   // interleaved-store entry was still there to take them.
   std::atomic<uint64_t> server_departures{0};
   std::atomic<uint64_t> server_departures_stored{0};
+  // Requests served on ports with a kernel request ring (net_af_packet): T2 from the kernel's
+  // stamp of the request, or from the TSC (not found in the ring, or its clock map not ready).
+  std::atomic<uint64_t> server_t2_kernel{0};
+  std::atomic<uint64_t> server_t2_tsc{0};
   // Every NTP client request, by outcome, interface and family: served ones are also counted
   // as RxOutcome::kNtpRequestServed, the others as DropReason::kNtpRequestNotServed.
   server::ServerCounters server;

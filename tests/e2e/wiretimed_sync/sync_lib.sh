@@ -250,13 +250,25 @@ sync_show() {
 # carried them (mean error within 2 us; a correction arrives within milliseconds of the reply,
 # a poll before the client's next request names it).
 sync_check_served_stamps() {
-  local line stored sent mean
+  local line stored sent mean t2 kernel tsc t2mean t2min
   line=$(grep "server kernel stamps on" "$WT_DIR/wiretimed.out" | tail -1 || true)
   echo "   | ${line#wiretimed: info: }"
   [ -n "$line" ] || fail "no server kernel stamps (packet-socket tap) line"
   read -r stored sent < <(sed -n 's/.*departures stored \([0-9]*\) of \([0-9]*\).*/\1 \2/p' <<<"$line")
   [ -n "$sent" ] && [ "$sent" -gt 0 ] && [ $((stored * 10)) -ge $((sent * 9)) ] ||
     fail "the interleaved store took ${stored:-?} of ${sent:-?} kernel TX stamps"
+  # T2 from the lcore's packet ring: 19 in 20 requests dated by the kernel's RX stamp, and the
+  # served T2s on the stamps control's tap saw: mean within 3 us, none over 5 us early (the two
+  # map CLOCK_REALTIME onto the TSC apart; a request the ring missed is late, by the lcore's
+  # polling gap).
+  t2=$(grep "server T2: " "$WT_DIR/wiretimed.out" | tail -1 || true)
+  echo "   | ${t2#wiretimed: info: }"
+  read -r kernel tsc < <(sed -n 's/.*T2: \([0-9]*\) requests dated by the kernel.s RX stamp, \([0-9]*\) by the TSC.*/\1 \2/p' <<<"$t2")
+  [ -n "$kernel" ] && [ "$kernel" -gt 0 ] && [ $((kernel * 20)) -ge $(((kernel + tsc) * 19)) ] ||
+    fail "the server's T2 came from the kernel's stamps for ${kernel:-?} requests, the TSC for ${tsc:-?}"
+  read -r t2mean t2min < <(sed -n 's/.*T2 - kernel RX mean \(-\{0,1\}[0-9.]*\) us, min \(-\{0,1\}[0-9.]*\) us.*/\1 \2/p' <<<"$line")
+  [ -n "$t2min" ] && python3 -c "import sys; sys.exit(0 if abs($t2mean) <= 3 and $t2min >= -5 else 1)" ||
+    fail "served T2 against the kernel's RX stamps: mean ${t2mean:-?} us, min ${t2min:-?} us"
   [ "${1:-}" = xleave ] || return 0
   mean=$(sed -n 's/.*, interleaved mean \(-\{0,1\}[0-9.]*\) us.*/\1/p' <<<"$line")
   [ -n "$mean" ] && python3 -c "import sys; sys.exit(0 if abs(float('$mean')) <= 2 else 1)" ||

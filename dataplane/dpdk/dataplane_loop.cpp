@@ -359,12 +359,21 @@ rx::RxStamp DataplaneLoop::request_stamp(uint16_t port, const rte_mbuf* m, uint6
     if (const auto ns = k.stamps.find(*k.ring, key)) {
       if (const auto ticks = k.clock.to_tsc(*ns)) {
         DataplaneCounters::bump(counters_.server_t2_kernel);
+        const int64_t lag = static_cast<int64_t>(burst_tsc - *ticks);
+        // Lags over 1 ms are stalls (a preempted lcore), not what the next miss will see.
+        if (lag >= 0 && lag < static_cast<int64_t>(ticks_per_ms_)) {
+          k.lag_ticks = k.lag_ticks == 0 ? lag : (7 * k.lag_ticks + lag) / 8;
+        }
         stamp.source = StampSource::kKernel;
         stamp.ticks = *ticks;
         return stamp;
       }
     }
     DataplaneCounters::bump(counters_.server_t2_tsc);
+    // Not found: the burst's TSC taken back by the lag of the requests that were (control's
+    // median, below, is measured on those too and says little of a miss).
+    stamp.ticks = static_cast<uint64_t>(static_cast<int64_t>(stamp.ticks) - k.lag_ticks);
+    return stamp;
   }
   // The burst's TSC taken back by the port's measured lag behind the kernel's RX stamp
   // (set_server_advances; zero where control does not measure it).

@@ -128,6 +128,9 @@ class DataplaneLoop {
     socket::PacketRxRing* ring = nullptr;
     rx::KernelRequestStamps<socket::PacketRxRing> stamps;
     NicClockRegression clock;  // CLOCK_REALTIME -> TSC
+    // Running mean (7/8 old) of the burst's TSC behind the kernel's stamp of the requests found
+    // in the ring, in ticks: what a request not found is taken back by.
+    int64_t lag_ticks = 0;
   };
   struct PendingReply {
     rte_mbuf* m = nullptr;

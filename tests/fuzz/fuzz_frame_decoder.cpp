@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 
+#include "dataplane/rx/kernel_request_stamps.hpp"
 #include "dataplane/wire/frame_decoder.hpp"
 #include "dataplane/wire/frame_encoder.hpp"
 #include "dataplane/wire/ntp_packet.hpp"
@@ -101,6 +102,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (f.error == DecodeError::kOk && f.is_ntp) {
     check_ntp(f.ntp, input);
     if (f.ntp.is_time_packet) check_round_trip(f.ntp);
+  }
+  // The lcore's key of a request in its kernel packet ring reads the frame on its own: where
+  // the decoder also found a plain (not tunnelled) Ethernet NTP frame, they must agree.
+  if (o.link_type == LinkType::kEthernet) {
+    const auto key = wiretime::rx::request_key(input);
+    if (key && f.error == DecodeError::kOk && f.is_ntp && !f.tunneled) {
+      if (!(key->source == f.src_ip) || key->source_port != f.src_port ||
+          key->transmit != f.ntp.header.transmit.raw() || f.ntp.header.mode != NtpMode::kClient) {
+        __builtin_trap();
+      }
+    }
   }
   return 0;
 }

@@ -47,6 +47,10 @@ void server_telemetry(const dpdk::DataplaneCounters& c, double tsc_hz, dpdk::Tel
       ++in_child;
     }
   };
+  // net_af_packet ports: requests dated by the kernel's RX stamp (the lcore's packet ring) and
+  // those that kept the TSC at the RX burst.
+  d.u64("t2_kernel_stamped", get(c.server_t2_kernel));
+  d.u64("t2_tsc_stamped", get(c.server_t2_tsc));
   histogram(c.server_latency, "latency_");
   histogram(c.server_tx_return, "latency_tx_return_");
 }

@@ -4,7 +4,8 @@
 # (`undo ntp server disable` + `ntp server source-interface GE1/0/1`, in its YAML). A second
 # chronyd -x (its own config, `server 198.18.0.2 iburst minpoll 0 maxpoll 0 [xleave]`) in the
 # other namespace must select wiretime (`chronyc sources`: ^*) and measure offsets within
-# 20 us (80 % of samples; 90 % within 40 us; the host's CLOCK_REALTIME is the truth for both sides); `chronyd -Q` gets one answer;
+# 20 us (90 % of the samples; the host's CLOCK_REALTIME is the truth for both
+# sides); `chronyd -Q` gets one answer;
 # wiretimed counts the served requests and exits cleanly on SIGTERM.
 # With `xleave` the client runs in interleaved mode (RFC 9769): 80 % of its samples must be
 # interleaved, and wiretimed's count of interleaved replies must show it.
@@ -33,15 +34,14 @@ cli_bin=${5:-}
 vlan_cli=${6:-}  # vlan: wiretime-cli (argument 5 is the tagger)
 [ "$family" = ipv4 ] || [ -x "$cli_bin" ] || { echo "FAIL: the $family variant needs its helper"; exit 1; }
 source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
-# 80 % of the samples within 20 us and 90 % within 40 us on both backends. Socket backend: T2 is
-# the kernel's RX stamp, T3 read right before sendto; a fresh-clone CI run here saw one sample
-# of 23.3 us in 21 (mean -0.7 us) while builds shared the CPUs. On DPDK's net_af_packet, T2 is
-# the TSC at the burst that found the request in the PMD's ring (after the lcore's nap and its
-# wake-up) and T3 the TSC before the PMD's sendto, both moved by their median lags behind the
-# kernel's stamps of the frames (the packet-socket tap), interleaved replies carry the
-# kernel's TX stamp; what remains is the polling gap on T2 (+-25 us here, so +-12 us of
-# offset) and this shared machine's stalls of the kernel's backlog (milliseconds, at times).
-# A NIC with RX/TX stamps has no such term (docs/operations.md, "NTP server").
+# 90 % of the samples within 20 us (a sample whose round trip took over 1 ms counts as a miss)
+# and 90 % within 40 us on both backends. Socket backend: T2 is the kernel's RX stamp, T3 read
+# right before sendto; a fresh-clone CI run here saw one sample of 23.3 us in 21 (mean -0.7 us)
+# while builds shared the CPUs. On DPDK's net_af_packet, T2 is the kernel's RX stamp too (the
+# lcore reads it from its packet ring), T3 the TSC before the PMD's sendto moved by its median
+# lag behind the kernel's TX stamps (the packet-socket tap), and interleaved replies carry the
+# kernel's TX stamp; what remains in basic mode is that lag's spread (docs/operations.md,
+# "Server accuracy in the lab"). A NIC with RX/TX stamps has no such term.
 limit_us=20
 hard_us=40
 
@@ -220,7 +220,8 @@ print(f"   interleaved samples: {interleaved} of {total}")
 if mode == "xleave" and interleaved * 10 < total * 8:
     sys.exit(1)
 within_hard = sum(1 for o in offsets if abs(o) <= hard_us * 1e-6)
-ok = (total >= 10 and len(offsets) * 10 >= total * 8 and within * 10 >= total * 8
+share = 8 if limit_us > 20 else 9  # the VLAN tagger's variant: 80 % within its 100 us
+ok = (total >= 10 and len(offsets) * 10 >= total * 8 and within * 10 >= total * share
       and (within_hard == len(offsets) if hard_us == limit_us else within_hard * 10 >= total * 9))
 sys.exit(0 if ok else 1)
 PY
@@ -255,8 +256,11 @@ if [ "$family" = ipv6 ]; then
   grep -qE "server: IPv4 enabled, listening on GE|server: serving on GE" "$WT_DIR/wiretimed.out" &&
     fail "IPv4 serving was on: the served count does not prove IPv6"
   if [ "$backend" = socket ]; then
-    v6=$(sed -n 's/.*of which IPv6: served basic \([0-9]*\).*/\1/p' <<<"$line")
-    [ "${v6:-0}" -ge 20 ] || fail "the socket backend served ${v6:-no} IPv6 requests"
+    v6part=${line#*of which IPv6:}
+    v6=$(sed -n 's/.* served basic \([0-9]*\);.*/\1/p' <<<" $v6part")
+    v6i=$(sed -n 's/.* served interleaved \([0-9]*\);.*/\1/p' <<<" $v6part")
+    [ "$v6part" != "$line" ] || fail "the socket backend's server line has no IPv6 share"
+    [ $(( ${v6:-0} + ${v6i:-0} )) -ge 20 ] || fail "the socket backend served ${v6:-no} IPv6 requests in basic mode, ${v6i:-no} interleaved"
   fi
 fi
 if [ "$mode" = xleave ]; then

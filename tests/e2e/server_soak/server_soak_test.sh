@@ -23,7 +23,9 @@
 #     dropped nothing; replies received + the generator socket's drops + the return veth's
 #     drops = served;
 #   - the shutdown log's totals (`dataplane: rx N accounted N`, the server's outcomes) agree with
-#     the telemetry's.
+#     the telemetry's;
+#   - per family, at least 9 in 10 requests were dated by the kernel's RX stamp from the lcore's
+#     packet ring (telemetry `t2_kernel_stamped` against `t2_tsc_stamped`).
 # Priority: like bench/server_veth, wiretimed and the generator at the lab's real-time priority,
 # the lcore napping 30 us when idle (a 5 us nap on this VM keeps the lcore near 100 % of its CPU,
 # and the kernel's real-time throttling then stops it 50 ms in every second).
@@ -182,6 +184,12 @@ for fam, other in (("ipv4", "ipv6"), ("ipv6", "ipv4")):
           "before the lcore saw them")
     check(ring >= 0, f"{fam}: the link delivered at least what the dataplane received")
     check(served * 10 >= offered, f"{fam}: served {served} of {offered}: the server kept answering (>= 10 %)")
+    # T2 from the lcore's packet ring under the flood: the ring gets every request the PMD does.
+    kernel, tsc = (b["server"].get(k, 0) - a["server"].get(k, 0)
+                   for k in ("t2_kernel_stamped", "t2_tsc_stamped"))
+    check(kernel + tsc >= served and kernel * 10 >= (kernel + tsc) * 9,
+          f"{fam}: T2 of {kernel} requests from the kernel's stamps, {tsc} from the TSC "
+          f"(>= 90 %, every served one dated: {kernel + tsc} >= {served})")
     check(malformed == gen["bad_version"] if ring + fwd == 0 else malformed <= gen["bad_version"],
           f"{fam}: generator's version-5 requests {gen['bad_version']} -> server's malformed {malformed}")
     check(gen["answered"] + gen["rx_socket_drops"] + ret == served,

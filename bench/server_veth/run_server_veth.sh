@@ -88,6 +88,7 @@ dataplane:
   eal: ["--no-huge", "--no-pci", "-m", "128", "-l", "$gen_cpus,$srv_cpu", "--file-prefix", "wt-$WT_TAG",
         "--vdev", "net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0"]
   idle-sleep-us: ${IDLE_US:-30}
+  packet-socket-stamps: ${PACKET_SOCKET_STAMPS:-true}
 interfaces:
   - name: GE1/0/1
     devargs: net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0

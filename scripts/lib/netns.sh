@@ -16,6 +16,7 @@
 #   wt_lab_chronyd NAME ADDR [ns=|stratum=|keyfile=]   # another one, on ADDR
 #   wt_lab_wiretimed_yaml [backend=|idle=|offset=|...] # wiretimed's YAML up to `ntp:`
 #   wt_lab_spawn NAME CMD...   # run CMD in WT_NS_CLI in the background, tracked for cleanup
+#   wt_lab_kernel_address      # wiretime's address (WT_CLIENT_IP) in its namespace's kernel
 #   wt_lab_leftovers           # prints anything of this lab still present (empty: clean)
 #   wt_lab_reap_stale          # removes the wt-* namespaces whose owner is gone (wt_lab_init does)
 
@@ -125,6 +126,12 @@ wt_lab_housekeeping_cpus() {
 }
 # The dataplane lcore: the last CPU.
 wt_lab_dataplane_cpu() { echo $(($(nproc) - 1)); }
+
+# wiretime's address in the kernel of its namespace, on its veth: what the socket backend sends
+# from and serves on (on DPDK the dataplane owns the address and the kernel must not).
+wt_lab_kernel_address() {
+  ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+}
 
 # wt_lab_setup TAG: a test script's lab, removed on any exit: exits 77 (skip) with the reason
 # when the machine lacks root, `ip netns` or chronyd.

@@ -20,7 +20,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 wt_lab_setup "a$$"
 [ -x "$probe" ] || fail "$probe is not executable"
 # The probe uses a kernel socket: the client end gets a kernel address here.
-ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+wt_lab_kernel_address
 
 cat >"$WT_DIR/chrony.keys" <<KEYS
 # shared with chronyd

@@ -46,7 +46,7 @@ done
 l3_lines=("interface GE1/0/1" "ip address $WT_CLIENT_IP $WT_PREFIX_LEN" "quit")
 
 sync_setup "p$$"
-[ "$backend" = socket ] && ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+[ "$backend" = socket ] && wt_lab_kernel_address
 sync_start_chronyd chronyd "$WT_SERVER_IP"
 # Inventory only: no address, no server (the CLI adds both).
 wt_lab_wiretimed_yaml backend="$backend" offset=5000000 frequency=20000 \

@@ -18,7 +18,7 @@ source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
 
 sync_setup "k$$"
 # socket: the kernel owns the client address; dpdk: the dataplane, from the commit.
-[ "$backend" = socket ] && ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+[ "$backend" = socket ] && wt_lab_kernel_address
 sync_start_chronyd chronyd "$WT_SERVER_IP"
 yaml=$WT_DIR/wiretimed.yaml
 sock=$WT_DIR/wiretimed.sock

@@ -20,7 +20,7 @@ source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
 TOP_IP=198.18.0.3
 
 sync_setup "d$$"
-[ "$backend" = socket ] && ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+[ "$backend" = socket ] && wt_lab_kernel_address
 sync_add_server_address "$TOP_IP"
 wt_lab_chronyd top "$TOP_IP" || fail "chronyd top did not start"
 

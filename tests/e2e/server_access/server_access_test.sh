@@ -21,7 +21,7 @@ FLOOD_IP=198.18.0.4
 started=$SECONDS
 
 sync_setup "a$$"
-[ "$backend" = socket ] && ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+[ "$backend" = socket ] && wt_lab_kernel_address
 sync_add_server_address "$DENIED_IP"
 sync_add_server_address "$FLOOD_IP"
 

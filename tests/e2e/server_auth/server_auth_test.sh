@@ -21,7 +21,7 @@ cli_bin=${4:-}
 source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
 
 sync_setup "a$$"
-[ "$backend" = socket ] && ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+[ "$backend" = socket ] && wt_lab_kernel_address
 sync_start_chronyd upstream "$WT_SERVER_IP"
 
 types=("${sync_key_types[@]}")

@@ -46,7 +46,7 @@ limit_us=20
 hard_us=40
 
 sync_setup "v$$"
-[ "$backend" = socket ] && ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+[ "$backend" = socket ] && wt_lab_kernel_address
 sync_start_chronyd upstream "$WT_SERVER_IP"
 
 # The address the client chronyd asks (wiretime's), and the one it asks from.

@@ -26,7 +26,7 @@ interfaces="
   - name: GE1/0/1
     devargs: net_af_packet0,iface=$WT_VETH_CLI,qdisc_bypass=0"
 if [ "$backend" = socket ]; then
-  ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+  wt_lab_kernel_address
 else
   # The second port: another veth pair between the same two namespaces.
   wt_lab_add_link "$WT_NS_SRV" "wsb$tag" "wcb$tag"

@@ -38,7 +38,7 @@ cli_bin=${3:?usage: $0 PATH/TO/wiretimed dpdk|socket PATH/TO/wiretime-cli}
 source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
 
 sync_setup "m$$"
-[ "$backend" = socket ] && ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+[ "$backend" = socket ] && wt_lab_kernel_address
 sync_start_chronyd upstream "$WT_SERVER_IP"
 
 types=("${sync_key_types[@]}")

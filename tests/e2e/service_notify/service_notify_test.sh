@@ -36,7 +36,7 @@ if [ "${WIRETIME_WITH_DPDK:-1}" = 1 ]; then
   check dpdk "dataplane on lcore"
 fi
 # The socket backend binds a kernel socket: the kernel owns the client address then.
-ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+wt_lab_kernel_address
 check socket "kernel socket on"
 
 tag_dir=$WT_DIR

@@ -16,7 +16,7 @@ command -v tshark >/dev/null || { echo "SKIP: tshark missing"; exit 77; }
 source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
 
 sync_setup "s$$"
-[ "$backend" = socket ] && ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+[ "$backend" = socket ] && wt_lab_kernel_address
 cat >"$WT_DIR/five.conf" <<CONF
 local stratum 1
 allow 198.18.0.0/15

@@ -34,7 +34,7 @@ ipv6_on() {  # NS DEV ADDR
 }
 ipv6_on "$WT_NS_SRV" "$WT_VETH_SRV" 2001:db8::1
 ipv6_on "$WT_NS_CLI" "$WT_VETH_CLI" 2001:db8::2
-ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+wt_lab_kernel_address
 
 wt_lab_chronyd six 2001:db8::1 || fail "chronyd on 2001:db8::1 did not start"
 wt_lab_chronyd two 198.18.1.1 allow=198.18.1.2 || fail "chronyd on 198.18.1.1 did not start"

@@ -69,7 +69,7 @@ sync_stop_daemon
 
 echo "== socket backend: textfile"
 rm -f "$WT_DIR/wiretime.prom"
-ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+wt_lab_kernel_address
 write_config "$WT_DIR/socket.yaml" socket
 sync_start_daemon "$binary" "$WT_DIR/socket.yaml"
 wait_synchronised 60

@@ -12,7 +12,7 @@ backend=${2:-socket}
 source "$(dirname "$0")/../wiretimed_sync/sync_lib.sh"
 
 sync_setup "u$$"
-[ "$backend" = socket ] && ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+[ "$backend" = socket ] && wt_lab_kernel_address
 
 types=(MD5 SHA1 SHA256 AES128)
 bytes=(16 20 32 16)  # secret lengths (AES128 needs exactly 16)

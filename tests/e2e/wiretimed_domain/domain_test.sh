@@ -15,7 +15,7 @@ hosts_dir=/etc/netns/$WT_NS_CLI
 trap 'rm -rf "$hosts_dir"; wt_lab_cleanup' EXIT
 mkdir -p "$hosts_dir"
 printf '127.0.0.1 localhost\n' >"$hosts_dir/hosts"
-[ "$backend" = socket ] && ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+[ "$backend" = socket ] && wt_lab_kernel_address
 sync_start_chronyd chronyd "$WT_SERVER_IP"
 
 name=ntp1.wiretime.test

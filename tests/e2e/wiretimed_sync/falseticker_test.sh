@@ -10,7 +10,7 @@ source "$(dirname "$0")/sync_lib.sh"
 second=198.18.0.3
 bad=198.18.0.4
 sync_setup "b$$"
-[ "$backend" = socket ] && ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+[ "$backend" = socket ] && wt_lab_kernel_address
 sync_add_server_address "$second"
 sync_add_server_address "$bad"
 sync_start_chronyd chronyd1 "$WT_SERVER_IP"

@@ -10,7 +10,7 @@ backend=${2:-dpdk}
 source "$(dirname "$0")/sync_lib.sh"
 
 sync_setup "a$$"
-[ "$backend" = socket ] && ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+[ "$backend" = socket ] && wt_lab_kernel_address
 sync_start_chronyd chronyd "$WT_SERVER_IP"
 sync_write_config "$WT_DIR/wiretimed.yaml" "$backend" 0 2 "$WT_SERVER_IP"
 echo "== $backend backend, one chronyd server, 100 s"

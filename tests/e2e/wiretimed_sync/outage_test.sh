@@ -22,7 +22,7 @@ wait_for() {
 }
 
 sync_setup "c$$"
-[ "$backend" = socket ] && ip -n "$WT_NS_CLI" addr add "$WT_CLIENT_IP/$WT_PREFIX_LEN" dev "$WT_VETH_CLI"
+[ "$backend" = socket ] && wt_lab_kernel_address
 sync_start_chronyd chronyd "$WT_SERVER_IP"
 server_pid=$SYNC_PID
 sync_write_config "$WT_DIR/wiretimed.yaml" "$backend" 0 1 "$WT_SERVER_IP"

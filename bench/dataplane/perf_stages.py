@@ -9,7 +9,7 @@ groups = [
  ("decode (frame + NTP fields)", ["wire::decode_frame","wire::decode_ntp","FrameParser","decode_extension_fields","udp_checksum_is_valid"]),
  ("checksums (verify on RX, fill on TX)", ["checksum_accumulate","pseudo_sum","internet_checksum","udp_checksum_ipv4","checksum_finish","udp_checksum_ipv6"]),
  ("classify (rx::classify: interface, filters, counters)", ["rx::classify","rx::(anonymous namespace)","find_by_port_vlan","Interface::owns","Interface::joined"]),
- ("T2 (RX stamp, ticks -> NTP)", ["DataplaneLoop::rx_stamp","ClockModel::ntp"]),
+ ("T2 (RX stamp, ticks -> NTP)", ["DataplaneLoop::rx_stamp","DataplaneLoop::request_stamp","ClockModel::ntp"]),
  ("respond in place (checks, reply header, re-encode)", ["serve_in_place","reply_header","check_listening","check_request","interleaved_transmit","encode_ntp","finish_ipv4_udp","encode_ipv4_ntp","encode_ntp_frame","write_ethernet","__memset","memset@plt","is_ipv4_broadcast","InterleavedStore::find","bad_"]),
  ("serve() glue (state per burst, slot, counters)", ["DataplaneLoop::serve","seqlock","PublishedServer::read","PublishedClock","ServerCounters"]),
  ("T3 patch + tx burst + store insert + counters (flush_replies)", ["flush_replies","restamp_ntp_transmit","stamp_transmit","InterleavedStore::save","tsc_clock","read_tsc"]),

@@ -90,9 +90,12 @@ clock::ClockModel initial_clock(const dpdk::TscCalibration& cal, const config::C
   return model;
 }
 
+uint64_t get(const std::atomic<uint64_t>& v) {
+  return v.load(std::memory_order_relaxed);
+}
+
 void print_counters(const DaemonLog& log, const dpdk::DataplaneCounters& c,
                     const DpdkTransport& transport, double ticks_per_second) {
-  auto get = [](const std::atomic<uint64_t>& v) { return v.load(std::memory_order_relaxed); };
   log.info("dataplane: rx " + std::to_string(get(c.rx_frames)) + " accounted " +
            std::to_string(c.rx_accounted()) + " tx " + std::to_string(get(c.tx_frames)) +
            " hardware stamps rx " + std::to_string(get(c.rx_hw_stamps)) + " tx " +
@@ -576,9 +579,6 @@ class DpdkBackend final : public Backend {
                  " exchanges, " + std::to_string(transport_->tsc_exchanges()) +
                  " replies kept TSC stamps");
       const dpdk::DataplaneCounters& c = dataplane_->counters();
-      const auto get = [](const std::atomic<uint64_t>& v) {
-        return v.load(std::memory_order_relaxed);
-      };
       if (const uint64_t served = get(c.server_t2_kernel) + get(c.server_t2_tsc); served != 0) {
         uint64_t drops = 0;
         for (const auto& r : request_rings_) drops += r ? r->take_drops() : 0;
@@ -592,9 +592,8 @@ class DpdkBackend final : public Backend {
         if (t.served.replies() == 0) continue;
         log_->info(
             "server kernel stamps on " + t.tap->ifname() + ": " + t.served.summary() +
-            "; interleaved departures stored " +
-            std::to_string(c.server_departures_stored.load(std::memory_order_relaxed)) + " of " +
-            std::to_string(c.server_departures.load(std::memory_order_relaxed)) +
+            "; interleaved departures stored " + std::to_string(get(c.server_departures_stored)) +
+            " of " + std::to_string(get(c.server_departures)) +
             (kernel_stamps_.departures_dropped != 0
                  ? ", " + std::to_string(kernel_stamps_.departures_dropped) + " lost (ring full)"
                  : ""));

@@ -1,19 +1,16 @@
 #include "dataplane/socket/packet_rx_ring.hpp"
 
-#include <arpa/inet.h>
 #include <linux/filter.h>
-#include <linux/if_ether.h>
 #include <linux/if_packet.h>
-#include <net/if.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
-#include <cstring>
 #include <ctime>
+
+#include "dataplane/socket/packet_socket.hpp"
 
 namespace wiretime::socket {
 namespace {
@@ -43,9 +40,7 @@ constexpr std::array<sock_filter, 19> kNtpRequests{{
     {BPF_RET | BPF_K, 0, 0, 0xffff},              // 18: accept
 }};
 
-std::string failure(const std::string& what, const std::string& ifname) {
-  return "packet ring on " + ifname + ": " + what + ": " + std::strerror(errno);
-}
+constexpr const char* kWhat = "packet ring";
 
 tpacket2_hdr* header(uint8_t* slot) {
   return reinterpret_cast<tpacket2_hdr*>(slot);
@@ -60,20 +55,9 @@ std::unique_ptr<PacketRxRing> PacketRxRing::open(const std::string& ifname, std:
             " frames is not a power of two of 16 or more";
     return nullptr;
   }
-  const unsigned index = if_nametoindex(ifname.c_str());
-  if (index == 0) {
-    error = failure("no such interface", ifname);
-    return nullptr;
-  }
-  // Protocol 0: nothing is queued before the filter is attached and the socket bound.
-  const int fd = ::socket(AF_PACKET, SOCK_RAW, 0);
-  if (fd < 0) {
-    error = failure("socket", ifname);
-    return nullptr;
-  }
-  std::unique_ptr<PacketRxRing> ring(new PacketRxRing(fd, ifname));
-  sock_fprog program{static_cast<unsigned short>(kNtpRequests.size()),
-                     const_cast<sock_filter*>(kNtpRequests.data())};
+  const PacketSocket packet = open_packet_socket(kWhat, ifname, kNtpRequests, error);
+  if (packet.fd < 0) return nullptr;
+  std::unique_ptr<PacketRxRing> ring(new PacketRxRing(packet.fd, ifname));
   const int version = TPACKET_V2;
   const int on = 1;
   tpacket_req request{};
@@ -81,37 +65,29 @@ std::unique_ptr<PacketRxRing> PacketRxRing::open(const std::string& ifname, std:
   request.tp_frame_size = kFrameBytes;
   request.tp_frame_nr = static_cast<unsigned>(frames);
   request.tp_block_nr = static_cast<unsigned>(frames * kFrameBytes / kBlockBytes);
-  sockaddr_ll address{};
-  address.sll_family = AF_PACKET;
-  address.sll_protocol = htons(ETH_P_ALL);
-  address.sll_ifindex = static_cast<int>(index);
-  if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program) != 0) {
-    error = failure("SO_ATTACH_FILTER", ifname);
-  } else if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0) {
-    error = failure("SO_TIMESTAMPNS", ifname);
-  } else if (setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &on, sizeof on) != 0) {
-    error = failure("PACKET_IGNORE_OUTGOING", ifname);
-  } else if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &version, sizeof version) != 0) {
-    error = failure("PACKET_VERSION", ifname);
-  } else if (setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &request, sizeof request) != 0) {
-    error = failure("PACKET_RX_RING", ifname);
-  } else {
-    ring->map_bytes_ = static_cast<size_t>(request.tp_block_size) * request.tp_block_nr;
-    void* map = mmap(nullptr, ring->map_bytes_, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (map == MAP_FAILED) {
-      ring->map_bytes_ = 0;
-      error = failure("mmap", ifname);
-    } else {
-      ring->map_ = static_cast<uint8_t*>(map);
-      ring->frames_ = frames;
-      if (bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-        error = failure("bind", ifname);
-      } else {
-        return ring;
-      }
-    }
+  if (setsockopt(packet.fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &on, sizeof on) != 0) {
+    error = packet_socket_failure(kWhat, "PACKET_IGNORE_OUTGOING", ifname);
+    return nullptr;
   }
-  return nullptr;
+  if (setsockopt(packet.fd, SOL_PACKET, PACKET_VERSION, &version, sizeof version) != 0) {
+    error = packet_socket_failure(kWhat, "PACKET_VERSION", ifname);
+    return nullptr;
+  }
+  if (setsockopt(packet.fd, SOL_PACKET, PACKET_RX_RING, &request, sizeof request) != 0) {
+    error = packet_socket_failure(kWhat, "PACKET_RX_RING", ifname);
+    return nullptr;
+  }
+  const size_t bytes = static_cast<size_t>(request.tp_block_size) * request.tp_block_nr;
+  void* map = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, packet.fd, 0);
+  if (map == MAP_FAILED) {
+    error = packet_socket_failure(kWhat, "mmap", ifname);
+    return nullptr;
+  }
+  ring->map_ = static_cast<uint8_t*>(map);
+  ring->map_bytes_ = bytes;
+  ring->frames_ = frames;
+  if (!bind_packet_socket(packet, kWhat, ifname, error)) return nullptr;
+  return ring;
 }
 
 PacketRxRing::~PacketRxRing() {

@@ -1,18 +1,17 @@
 #include "dataplane/socket/packet_tap.hpp"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/filter.h>
-#include <linux/if_ether.h>
 #include <linux/if_packet.h>
-#include <net/if.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cstring>
 #include <ctime>
+
+#include "dataplane/socket/packet_socket.hpp"
 
 namespace wiretime::socket {
 namespace {
@@ -33,44 +32,20 @@ constexpr std::array<sock_filter, 11> kUdpOnly{{
     {BPF_RET | BPF_K, 0, 0, 0},                 // 10: drop
 }};
 
-std::string failure(const std::string& what, const std::string& ifname) {
-  return "packet tap on " + ifname + ": " + what + ": " + std::strerror(errno);
-}
+constexpr const char* kWhat = "packet tap";
 
 }  // namespace
 
 std::unique_ptr<PacketTap> PacketTap::open(const std::string& ifname, std::string& error) {
-  const unsigned index = if_nametoindex(ifname.c_str());
-  if (index == 0) {
-    error = failure("no such interface", ifname);
-    return nullptr;
-  }
-  // Protocol 0: nothing is queued before the filter is attached and the socket bound.
-  const int fd = ::socket(AF_PACKET, SOCK_RAW, 0);
-  if (fd < 0) {
-    error = failure("socket", ifname);
-    return nullptr;
-  }
-  std::unique_ptr<PacketTap> tap(new PacketTap(fd, ifname));
-  sock_fprog program{static_cast<unsigned short>(kUdpOnly.size()),
-                     const_cast<sock_filter*>(kUdpOnly.data())};
-  const int on = 1;
+  const PacketSocket packet = open_packet_socket(kWhat, ifname, kUdpOnly, error);
+  if (packet.fd < 0) return nullptr;
+  std::unique_ptr<PacketTap> tap(new PacketTap(packet.fd, ifname));
   const int buffer = 1 << 20;
-  sockaddr_ll address{};
-  address.sll_family = AF_PACKET;
-  address.sll_protocol = htons(ETH_P_ALL);
-  address.sll_ifindex = static_cast<int>(index);
-  if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program) != 0) {
-    error = failure("SO_ATTACH_FILTER", ifname);
-  } else if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0) {
-    error = failure("SO_TIMESTAMPNS", ifname);
-  } else if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer) != 0) {
-    error = failure("SO_RCVBUF", ifname);
-  } else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0) {
-    error = failure("O_NONBLOCK", ifname);
-  } else if (bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-    error = failure("bind", ifname);
-  } else {
+  if (setsockopt(packet.fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer) != 0) {
+    error = packet_socket_failure(kWhat, "SO_RCVBUF", ifname);
+  } else if (fcntl(packet.fd, F_SETFL, fcntl(packet.fd, F_GETFL) | O_NONBLOCK) != 0) {
+    error = packet_socket_failure(kWhat, "O_NONBLOCK", ifname);
+  } else if (bind_packet_socket(packet, kWhat, ifname, error)) {
     return tap;
   }
   return nullptr;

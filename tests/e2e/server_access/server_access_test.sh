@@ -40,7 +40,6 @@ sync_start_daemon "$daemon" "$WT_DIR/wiretimed.yaml"
 sock=$WT_DIR/wiretimed.sock
 cli() { "$cli_bin" --socket "$sock" "$@"; }
 probe() { ip netns exec "$WT_NS_SRV" timeout 30 python3 "$here/ntp_probe.py" "$WT_CLIENT_IP" "$@"; }
-json() { python3 -c "import json,sys; print(eval(sys.argv[2], {'d': json.loads(sys.argv[1])}))" "$1" "$2"; }
 
 # The management socket appears once the backend is up (DPDK's EAL start-up took over a
 # minute here under a load of 16), then the server answers before any access control.
@@ -51,7 +50,7 @@ for _ in $(seq 240); do
 done
 up=0
 for _ in $(seq 20); do
-  if [ "$(json "$(probe single "$WT_SERVER_IP" 1 0.2)" "d.get('time', 0)")" = 1 ]; then
+  if [ "$(sync_json "$(probe single "$WT_SERVER_IP" 1 0.2)" "d.get('time', 0)")" = 1 ]; then
     up=1
     break
   fi
@@ -68,9 +67,9 @@ sleep 0.5  # the publisher compiles within one 100 ms period
 
 # KoD off: the denied client gets nothing, the permitted one is served.
 r=$(probe single "$DENIED_IP" 3 0.3); echo "   denied, kod off:  $r"
-[ "$(json "$r" "d['none']")" = 3 ] || fail "denied client got replies: $r"
+[ "$(sync_json "$r" "d['none']")" = 3 ] || fail "denied client got replies: $r"
 r=$(probe single "$WT_SERVER_IP" 3 0.3); echo "   permitted:        $r"
-[ "$(json "$r" "d.get('time', 0)")" = 3 ] || fail "permitted client not served: $r"
+[ "$(sync_json "$r" "d.get('time', 0)")" = 3 ] || fail "permitted client not served: $r"
 q=$(ip netns exec "$WT_NS_SRV" timeout 25 chronyd -Q -u root -t 20 "pidfile $WT_DIR/q.pid" \
   "server $WT_CLIENT_IP iburst" 2>&1 || true)
 echo "   chronyd -Q (permitted): $(grep -o 'System clock wrong by [-0-9.e]* seconds' <<<"$q" || echo "$q")"
@@ -84,7 +83,7 @@ cli -c "system-view; ntp kod-enable; commit" >/dev/null || { tail -20 "$WT_DIR/w
 sleep 0.5
 # KoD on: one DENY, then nothing within the min-interval (2 s).
 r=$(probe single "$DENIED_IP" 3 0.2); echo "   denied, kod on:   $r"
-[ "$(json "$r" "d.get('DENY', 0)")" = 1 ] && [ "$(json "$r" "d['none']")" = 2 ] ||
+[ "$(sync_json "$r" "d.get('DENY', 0)")" = 1 ] && [ "$(sync_json "$r" "d['none']")" = 2 ] ||
   fail "expected one DENY KoD and two unanswered: $r"
 
 # The flood: 400 requests in 2 s from the limited address, the permitted client meanwhile.

@@ -54,10 +54,8 @@ YAML
 
 echo "== $backend backend"
 sync_start_daemon "$daemon" "$WT_DIR/wiretimed.yaml"
-sock=$WT_DIR/wiretimed.sock
-cli() { "$cli_bin" --socket "$sock" "$@"; }
+cli() { sync_cli "$@"; }
 probe() { ip netns exec "$WT_NS_SRV" timeout 30 python3 "$here/../server_access/ntp_probe.py" "$@"; }
-json() { python3 -c "import json,sys; print(eval(sys.argv[2], {'d': json.loads(sys.argv[1])}))" "$1" "$2"; }
 SYNC_CLI=$cli_bin
 sync_wait_mgmt 120
 isolate="ntp server physic-isolate source-interface GE1/0/2 source-address $ISO_IP"
@@ -77,7 +75,7 @@ fi
 
 # Listening nowhere yet: nothing answers.
 r=$(probe "$ISO_IP" single "$PEER2_IP" 2 0.3); echo "   before, GE1/0/2: $r"
-[ "$(json "$r" "d['none']")" = 2 ] || fail "answered before physic-isolate: $r"
+[ "$(sync_json "$r" "d['none']")" = 2 ] || fail "answered before physic-isolate: $r"
 
 cli -c "system-view; $isolate; commit" >/dev/null || { tail -20 "$WT_DIR/wiretimed.out"; fail "commit refused"; }
 grep -q "physic-isolate $ISO_IP on GE1/0/2" "$WT_DIR/wiretimed.out" || sleep 0.5
@@ -90,13 +88,13 @@ disabled1=$(scoped GE1/0/1 "Interface disabled"); processed2=$(scoped GE1/0/2 "P
 up=0
 for _ in $(seq 20); do
   r=$(probe "$ISO_IP" single "$PEER2_IP" 3 0.3)
-  [ "$(json "$r" "d.get('time', 0)")" = 3 ] && { up=1; break; }
+  [ "$(sync_json "$r" "d.get('time', 0)")" = 3 ] && { up=1; break; }
   sleep 0.5
 done
 echo "   isolated, GE1/0/2 at $ISO_IP: $r"
 [ "$up" = 1 ] || { tail -20 "$WT_DIR/wiretimed.out"; fail "the isolated address is not answered"; }
 r=$(probe "$WT_CLIENT_IP" single "$WT_SERVER_IP" 3 0.3); echo "   GE1/0/1 at $WT_CLIENT_IP: $r"
-[ "$(json "$r" "d['none']")" = 3 ] || fail "GE1/0/1 answered: $r"
+[ "$(sync_json "$r" "d['none']")" = 3 ] || fail "GE1/0/1 answered: $r"
 d1=$(( $(scoped GE1/0/1 "Interface disabled") - disabled1 ))
 p2=$(( $(scoped GE1/0/2 "Processed") - processed2 ))
 echo "   GE1/0/1 Interface disabled +$d1, GE1/0/2 Processed +$p2"
@@ -106,7 +104,7 @@ echo "   GE1/0/1 Interface disabled +$d1, GE1/0/2 Processed +$p2"
 cli -c "system-view; undo $isolate; commit" >/dev/null || fail "undo refused"
 sleep 0.5
 r=$(probe "$ISO_IP" single "$PEER2_IP" 2 0.3); echo "   after undo, GE1/0/2: $r"
-[ "$(json "$r" "d['none']")" = 2 ] || fail "answered after undo: $r"
+[ "$(sync_json "$r" "d['none']")" = 2 ] || fail "answered after undo: $r"
 
 sync_stop_daemon
 grep "server:" "$WT_DIR/wiretimed.out" | tail -2 | sed 's/^/   | /'

@@ -114,6 +114,9 @@ sync_start_daemon() {
 # sync_cli ARGS...: wiretime-cli (its binary in SYNC_CLI) on the daemon's management socket.
 sync_cli() { "$SYNC_CLI" --socket "$WT_DIR/wiretimed.sock" "$@"; }
 
+# sync_json JSON EXPR: EXPR (Python, the parsed JSON as `d`) evaluated and printed.
+sync_json() { python3 -c "import json,sys; print(eval(sys.argv[2], {'d': json.loads(sys.argv[1])}))" "$1" "$2"; }
+
 # sync_wait_mgmt LIMIT_S: until the daemon answers on its management socket (a socket file a
 # killed daemon left behind does not count); fails if it exits first.
 sync_wait_mgmt() {
